@@ -1,0 +1,1 @@
+"""Qt-free core: models, validation, the CrossTrade clients, the reverse workflow."""

@@ -1,0 +1,288 @@
+"""The CrossTrade REST client: one typed async method per endpoint on one shared connection pool.
+
+Orders are never retried. A failure before the request was written is a :class:`NetworkError`
+(safe: nothing was sent); a failure after it was written is :class:`OutcomeUnknownError` for
+orders, because CrossTrade may have acted on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import ssl
+import time
+from typing import Any
+
+import httpx
+
+from ctpanel.core.errors import (
+    CtError,
+    NetworkError,
+    NoPositionError,
+    NotFoundError,
+    OutcomeUnknownError,
+    scrubbed,
+)
+from ctpanel.core.models import Account, OrderResult, Position, Quote, ReverseOrder
+from ctpanel.core.payloads import (
+    accounts_from,
+    order_id_from,
+    position_from,
+    positions_from,
+    quote_from,
+)
+from ctpanel.core.replies import bad_reply, error_for, field, is_failure
+from ctpanel.core.secret import Secret
+from ctpanel.core.urls import API_PREFIX, DEFAULT_BASE_URL, account_path, check_base_url
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 30.0  # a reverse may wait ~5 s on CrossTrade's side for the flatten
+READ_TIMEOUT = 10.0
+MAX_REPLY_BYTES = 1 << 20
+KEEPALIVE_SECONDS = 120.0
+
+
+class _Wire:
+    """Tracks, through httpcore's trace hook, whether any byte of the request was written."""
+
+    __slots__ = ("sent",)
+
+    def __init__(self) -> None:
+        self.sent = False
+
+    async def trace(self, event: str, info: dict) -> None:
+        if event.endswith("send_request_headers.started"):
+            self.sent = True
+
+
+class CrossTradeClient:
+    """Typed access to CrossTrade's REST API.
+
+    Parameters
+    ----------
+    token:
+        The API token; kept in a :class:`Secret` and sent only as the Bearer header.
+    base_url:
+        ``https://app.crosstrade.io`` by default; plain ``http://`` only for loopback hosts.
+    timeout:
+        Seconds to wait for an order's reply (reads use ``min(timeout, 10)``).
+    verify:
+        An :class:`ssl.SSLContext` to trust a private CA (tests); verification is never off.
+    """
+
+    def __init__(
+        self,
+        token: str | Secret,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: float = DEFAULT_TIMEOUT,
+        verify: ssl.SSLContext | None = None,
+        max_reply_bytes: int = MAX_REPLY_BYTES,
+    ) -> None:
+        self._token = token if isinstance(token, Secret) else Secret(token)
+        self.base_url = check_base_url(base_url)
+        self.timeout = timeout
+        self.max_reply_bytes = max_reply_bytes
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            headers={"Authorization": f"Bearer {self._token.reveal()}"},
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            limits=httpx.Limits(max_keepalive_connections=4, keepalive_expiry=KEEPALIVE_SECONDS),
+            verify=verify if verify is not None else True,
+            follow_redirects=False,
+            trust_env=False,
+        )
+
+    def __repr__(self) -> str:
+        return f"CrossTradeClient(base_url={self.base_url!r})"
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> CrossTradeClient:
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        await self.aclose()
+
+    # --- reads ------------------------------------------------------------------------------
+
+    async def warm_up(self) -> list[Account]:
+        """Open the keep-alive connection (TCP and TLS) before the first click.
+
+        It does so with the one read the panel needs first anyway, the account list.
+        """
+        return await self.list_accounts()
+
+    async def list_accounts(self) -> list[Account]:
+        """Accounts from ``GET /accounts``, falling back to the documented snapshot."""
+        try:
+            accounts = accounts_from(await self._read("GET", f"{API_PREFIX}/accounts"))
+        except NotFoundError:
+            accounts = []  # the list's shape and route are undocumented; the snapshot is not
+        if accounts:
+            return accounts
+        return accounts_from(await self._read("GET", f"{API_PREFIX}/accounts/snapshot"))
+
+    async def list_positions(self, account: str) -> list[Position]:
+        payload = await self._read("GET", account_path(account, "positions"))
+        return positions_from(payload, account=account)
+
+    async def get_position(self, account: str, instrument: str) -> Position:
+        """The position in one instrument; a flat position when there is none."""
+        try:
+            payload = await self._read(
+                "GET", account_path(account, "position"), params={"instrument": instrument}
+            )
+        except NoPositionError:
+            return Position.flat(account, instrument)
+        position = position_from(payload, account=account, instrument=instrument)
+        if position is None:
+            raise bad_reply(200, json.dumps(payload)[:200], "no readable position in it")
+        return position
+
+    async def list_orders(self, account: str) -> list[dict[str, Any]]:
+        payload = await self._read("GET", account_path(account, "orders"))
+        orders = field(payload, "orders") if not isinstance(payload, list) else payload
+        return [item for item in orders or [] if isinstance(item, dict)]
+
+    async def get_quote(self, instrument: str) -> Quote:
+        payload = await self._read(
+            "GET", f"{API_PREFIX}/market/quote", params={"instrument": instrument}
+        )
+        quote = quote_from(payload, instrument)
+        if quote is None:
+            raise bad_reply(200, json.dumps(payload)[:200], "no readable quote in it")
+        return quote
+
+    # --- orders (never retried) -------------------------------------------------------------
+
+    async def reverse_position(self, order: ReverseOrder) -> OrderResult:
+        """``POST /accounts/{account}/positions/reverseposition``: close, then enter the other way."""
+        return await self._order(account_path(order.account, "positions", "reverseposition"),
+                                 order.body())
+
+    async def place_order(self, order: ReverseOrder) -> OrderResult:
+        return await self._order(account_path(order.account, "orders", "place"), order.body())
+
+    async def close_position(
+        self, account: str, instrument: str, quantity: int | None = None
+    ) -> list[Position]:
+        body: dict[str, Any] = {"instrument": instrument}
+        if quantity is not None:
+            body["quantity"] = quantity
+        _, payload = await self._send(
+            "POST", account_path(account, "positions", "close"), body=body, is_order=True
+        )
+        return positions_from(field(payload, "closedPositions") or [], account=account)
+
+    async def _order(self, path: str, body: dict[str, Any]) -> OrderResult:
+        started = time.perf_counter()
+        raw, payload = await self._send("POST", path, body=body, is_order=True)
+        round_trip_ms = (time.perf_counter() - started) * 1000
+        order_id = order_id_from(payload)
+        if order_id is None:
+            raise bad_reply(200, raw, "no orderId in it")
+        warning = field(payload, "warning")
+        return OrderResult(order_id, round_trip_ms, warning if isinstance(warning, str) else None)
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    async def _read(self, method: str, path: str, *, params: dict | None = None) -> Any:
+        _, payload = await self._send(
+            method, path, params=params, timeout=min(self.timeout, READ_TIMEOUT)
+        )
+        return payload
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict | None = None,
+        body: dict | None = None,
+        is_order: bool = False,
+        timeout: float | None = None,
+    ) -> tuple[bytes, Any]:
+        """One request, no retry; returns the raw body and the parsed success payload."""
+        wire = _Wire()
+        content = None if body is None else json.dumps(body, allow_nan=False).encode()
+        headers = {"Content-Type": "application/json"} if body is not None else None
+        limit = timeout or self.timeout
+        try:
+            async with asyncio.timeout(limit):
+                async with self._http.stream(
+                    method, path, params=params, content=content, headers=headers,
+                    extensions={"trace": wire.trace},
+                ) as response:
+                    raw = await self._read_capped(response)
+        except CtError as error:
+            raise scrubbed(error, self._token.reveal()) from None
+        except (TimeoutError, httpx.TimeoutException, httpx.TransportError) as error:
+            raise self._transport_error(error, wire.sent, is_order, limit) from None
+        try:
+            return raw, self._payload(response, raw)
+        except CtError as error:
+            raise scrubbed(error, self._token.reveal()) from None
+
+    async def _read_capped(self, response: httpx.Response) -> bytes:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_reply_bytes:
+            raise bad_reply(response.status_code, "", f"{int(declared)} bytes, over the cap")
+        chunks, size = [], 0
+        async for chunk in response.aiter_raw():
+            size += len(chunk)
+            if size > self.max_reply_bytes:
+                raise bad_reply(response.status_code, b"".join(chunks)[:200],
+                                f"over {self.max_reply_bytes} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _payload(self, response: httpx.Response, raw: bytes) -> Any:
+        status = response.status_code
+        try:
+            payload = json.loads(raw) if raw.strip() else None
+        except (ValueError, UnicodeDecodeError):
+            payload = None
+            if 200 <= status < 300:
+                raise bad_reply(status, raw, "not JSON") from None
+        if payload is None and 200 <= status < 300:
+            raise bad_reply(status, raw, "empty")
+        if is_failure(status, payload):
+            shown = payload if payload is not None else raw.decode("utf-8", "replace")
+            raise error_for(status, shown, retry_after=response.headers.get("retry-after"))
+        return payload
+
+    def _transport_error(
+        self, error: Exception, sent: bool, is_order: bool, limit: float
+    ) -> CtError:
+        cause = _describe_transport_error(error, limit)
+        if sent and is_order:
+            return OutcomeUnknownError(
+                f"The order was sent but no answer came back ({cause}). It may or may not "
+                "have been placed; check the position before acting again."
+            )
+        if sent:
+            return NetworkError(f"CrossTrade did not answer ({cause}).")
+        return NetworkError(f"Could not reach CrossTrade ({cause}). Nothing was sent.")
+
+
+def _describe_transport_error(error: Exception, limit: float) -> str:
+    if isinstance(error, TimeoutError | httpx.TimeoutException):
+        return f"no reply within {limit:g} s"
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return ("the server's TLS certificate is not trusted: "
+                    f"{cause.verify_message or 'verification failed'}")
+        if isinstance(cause, ssl.SSLError):
+            return f"TLS failed: {cause.reason or cause}"
+        cause = cause.__cause__ or cause.__context__
+    text = str(error) or type(error).__name__
+    if "Name or service not known" in text or "nodename nor servname" in text:
+        return "the server name could not be found (DNS)"
+    if "Connection refused" in text or "Errno 111" in text:
+        return "connection refused"
+    return text[:160]

@@ -1,0 +1,84 @@
+"""Append-only audit journal of order requests and their outcomes, one JSON object a line.
+
+Each record is written with a single ``write`` of a complete line, then flushed and fsynced, so
+a crash can at worst leave a torn last line, which :meth:`Journal.read_last` skips. The token is
+never part of a record: records are built from the order ticket and the outcome only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import threading
+from collections import deque
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+JOURNAL_FILE = "journal.jsonl"
+
+
+def data_dir() -> Path:
+    """Where ctpanel keeps its files; ``CTPANEL_DATA_DIR`` overrides (tests, portable use)."""
+    override = os.environ.get("CTPANEL_DATA_DIR")
+    return Path(override) if override else Path(platformdirs.user_data_dir("ctpanel", False))
+
+
+def default_journal_path() -> Path:
+    return data_dir() / JOURNAL_FILE
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class Journal:
+    """The journal file at ``path`` (created on first write)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()  # appends come from worker threads
+
+    def __repr__(self) -> str:
+        return f"Journal({str(self.path)!r})"
+
+    def append(self, record: dict[str, Any]) -> None:
+        """Write one record durably (blocking: call through :meth:`append_async` on a loop)."""
+        line = json.dumps({"time": now_iso(), **record}, separators=(",", ":"),
+                          ensure_ascii=False, default=str) + "\n"
+        data = line.encode("utf-8")
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                written = 0
+                while written < len(data):
+                    written += os.write(fd, data[written:])
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+    async def append_async(self, record: dict[str, Any]) -> None:
+        await asyncio.to_thread(self.append, record)
+
+    def read_last(self, count: int = 200) -> list[dict[str, Any]]:
+        """The last ``count`` readable records, oldest first; torn or foreign lines are skipped."""
+        try:
+            with self.path.open("rb") as file:
+                lines = deque(file, maxlen=count + 1)
+        except FileNotFoundError:
+            return []
+        records = []
+        for raw in lines:
+            if not raw.endswith(b"\n"):
+                continue  # torn last line from a crash mid-write
+            try:
+                record = json.loads(raw)
+            except (ValueError, UnicodeDecodeError):
+                continue
+            if isinstance(record, dict):
+                records.append(record)
+        return records[-count:]

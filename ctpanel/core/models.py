@@ -1,0 +1,170 @@
+"""Plain data the rest of ctpanel speaks in: enums, the order ticket, positions, results."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Action(StrEnum):
+    BUY = "BUY"
+    SELL = "SELL"
+
+    @property
+    def opposite(self) -> Action:
+        return Action.SELL if self is Action.BUY else Action.BUY
+
+
+class OrderType(StrEnum):
+    MARKET = "MARKET"
+    LIMIT = "LIMIT"
+    STOPMARKET = "STOPMARKET"
+    STOPLIMIT = "STOPLIMIT"
+
+    @property
+    def needs_limit_price(self) -> bool:
+        return self in (OrderType.LIMIT, OrderType.STOPLIMIT)
+
+    @property
+    def needs_stop_price(self) -> bool:
+        return self in (OrderType.STOPMARKET, OrderType.STOPLIMIT)
+
+
+class TimeInForce(StrEnum):
+    DAY = "DAY"
+    GTC = "GTC"
+
+
+class Side(StrEnum):
+    """Direction of a position, spelt as NinjaTrader's ``marketPosition``."""
+
+    LONG = "Long"
+    SHORT = "Short"
+    FLAT = "Flat"
+
+    @property
+    def closing_action(self) -> Action | None:
+        """The action that takes the other side of this position (None when flat)."""
+        return {Side.LONG: Action.SELL, Side.SHORT: Action.BUY}.get(self)
+
+    @classmethod
+    def after(cls, action: Action) -> Side:
+        return cls.LONG if action is Action.BUY else cls.SHORT
+
+
+@dataclass(frozen=True)
+class ReverseOrder:
+    """One validated order ticket; build it with :func:`ctpanel.core.validation.parse_order`.
+
+    The same ticket serves Place Order, whose body CrossTrade defines identically.
+    """
+
+    account: str
+    instrument: str
+    action: Action
+    quantity: int
+    order_type: OrderType = OrderType.MARKET
+    time_in_force: TimeInForce = TimeInForce.DAY
+    limit_price: float | None = None
+    stop_price: float | None = None
+    oco_id: str | None = None
+    strategy: str | None = None
+
+    def body(self) -> dict[str, Any]:
+        """The JSON body CrossTrade expects: camelCase keys, optional fields omitted when unset."""
+        body: dict[str, Any] = {
+            "instrument": self.instrument,
+            "action": self.action.value,
+            "quantity": self.quantity,
+            "orderType": self.order_type.value,
+            "timeInForce": self.time_in_force.value,
+        }
+        optional = {
+            "limitPrice": self.limit_price,
+            "stopPrice": self.stop_price,
+            "ocoId": self.oco_id,
+            "strategy": self.strategy,
+        }
+        body.update({key: value for key, value in optional.items() if value is not None})
+        return body
+
+    def describe(self) -> str:
+        """Short human summary, e.g. ``SELL 2 ES 12-26 MARKET DAY``."""
+        parts = [self.action.value, str(self.quantity), self.instrument, self.order_type.value]
+        if self.limit_price is not None:
+            parts.append(f"limit {self.limit_price:g}")
+        if self.stop_price is not None:
+            parts.append(f"stop {self.stop_price:g}")
+        parts.append(self.time_in_force.value)
+        if self.oco_id:
+            parts.append(f"OCO {self.oco_id}")
+        if self.strategy:
+            parts.append(f"ATM {self.strategy}")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Position:
+    """A position as CrossTrade reports it; ``quantity`` is unsigned, direction is ``side``."""
+
+    account: str
+    instrument: str
+    side: Side
+    quantity: int
+    average_price: float | None = None
+    market_price: float | None = None
+    unrealized_pnl: float | None = None
+
+    @classmethod
+    def flat(cls, account: str, instrument: str) -> Position:
+        return cls(account=account, instrument=instrument, side=Side.FLAT, quantity=0)
+
+    @property
+    def is_flat(self) -> bool:
+        return self.side is Side.FLAT or self.quantity == 0
+
+    def describe(self) -> str:
+        """``Long 2`` / ``Short 1`` / ``Flat``."""
+        return "Flat" if self.is_flat else f"{self.side.value} {self.quantity}"
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    display_name: str = ""
+    connection_status: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.display_name and self.display_name != self.name:
+            return f"{self.display_name} ({self.name})"
+        return self.name
+
+
+@dataclass(frozen=True)
+class OrderResult:
+    """What CrossTrade answered to an order: the new order's id, and how long the trip took."""
+
+    order_id: str
+    round_trip_ms: float
+    warning: str | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    instrument: str
+    bid: float | None = None
+    ask: float | None = None
+    last: float | None = None
+    tick_size: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+def finite_float(value: Any) -> float | None:
+    """A float from an untrusted JSON value, or None when it is missing or not a finite number."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None

@@ -1,0 +1,196 @@
+"""Reading CrossTrade's replies as untrusted input, shared by the REST and WebSocket clients.
+
+CrossTrade documents two envelopes: payload fields at top level with ``"success": true`` and
+``{"error": "..."}`` on failure, and ``{"success": false, "error": code, "detail": text}``.
+A reply is a failure when its HTTP status is not 2xx, or ``success`` is false, or it has an
+``error`` key. Payload fields are read from the top level, falling back to ``data``.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import html
+import re
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from ctpanel.core.errors import (
+    ApiError,
+    AuthError,
+    BadReplyError,
+    NoPositionError,
+    NotConnectedError,
+    NotFoundError,
+    RateLimitedError,
+    RejectedError,
+    ServerError,
+)
+
+SNIPPET_LENGTH = 160
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_NO_POSITION = re.compile(r"no\s+positions?\s+(found|open|exist)", re.IGNORECASE)
+
+
+def snippet(text: str, limit: int = SNIPPET_LENGTH) -> str:
+    """A short, single-line, printable excerpt of untrusted text (HTML reduced to its title)."""
+    title = _TITLE.search(text)
+    if title:
+        text = title.group(1)
+    elif "<" in text and ">" in text:
+        text = _TAG.sub(" ", text)
+    text = html.unescape(text)
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def field(payload: Any, key: str) -> Any:
+    """``payload[key]``, or ``payload["data"][key]``, or None."""
+    if not isinstance(payload, Mapping):
+        return None
+    if key in payload:
+        return payload[key]
+    data = payload.get("data")
+    return data.get(key) if isinstance(data, Mapping) else None
+
+
+def is_failure(status: int | None, payload: Any) -> bool:
+    if status is not None and not 200 <= status < 300:
+        return True
+    if isinstance(payload, Mapping):
+        return payload.get("success") is False or payload.get("error") not in (None, "", False)
+    return False
+
+
+def server_text(payload: Any) -> str:
+    """The most human part of an error body: ``detail``, else ``error``, else ``message``."""
+    if isinstance(payload, Mapping):
+        for key in ("detail", "error", "message"):
+            value = payload.get(key)
+            if isinstance(value, str) and value.strip():
+                return snippet(value)
+            if isinstance(value, Mapping):
+                return server_text(value)
+        data = payload.get("data")
+        if isinstance(data, Mapping):
+            return server_text(data)
+    if isinstance(payload, str):
+        return snippet(payload)
+    return ""
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header (delta-seconds or an HTTP date), if usable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(min(int(value), 3600))
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, min(when.timestamp() - time.time(), 3600.0))
+
+
+def _did_you_mean(payload: Any) -> list[str]:
+    hint = field(payload, "did_you_mean")
+    if isinstance(hint, str):
+        return [snippet(hint, 120)]
+    if isinstance(hint, list):
+        return [snippet(item, 120) for item in hint if isinstance(item, str)][:3]
+    return []
+
+
+def _status_from_text(text: str) -> int:
+    """Guess an HTTP-like status for a WebSocket error reply, which carries none."""
+    lowered = text.lower()
+    if _NO_POSITION.search(text):
+        return 400
+    if "rate limit" in lowered or "too many" in lowered:
+        return 429
+    if "not connected" in lowered or "disconnected" in lowered or "not running" in lowered:
+        return 408
+    if "unauthori" in lowered or "invalid token" in lowered or "forbidden" in lowered:
+        return 401
+    return 400
+
+
+def error_for(
+    status: int | None, payload: Any, *, retry_after: str | None = None
+) -> ApiError:
+    """The typed error for a failed reply. ``status`` is None for WebSocket replies."""
+    text = server_text(payload)
+    if status is None or 200 <= status < 300:
+        embedded = field(payload, "status")
+        status_known = isinstance(embedded, int) and not isinstance(embedded, bool)
+        effective = embedded if status_known and embedded >= 400 else _status_from_text(text)
+        return _error_for_status(effective, text, payload, retry_after, shown_status=status)
+    return _error_for_status(status, text, payload, retry_after, shown_status=status)
+
+
+def _error_for_status(
+    status: int, text: str, payload: Any, retry_after: str | None, *, shown_status: int | None
+) -> ApiError:
+    said = f" CrossTrade says: {text}" if text else ""
+    common = {"status": shown_status, "server_text": text or None}
+    if status == 400 and _NO_POSITION.search(text):
+        return NoPositionError(f"There is no open position in that instrument.{said}", **common)
+    if status == 401:
+        return AuthError(
+            "CrossTrade did not accept the API token (401). Check the token in Settings "
+            "(or run `ctpanel token set`)." + said,
+            **common,
+        )
+    if status == 403:
+        return AuthError(
+            "CrossTrade refused access with this token (403); the API needs an active Pro "
+            "subscription." + said,
+            **common,
+        )
+    if status == 404:
+        hints = _did_you_mean(payload)
+        hint = f" Did you mean: {', '.join(hints)}?" if hints else ""
+        return NotFoundError(
+            f"CrossTrade does not know this request (404).{said}{hint}", did_you_mean=hints,
+            **common,
+        )
+    if status == 408:
+        return NotConnectedError(
+            "NinjaTrader is not connected to CrossTrade (408): open NinjaTrader 8 and check that "
+            "the CrossTrade add-on is connected, then try again. Nothing was traded." + said,
+            **common,
+        )
+    if status == 429:
+        seconds = parse_retry_after(retry_after)
+        wait = f"wait {seconds:.0f} s" if seconds is not None else "wait a few seconds"
+        return RateLimitedError(
+            f"Too many requests: CrossTrade's rate limit was reached (429); {wait} and try "
+            "again. Nothing was traded.",
+            retry_after=seconds,
+            **common,
+        )
+    if status >= 500:
+        return ServerError(
+            f"CrossTrade had a server error (HTTP {status}); it did not confirm the request."
+            + said,
+            **common,
+        )
+    return RejectedError(f"CrossTrade rejected the request (HTTP {status}).{said}", **common)
+
+
+def bad_reply(status: int | None, raw: bytes | str, why: str) -> BadReplyError:
+    """An error for a reply we could not read; shows the status and a short snippet."""
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+    shown = snippet(text) if text.strip() else "(empty body)"
+    where = f"HTTP {status}" if status is not None else "WebSocket"
+    error = BadReplyError(
+        f"CrossTrade sent a reply that could not be read ({where}, {why}): {shown}",
+        status=status,
+        server_text=shown,
+    )
+    # A 2xx we cannot read may still mean the order was placed.
+    error.order_not_sent = status is not None and not 200 <= status < 300
+    return error

@@ -1,0 +1,171 @@
+"""The reverse workflow shared by the panel and the CLI: send once, journal, verify.
+
+``reverse`` never re-sends. When CrossTrade's answer cannot settle the outcome (a timeout after
+sending, a dropped socket, a 5xx, an unreadable 2xx), it re-reads the position and reports what
+it found (reversed, unchanged or flat) instead of guessing.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from ctpanel.core.errors import CtError
+from ctpanel.core.journal import Journal
+from ctpanel.core.models import OrderResult, Position, ReverseOrder, Side
+
+log = logging.getLogger(__name__)
+
+
+class Transport(StrEnum):
+    REST = "rest"
+    WS = "ws"
+
+
+class OrderSender(Protocol):
+    async def reverse_position(self, order: ReverseOrder) -> OrderResult: ...
+
+
+class PositionReader(Protocol):
+    async def get_position(self, account: str, instrument: str) -> Position: ...
+
+
+class Verdict(StrEnum):
+    """What a re-read of the position says about an order whose outcome was unknown."""
+
+    REVERSED = "reversed"
+    UNCHANGED = "unchanged"
+    FLAT = "flat"
+    DIFFERENT = "different"
+    UNREADABLE = "unreadable"
+
+
+def judge(order: ReverseOrder, before: Position | None, after: Position | None) -> Verdict:
+    """Compare the position after an uncertain reverse with what the order asked for."""
+    if after is None:
+        return Verdict.UNREADABLE
+    if after.side is Side.after(order.action) and after.quantity == order.quantity:
+        if before is None or before.side != after.side or before.quantity != after.quantity:
+            return Verdict.REVERSED
+    if before is not None and (after.side, after.quantity) == (before.side, before.quantity):
+        return Verdict.UNCHANGED
+    if after.is_flat:
+        return Verdict.FLAT
+    return Verdict.DIFFERENT
+
+
+VERDICT_WORDS = {
+    Verdict.REVERSED: "the position now matches the order, so it was most likely placed",
+    Verdict.UNCHANGED: "the position is unchanged, so the order was most likely not placed",
+    Verdict.FLAT: "the position is now flat: the close may have run without the new entry",
+    Verdict.DIFFERENT: "the position changed, but not to what the order asked for",
+    Verdict.UNREADABLE: "the position could not be read either; check NinjaTrader directly",
+}
+
+
+@dataclass(frozen=True)
+class ReverseReport:
+    """A reverse that CrossTrade confirmed."""
+
+    order: ReverseOrder
+    result: OrderResult
+    before: Position | None
+    after: Position | None
+    transport: Transport
+
+    def summary(self) -> str:
+        before = self.before.describe() if self.before else "?"
+        after = self.after.describe() if self.after else "not re-read"
+        return (f"Order {self.result.order_id}: {self.order.describe()} "
+                f"({before} -> {after}, {self.result.round_trip_ms:.0f} ms)")
+
+
+class UncertainOutcome(CtError):
+    """The order may or may not have been placed; ``verdict`` says what a re-read found."""
+
+    def __init__(self, cause: CtError, order: ReverseOrder, before: Position | None,
+                 after: Position | None) -> None:
+        self.cause = cause
+        self.order = order
+        self.before = before
+        self.after = after
+        self.verdict = judge(order, before, after)
+        now = after.describe() if after else "unknown"
+        super().__init__(f"Outcome unknown. {cause} Re-read the position: {now}; "
+                         f"{VERDICT_WORDS[self.verdict]}.")
+
+
+class ReverseService:
+    """Sends reverses over REST or the WebSocket, journals them, and verifies the result."""
+
+    def __init__(self, reader: PositionReader, senders: dict[Transport, OrderSender],
+                 journal: Journal | None = None) -> None:
+        self.reader = reader
+        self.senders = senders
+        self.journal = journal
+
+    async def read_position(self, account: str, instrument: str) -> Position:
+        return await self.reader.get_position(account, instrument)
+
+    async def reverse(
+        self,
+        order: ReverseOrder,
+        *,
+        transport: Transport = Transport.REST,
+        before: Position | None = None,
+        verify: bool = True,
+    ) -> ReverseReport:
+        """Send ``order`` once. ``before`` is the position the caller already knows, if any.
+
+        Raises the typed error of the failure; failures whose outcome is not certain become
+        :class:`UncertainOutcome` with the re-read position.
+        """
+        sender = self.senders[transport]
+        started = time.perf_counter()
+        try:
+            result = await sender.reverse_position(order)
+        except CtError as error:
+            elapsed = (time.perf_counter() - started) * 1000
+            if error.order_not_sent:
+                await self._record(order, transport, "failed", elapsed, error=error)
+                raise
+            after = await self._reread(order)
+            uncertain = UncertainOutcome(error, order, before, after)
+            await self._record(order, transport, "unknown", elapsed, error=uncertain,
+                               before=before, after=after)
+            raise uncertain from error
+        after = await self._reread(order) if verify else None
+        await self._record(order, transport, "ok", result.round_trip_ms,
+                           order_id=result.order_id, before=before, after=after)
+        return ReverseReport(order, result, before, after, transport)
+
+    async def _reread(self, order: ReverseOrder) -> Position | None:
+        try:
+            return await self.reader.get_position(order.account, order.instrument)
+        except CtError as error:
+            log.warning("Could not re-read the position: %s", error)
+            return None
+
+    async def _record(self, order: ReverseOrder, transport: Transport, status: str,
+                      round_trip_ms: float, *, order_id: str | None = None,
+                      error: CtError | None = None, before: Position | None = None,
+                      after: Position | None = None) -> None:
+        if self.journal is None:
+            return
+        record = {
+            "kind": "reverse", "transport": transport.value, "account": order.account,
+            "instrument": order.instrument, "body": order.body(), "status": status,
+            "order_id": order_id, "round_trip_ms": round(round_trip_ms, 1),
+            "error": str(error) if error else None,
+            "error_type": type(error).__name__ if error else None,
+            "before": before.describe() if before else None,
+            "after": after.describe() if after else None,
+        }
+        try:
+            await self.journal.append_async(record)
+        except OSError as failure:
+            # The order already went out; losing the journal line must not hide its result.
+            log.error("Could not write the journal (%s): %s", self.journal.path, failure)

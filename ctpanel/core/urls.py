@@ -1,0 +1,58 @@
+"""Base URLs and the rule that only loopback may be reached without TLS."""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import quote, urlsplit
+
+from ctpanel.core.errors import ConfigError
+
+DEFAULT_BASE_URL = "https://app.crosstrade.io"
+DEFAULT_WS_URL = "wss://app.crosstrade.io/ws/stream"
+API_PREFIX = "/v1/api"
+
+
+def is_loopback_host(host: str | None) -> bool:
+    if not host:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def checked_url(url: str, *, secure: str, plain: str) -> str:
+    """``url`` without a trailing slash, if its scheme is ``secure``, or ``plain`` on loopback."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in (secure, plain) or not parts.hostname:
+        raise ConfigError(f"{url!r} is not a {secure}:// URL.")
+    if parts.scheme == plain and not is_loopback_host(parts.hostname):
+        raise ConfigError(
+            f"Refusing unencrypted {plain}:// to {parts.hostname}: the token would travel in "
+            f"clear text. Use {secure}:// (plain {plain}:// is only for a local simulator)."
+        )
+    if parts.username or parts.password:
+        raise ConfigError("Put no user name or password in the URL; the token is sent apart.")
+    return url.strip().rstrip("/")
+
+
+def check_base_url(url: str) -> str:
+    return checked_url(url, secure="https", plain="http")
+
+
+def check_ws_url(url: str) -> str:
+    return checked_url(url, secure="wss", plain="ws")
+
+
+def ws_url_for(base_url: str) -> str:
+    """The WebSocket URL that belongs with a REST base URL."""
+    parts = urlsplit(base_url)
+    scheme = "wss" if parts.scheme == "https" else "ws"
+    return f"{scheme}://{parts.netloc}/ws/stream"
+
+
+def account_path(account: str, *rest: str) -> str:
+    """``/v1/api/accounts/<account, URL-encoded>/<rest...>``."""
+    return "/".join([f"{API_PREFIX}/accounts", quote(account, safe=""), *rest])

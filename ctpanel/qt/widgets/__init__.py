@@ -1,0 +1,1 @@
+"""Widgets of the panel: thin views over the core."""

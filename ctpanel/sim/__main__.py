@@ -1,0 +1,44 @@
+"""Run the simulator standalone: ``python -m ctpanel.sim --port 0`` prints its URLs."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+
+from ctpanel.sim.server import Simulator
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    simulator = Simulator(token=args.token, host=args.host, port=args.port,
+                          rate_limit=None if args.no_rate_limit else (20, 3.0))
+    await simulator.start()
+    print(json.dumps({"base_url": simulator.base_url, "ws_url": simulator.ws_url,
+                      "token": simulator.token}), flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+    await simulator.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ctpanel.sim",
+                                     description="A local CrossTrade simulator.")
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--token", default="sim-token", help="the Bearer token it accepts")
+    parser.add_argument("--no-rate-limit", action="store_true",
+                        help="turn off CrossTrade's 20-burst / 3-per-second budget")
+    args = parser.parse_args(argv)
+    if args.host not in ("127.0.0.1", "::1", "localhost"):
+        parser.error("the simulator only binds loopback addresses")
+    asyncio.run(_serve(args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

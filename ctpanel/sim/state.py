@@ -1,0 +1,484 @@
+"""The simulator's trading state and its API handlers, independent of the transport.
+
+Each handler takes the RPC ``args`` (path params, query params and body fields flattened, as
+CrossTrade's WebSocket API does) and returns a :class:`Reply`; the REST and WebSocket layers in
+:mod:`ctpanel.sim.server` only translate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from ctpanel.sim.market import Contract, Market
+
+ORDER_TYPES = {"MARKET": "Market", "LIMIT": "Limit", "STOPMARKET": "StopMarket",
+               "STOPLIMIT": "StopLimit"}
+ACTIONS = {"BUY": "Buy", "SELL": "Sell"}
+TIFS = {"DAY": "Day", "GTC": "Gtc"}
+ACTIVE_STATES = {"Submitted", "Accepted", "Working", "PartFilled"}
+
+
+@dataclass
+class Reply:
+    status: int
+    body: dict[str, Any] | list[Any]
+    retry_after: int | None = None
+
+
+def ok(**fields: Any) -> Reply:
+    return Reply(200, {**fields, "success": True})
+
+
+def fail(status: int, error: str, detail: str | None = None, **extra: Any) -> Reply:
+    body: dict[str, Any] = {"success": False, "error": error}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    return Reply(status, body)
+
+
+def invalid(detail: str) -> Reply:
+    return fail(400, "Invalid request", detail)
+
+
+@dataclass
+class SimPosition:
+    signed_quantity: int = 0  # > 0 long, < 0 short
+    average_price: float = 0.0
+
+
+@dataclass
+class SimAccount:
+    id: int
+    name: str
+    cash: float = 100_000.0
+    realized: float = 0.0
+    positions: dict[str, SimPosition] = field(default_factory=dict)
+
+
+def _enum(value: Any, table: dict[str, str]) -> str | None:
+    """CrossTrade parses enums in any case (``BUY``, ``Buy``, ``buy``, ``StopMarket``)."""
+    if not isinstance(value, str):
+        return None
+    key = value.strip().upper().replace("_", "").replace(" ", "")
+    return key if key in table else None
+
+
+def _price(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        return None
+    return float(value)
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """An order body the simulator accepted."""
+
+    contract: Contract
+    instrument_as_sent: str
+    action: str
+    quantity: int
+    order_type: str
+    tif: str
+    limit_price: float | None
+    stop_price: float | None
+    oco: str | None
+    strategy: str | None
+
+
+class SimState:
+    """Accounts, positions and orders, with CrossTrade's semantics as the reference describes."""
+
+    def __init__(self, market: Market | None = None, *, reverse_wait: float = 0.0) -> None:
+        self.market = market or Market()
+        self.reverse_wait = reverse_wait
+        self.ninjatrader_connected = True
+        self.accounts_shape = "objects"  # objects | names | data | missing (404 -> snapshot)
+        self.flat_position_style = "flat"  # flat | error
+        self.accounts: dict[str, SimAccount] = {}
+        self.orders: dict[str, dict[str, Any]] = {}
+        self.seed()
+
+    # --- set-up ---------------------------------------------------------------------------
+
+    def seed(self) -> None:
+        """Sim101 long 2 ES and short 1 NQ; Sim102 short 3 MES; Sim103 flat."""
+        self.accounts = {}
+        self.orders = {}
+        for index, name in enumerate(("Sim101", "Sim102", "Sim103"), start=1):
+            self.accounts[name.lower()] = SimAccount(id=index, name=name)
+        self.set_position("Sim101", "ES", 2)
+        self.set_position("Sim101", "NQ", -1)
+        self.set_position("Sim102", "MES", -3)
+
+    def set_position(self, account: str, instrument: str, signed_quantity: int,
+                     average_price: float | None = None) -> None:
+        contract = self.market.resolve(instrument)
+        holder = self.account(account)
+        assert contract is not None and holder is not None, (account, instrument)
+        price = average_price if average_price is not None else self.market.last(contract.name)
+        holder.positions[contract.name] = SimPosition(signed_quantity, price)
+
+    def account(self, name: Any) -> SimAccount | None:
+        return self.accounts.get(str(name).strip().lower()) if isinstance(name, str) else None
+
+    def position_of(self, account: str, instrument: str) -> SimPosition:
+        holder = self.account(account)
+        contract = self.market.resolve(instrument)
+        if holder is None or contract is None:
+            return SimPosition()
+        return holder.positions.get(contract.name, SimPosition())
+
+    # --- JSON shapes ----------------------------------------------------------------------
+
+    def position_json(self, holder: SimAccount, name: str, position: SimPosition) -> dict:
+        contract = self.market.contracts[name]
+        quantity = abs(position.signed_quantity)
+        side = "Flat" if quantity == 0 else ("Long" if position.signed_quantity > 0 else "Short")
+        last = self.market.last(name)
+        pnl = (last - position.average_price) * position.signed_quantity * contract.point_value
+        return {
+            "type": "NinjaTrader.Cbi.Position", "account": holder.name, "instrument": name,
+            "instrumentType": "Future", "marketPosition": side, "quantity": quantity,
+            "averagePrice": position.average_price if quantity else 0.0, "marketPrice": last,
+            "unrealizedProfitLoss": round(pnl, 2) if quantity else 0.0, "tag": None,
+        }
+
+    def open_positions(self, holder: SimAccount, include_flat: bool = False) -> list[dict]:
+        return [self.position_json(holder, name, p) for name, p in holder.positions.items()
+                if include_flat or p.signed_quantity]
+
+    def account_json(self, holder: SimAccount) -> dict:
+        unrealized = sum(p["unrealizedProfitLoss"] for p in self.open_positions(holder))
+        return {
+            "id": holder.id, "name": holder.name, "displayName": holder.name,
+            "primaryUser": None, "provider": "Simulator", "denomination": "UsDollar",
+            "status": "Enabled", "dailyLossLimit": 0.0, "minCashValue": 0.0, "maxOrderSize": 0,
+            "maxPositionSize": 0, "connection": "NinjaTrader.Cbi.Connection",
+            "connectionStatus": "Connected" if self.ninjatrader_connected else "Disconnected",
+            "lastTransactionSum": 0.0,
+            "item": {"cashValue": holder.cash + holder.realized,
+                     "realizedProfitLoss": holder.realized,
+                     "unrealizedProfitLoss": round(unrealized, 2),
+                     "netLiquidation": round(holder.cash + holder.realized + unrealized, 2)},
+        }
+
+    def quote_json(self, contract: Contract) -> dict:
+        bid, ask = self.market.bid_ask(contract.name)
+        now = datetime.now(UTC)
+        return {
+            "description": contract.description, "type": "Future",
+            "tickSize": contract.tick_size, "pointValue": contract.point_value,
+            "tickValue": contract.tick_size * contract.point_value, "exchange": "Globex",
+            "instrument": contract.name, "bid": bid, "ask": ask,
+            "last": self.market.last(contract.name), "volume": self.market.volume[contract.name],
+            "quoteTime": now.strftime("%m/%d/%Y %I:%M:%S %p"),
+            "quoteTimeUtc": now.strftime("%Y-%m-%d %H:%M:%S"), "epoch": int(now.timestamp()),
+            "dataSource": {"status": "Simulated", "connectedFeeds": ["Simulated"]},
+            "isMarketOpen": True,
+        }
+
+    # --- trading mechanics ----------------------------------------------------------------
+
+    def _new_order(self, holder: SimAccount, ticket: Ticket, state: str) -> dict:
+        order_id = uuid.uuid4().hex
+        order = {
+            "account": holder.name, "orderId": order_id, "instrument": ticket.contract.name,
+            "instrumentType": "Future", "orderType": ORDER_TYPES[ticket.order_type],
+            "orderAction": ACTIONS[ticket.action], "orderState": state,
+            "quantity": ticket.quantity, "filled": 0, "averageFillPrice": 0.0,
+            "limitPrice": ticket.limit_price or 0.0, "stopPrice": ticket.stop_price or 0.0,
+            "timeInForce": TIFS[ticket.tif], "oco": ticket.oco or "",
+            "name": ticket.strategy or "", "time": datetime.now(UTC).isoformat(),
+        }
+        self.orders[order_id] = order
+        return order
+
+    def _fill(self, holder: SimAccount, contract: Contract, signed: int, price: float) -> None:
+        position = holder.positions.setdefault(contract.name, SimPosition())
+        old = position.signed_quantity
+        new = old + signed
+        if old == 0 or (old > 0) == (signed > 0):
+            total = abs(old) * position.average_price + abs(signed) * price
+            position.average_price = total / abs(new)
+        else:
+            closed = min(abs(old), abs(signed))
+            direction = 1 if old > 0 else -1
+            holder.realized += (price - position.average_price) * closed * direction \
+                * contract.point_value
+            if new != 0 and (new > 0) != (old > 0):
+                position.average_price = price
+        position.signed_quantity = new
+        if new == 0:
+            position.average_price = 0.0
+
+    def _execute(self, holder: SimAccount, ticket: Ticket) -> dict:
+        """Market orders fill at once at the touch; limit and stop orders are left working."""
+        if ticket.order_type != "MARKET":
+            return self._new_order(holder, ticket, "Working")
+        bid, ask = self.market.bid_ask(ticket.contract.name)
+        price = ask if ticket.action == "BUY" else bid
+        signed = ticket.quantity if ticket.action == "BUY" else -ticket.quantity
+        self._fill(holder, ticket.contract, signed, price)
+        order = self._new_order(holder, ticket, "Filled")
+        order.update(filled=ticket.quantity, averageFillPrice=price)
+        self.market.step()
+        return order
+
+    def _cancel_working(self, holder: SimAccount, contract: Contract | None) -> list[str]:
+        cancelled = []
+        for order in self.orders.values():
+            if (order["account"] == holder.name and order["orderState"] in ACTIVE_STATES
+                    and (contract is None or order["instrument"] == contract.name)):
+                order["orderState"] = "Cancelled"
+                cancelled.append(order["orderId"])
+        return cancelled
+
+    def _close(self, holder: SimAccount, contract: Contract, quantity: int | None = None) -> dict:
+        position = holder.positions[contract.name]
+        snapshot = self.position_json(holder, contract.name, position)
+        size = abs(position.signed_quantity) if quantity is None else quantity
+        signed = -size if position.signed_quantity > 0 else size
+        bid, ask = self.market.bid_ask(contract.name)
+        self._fill(holder, contract, signed, ask if signed > 0 else bid)
+        return snapshot
+
+    # --- request parsing ------------------------------------------------------------------
+
+    def _holder(self, args: dict) -> SimAccount | Reply:
+        holder = self.account(args.get("account"))
+        if holder is None:
+            name = args.get("account")
+            return fail(404, "invalid_account", f"Account {name} not found")
+        return holder
+
+    def _contract(self, args: dict) -> Contract | Reply:
+        instrument = args.get("instrument")
+        if not isinstance(instrument, str) or not instrument.strip():
+            return invalid("instrument is required")
+        contract = self.market.resolve(instrument)
+        if contract is None:
+            return invalid(f"Unknown instrument '{instrument}'")
+        return contract
+
+    def _ticket(self, args: dict) -> Ticket | Reply:
+        contract = self._contract(args)
+        if isinstance(contract, Reply):
+            return contract
+        action = _enum(args.get("action"), ACTIONS)
+        order_type = _enum(args.get("orderType"), ORDER_TYPES)
+        tif = _enum(args.get("timeInForce"), TIFS)
+        quantity = args.get("quantity")
+        if action is None:
+            return invalid("action must be BUY or SELL")
+        if order_type is None:
+            return invalid("orderType must be MARKET, LIMIT, STOPMARKET or STOPLIMIT")
+        if tif is None:
+            return invalid("timeInForce must be DAY or GTC")
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+            return invalid("quantity must be a positive integer")
+        limit_price, stop_price = _price(args.get("limitPrice")), _price(args.get("stopPrice"))
+        if order_type in ("LIMIT", "STOPLIMIT") and limit_price is None:
+            return invalid(f"limitPrice is required for {order_type} orders")
+        if order_type in ("STOPMARKET", "STOPLIMIT") and stop_price is None:
+            return invalid(f"stopPrice is required for {order_type} orders")
+        oco, strategy = args.get("ocoId"), args.get("strategy")
+        if oco is not None and not isinstance(oco, str):
+            return invalid("ocoId must be a string")
+        if strategy is not None and not isinstance(strategy, str):
+            return invalid("strategy must be a string")
+        return Ticket(contract, args["instrument"], action, quantity, order_type, tif,
+                      limit_price, stop_price, oco, strategy)
+
+    # --- the API (one method per RPC name) ------------------------------------------------
+
+    async def ListAccounts(self, args: dict) -> Reply:
+        holders = list(self.accounts.values())
+        if self.accounts_shape == "missing":
+            return fail(404, "not_found", "No such route", did_you_mean=["/v1/api/accounts/snapshot"])
+        if self.accounts_shape == "names":
+            return ok(accounts=[h.name for h in holders])
+        if self.accounts_shape == "data":
+            return ok(data=[self.account_json(h) for h in holders])
+        return ok(accounts=[self.account_json(h) for h in holders])
+
+    async def GetAccount(self, args: dict) -> Reply:
+        holder = self._holder(args)
+        return holder if isinstance(holder, Reply) else ok(**self.account_json(holder))
+
+    async def GetAccountSummary(self, args: dict) -> Reply:
+        now = datetime.now(UTC)
+        accounts = [{"account": {**self.account_json(h), "type": "NinjaTrader.Cbi.Account",
+                                 "isAccountFlat": not self.open_positions(h)},
+                     "positions": self.open_positions(h)} for h in self.accounts.values()]
+        return Reply(200, {"type": "snapshot", "timestamp": now.isoformat(),
+                           "epoch": int(now.timestamp() * 1000), "accounts": accounts})
+
+    async def ListPositions(self, args: dict) -> Reply:
+        holder = self._holder(args)
+        if isinstance(holder, Reply):
+            return holder
+        positions = self.open_positions(holder)
+        return ok(positions=positions, count=len(positions))
+
+    async def GetAllPositions(self, args: dict) -> Reply:
+        include_flat = str(args.get("includeFlat", "false")).lower() == "true"
+        positions = [p for h in self.accounts.values()
+                     for p in self.open_positions(h, include_flat)]
+        return ok(positions=positions, count=len(positions))
+
+    async def GetPosition(self, args: dict) -> Reply:
+        holder, contract = self._holder(args), self._contract(args)
+        if isinstance(holder, Reply):
+            return holder
+        if isinstance(contract, Reply):
+            return contract
+        position = holder.positions.get(contract.name, SimPosition())
+        if position.signed_quantity == 0 and self.flat_position_style == "error":
+            return self._no_position(args)
+        return ok(**self.position_json(holder, contract.name, position))
+
+    def _no_position(self, args: dict) -> Reply:
+        return fail(400, f"No position found for instrument '{args.get('instrument')}' in "
+                         f"account '{args.get('account')}'")
+
+    async def ReversePosition(self, args: dict) -> Reply:
+        holder = self._holder(args)
+        if isinstance(holder, Reply):
+            return holder
+        ticket = self._ticket(args)
+        if isinstance(ticket, Reply):
+            return ticket
+        position = holder.positions.get(ticket.contract.name, SimPosition())
+        if position.signed_quantity == 0:
+            return self._no_position(args)
+        self._cancel_working(holder, ticket.contract)
+        self._close(holder, ticket.contract)
+        if self.reverse_wait:
+            await asyncio.sleep(self.reverse_wait)  # CrossTrade's flatten-wait
+        return ok(orderId=self._execute(holder, ticket)["orderId"])
+
+    async def Reverse(self, args: dict) -> Reply:
+        holder, contract = self._holder(args), self._contract(args)
+        if isinstance(holder, Reply):
+            return holder
+        if isinstance(contract, Reply):
+            return contract
+        position = holder.positions.get(contract.name, SimPosition())
+        if position.signed_quantity == 0:
+            return self._no_position(args)
+        action = "SELL" if position.signed_quantity > 0 else "BUY"
+        size = abs(position.signed_quantity)
+        self._cancel_working(holder, contract)
+        self._close(holder, contract)
+        ticket = Ticket(contract, args["instrument"], action, size, "MARKET", "DAY",
+                        None, None, None, None)
+        return ok(orderId=self._execute(holder, ticket)["orderId"])
+
+    async def ClosePosition(self, args: dict) -> Reply:
+        holder, contract = self._holder(args), self._contract(args)
+        if isinstance(holder, Reply):
+            return holder
+        if isinstance(contract, Reply):
+            return contract
+        position = holder.positions.get(contract.name, SimPosition())
+        if position.signed_quantity == 0:
+            return fail(400, f"No positions found for instrument '{args.get('instrument')}'")
+        quantity = args.get("quantity")
+        if quantity is not None and (isinstance(quantity, bool) or not isinstance(quantity, int)
+                                     or not 0 < quantity <= abs(position.signed_quantity)):
+            return invalid("quantity must be between 1 and the open quantity")
+        return ok(closedPositions=[self._close(holder, contract, quantity)])
+
+    def _flatten(self, holders: list[SimAccount], contract: Contract | None,
+                 side: str | None) -> tuple[list[dict], list[str]]:
+        closed, cancelled = [], []
+        for holder in holders:
+            cancelled += self._cancel_working(holder, contract)
+            for name, position in list(holder.positions.items()):
+                matches_side = side is None or (side == "long") == (position.signed_quantity > 0)
+                if position.signed_quantity and matches_side and (
+                        contract is None or contract.name == name):
+                    closed.append(self._close(holder, self.market.contracts[name]))
+        return closed, cancelled
+
+    async def Flatten(self, args: dict) -> Reply:
+        contract = None
+        if args.get("instrument"):
+            contract = self._contract(args)
+            if isinstance(contract, Reply):
+                return contract
+        if args.get("account") is not None:
+            holder = self._holder(args)
+            if isinstance(holder, Reply):
+                return holder
+            holders = [holder]
+        else:
+            holders = list(self.accounts.values())
+        side = str(args.get("marketPosition") or "").lower() or None
+        closed, cancelled = self._flatten(holders, contract, side)
+        extra = {} if closed or cancelled else {"warning": "Nothing to flatten"}
+        return ok(orderIds=cancelled, closedPositions=closed, **extra)
+
+    async def FlattenEverything(self, args: dict) -> Reply:
+        return await self.Flatten({})
+
+    async def PlaceOrder(self, args: dict) -> Reply:
+        holder = self._holder(args)
+        if isinstance(holder, Reply):
+            return holder
+        ticket = self._ticket(args)
+        if isinstance(ticket, Reply):
+            return ticket
+        required = args.get("requireMarketPosition")
+        if isinstance(required, str) and required.strip():
+            signed = holder.positions.get(ticket.contract.name, SimPosition()).signed_quantity
+            now = "flat" if signed == 0 else ("long" if signed > 0 else "short")
+            allowed = {part.strip().lower() for part in required.split(",")}
+            if now not in allowed:
+                return invalid(f"requireMarketPosition not satisfied: position is {now}")
+        return ok(orderId=self._execute(holder, ticket)["orderId"])
+
+    async def ListOrders(self, args: dict) -> Reply:
+        holder = self._holder(args)
+        if isinstance(holder, Reply):
+            return holder
+        active_only = str(args.get("activeOnly", "false")).lower() == "true"
+        orders = [o for o in self.orders.values() if o["account"] == holder.name
+                  and (not active_only or o["orderState"] in ACTIVE_STATES)]
+        return ok(orders=orders)
+
+    async def GetOrder(self, args: dict) -> Reply:
+        order = self.orders.get(str(args.get("orderId")))
+        if order is None or order["account"].lower() != str(args.get("account")).lower():
+            return fail(400, f"Order linked to '{args.get('orderId')}' not found")
+        return ok(**order)
+
+    async def Cancel(self, args: dict) -> Reply:
+        order = self.orders.get(str(args.get("orderId")))
+        if order is None or order["orderState"] not in ACTIVE_STATES:
+            return fail(400, f"Order linked to '{args.get('orderId')}' not found or already "
+                             "terminal.")
+        order["orderState"] = "Cancelled"
+        return ok(orderId=order["orderId"])
+
+    async def GetQuote(self, args: dict) -> Reply:
+        names = [n.strip() for n in str(args.get("instrument") or "ES").split(",") if n.strip()]
+        contracts = [self.market.resolve(name) for name in names]
+        if not contracts or None in contracts:
+            return invalid(f"Unknown instrument '{args.get('instrument')}'")
+        quotes = [self.quote_json(c) for c in contracts]
+        return Reply(200, quotes) if len(quotes) > 1 else ok(**quotes[0])
+
+    def pnl_update(self) -> dict:
+        accounts = []
+        for holder in self.accounts.values():
+            item = self.account_json(holder)["item"]
+            accounts.append({"name": holder.name, "realizedProfitLoss": item["realizedProfitLoss"],
+                             "unrealizedProfitLoss": item["unrealizedProfitLoss"]})
+        return {"type": "pnlUpdate", "epoch": int(datetime.now(UTC).timestamp() * 1000),
+                "accounts": accounts}

@@ -1,0 +1,82 @@
+"""Every REST endpoint the client speaks, against the simulator over loopback."""
+
+import pytest
+
+from ctpanel.core.client import CrossTradeClient
+from ctpanel.core.errors import ConfigError, NoPositionError
+from ctpanel.core.models import Action, OrderType, Side
+from ctpanel.core.validation import OrderInput, parse_order
+
+
+@pytest.mark.parametrize("shape", ["objects", "names", "data", "missing"])
+async def test_accounts_are_read_from_every_known_shape(sim, client, shape):
+    sim.state.accounts_shape = shape
+    accounts = await client.list_accounts()
+    assert [a.name for a in accounts] == ["Sim101", "Sim102", "Sim103"]
+    if shape == "missing":
+        assert [r.api for r in sim.received] == ["ListAccounts", "GetAccountSummary"]
+
+
+async def test_positions_in_an_account(client):
+    positions = {p.instrument: p for p in await client.list_positions("Sim101")}
+    assert set(positions) == {"ES 12-26", "NQ 12-26"}
+    assert (positions["ES 12-26"].side, positions["ES 12-26"].quantity) == (Side.LONG, 2)
+    assert (positions["NQ 12-26"].side, positions["NQ 12-26"].quantity) == (Side.SHORT, 1)
+    assert positions["ES 12-26"].average_price > 0
+
+
+@pytest.mark.parametrize("style", ["flat", "error"])
+async def test_a_missing_position_reads_as_flat(sim, client, style):
+    sim.state.flat_position_style = style
+    position = await client.get_position("Sim103", "ES")
+    assert position.is_flat and position.describe() == "Flat"
+
+
+async def test_one_position_by_alias_comes_back_under_its_full_name(client):
+    position = await client.get_position("sim101", "ES1!")
+    assert position.instrument == "ES 12-26"
+    assert position.describe() == "Long 2"
+
+
+async def test_reverse_flips_the_position(client):
+    order = parse_order(OrderInput(account="Sim101", instrument="ESZ26", action="SELL",
+                                   quantity=2))
+    await client.reverse_position(order)
+    assert (await client.get_position("Sim101", "ES")).describe() == "Short 2"
+
+
+async def test_close_position(client):
+    closed = await client.close_position("Sim102", "MES")
+    assert [(p.instrument, p.side, p.quantity) for p in closed] == [("MES 12-26", Side.SHORT, 3)]
+    assert (await client.get_position("Sim102", "MES")).is_flat
+    with pytest.raises(NoPositionError, match="No positions found"):
+        await client.close_position("Sim102", "MES")
+
+
+async def test_place_order_market_fills_and_limit_works(client):
+    market = parse_order(OrderInput(account="Sim103", instrument="CL", action="BUY", quantity=3))
+    await client.place_order(market)
+    assert (await client.get_position("Sim103", "CL")).describe() == "Long 3"
+
+    limit = parse_order(OrderInput(account="Sim103", instrument="GC", action=Action.SELL,
+                                   order_type=OrderType.LIMIT, limit_price=5000))
+    result = await client.place_order(limit)
+    orders = {o["orderId"]: o for o in await client.list_orders("Sim103")}
+    assert orders[result.order_id]["orderState"] == "Working"
+    assert (await client.get_position("Sim103", "GC")).is_flat
+
+
+async def test_quote(client):
+    quote = await client.get_quote("NQ")
+    assert quote.instrument == "NQ 12-26"
+    assert quote.tick_size == 0.25 and quote.bid < quote.ask
+
+
+@pytest.mark.parametrize("url", ["http://example.com", "ftp://127.0.0.1", "https://u:p@x.io"])
+def test_unsafe_base_urls_are_refused(url):
+    with pytest.raises(ConfigError):
+        CrossTradeClient("t", base_url=url)
+
+
+def test_the_client_repr_hides_the_token():
+    assert "t0ken-xyz" not in repr(CrossTradeClient("t0ken-xyz", base_url="http://127.0.0.1:1"))
