@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import socket
 import ssl
 import time
 from typing import Any
@@ -32,7 +33,7 @@ from ctpanel.core.payloads import (
     positions_from,
     quote_from,
 )
-from ctpanel.core.replies import bad_reply, error_for, field, is_failure
+from ctpanel.core.replies import bad_reply, error_for, field, is_failure, snippet
 from ctpanel.core.secret import Secret
 from ctpanel.core.urls import API_PREFIX, DEFAULT_BASE_URL, account_path, check_base_url
 
@@ -272,17 +273,29 @@ class CrossTradeClient:
 def _describe_transport_error(error: Exception, limit: float) -> str:
     if isinstance(error, TimeoutError | httpx.TimeoutException):
         return f"no reply within {limit:g} s"
-    cause: BaseException | None = error
-    while cause is not None:
+    for cause in _causes(error):
         if isinstance(cause, ssl.SSLCertVerificationError):
             return ("the server's TLS certificate is not trusted: "
                     f"{cause.verify_message or 'verification failed'}")
         if isinstance(cause, ssl.SSLError):
             return f"TLS failed: {cause.reason or cause}"
-        cause = cause.__cause__ or cause.__context__
-    text = str(error) or type(error).__name__
-    if "Name or service not known" in text or "nodename nor servname" in text:
-        return "the server name could not be found (DNS)"
-    if "Connection refused" in text or "Errno 111" in text:
-        return "connection refused"
-    return text[:160]
+        if isinstance(cause, socket.gaierror):
+            return "the server name could not be found (DNS)"
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(cause, ConnectionResetError):
+            return "the connection was reset"
+    return snippet(str(error) or type(error).__name__)
+
+
+def _causes(error: BaseException):
+    """``error`` and everything it was raised from, including members of exception groups."""
+    pending, seen = [error], set()
+    while pending:
+        cause = pending.pop(0)
+        if id(cause) in seen:
+            continue
+        seen.add(id(cause))
+        yield cause
+        pending += [c for c in (cause.__cause__, cause.__context__) if c is not None]
+        pending += list(getattr(cause, "exceptions", ()))

@@ -41,6 +41,7 @@ class Journal:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()  # appends come from worker threads
+        self._tail_checked = False
 
     def __repr__(self) -> str:
         return f"Journal({str(self.path)!r})"
@@ -52,14 +53,23 @@ class Journal:
         data = line.encode("utf-8")
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
             try:
+                if not self._tail_checked:
+                    data = self._after_torn_tail(fd) + data
+                    self._tail_checked = True
                 written = 0
                 while written < len(data):
                     written += os.write(fd, data[written:])
                 os.fsync(fd)
             finally:
                 os.close(fd)
+
+    @staticmethod
+    def _after_torn_tail(fd: int) -> bytes:
+        """A newline to close a line torn by an earlier crash, so the next record stays whole."""
+        size = os.fstat(fd).st_size
+        return b"\n" if size and os.pread(fd, 1, size - 1) != b"\n" else b""
 
     async def append_async(self, record: dict[str, Any]) -> None:
         await asyncio.to_thread(self.append, record)

@@ -95,14 +95,20 @@ class CrossTradeStream:
         self._state_listeners.append(listener)
 
     def start(self) -> None:
-        """Start connecting in the background (idempotent)."""
+        """Start connecting in the background; after a stop, this is the explicit restart."""
         if self._runner is None or self._runner.done():
             self._stop_error = None
             self._runner = asyncio.get_running_loop().create_task(self._run(), name="ct-stream")
 
     async def wait_connected(self, timeout: float | None = None) -> None:
-        """Wait until connected; raise the stop reason, or NetworkError after ``timeout``."""
-        self.start()
+        """Wait until connected; raise the stop reason, or NetworkError after ``timeout``.
+
+        Starts the connection on first use, but never restarts one that was stopped.
+        """
+        if self._stop_error is not None:
+            raise self._stop_error
+        if self._runner is None:
+            self.start()
         deadline = time.monotonic() + (self.open_timeout if timeout is None else timeout)
         while not self._connected.is_set():
             if self._stop_error is not None:
@@ -124,6 +130,7 @@ class CrossTradeStream:
         if runner is not None:
             runner.cancel()
             await asyncio.gather(runner, return_exceptions=True)
+        self._stop_error = None
         self._set_state("idle", "closed")
 
     # --- requests ---------------------------------------------------------------------------

@@ -163,7 +163,9 @@ class Simulator:
         app.router.add_delete("/_sim/faults", self._control_clear_faults)
         app.router.add_get("/_sim/received", self._control_received)
         app.router.add_post("/_sim/state", self._control_state)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        # A short shutdown: handlers stuck in a "no reply" fault must not hold up stop().
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False,
+                                     shutdown_timeout=0.25)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port, ssl_context=self.ssl_context,
                            reuse_address=True)

@@ -1,0 +1,53 @@
+"""The audit journal: durable appends, torn last lines skipped."""
+
+import json
+
+from ctpanel.core.journal import Journal, default_journal_path
+
+
+def test_records_round_trip_in_order(tmp_path):
+    journal = Journal(tmp_path / "j" / "journal.jsonl")
+    for index in range(5):
+        journal.append({"kind": "reverse", "n": index})
+    records = journal.read_last(3)
+    assert [r["n"] for r in records] == [2, 3, 4]
+    assert all("time" in r for r in records)
+
+
+def test_a_torn_last_line_is_skipped(tmp_path):
+    journal = Journal(tmp_path / "journal.jsonl")
+    journal.append({"n": 1})
+    journal.append({"n": 2})
+    with journal.path.open("ab") as file:
+        file.write(b'{"n": 3, "status": "o')  # a crash mid-write
+    assert [r["n"] for r in journal.read_last()] == [1, 2]
+    restarted = Journal(journal.path)  # the app after the crash
+    restarted.append({"n": 4})  # starts on a line of its own
+    assert [r["n"] for r in restarted.read_last()] == [1, 2, 4]
+
+
+def test_foreign_lines_are_skipped(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    path.write_bytes(b'[1, 2]\n\xff\xfe\nnot json\n{"n": 1}\n')
+    assert Journal(path).read_last() == [{"n": 1}]
+
+
+def test_missing_journal_reads_empty(tmp_path):
+    assert Journal(tmp_path / "nope.jsonl").read_last() == []
+
+
+def test_each_record_is_one_line_of_json(tmp_path):
+    journal = Journal(tmp_path / "journal.jsonl")
+    journal.append({"error": "two\nlines", "name": "Straße"})
+    [line] = journal.path.read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["error"] == "two\nlines"
+
+
+def test_default_location_follows_the_data_dir(private_files):
+    assert default_journal_path() == private_files / "journal.jsonl"
+
+
+async def test_async_append(tmp_path):
+    journal = Journal(tmp_path / "journal.jsonl")
+    await journal.append_async({"n": 1})
+    assert journal.read_last() == [{"n": 1, "time": journal.read_last()[0]["time"]}]
