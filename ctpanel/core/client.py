@@ -161,7 +161,7 @@ class CrossTradeClient:
     # --- orders (never retried) -------------------------------------------------------------
 
     async def reverse_position(self, order: ReverseOrder) -> OrderResult:
-        """``POST /accounts/{account}/positions/reverseposition``: close, then enter the other way."""
+        """``POST .../positions/reverseposition``: close, then enter the other way."""
         return await self._order(account_path(order.account, "positions", "reverseposition"),
                                  order.body())
 

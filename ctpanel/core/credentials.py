@@ -68,8 +68,8 @@ class KeyringTokenStore:
                 from None
         if isinstance(backend, keyring.backends.fail.Keyring):
             raise TokenStoreError(
-                "No OS keyring is available on this machine, so the token cannot be saved. "
-                "Use a session-only token, or set CTPANEL_TOKEN."
+                "No OS keyring is available on this machine, so the token can be neither saved "
+                "nor read there. Use a session-only token, or set CTPANEL_TOKEN."
             )
         return backend
 

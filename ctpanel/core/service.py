@@ -47,9 +47,9 @@ def judge(order: ReverseOrder, before: Position | None, after: Position | None) 
     """Compare the position after an uncertain reverse with what the order asked for."""
     if after is None:
         return Verdict.UNREADABLE
-    if after.side is Side.after(order.action) and after.quantity == order.quantity:
-        if before is None or before.side != after.side or before.quantity != after.quantity:
-            return Verdict.REVERSED
+    moved = before is None or (before.side, before.quantity) != (after.side, after.quantity)
+    if moved and after.side is Side.after(order.action) and after.quantity == order.quantity:
+        return Verdict.REVERSED
     if before is not None and (after.side, after.quantity) == (before.side, before.quantity):
         return Verdict.UNCHANGED
     if after.is_flat:

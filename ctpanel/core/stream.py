@@ -8,6 +8,7 @@ A close that says the session is active elsewhere, or a refused token, stops rec
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import logging
@@ -200,10 +201,8 @@ class CrossTradeStream:
         ws = self._ws
         if ws is None:
             return  # re-sent on (re)connect
-        try:
+        with contextlib.suppress(ConnectionClosed):  # re-sent on reconnect
             await ws.send(json.dumps(message))
-        except ConnectionClosed:
-            pass  # re-sent on reconnect
 
     # --- the connection loop ----------------------------------------------------------------
 

@@ -163,6 +163,7 @@ class Simulator:
         app.router.add_delete("/_sim/faults", self._control_clear_faults)
         app.router.add_get("/_sim/received", self._control_received)
         app.router.add_post("/_sim/state", self._control_state)
+        app.router.add_post("/_sim/reset", self._control_reset)
         # A short shutdown: handlers stuck in a "no reply" fault must not hold up stop().
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False,
                                      shutdown_timeout=0.25)
@@ -195,6 +196,14 @@ class Simulator:
         fault = fault or Fault(**kwargs)
         self.faults.append(fault)
         return fault
+
+    def reset(self) -> None:
+        """Seeded positions again, no faults, nothing received, a full rate budget."""
+        self.state.seed()
+        self.state.ninjatrader_connected = True
+        self.faults.clear()
+        self.received.clear()
+        self._buckets.clear()
 
     def orders_received(self, api: str = "ReversePosition") -> list[Received]:
         return [r for r in self.received if r.api == api]
@@ -246,6 +255,9 @@ class Simulator:
     def _rest_handler(self, route_api: str):
         async def handle(request: web.Request) -> web.StreamResponse:
             api = route_api
+            if api == "Flatten" and "account" not in request.match_info \
+                    and not (await request.text()).strip(" {}"):
+                api = "FlattenEverything"  # an empty body flattens everything
             self.peers.add(request.transport.get_extra_info("peername"))
             body_text = await request.text()
             try:
@@ -261,8 +273,6 @@ class Simulator:
             if body is None or not isinstance(body, dict):
                 return _json(fail(400, "Invalid request", "The body is not a JSON object"))
             args = {**body, **request.query, **request.match_info}
-            if api == "Flatten" and "account" not in request.match_info and not body:
-                api = "FlattenEverything"
             fault = self._take_fault(api)
             reply = await self._answer(api, args, token, fault)
             if fault and _replaces_reply(fault) and reply.status != 429:
@@ -414,6 +424,10 @@ class Simulator:
 
     async def _control_received(self, request: web.Request) -> web.Response:
         return web.json_response([asdict(r) for r in self.received])
+
+    async def _control_reset(self, request: web.Request) -> web.Response:
+        self.reset()
+        return web.json_response({"reset": True})
 
     async def _control_state(self, request: web.Request) -> web.Response:
         change = await request.json()

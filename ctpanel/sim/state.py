@@ -299,7 +299,8 @@ class SimState:
     async def ListAccounts(self, args: dict) -> Reply:
         holders = list(self.accounts.values())
         if self.accounts_shape == "missing":
-            return fail(404, "not_found", "No such route", did_you_mean=["/v1/api/accounts/snapshot"])
+            return fail(404, "not_found", "No such route",
+                        did_you_mean=["/v1/api/accounts/snapshot"])
         if self.accounts_shape == "names":
             return ok(accounts=[h.name for h in holders])
         if self.accounts_shape == "data":

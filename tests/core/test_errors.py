@@ -80,11 +80,11 @@ async def test_ninjatrader_not_connected(sim, client):
 
 @pytest.mark.parametrize("with_header", [True, False])
 async def test_rate_limited(with_header):
-    async with Simulator(token=TOKEN, rate_limit=(2, 0.01), send_retry_after=with_header) as sim:
-        async with CrossTradeClient(TOKEN, base_url=sim.base_url) as client:
-            await client.get_position("Sim101", "ES")
-            await client.get_position("Sim101", "ES")
-            error = await reverse_error(client)
+    simulator = Simulator(token=TOKEN, rate_limit=(2, 0.01), send_retry_after=with_header)
+    async with simulator as sim, CrossTradeClient(TOKEN, base_url=sim.base_url) as client:
+        await client.get_position("Sim101", "ES")
+        await client.get_position("Sim101", "ES")
+        error = await reverse_error(client)
     assert isinstance(error, RateLimitedError) and error.status == 429
     if with_header:
         assert error.retry_after and error.retry_after >= 1

@@ -80,7 +80,7 @@ async def test_a_dropped_socket_fails_every_rpc_in_flight_once(sim, stream):
 
 async def test_an_rpc_reply_that_never_comes_times_out_as_unknown(sim, stream):
     sim.add_fault(apis=["ReversePosition"], no_reply=True)
-    with pytest.raises(OutcomeUnknownError, match="no reply within 0.3 s"):
+    with pytest.raises(OutcomeUnknownError, match=r"no reply within 0\.3 s"):
         await stream.rpc("ReversePosition", {"account": "Sim101", **SELL_2_ES.body()},
                          timeout=0.3, is_order=True)
 
