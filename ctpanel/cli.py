@@ -72,7 +72,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--demo", action="store_true",
                         help="panel: run against the embedded simulator, even with a token")
-    parser.add_argument("--self-test", action="store_true", help=argparse.SUPPRESS)
     _add_connection_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from ctpanel.core.budget import TokenBucket
 from ctpanel.core.errors import (
     CtError,
     NetworkError,
@@ -86,6 +87,7 @@ class CrossTradeClient:
         self.base_url = check_base_url(base_url)
         self.timeout = timeout
         self.max_reply_bytes = max_reply_bytes
+        self.budget = TokenBucket()  # our mirror of CrossTrade's per-user budget
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             headers={"Authorization": f"Bearer {self._token.reveal()}"},
@@ -209,6 +211,7 @@ class CrossTradeClient:
     ) -> tuple[bytes, Any]:
         """One request, no retry; returns the raw body and the parsed success payload."""
         wire = _Wire()
+        self.budget.spend()
         content = None if body is None else json.dumps(body, allow_nan=False).encode()
         headers = {"Content-Type": "application/json"} if body is not None else None
         limit = timeout or self.timeout

@@ -21,6 +21,7 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
 
+from ctpanel.core.budget import TokenBucket
 from ctpanel.core.errors import (
     AuthError,
     CtError,
@@ -62,6 +63,7 @@ class CrossTradeStream:
         ping_interval: float | None = 20.0,
         backoff: tuple[float, float] = (0.5, 30.0),
         ssl_context: ssl.SSLContext | None = None,
+        budget: TokenBucket | None = None,
     ) -> None:
         self._token = token if isinstance(token, Secret) else Secret(token)
         self.url = check_ws_url(url)
@@ -70,6 +72,7 @@ class CrossTradeStream:
         self.ping_interval = ping_interval
         self.backoff = backoff
         self._ssl = ssl_context
+        self.budget = budget  # shared with REST: CrossTrade counts both against one budget
         self.state = "idle"
         self.reason = ""
         self._stop_error: CtError | None = None
@@ -148,6 +151,8 @@ class CrossTradeStream:
         request_id = f"ctp-{next(_ids)}-{random.getrandbits(32):08x}"
         future = asyncio.get_running_loop().create_future()
         self._pending[request_id] = (future, is_order)
+        if self.budget is not None:
+            self.budget.spend()
         message = json.dumps({"action": "rpc", "id": request_id, "api": api, "args": args},
                              allow_nan=False)
         try:

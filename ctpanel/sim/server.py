@@ -20,6 +20,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from ctpanel.core.budget import TokenBucket
 from ctpanel.sim.state import Reply, SimState, fail
 
 log = logging.getLogger(__name__)
@@ -87,26 +88,6 @@ class Received:
     headers: dict[str, str]
     body_text: str
     body: Any
-
-
-class TokenBucket:
-    """CrossTrade's per-user budget: ``burst`` tokens refilled at ``rate`` per second."""
-
-    def __init__(self, burst: float = 20, rate: float = 3.0) -> None:
-        self.burst, self.rate = burst, rate
-        self._tokens, self._stamp = float(burst), time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
-        self._stamp = now
-        if self._tokens >= 1:
-            self._tokens -= 1
-            return True
-        return False
-
-    def retry_after(self) -> int:
-        return max(1, int((1 - self._tokens) / self.rate + 0.999))
 
 
 class Simulator:

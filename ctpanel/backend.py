@@ -1,0 +1,69 @@
+"""One connected backend for the panel: demo (embedded simulator) or live (CrossTrade).
+
+Qt-free, so the wiring is testable headless; ``ctpanel.qt.app`` builds one on the qasync loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ctpanel.core.client import DEFAULT_TIMEOUT, CrossTradeClient
+from ctpanel.core.journal import Journal
+from ctpanel.core.secret import Secret
+from ctpanel.core.service import ReverseService, Transport
+from ctpanel.core.stream import CrossTradeStream
+from ctpanel.core.urls import DEFAULT_BASE_URL, ws_url_for
+
+log = logging.getLogger(__name__)
+
+
+class Mode(StrEnum):
+    DEMO = "demo"
+    LIVE = "live"
+
+
+@dataclass
+class Backend:
+    mode: Mode
+    client: CrossTradeClient
+    stream: CrossTradeStream
+    service: ReverseService
+    simulator: object | None = None  # ctpanel.sim.Simulator in demo mode
+
+    @property
+    def base_url(self) -> str:
+        return self.client.base_url
+
+    async def aclose(self) -> None:
+        await self.stream.close()
+        await self.client.aclose()
+        if self.simulator is not None:
+            await self.simulator.stop()
+
+
+def _assemble(mode: Mode, token: Secret, base_url: str, ws_url: str, journal: Journal,
+              timeout: float, simulator=None) -> Backend:
+    client = CrossTradeClient(token, base_url=base_url, timeout=timeout)
+    stream = CrossTradeStream(token, url=ws_url, rpc_timeout=timeout, budget=client.budget)
+    service = ReverseService(client, {Transport.REST: client, Transport.WS: stream}, journal)
+    return Backend(mode, client, stream, service, simulator)
+
+
+async def open_demo(journal: Journal, *, timeout: float = DEFAULT_TIMEOUT) -> Backend:
+    """Start the simulator on a random loopback port, with a throwaway token."""
+    from ctpanel.sim import Simulator  # only demo mode pays for importing aiohttp
+
+    token = secrets.token_hex(16)
+    simulator = await Simulator(token=token).start()
+    log.info("Demo simulator at %s", simulator.base_url)
+    return _assemble(Mode.DEMO, Secret(token), simulator.base_url, simulator.ws_url, journal,
+                     timeout, simulator)
+
+
+def open_live(token: Secret, journal: Journal, *, base_url: str = DEFAULT_BASE_URL,
+              ws_url: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> Backend:
+    return _assemble(Mode.LIVE, token, base_url, ws_url or ws_url_for(base_url), journal,
+                     timeout)

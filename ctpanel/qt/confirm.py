@@ -1,0 +1,36 @@
+"""Asking the trader before an order, behind a small injectable service (tests need no modal)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+
+class ConfirmService:
+    """Shows a window-modal question without a nested event loop, and awaits the answer."""
+
+    async def ask(self, parent: QWidget, title: str, text: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+        box.setDefaultButton(QMessageBox.StandardButton.No)  # Enter must not send by accident
+        answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        box.finished.connect(lambda code: answer.done() or answer.set_result(
+            code == QMessageBox.StandardButton.Yes))
+        box.open()
+        try:
+            return await answer
+        finally:
+            box.deleteLater()
+
+
+class ScriptedConfirm(ConfirmService):
+    """Answers every question with ``answer`` and keeps what was asked (tests, self-test)."""
+
+    def __init__(self, answer: bool = True) -> None:
+        self.answer = answer
+        self.asked: list[str] = []
+
+    async def ask(self, parent: QWidget, title: str, text: str) -> bool:
+        self.asked.append(text)
+        return self.answer

@@ -1,0 +1,535 @@
+"""The Reverse panel's main window: wires the widgets to the core on the qasync loop.
+
+Every network call is awaited on the loop; nothing here blocks. Re-entry is guarded
+synchronously, so one click (or one hotkey press) sends at most one order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from ctpanel.backend import Backend, Mode
+from ctpanel.core.credentials import TokenStore, resolve_token_async
+from ctpanel.core.errors import (
+    AuthError,
+    CtError,
+    NetworkError,
+    NotConnectedError,
+    RateLimitedError,
+    TokenStoreError,
+)
+from ctpanel.core.journal import Journal
+from ctpanel.core.models import Position, ReverseOrder
+from ctpanel.core.secret import Secret
+from ctpanel.core.urls import DEFAULT_BASE_URL
+from ctpanel.core.service import ReverseReport, Transport, UncertainOutcome
+from ctpanel.qt.confirm import ConfirmService
+from ctpanel.qt.settings import Preferences, WindowState
+from ctpanel.qt.widgets.log_pane import Level, LogEntry, LogModel, LogPane
+from ctpanel.qt.widgets.order_form import OrderForm
+from ctpanel.qt.widgets.position_strip import PositionStrip
+from ctpanel.qt.widgets.settings_dialog import SettingsDialog
+from ctpanel.qt.widgets.status_lights import StatusLights
+from ctpanel.qt.widgets.token_dialog import TokenDialog, TokenTester
+
+log = logging.getLogger(__name__)
+
+POLL_MS = 5000  # position refresh: 0.2 requests/s, far inside CrossTrade's 3/s
+POLL_RESERVE = 8  # polls pause when fewer requests than this are left in the budget
+JOURNAL_LINES_SHOWN = 50
+BackendFactory = Callable[[Mode, Secret | None], Awaitable[Backend]]
+
+MODE_BANDS = {
+    Mode.DEMO: "DEMO — simulated account and prices; nothing reaches NinjaTrader",
+    Mode.LIVE: "LIVE — orders go to NinjaTrader through CrossTrade",
+}
+
+
+class MainWindow(QMainWindow):
+    """The panel. Collaborators are injected; the composition root is :mod:`ctpanel.qt.app`."""
+
+    sig_order_finished = Signal(object)  # ReverseReport, or the CtError it ended with
+    sig_position_updated = Signal(object)  # Position, or None when unknown
+    sig_accounts_loaded = Signal(list)
+    sig_backend_changed = Signal(object)
+    sig_closed = Signal()
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        preferences: Preferences,
+        window_state: WindowState,
+        token_store: TokenStore,
+        confirm: ConfirmService,
+        journal: Journal,
+        backend_factory: BackendFactory,
+        token_tester: TokenTester,
+        live_base_url: str = DEFAULT_BASE_URL,
+        log_model: LogModel | None = None,
+    ) -> None:
+        super().__init__()
+        self.backend = backend
+        self.preferences = preferences
+        self.window_state = window_state
+        self.token_store = token_store
+        self.confirm = confirm
+        self.journal = journal
+        self.backend_factory = backend_factory
+        self.token_tester = token_tester
+        self.live_base_url = live_base_url
+        self.log_model = log_model or LogModel()
+        self.shutdown_done = False
+        self.session_token: Secret | None = None
+        self._position: Position | None = None
+        self._sending = False
+        self._tasks: set[asyncio.Task] = set()
+        self._position_task: asyncio.Task | None = None
+        self._build_ui()
+        self._connect_signals()
+        self._apply_preferences()
+        self._show_backend()
+
+    # --- building -------------------------------------------------------------------------
+
+    def _build_ui(self) -> None:
+        self.setObjectName("mainWindow")
+        self.band = QLabel()
+        self.band.setObjectName("modeBand")
+        self.band.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.lights = StatusLights()
+        self.strip = PositionStrip()
+        self.form = OrderForm()
+        self.preview = QLabel("")
+        self.preview.setObjectName("preview")
+        self.reverse_button = QPushButton("REVERSE")
+        self.reverse_button.setObjectName("reverseButton")
+        self.reverse_button.setMinimumHeight(64)
+        self.reverse_button.setAccessibleName("Reverse position")
+        self.reason = QLabel("")
+        self.reason.setObjectName("reverseReason")
+        self.reason.setWordWrap(True)
+        self.log_pane = LogPane(self.log_model)
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.strip, self.form, self.preview, self.reverse_button, self.reason):
+            top_layout.addWidget(widget)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(self.log_pane)
+        self.splitter.setStretchFactor(1, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.band)
+        layout.addWidget(self.lights)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self._build_menus()
+        self.hotkey = QShortcut(QKeySequence(self.preferences.get("hotkey")), self)
+        self.hotkey.setAutoRepeat(False)  # a held key is one press
+        self.hotkey.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.poll_timer = QTimer(self)
+        self.poll_timer.setInterval(POLL_MS)
+        self.clock = QTimer(self)
+        self.clock.setInterval(1000)
+
+    def _build_menus(self) -> None:
+        connection = self.menuBar().addMenu("&Connection")
+        self.go_live_action = connection.addAction("Go &live…")
+        self.go_demo_action = connection.addAction("Use &demo")
+        self.refresh_action = connection.addAction("&Refresh accounts")
+        self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        connection.addSeparator()
+        self.quit_action = connection.addAction("&Quit")
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        settings = self.menuBar().addMenu("&Settings")
+        self.token_action = settings.addAction("API &token…")
+        self.settings_action = settings.addAction("&Preferences…")
+        self.always_on_top_action = QAction("Always on &top", self, checkable=True)
+        settings.addAction(self.always_on_top_action)
+
+    def _connect_signals(self) -> None:
+        self.reverse_button.clicked.connect(self.request_reverse)
+        self.hotkey.activated.connect(self.request_reverse)
+        self.form.sig_changed.connect(self._update_reverse)
+        self.form.sig_account_changed.connect(self._on_form_account_changed)
+        self.form.sig_instrument_changed.connect(self._on_form_instrument_changed)
+        self.form.sig_refresh_accounts.connect(self.refresh_accounts)
+        self.refresh_action.triggered.connect(self.refresh_accounts)
+        self.go_live_action.triggered.connect(self._on_go_live)
+        self.go_demo_action.triggered.connect(self._on_go_demo)
+        self.quit_action.triggered.connect(self.close)
+        self.token_action.triggered.connect(self.open_token_dialog)
+        self.settings_action.triggered.connect(self.open_settings)
+        self.always_on_top_action.toggled.connect(self._on_always_on_top_toggled)
+        self.poll_timer.timeout.connect(self._on_poll_timer)
+        self.clock.timeout.connect(self._on_clock)
+
+    def _apply_preferences(self) -> None:
+        self.form.set_max_quantity(self.preferences.get("max_quantity"))
+        self.form.mirror.setChecked(self.preferences.get("mirror"))
+        self.form.set_strategies(self.preferences.get("recent_strategies"))
+        self.form.set_instrument_choices([], self.preferences.get("recent_instruments"))
+        if self.preferences.get("last_instrument"):
+            self.form.instrument.setEditText(self.preferences.get("last_instrument"))
+        self.hotkey.setKey(QKeySequence(self.preferences.get("hotkey")))
+        self.reverse_button.setToolTip(f"Reverse ({self.preferences.get('hotkey')})")
+        self.always_on_top_action.setChecked(self.preferences.get("always_on_top"))
+        geometry = self.window_state.load("geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(560, 820)
+        splitter = self.window_state.load("splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+
+    # --- lifecycle ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Begin work once the window is shown: accounts (which warms the connection),
+        the journal's last lines, the poll timer."""
+        self._spawn(self._show_journal_history())
+        self.refresh_accounts()
+        self._start_stream_if_used()
+        self.poll_timer.start()
+        self.clock.start()
+
+    async def shutdown(self) -> None:
+        """Stop timers and tasks, close the backend. Called by the composition root."""
+        self.poll_timer.stop()
+        self.clock.stop()
+        tasks = [task for task in self._tasks if not task.done()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await self.backend.aclose()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.shutdown_done:
+            event.ignore()  # the main coroutine closes the connections, then really closes
+            self.window_state.save("geometry", self.saveGeometry())
+            self.window_state.save("splitter", self.splitter.saveState())
+            self.sig_closed.emit()
+            return
+        super().closeEvent(event)
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, Any], name: str | None = None
+               ) -> asyncio.Task:
+        task = asyncio.get_running_loop().create_task(coroutine, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    # --- mode and backend -----------------------------------------------------------------
+
+    def _show_backend(self) -> None:
+        mode = self.backend.mode
+        self.band.setText(MODE_BANDS[mode])
+        self.band.setProperty("mode", mode.value)
+        self.band.style().unpolish(self.band)
+        self.band.style().polish(self.band)
+        self.go_live_action.setEnabled(mode is Mode.DEMO)
+        self.go_demo_action.setEnabled(mode is Mode.LIVE)
+        self.lights.token.set("ok" if mode is Mode.LIVE else "off",
+                              "present" if mode is Mode.LIVE else "demo mode uses none")
+        self.backend.stream.add_state_listener(self._on_stream_state)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        account = self.form.account_name() or "no account"
+        self.setWindowTitle(f"ctpanel — {self.backend.mode.value.upper()} — {account}")
+
+    async def switch_backend(self, mode: Mode, token: Secret | None) -> None:
+        old = self.backend
+        self.backend = await self.backend_factory(mode, token)
+        self._position = None
+        self._show_backend()
+        self.sig_backend_changed.emit(self.backend)
+        self._log(Level.INFO, MODE_BANDS[mode])
+        await old.aclose()
+        self.refresh_accounts()
+        self._start_stream_if_used()
+
+    @asyncSlot()
+    async def _on_go_live(self) -> None:
+        token = self.session_token
+        if token is None:
+            try:
+                token = (await resolve_token_async(self.token_store)).token
+            except TokenStoreError as error:
+                self._log(Level.WARNING, str(error))
+        if token is None:
+            self._log(Level.WARNING, "Going live needs an API token: save one, then choose "
+                                     "Go live again.")
+            self.open_token_dialog()
+            return
+        question = ("Switch to LIVE trading? Orders will go to NinjaTrader through CrossTrade "
+                    f"({self.live_base_url}).")
+        if await self.confirm.ask(self, "Go live", question):
+            await self.switch_backend(Mode.LIVE, token)
+
+    @asyncSlot()
+    async def _on_go_demo(self) -> None:
+        await self.switch_backend(Mode.DEMO, None)
+
+    # --- accounts and positions -----------------------------------------------------------
+
+    @asyncSlot()
+    async def refresh_accounts(self) -> None:
+        try:
+            accounts = await self.backend.client.list_accounts()
+        except CtError as error:
+            self._report_failure("Could not load the accounts", error)
+            return
+        self._mark_connected()
+        if not accounts:
+            self._log(Level.WARNING, "CrossTrade listed no accounts.")
+        self.form.set_accounts(accounts, self.preferences.get("last_account"))
+        self.sig_accounts_loaded.emit(accounts)
+
+    def _on_form_account_changed(self, account: str) -> None:
+        if account:
+            self.preferences.set("last_account", account)
+        self._update_title()
+        self._load_view(account_changed=True)
+
+    def _on_form_instrument_changed(self, instrument: str) -> None:
+        if instrument:
+            self.preferences.set("last_instrument", instrument)
+        self._load_view(account_changed=False)
+
+    def _load_view(self, *, account_changed: bool) -> None:
+        """Re-read what the panel shows; a newer request supersedes an older one."""
+        if self._position_task is not None and not self._position_task.done():
+            self._position_task.cancel()
+        self._position = None
+        self.strip.show_position(None)
+        self._update_reverse()
+        self._position_task = self._spawn(self._read_view(account_changed), name="position")
+
+    async def _read_view(self, account_changed: bool) -> None:
+        account = self.form.account_name()
+        if not account:
+            return
+        if account_changed:
+            try:
+                positions = await self.backend.client.list_positions(account)
+            except CtError as error:
+                self._report_failure("Could not list the positions", error)
+                return
+            self.form.set_instrument_choices([p.instrument for p in positions],
+                                             self.preferences.get("recent_instruments"))
+        await self._read_position()
+
+    async def _read_position(self) -> None:
+        account, instrument = self.form.account_name(), self.form.instrument_name()
+        if not account or not instrument:
+            self._show_position(None)
+            return
+        try:
+            position = await self.backend.client.get_position(account, instrument)
+        except CtError as error:
+            self.strip.mark_stale(type(error).__name__)
+            self._report_failure("Could not read the position", error)
+            return
+        if (account, instrument) == (self.form.account_name(), self.form.instrument_name()):
+            self._mark_connected()
+            self._show_position(position)
+
+    def _show_position(self, position: Position | None) -> None:
+        self._position = position
+        self.strip.show_position(position)
+        self.form.follow(position)
+        self._update_reverse()
+        self.sig_position_updated.emit(position)
+
+    def _on_poll_timer(self) -> None:
+        busy = self._sending or (self._position_task is not None
+                                 and not self._position_task.done())
+        if busy or self.backend.client.budget.level < POLL_RESERVE:
+            return  # orders keep the budget; a poll can wait for the next tick
+        self._position_task = self._spawn(self._read_position(), name="position")
+
+    def _on_clock(self) -> None:
+        self.strip.tick()
+        budget = self.backend.client.budget
+        self.lights.show_budget(budget.level, budget.burst)
+
+    # --- the Reverse button ---------------------------------------------------------------
+
+    def _update_reverse(self) -> None:
+        state = self.form.state(self._position)
+        problems = state.problems()
+        self.form.show_problem(" ".join(p.message for p in problems) or None)
+        blocker = state.blocker()
+        if self._sending:
+            self.reverse_button.setEnabled(False)
+            self.reverse_button.setText("SENDING…")
+            self.reason.setText("Waiting for CrossTrade's answer.")
+        else:
+            self.reverse_button.setEnabled(blocker is None)
+            self.reverse_button.setText("REVERSE")
+            self.reason.setText(blocker or "")
+        self.preview.setText(state.preview() if self._position is not None else "")
+
+    def request_reverse(self) -> None:
+        """Button click or hotkey. Synchronous guard first: at most one order in flight."""
+        if self._sending:
+            return
+        state = self.form.state(self._position)
+        blocker = state.blocker()
+        if blocker is not None:
+            self._log(Level.WARNING, f"Reverse not sent: {blocker}")
+            return
+        order = state.order()
+        self._sending = True
+        self._update_reverse()
+        self._spawn(self._reverse(order, state.position), name="reverse")
+
+    def _needs_confirmation(self) -> bool:
+        mode = self.preferences.get("confirm")
+        return mode == "always" or (mode == "live" and self.backend.mode is Mode.LIVE)
+
+    def _transport(self) -> Transport:
+        return Transport(self.preferences.get("transport"))
+
+    async def _reverse(self, order: ReverseOrder, before: Position | None) -> None:
+        outcome: ReverseReport | CtError | None = None
+        try:
+            if self._needs_confirmation() and not await self.confirm.ask(
+                    self, "Confirm reverse", self._confirmation_text(order)):
+                self._log(Level.INFO, "Reverse cancelled; nothing was sent.")
+                return
+            outcome = await self.backend.service.reverse(order, transport=self._transport(),
+                                                         before=before)
+        except UncertainOutcome as unknown:
+            outcome = unknown
+            self._log(Level.WARNING, str(unknown))
+            self._show_position(unknown.after)
+        except CtError as error:
+            outcome = error
+            self._report_failure("Reverse failed", error)
+        else:
+            self._on_reverse_confirmed(outcome)
+        finally:
+            self._sending = False
+            self._update_reverse()
+        if outcome is not None:
+            self.sig_order_finished.emit(outcome)
+
+    def _confirmation_text(self, order: ReverseOrder) -> str:
+        preview = self.form.state(self._position).preview()
+        return (f"{self.backend.mode.value.upper()} account {order.account}\n\n"
+                f"{order.describe()}\n{preview}\n\nSend this order?")
+
+    def _on_reverse_confirmed(self, report: ReverseReport) -> None:
+        self._mark_connected()
+        self._log(Level.SUCCESS, report.summary(), order_id=report.result.order_id)
+        if report.result.warning:
+            self._log(Level.WARNING, f"CrossTrade warning: {report.result.warning}")
+        self.preferences.remember("recent_instruments", report.order.instrument)
+        if report.order.strategy:
+            self.form.set_strategies(
+                self.preferences.remember("recent_strategies", report.order.strategy))
+        if report.after is not None:
+            self._show_position(report.after)
+        else:
+            self._load_view(account_changed=False)
+
+    # --- reporting ------------------------------------------------------------------------
+
+    def _log(self, level: Level, text: str, *, order_id: str | None = None) -> None:
+        self.log_model.append(LogEntry(datetime.now(), level, text, order_id))
+        self.statusBar().showMessage(text, 8000)
+
+    def _report_failure(self, what: str, error: CtError) -> None:
+        self._log(Level.ERROR, f"{what}: {error}")
+        if isinstance(error, AuthError):
+            self.lights.token.set("bad", "rejected by CrossTrade")
+        elif isinstance(error, NotConnectedError):
+            self.lights.crosstrade.set("ok", "reachable")
+            self.lights.ninjatrader.set("bad", "not connected (408)")
+        elif isinstance(error, NetworkError):
+            self.lights.crosstrade.set("bad", str(error))
+        elif isinstance(error, RateLimitedError):
+            self.lights.budget.setText("Budget 0 — rate limited")
+
+    def _mark_connected(self) -> None:
+        self.lights.crosstrade.set("ok", "reachable")
+        self.lights.ninjatrader.set("ok", "connected")
+        if self.backend.mode is Mode.LIVE:
+            self.lights.token.set("ok", "accepted")
+
+    def _on_stream_state(self, state: str, reason: str) -> None:
+        colour = {"connected": "ok", "stopped": "bad", "reconnecting": "warn",
+                  "connecting": "unknown", "idle": "off"}[state]
+        self.lights.websocket.set(colour, reason or state)
+        if state == "stopped":
+            self._log(Level.ERROR, f"WebSocket stopped: {reason}")
+
+    async def _show_journal_history(self) -> None:
+        records = await asyncio.to_thread(self.journal.read_last, JOURNAL_LINES_SHOWN)
+        for record in records:
+            level = {"ok": Level.SUCCESS, "unknown": Level.WARNING}.get(record.get("status"),
+                                                                         Level.ERROR)
+            text = (f"[journal {str(record.get('time', ''))[:19]}] {record.get('account')} "
+                    f"{record.get('instrument')}: "
+                    f"{record.get('order_id') or record.get('error') or record.get('status')}")
+            self.log_model.append(LogEntry(datetime.now(), level, text, record.get("order_id")))
+
+    # --- dialogs and preferences ----------------------------------------------------------
+
+    def open_token_dialog(self) -> TokenDialog:
+        dialog = TokenDialog(self.token_store, self.token_tester, self)
+        dialog.sig_token_changed.connect(lambda token: self._on_token_changed(dialog, token))
+        dialog.open()
+        return dialog
+
+    def _on_token_changed(self, dialog: TokenDialog, token: Secret | None) -> None:
+        session = dialog.session_store
+        self.session_token = session.get() if session is not None else None
+        if token is None and self.backend.mode is Mode.LIVE:
+            self._log(Level.WARNING, "The token was cleared; switching to demo mode.")
+            self._spawn(self.switch_backend(Mode.DEMO, None))
+        elif token is not None:
+            self._log(Level.INFO, "Token saved. Choose Connection → Go live to use it.")
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.preferences, self)
+        dialog.accepted.connect(self._on_settings_accepted)
+        dialog.open()
+        return dialog
+
+    def _on_settings_accepted(self) -> None:
+        self._apply_preferences()
+        self._start_stream_if_used()
+        self._update_reverse()
+
+    def _start_stream_if_used(self) -> None:
+        if self._transport() is Transport.WS:
+            self.backend.stream.start()
+
+    def _on_always_on_top_toggled(self, on: bool) -> None:
+        self.preferences.set("always_on_top", on)
+        visible = self.isVisible()
+        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, on)
+        if visible:
+            self.show()  # changing a window flag hides the window

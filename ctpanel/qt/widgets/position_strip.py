@@ -1,0 +1,64 @@
+"""The position strip: side, size, average price, unrealised P&L, and the figure's age."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+from ctpanel.core.models import Position, Side
+
+# Blue and orange stay apart under the common colour-vision deficiencies; the word is shown too.
+SIDE_COLOURS = {Side.LONG: "#4ea1ff", Side.SHORT: "#ff9f1c", Side.FLAT: "#9aa0aa"}
+
+
+class PositionStrip(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("positionStrip")
+        self.position: Position | None = None
+        self._stamp: float | None = None
+        self.side = QLabel("–")
+        self.side.setObjectName("positionSide")
+        self.size = QLabel("")
+        self.average = QLabel("")
+        self.pnl = QLabel("")
+        self.age = QLabel("")
+        self.age.setObjectName("positionAge")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        for label in (self.side, self.size, self.average, self.pnl):
+            layout.addWidget(label)
+        layout.addStretch(1)
+        layout.addWidget(self.age)
+
+    def show_position(self, position: Position | None) -> None:
+        self.position = position
+        self._stamp = time.monotonic() if position is not None else None
+        if position is None:
+            self.side.setText("Position unknown")
+            self.side.setStyleSheet("")
+            for label in (self.size, self.average, self.pnl):
+                label.setText("")
+        else:
+            self.side.setText(position.side.value.upper())
+            self.side.setStyleSheet(f"color: {SIDE_COLOURS[position.side]}; font-weight: bold;")
+            self.size.setText("" if position.is_flat else f"{position.quantity} contracts")
+            average = position.average_price
+            self.average.setText(f"avg {average:,.2f}" if average and not position.is_flat
+                                 else "")
+            pnl = position.unrealized_pnl
+            self.pnl.setText(f"uP&L {pnl + 0.0:+,.2f}" if pnl is not None and not position.is_flat
+                             else "")
+        self.tick()
+
+    def mark_stale(self, reason: str) -> None:
+        self.age.setText(f"not updated: {reason}")
+
+    def tick(self) -> None:
+        """Refresh the age label (called every second)."""
+        if self._stamp is None:
+            self.age.setText("")
+            return
+        seconds = time.monotonic() - self._stamp
+        self.age.setText("just now" if seconds < 1.5 else f"{seconds:.0f} s ago")

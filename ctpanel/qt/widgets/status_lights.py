@@ -1,0 +1,45 @@
+"""Small coloured lights: token, CrossTrade, NinjaTrader, WebSocket, and the request budget."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+LIGHT_COLOURS = {"ok": "#3fb68b", "bad": "#ff6b6b", "warn": "#ffd166", "unknown": "#6b7280",
+                 "off": "#3a3f4b"}
+
+
+class Light(QLabel):
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.state = "unknown"
+        self.setObjectName(f"light_{name.lower().replace(' ', '_')}")
+        self.set("unknown", "not checked yet")
+
+    def set(self, state: str, detail: str) -> None:
+        self.state = state
+        colour = LIGHT_COLOURS[state]
+        self.setText(f'<span style="color:{colour}">●</span> {self.name}')
+        self.setToolTip(f"{self.name}: {detail}")
+        self.setAccessibleName(f"{self.name}: {state}, {detail}")
+
+
+class StatusLights(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.token = Light("Token")
+        self.crosstrade = Light("CrossTrade")
+        self.ninjatrader = Light("NinjaTrader")
+        self.websocket = Light("WebSocket")
+        self.budget = QLabel("Budget –")
+        self.budget.setObjectName("budget")
+        self.budget.setToolTip("Requests left in CrossTrade's budget (20 at once, 3 per second)")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.token, self.crosstrade, self.ninjatrader, self.websocket):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        layout.addWidget(self.budget)
+
+    def show_budget(self, level: float, burst: float) -> None:
+        self.budget.setText(f"Budget {int(level)}/{int(burst)}")

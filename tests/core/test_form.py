@@ -1,0 +1,59 @@
+"""The form model behind the panel: mirroring, disabled fields, the preview, the blocker."""
+
+from ctpanel.core.form import FormState
+from ctpanel.core.models import Action, OrderType, Position, Side, TimeInForce
+
+LONG_2 = Position("Sim101", "ES 12-26", Side.LONG, 2, 6850.0)
+SHORT_3 = Position("Sim102", "MES 12-26", Side.SHORT, 3, 6850.0)
+
+
+def test_mirror_takes_the_other_side_at_the_same_size():
+    form = FormState(account="Sim101", instrument="ES 12-26", action=Action.BUY, quantity=7,
+                     position=LONG_2)
+    order = form.order()
+    assert (order.action, order.quantity) == (Action.SELL, 2)
+    assert form.preview() == "Long 2 -> Short 2, MARKET, DAY"
+    short = FormState(account="Sim102", instrument="MES", position=SHORT_3)
+    assert short.order().action is Action.BUY and short.preview().startswith("Short 3 -> Long 3")
+
+
+def test_without_mirror_the_trader_overrides():
+    form = FormState(account="Sim101", instrument="ES", action=Action.SELL, quantity=1,
+                     mirror=False, position=LONG_2)
+    assert form.order().quantity == 1
+    assert form.preview() == "Long 2 -> Short 1, MARKET, DAY"
+    same = FormState(account="Sim101", instrument="ES", action=Action.BUY, quantity=2,
+                     mirror=False, position=LONG_2)
+    assert "same side" in same.preview()
+
+
+def test_disabled_price_fields_are_not_sent():
+    form = FormState(account="Sim101", instrument="ES", position=LONG_2, limit_price=6800,
+                     stop_price=6790, order_type=OrderType.MARKET)
+    order = form.order()
+    assert order.limit_price is None and order.stop_price is None
+    limit = FormState(account="Sim101", instrument="ES", position=LONG_2, limit_price=6800,
+                      stop_price=6790, order_type=OrderType.LIMIT,
+                      time_in_force=TimeInForce.GTC)
+    assert (limit.order().limit_price, limit.order().stop_price) == (6800.0, None)
+    assert limit.preview() == "Long 2 -> Short 2, LIMIT, limit 6800, GTC"
+
+
+def test_the_blocker_names_the_first_reason():
+    assert FormState(account="", instrument="ES", position=LONG_2).blocker() == \
+        "Account is required."
+    assert FormState(account="Sim101", instrument="ES").blocker() == \
+        "Waiting for the position in this instrument."
+    assert FormState(account="Sim103", instrument="ES",
+                     position=Position.flat("Sim103", "ES")).blocker() == \
+        "No open position in ES on Sim103."
+    assert FormState(account="Sim101", instrument="ES", order_type=OrderType.STOPMARKET,
+                     position=LONG_2).blocker() == \
+        "Stop price is required for STOPMARKET orders."
+    assert FormState(account="Sim101", instrument="ES", position=LONG_2).blocker() is None
+
+
+def test_the_quantity_limit_applies_to_mirrored_sizes():
+    big = Position("Sim101", "ES", Side.LONG, 500)
+    form = FormState(account="Sim101", instrument="ES", position=big, max_quantity=100)
+    assert "above the limit" in form.blocker()
