@@ -37,8 +37,8 @@ from ctpanel.core.errors import (
 from ctpanel.core.journal import Journal
 from ctpanel.core.models import Position, ReverseOrder
 from ctpanel.core.secret import Secret
-from ctpanel.core.urls import DEFAULT_BASE_URL
 from ctpanel.core.service import ReverseReport, Transport, UncertainOutcome
+from ctpanel.core.urls import DEFAULT_BASE_URL
 from ctpanel.qt.confirm import ConfirmService
 from ctpanel.qt.settings import Preferences, WindowState
 from ctpanel.qt.widgets.log_pane import Level, LogEntry, LogModel, LogPane
@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
         self.form.sig_account_changed.connect(self._on_form_account_changed)
         self.form.sig_instrument_changed.connect(self._on_form_instrument_changed)
         self.form.sig_refresh_accounts.connect(self.refresh_accounts)
+        self.form.mirror.toggled.connect(lambda on: self.preferences.set("mirror", on))
         self.refresh_action.triggered.connect(self.refresh_accounts)
         self.go_live_action.triggered.connect(self._on_go_live)
         self.go_demo_action.triggered.connect(self._on_go_demo)

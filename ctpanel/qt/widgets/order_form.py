@@ -69,6 +69,7 @@ class OrderForm(QWidget):
         self._build_ui()
         self._connect_signals()
         self._apply_order_type()
+        self._apply_mirror(self.mirror.isChecked())
 
     # --- building -------------------------------------------------------------------------
 

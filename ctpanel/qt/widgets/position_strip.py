@@ -48,8 +48,8 @@ class PositionStrip(QWidget):
             self.average.setText(f"avg {average:,.2f}" if average and not position.is_flat
                                  else "")
             pnl = position.unrealized_pnl
-            self.pnl.setText(f"uP&L {pnl + 0.0:+,.2f}" if pnl is not None and not position.is_flat
-                             else "")
+            shown = pnl is not None and not position.is_flat
+            self.pnl.setText(f"uP&L {round(pnl, 2) + 0.0:+,.2f}" if shown else "")
         self.tick()
 
     def mark_stale(self, reason: str) -> None:

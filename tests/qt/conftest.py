@@ -1,0 +1,149 @@
+"""pytest-qt on a qasync loop, following the pattern and the teardown traps in stack-notes §3."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from ctpanel.backend import Mode, open_demo
+from ctpanel.core.credentials import MemoryTokenStore
+from ctpanel.core.journal import Journal
+from ctpanel.qt.confirm import ScriptedConfirm
+from ctpanel.qt.main_window import MainWindow
+from ctpanel.qt.settings import Preferences, WindowState
+
+# Closed qasync loops are freed by the cyclic GC at random moments, possibly inside
+# processEvents() while Qt still has timers for them (qasync #73): keep them all alive.
+_KEEP_ALIVE: list = []
+
+
+def _mark_not_running(loop) -> None:
+    attr = "_QEventLoop__is_running"  # qasync 0.28 private; fail loudly if renamed
+    assert hasattr(loop, attr), "qasync internals changed; revisit the qloop fixture"
+    setattr(loop, attr, False)
+
+
+@pytest.fixture
+def qloop(qapp):
+    """A qasync loop registered as running; every Qt event loop qtbot spins drives it."""
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    _KEEP_ALIVE.append(loop)
+    asyncio.set_event_loop(loop)
+    errors: list[dict] = []
+    loop.set_exception_handler(lambda _loop, context: errors.append(context))
+    try:
+        yield loop
+    finally:
+        pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+        for task in pending:
+            task.cancel()
+        deadline = loop.time() + 2.0
+        while any(not task.done() for task in pending) and loop.time() < deadline:
+            qapp.processEvents()
+        # Not loop.stop(): outside exec() it leaves Qt's quitNow flag set for later tests.
+        _mark_not_running(loop)
+        qapp.aboutToQuit.disconnect(loop._after_run_forever)
+        asyncio.events._set_running_loop(None)
+        loop.close()
+        asyncio.set_event_loop(None)
+    if errors:
+        pytest.fail("unhandled exceptions in asyncio tasks: "
+                    + "; ".join(repr(c.get("exception") or c.get("message")) for c in errors))
+
+
+def run_async(qtbot, coroutine, timeout: int = 10_000):
+    """Run a coroutine to completion from a sync test by spinning Qt."""
+    task = asyncio.ensure_future(coroutine)
+    qtbot.waitUntil(task.done, timeout=timeout)
+    return task.result()
+
+
+class Panel:
+    """A real MainWindow on a real demo backend (embedded simulator on a loopback port)."""
+
+    def __init__(self, window: MainWindow, confirm: ScriptedConfirm, qtbot) -> None:
+        self.window = window
+        self.confirm = confirm
+        self.qtbot = qtbot
+
+    @property
+    def sim(self):
+        return self.window.backend.simulator
+
+    @property
+    def form(self):
+        return self.window.form
+
+    def orders(self, api: str = "ReversePosition"):
+        return self.sim.orders_received(api)
+
+    def log_lines(self) -> list[str]:
+        return [entry.line() for entry in self.window.log_model.entries()]
+
+    def wait_for_position(self, described: str, timeout: int = 5000) -> None:
+        def shown() -> bool:
+            position = self.window._position
+            return position is not None and position.describe() == described
+        self.qtbot.waitUntil(shown, timeout=timeout)
+
+    def pick(self, account: str, instrument: str, expect: str) -> None:
+        index = self.form.account.findData(account)
+        assert index >= 0, f"{account} not in the account picker"
+        self.form.account.setCurrentIndex(index)
+        self.form.instrument.setEditText(instrument)
+        self.form.instrument.lineEdit().editingFinished.emit()
+        self.wait_for_position(expect)
+
+
+@pytest.fixture
+def panel_factory(qtbot, qloop, tmp_path, memory_keyring):
+    def make(*, confirm_answer: bool = True, preferences: dict | None = None) -> Panel:
+        journal = Journal(tmp_path / "journal.jsonl")
+
+        async def factory(mode, token):
+            return await open_demo(journal, timeout=5.0)
+
+        async def tester(token):
+            return "tested"
+
+        backend = run_async(qtbot, open_demo(journal, timeout=5.0))
+        assert backend.mode is Mode.DEMO
+        prefs = Preferences(tmp_path / "settings.ini")
+        for key, value in (preferences or {}).items():
+            prefs.set(key, value)
+        confirm = ScriptedConfirm(confirm_answer)
+        window = MainWindow(backend, preferences=prefs,
+                            window_state=WindowState(tmp_path / "window-state.ini"),
+                            token_store=MemoryTokenStore(), confirm=confirm, journal=journal,
+                            backend_factory=factory, token_tester=tester)
+
+        def shut_down(w: MainWindow) -> None:
+            # pytest-qt closes widgets right after the test body: close the backend first.
+            run_async(qtbot, w.shutdown())
+            w.shutdown_done = True
+
+        qtbot.addWidget(window, before_close_func=shut_down)
+        window.show()
+        qtbot.waitExposed(window)
+        panel = Panel(window, confirm, qtbot)
+        with qtbot.waitSignal(window.sig_accounts_loaded, timeout=5000):
+            window.start()
+        return panel
+
+    return make
+
+
+@pytest.fixture
+def panel(panel_factory) -> Panel:
+    """The panel on Sim101 / ES 12-26 (long 2), mirroring on."""
+    made = panel_factory()
+    made.pick("Sim101", "ES 12-26", "Long 2")
+    return made
+
+
+@pytest.fixture(scope="session")
+def qapp_cls():
+    return QApplication

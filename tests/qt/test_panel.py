@@ -1,0 +1,222 @@
+"""The panel with pytest-qt (offscreen), on a real demo backend: waits on signals, never time."""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from ctpanel.core.models import Action, OrderType, TimeInForce
+from ctpanel.core.service import Transport
+from ctpanel.qt.widgets.log_pane import ORDER_ID_ROLE
+
+
+def click_reverse(panel):
+    with panel.qtbot.waitSignal(panel.window.sig_order_finished, timeout=10_000) as done:
+        panel.qtbot.mouseClick(panel.window.reverse_button, Qt.MouseButton.LeftButton)
+    return done.args[0]
+
+
+@pytest.mark.parametrize(
+    ("order_type", "limit_enabled", "stop_enabled"),
+    [(OrderType.MARKET, False, False), (OrderType.LIMIT, True, False),
+     (OrderType.STOPMARKET, False, True), (OrderType.STOPLIMIT, True, True)],
+)
+def test_price_fields_are_enabled_only_when_the_type_uses_them(panel, order_type,
+                                                               limit_enabled, stop_enabled):
+    panel.form.order_type.select(order_type)
+    assert panel.form.limit_price.isEnabled() is limit_enabled
+    assert panel.form.stop_price.isEnabled() is stop_enabled
+
+
+def test_the_window_names_mode_and_account(panel):
+    assert panel.window.windowTitle() == "ctpanel — DEMO — Sim101"
+    assert panel.window.band.property("mode") == "demo"
+    assert "DEMO" in panel.window.band.text()
+
+
+def test_mirror_previews_the_flip(panel):
+    assert panel.window.preview.text() == "Long 2 -> Short 2, MARKET, DAY"
+    assert panel.form.action.member() is Action.SELL and panel.form.quantity.value() == 2
+    assert not panel.form.action.isEnabled(), "mirrored values are set by the position"
+    assert panel.window.reverse_button.isEnabled()
+
+
+def test_validation_blocks_the_button_with_the_reason(panel):
+    panel.form.order_type.select(OrderType.LIMIT)
+    assert not panel.window.reverse_button.isEnabled()
+    assert panel.window.reason.text() == "Limit price is required for LIMIT orders."
+    assert "Limit price is required" in panel.form.problem.text()
+    panel.form.limit_price.setValue(6900)
+    assert panel.window.reverse_button.isEnabled() and panel.window.reason.text() == ""
+
+
+def test_no_position_blocks_the_button(panel):
+    panel.pick("Sim103", "ES 12-26", "Flat")
+    assert not panel.window.reverse_button.isEnabled()
+    assert panel.window.reason.text() == "No open position in ES 12-26 on Sim103."
+    panel.window.request_reverse()  # the hotkey path checks too
+    assert panel.orders() == []
+
+
+BODIES = {
+    OrderType.MARKET: ({}, {}),
+    OrderType.LIMIT: ({"limit_price": 6900.25}, {"limitPrice": 6900.25}),
+    OrderType.STOPMARKET: ({"stop_price": 6800}, {"stopPrice": 6800.0}),
+    OrderType.STOPLIMIT: ({"limit_price": 6799.5, "stop_price": 6800},
+                          {"limitPrice": 6799.5, "stopPrice": 6800.0}),
+}
+
+
+@pytest.mark.parametrize("order_type", list(BODIES))
+def test_one_click_sends_exactly_one_request_with_the_expected_body(panel, order_type):
+    prices, wire = BODIES[order_type]
+    panel.form.limit_price.setValue(1234)  # typed while disabled for MARKET/STOPMARKET
+    panel.form.order_type.select(order_type)
+    panel.form.time_in_force.select(TimeInForce.GTC)
+    panel.form.limit_price.setValue(prices.get("limit_price", 0))
+    panel.form.stop_price.setValue(prices.get("stop_price", 0))
+    panel.form.oco_id.setText("grp-7")
+    panel.form.strategy.setEditText("ATM 2R")
+    report = click_reverse(panel)
+    [order] = panel.orders()
+    assert order.body == {"instrument": "ES 12-26", "action": "SELL", "quantity": 2,
+                          "orderType": order_type.value, "timeInForce": "GTC",
+                          "ocoId": "grp-7", "strategy": "ATM 2R", **wire}
+    assert order.raw_path == "/v1/api/accounts/Sim101/positions/reverseposition"
+    assert report.result.order_id in "\n".join(panel.log_lines())
+
+
+def test_the_order_id_lands_in_the_log_and_can_be_copied(panel):
+    report = click_reverse(panel)
+    order_id = report.result.order_id
+    [entry] = [e for e in panel.window.log_model.entries() if e.order_id]
+    assert entry.order_id == order_id
+    assert "Long 2 -> Short 2" in entry.text
+    panel.wait_for_position("Short 2")
+    row = panel.window.log_model.entries().index(entry)
+    index = panel.window.log_model.index(row)
+    assert index.data(ORDER_ID_ROLE) == order_id
+    panel.window.log_pane.setCurrentIndex(index)
+    with panel.qtbot.waitSignal(panel.window.log_pane.sig_copied):
+        panel.window.log_pane.copy_id_action.trigger()
+    assert QGuiApplication.clipboard().text() == order_id
+    assert panel.window.reverse_button.isEnabled(), "ready for the next flip"
+    assert panel.window.preview.text() == "Short 2 -> Long 2, MARKET, DAY"
+
+
+def test_a_burst_of_clicks_and_hotkeys_sends_one_order(panel):
+    panel.sim.add_fault(apis=["ReversePosition"], latency=0.3, execute=True)
+    window = panel.window
+    with panel.qtbot.waitSignal(window.sig_order_finished, timeout=10_000):
+        for _ in range(5):
+            panel.qtbot.mouseClick(window.reverse_button, Qt.MouseButton.LeftButton)
+            panel.qtbot.mouseDClick(window.reverse_button, Qt.MouseButton.LeftButton)
+            panel.qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier
+                                 | Qt.KeyboardModifier.ShiftModifier)
+            window.request_reverse()
+        assert window.reverse_button.text() == "SENDING…"
+        assert not window.reverse_button.isEnabled()
+    assert len(panel.orders()) == 1
+
+
+def test_the_hotkey_sends_the_order(panel):
+    with panel.qtbot.waitSignal(panel.window.sig_order_finished, timeout=10_000):
+        panel.qtbot.keyClick(panel.window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier
+                             | Qt.KeyboardModifier.ShiftModifier)
+    assert len(panel.orders()) == 1
+
+
+FAILURES = {
+    "no position": (lambda sim: sim.state.set_position("Sim101", "ES", 0),
+                    "There is no open position in that instrument"),
+    "bad token": (lambda sim: sim.add_fault(apis=["ReversePosition"], status=401,
+                                            body={"error": "unauthorized"}, times=1),
+                  "did not accept the API token"),
+    "NinjaTrader not connected": (
+        lambda sim: setattr(sim.state, "ninjatrader_connected", False),
+        "NinjaTrader is not connected to CrossTrade (408)"),
+    "rate limited": (lambda sim: sim.add_fault(apis=["ReversePosition"], status=429,
+                                               body={"error": "Rate limit exceeded"},
+                                               headers={"Retry-After": "4"}, times=1),
+                     "rate limit was reached (429); wait 4 s"),
+    "server error": (lambda sim: sim.add_fault(apis=["ReversePosition"], status=500,
+                                               body={"error": "boom"}, times=1),
+                     "Outcome unknown. CrossTrade had a server error (HTTP 500)"),
+    "unreadable reply": (lambda sim: sim.add_fault(apis=["ReversePosition"], status=200,
+                                                   body="<html>oops</html>",
+                                                   content_type="text/html", times=1),
+                         "could not be read (HTTP 200, not JSON)"),
+}
+
+
+@pytest.mark.parametrize("case", list(FAILURES))
+def test_each_failure_shows_its_message_and_the_panel_keeps_working(panel, case):
+    arrange, words = FAILURES[case]
+    arrange(panel.sim)
+    click_reverse(panel)
+    assert any(words in line for line in panel.log_lines()), panel.log_lines()
+    assert len(panel.orders()) == 1, "never re-sent"
+    # The panel is still usable: put things right and flip successfully.
+    panel.sim.faults.clear()
+    panel.sim.state.ninjatrader_connected = True
+    panel.sim.state.set_position("Sim101", "ES", 2)
+    panel.form.instrument.lineEdit().editingFinished.emit()
+    panel.wait_for_position("Long 2")
+    assert panel.window.reverse_button.isEnabled()
+    report = click_reverse(panel)
+    assert report.after.describe() == "Short 2"
+
+
+def test_lights_follow_failures(panel):
+    panel.sim.state.ninjatrader_connected = False
+    click_reverse(panel)
+    assert panel.window.lights.ninjatrader.state == "bad"
+    assert panel.window.lights.crosstrade.state == "ok"
+
+
+def test_confirmation_always_asks_and_no_means_nothing_sent(panel_factory):
+    panel = panel_factory(confirm_answer=False, preferences={"confirm": "always"})
+    panel.pick("Sim101", "ES 12-26", "Long 2")
+    panel.qtbot.mouseClick(panel.window.reverse_button, Qt.MouseButton.LeftButton)
+    panel.qtbot.waitUntil(lambda: "Reverse cancelled; nothing was sent." in
+                          "\n".join(panel.log_lines()))
+    assert panel.confirm.asked and "SELL 2 ES 12-26 MARKET DAY" in panel.confirm.asked[0]
+    assert panel.orders() == []
+    assert panel.window.reverse_button.isEnabled()
+
+
+def test_demo_is_not_confirmed_by_default(panel):
+    click_reverse(panel)
+    assert panel.confirm.asked == [] and len(panel.orders()) == 1
+
+
+def test_websocket_transport(panel_factory):
+    panel = panel_factory(preferences={"transport": "ws"})
+    panel.pick("Sim101", "ES 12-26", "Long 2")
+    report = click_reverse(panel)
+    assert report.transport is Transport.WS
+    assert [o.transport for o in panel.orders()] == ["ws"]
+    assert panel.window.lights.websocket.state == "ok"
+
+
+def test_instruments_with_positions_come_first(panel):
+    panel.window.preferences.remember("recent_instruments", "CL 01-27")
+    panel.pick("Sim102", "MES 12-26", "Short 3")
+    panel.form.account.setCurrentIndex(panel.form.account.findData("Sim101"))
+    panel.qtbot.waitUntil(lambda: panel.form.instrument.count() >= 3)
+    items = [panel.form.instrument.itemText(i) for i in range(panel.form.instrument.count())]
+    assert items[:2] == ["ES 12-26", "NQ 12-26"] and "CL 01-27" in items
+
+
+def test_the_journal_is_shown_on_start(panel_factory, tmp_path):
+    first = panel_factory()
+    first.pick("Sim101", "ES 12-26", "Long 2")
+    report = click_reverse(first)
+    second = panel_factory()
+    second.qtbot.waitUntil(lambda: any(report.result.order_id in line
+                                       for line in second.log_lines()))
+
+
+def test_the_account_choice_is_remembered(panel):
+    assert panel.window.preferences.get("last_account") == "Sim101"
+    panel.form.account.setCurrentIndex(panel.form.account.findData("Sim102"))
+    assert panel.window.preferences.get("last_account") == "Sim102"
