@@ -1,0 +1,115 @@
+"""The real ``ctpanel`` process: demo mode without a token, and the hotkey on a real X display."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.e2e
+
+
+def start_app(tmp_path, *args, platform="offscreen", display=None):
+    env = {**os.environ, "CTPANEL_DATA_DIR": str(tmp_path / "data"), "QT_QPA_PLATFORM": platform,
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    env.pop("CTPANEL_TOKEN", None)
+    if display:
+        env["DISPLAY"] = display
+    process = subprocess.Popen([sys.executable, "-m", "ctpanel", *args], cwd=REPO, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = process.stdout.readline()
+    assert first.startswith("ctpanel demo simulator: "), (first, process.stderr.read())
+    return process, first.split(": ", 1)[1].strip()
+
+
+def received(sim_url: str) -> list[dict]:
+    return httpx.get(f"{sim_url}/_sim/received", timeout=5).json()
+
+
+def wait_until(condition, timeout=20.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)  # polling another process; nothing to wait on in-process
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def stop(process) -> tuple[int, str]:
+    """Wait for the process to end (killing it after 15 s) and collect what it printed."""
+    try:
+        out, err = process.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, err = process.communicate()
+    return process.returncode, out + err
+
+
+def test_without_a_token_it_starts_in_demo_mode_and_stops_on_sigterm(tmp_path):
+    process, sim_url = start_app(tmp_path)  # no --demo: no token, no keyring -> demo
+    try:
+        wait_until(lambda: any(r["api"] == "GetPosition" for r in received(sim_url)),
+                   what="the panel to read the position")
+        process.send_signal(signal.SIGTERM)
+    finally:
+        code, output = stop(process)
+    assert code == 0, output
+    assert "Traceback" not in output
+
+
+def free_display() -> str:
+    for number in range(90, 140):
+        if not Path(f"/tmp/.X11-unix/X{number}").exists() and \
+                not Path(f"/tmp/.X{number}-lock").exists():
+            return f":{number}"
+    raise RuntimeError("no free X display number")
+
+
+@pytest.fixture
+def xvfb():
+    if not (shutil.which("Xvfb") and shutil.which("xdotool")):
+        pytest.skip("Xvfb and xdotool are not installed (.ci/run installs them)")
+    display = free_display()
+    server = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x900x24", "-nolisten",
+                               "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    number = display[1:]
+    wait_until(lambda: Path(f"/tmp/.X11-unix/X{number}").exists(), 10, "Xvfb")
+    yield display
+    server.terminate()
+    server.wait(10)
+
+
+def xdotool(display, *args) -> str:
+    return subprocess.run(["timeout", "15", "xdotool", *args], capture_output=True, text=True,
+                          env={**os.environ, "DISPLAY": display}, check=True).stdout
+
+
+def test_the_hotkey_reverses_in_the_real_app(tmp_path, xvfb):
+    process, sim_url = start_app(tmp_path, "--demo", platform="xcb", display=xvfb)
+    try:
+        window = xdotool(xvfb, "search", "--sync", "--onlyvisible", "--name",
+                         "^ctpanel — DEMO").split()[0]
+        wait_until(lambda: any(r["api"] == "GetPosition" and "ES" in r["raw_path"] + str(
+            r["query"]) for r in received(sim_url)), what="the position to load")
+        time.sleep(0.5)  # let the button enable after the reply is painted
+        xdotool(xvfb, "windowfocus", "--sync", window, "key", "ctrl+shift+r")
+        wait_until(lambda: any(r["api"] == "ReversePosition" for r in received(sim_url)),
+                   what="the order to reach the simulator")
+        journal = tmp_path / "data" / "journal.jsonl"
+        wait_until(lambda: journal.exists() and journal.read_text().strip(), what="journal")
+        [record] = [json.loads(line) for line in journal.read_text().splitlines()]
+        assert record["status"] == "ok" and len(record["order_id"]) == 32
+        assert (record["before"], record["after"]) == ("Long 2", "Short 2")
+        orders = [r for r in received(sim_url) if r["api"] == "ReversePosition"]
+        assert len(orders) == 1 and orders[0]["body"]["action"] == "SELL"
+        xdotool(xvfb, "windowfocus", "--sync", window, "key", "ctrl+q")
+    finally:
+        code, output = stop(process)
+    assert code == 0, output
