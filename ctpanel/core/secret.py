@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 
 class Secret:
     """Holds a token; only :meth:`reveal` gives it back. ``repr``/``str`` never show it."""
@@ -30,3 +32,23 @@ class Secret:
 
     def __reduce__(self):
         raise TypeError("a Secret cannot be pickled")
+
+
+class RedactingFilter(logging.Filter):
+    """Replaces a secret in every record of the logger it is attached to.
+
+    Third-party libraries log at DEBUG what they send (websockets logs the upgrade headers,
+    Authorization included); their records pass through this before any handler sees them.
+    """
+
+    def __init__(self, secret: Secret) -> None:
+        super().__init__()
+        self._secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        value = self._secret.reveal()
+        if value:
+            message = record.getMessage()
+            if value in message:
+                record.msg, record.args = message.replace(value, "***"), None
+        return True

@@ -28,12 +28,13 @@ from ctpanel.core.errors import (
     NetworkError,
     OutcomeUnknownError,
     SessionElsewhereError,
+    scrub,
     scrubbed,
 )
 from ctpanel.core.models import OrderResult, ReverseOrder
 from ctpanel.core.payloads import order_id_from
 from ctpanel.core.replies import bad_reply, error_for, field, is_failure, snippet
-from ctpanel.core.secret import Secret
+from ctpanel.core.secret import RedactingFilter, Secret
 from ctpanel.core.urls import DEFAULT_WS_URL, check_ws_url
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,10 @@ class CrossTradeStream:
         self._event_listeners: list[EventListener] = []
         self._state_listeners: list[StateListener] = []
         self.connections = 0
+        # websockets logs the upgrade request's headers at DEBUG: give it a logger that
+        # redacts the token, one per stream.
+        self._ws_log = logging.getLogger(f"ctpanel.websocket.{id(self):x}")
+        self._ws_log.addFilter(RedactingFilter(self._token))
 
     def __repr__(self) -> str:
         return f"CrossTradeStream(url={self.url!r}, state={self.state!r})"
@@ -246,6 +251,7 @@ class CrossTradeStream:
             max_size=MAX_MESSAGE_BYTES,
             ssl=self._ssl,
             proxy=None,
+            logger=self._ws_log,
         ) as ws:
             self._ws = ws
             self.connections += 1
@@ -281,7 +287,8 @@ class CrossTradeStream:
         try:
             message = json.loads(raw)
         except (ValueError, UnicodeDecodeError):
-            log.warning("Ignored an unreadable WebSocket message: %s", snippet(str(raw)[:200]))
+            text = scrub(snippet(str(raw)[:200]), self._token.reveal())
+            log.warning("Ignored an unreadable WebSocket message: %s", text)
             return
         if not isinstance(message, dict):
             return

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from ctpanel.backend import Backend, Mode
 from ctpanel.core.credentials import TokenStore, resolve_token_async
@@ -217,7 +216,8 @@ class MainWindow(QMainWindow):
         """Stop timers and tasks, close the backend. Called by the composition root."""
         self.poll_timer.stop()
         self.clock.stop()
-        tasks = [task for task in self._tasks if not task.done()]
+        tasks = [task for task in self._tasks
+                 if not task.done() and task is not asyncio.current_task()]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -259,6 +259,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"ctpanel — {self.backend.mode.value.upper()} — {account}")
 
     async def switch_backend(self, mode: Mode, token: Secret | None) -> None:
+        if self._sending:
+            self._log(Level.WARNING, "An order is in flight; switch once its answer is back.")
+            return
+        if self._position_task is not None:
+            self._position_task.cancel()  # it reads through the backend about to close
         old = self.backend
         self.backend = await self.backend_factory(mode, token)
         self._position = None
@@ -269,8 +274,13 @@ class MainWindow(QMainWindow):
         self.refresh_accounts()
         self._start_stream_if_used()
 
-    @asyncSlot()
-    async def _on_go_live(self) -> None:
+    def _on_go_live(self) -> None:
+        self._spawn(self._go_live(), name="go-live")
+
+    def _on_go_demo(self) -> None:
+        self._spawn(self.switch_backend(Mode.DEMO, None), name="go-demo")
+
+    async def _go_live(self) -> None:
         token = self.session_token
         if token is None:
             try:
@@ -287,14 +297,12 @@ class MainWindow(QMainWindow):
         if await self.confirm.ask(self, "Go live", question):
             await self.switch_backend(Mode.LIVE, token)
 
-    @asyncSlot()
-    async def _on_go_demo(self) -> None:
-        await self.switch_backend(Mode.DEMO, None)
-
     # --- accounts and positions -----------------------------------------------------------
 
-    @asyncSlot()
-    async def refresh_accounts(self) -> None:
+    def refresh_accounts(self) -> None:
+        self._spawn(self._load_accounts(), name="accounts")
+
+    async def _load_accounts(self) -> None:
         try:
             accounts = await self.backend.client.list_accounts()
         except CtError as error:

@@ -109,3 +109,38 @@ async def test_the_token_is_checked(sim):
 async def test_quote_with_several_instruments_is_an_array(http):
     reply = await http.get("/v1/api/market/quote", params={"instrument": "ES,NQ"})
     assert [q["instrument"] for q in reply.json()] == ["ES 12-26", "NQ 12-26"]
+
+
+async def test_account_order_and_cancel_endpoints(sim, http):
+    account = (await http.get("/v1/api/accounts/sim101")).json()
+    assert account["name"] == "Sim101" and account["connectionStatus"] == "Connected"
+    missing = await http.get("/v1/api/accounts/Sim999")
+    assert missing.status_code == 404 and missing.json()["detail"] == "Account Sim999 not found"
+    placed = await http.post("/v1/api/accounts/Sim103/orders/place",
+                             json={"instrument": "GC", "action": "BUY", "quantity": 1,
+                                   "orderType": "STOPMARKET", "stopPrice": 5000,
+                                   "timeInForce": "GTC"})
+    order_id = placed.json()["orderId"]
+    order = (await http.get(f"/v1/api/accounts/Sim103/orders/{order_id}")).json()
+    assert (order["orderType"], order["orderState"]) == ("StopMarket", "Working")
+    cancel = await http.post(f"/v1/api/accounts/Sim103/orders/{order_id}/cancel", json={})
+    assert cancel.json() == {"orderId": order_id, "success": True}
+    again = await http.post(f"/v1/api/accounts/Sim103/orders/{order_id}/cancel", json={})
+    assert again.status_code == 400 and "not found or already terminal" in again.json()["error"]
+
+
+async def test_require_market_position_blocks_placement(sim, http):
+    reply = await http.post("/v1/api/accounts/Sim101/orders/place",
+                            json={"instrument": "ES", "action": "BUY", "quantity": 1,
+                                  "orderType": "MARKET", "timeInForce": "DAY",
+                                  "requireMarketPosition": "flat"})
+    assert reply.status_code == 400 and "requireMarketPosition" in reply.json()["detail"]
+    assert sim.state.position_of("Sim101", "ES").signed_quantity == 2
+
+
+async def test_the_snapshot_lists_accounts_and_positions(http):
+    snapshot = (await http.get("/v1/api/accounts/snapshot")).json()
+    assert snapshot["type"] == "snapshot" and snapshot["epoch"] > 1e12
+    by_name = {a["account"]["name"]: a for a in snapshot["accounts"]}
+    assert by_name["Sim103"]["account"]["isAccountFlat"] is True
+    assert [p["instrument"] for p in by_name["Sim102"]["positions"]] == ["MES 12-26"]

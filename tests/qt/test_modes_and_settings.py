@@ -1,0 +1,119 @@
+"""Switching demo -> live needs a token and an explicit, confirmed action; preferences apply."""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QSpinBox, QWidget
+
+from ctpanel.backend import Mode, open_demo, open_live
+from ctpanel.core.credentials import MemoryTokenStore
+from ctpanel.core.journal import Journal
+from ctpanel.core.secret import Secret
+from ctpanel.qt.confirm import ScriptedConfirm
+from ctpanel.qt.main_window import MainWindow
+from ctpanel.qt.settings import Preferences, WindowState
+from ctpanel.qt.widgets.settings_dialog import SettingsDialog
+from ctpanel.qt.widgets.token_dialog import TokenDialog
+from ctpanel.sim import Simulator
+from tests.qt.conftest import Panel, run_async
+
+LIVE_TOKEN = "live-token-for-the-switch-test"
+
+
+@pytest.fixture
+def switchable(qtbot, qloop, tmp_path):
+    """A demo panel whose "live" CrossTrade is a second simulator that wants LIVE_TOKEN."""
+    live = run_async(qtbot, Simulator(token=LIVE_TOKEN).start())
+    journal = Journal(tmp_path / "journal.jsonl")
+
+    async def factory(mode, token):
+        if mode is Mode.LIVE:
+            return open_live(token, journal, base_url=live.base_url, timeout=5)
+        return await open_demo(journal, timeout=5)
+
+    store = MemoryTokenStore()
+    confirm = ScriptedConfirm(True)
+    backend = run_async(qtbot, factory(Mode.DEMO, None))
+    window = MainWindow(backend, preferences=Preferences(tmp_path / "s.ini"),
+                        window_state=WindowState(tmp_path / "w.ini"), token_store=store,
+                        confirm=confirm, journal=journal, backend_factory=factory,
+                        token_tester=lambda token: None, live_base_url=live.base_url)
+
+    def shut_down(w):
+        run_async(qtbot, w.shutdown())
+        w.shutdown_done = True
+
+    qtbot.addWidget(window, before_close_func=shut_down)
+    window.show()
+    with qtbot.waitSignal(window.sig_accounts_loaded):
+        window.start()
+    yield Panel(window, confirm, qtbot), store, live
+    run_async(qtbot, live.stop())
+
+
+def test_going_live_without_a_token_opens_the_token_dialog(switchable):
+    panel, _store, live = switchable
+    panel.window.go_live_action.trigger()
+    panel.qtbot.waitUntil(lambda: any(isinstance(child, TokenDialog) and child.isVisible()
+                                      for child in panel.window.children()))
+    assert panel.window.backend.mode is Mode.DEMO and panel.confirm.asked == []
+    assert any("Going live needs an API token" in line for line in panel.log_lines())
+    assert live.received == []
+
+
+def test_going_live_with_a_token_asks_then_switches(switchable):
+    panel, store, live = switchable
+    store.set(Secret(LIVE_TOKEN))
+    with panel.qtbot.waitSignal(panel.window.sig_backend_changed):
+        panel.window.go_live_action.trigger()
+    assert panel.confirm.asked and "Switch to LIVE trading" in panel.confirm.asked[0]
+    assert panel.window.backend.mode is Mode.LIVE
+    panel.qtbot.waitUntil(lambda: panel.window.windowTitle().startswith("ctpanel — LIVE"))
+    assert panel.window.band.property("mode") == "live"
+    panel.qtbot.waitUntil(lambda: any(r.api == "ListAccounts" for r in live.received))
+    assert live.received[0].headers["Authorization"] == f"Bearer {LIVE_TOKEN}"
+    # Live orders are confirmed by default; the confirmation names the account and order.
+    panel.pick("Sim101", "ES 12-26", "Long 2")
+    with panel.qtbot.waitSignal(panel.window.sig_order_finished, timeout=10_000):
+        panel.qtbot.mouseClick(panel.window.reverse_button, Qt.MouseButton.LeftButton)
+    assert "LIVE account Sim101" in panel.confirm.asked[-1]
+    assert len(live.orders_received()) == 1
+    with panel.qtbot.waitSignal(panel.window.sig_backend_changed):
+        panel.window.go_demo_action.trigger()
+    assert panel.window.backend.mode is Mode.DEMO
+
+
+def test_a_declined_switch_stays_in_demo(switchable):
+    panel, store, live = switchable
+    store.set(Secret(LIVE_TOKEN))
+    panel.confirm.answer = False
+    panel.window.go_live_action.trigger()
+    panel.qtbot.waitUntil(lambda: bool(panel.confirm.asked))
+    assert panel.window.backend.mode is Mode.DEMO and live.received == []
+
+
+def test_preferences_apply_and_persist(panel, tmp_path):
+    dialog = panel.window.open_settings()
+    assert isinstance(dialog, SettingsDialog)
+    dialog.transport.setCurrentIndex(dialog.transport.findData("ws"))
+    dialog.confirm.setCurrentIndex(dialog.confirm.findData("always"))
+    dialog.hotkey.setKeySequence(QKeySequence("Ctrl+Alt+V"))
+    dialog.max_quantity.setValue(5)
+    dialog.accept()
+    prefs = Preferences(tmp_path / "settings.ini")  # a fresh reader sees the saved file
+    assert (prefs.get("transport"), prefs.get("confirm"), prefs.get("hotkey"),
+            prefs.get("max_quantity")) == ("ws", "always", "Ctrl+Alt+V", 5)
+    assert panel.window.hotkey.key().toString() == "Ctrl+Alt+V"
+    assert panel.form.quantity.maximum() == 5
+    assert "token" not in (tmp_path / "settings.ini").read_text().lower()
+
+
+def test_every_control_is_reachable_by_keyboard(panel):
+    controls = [w for w in panel.window.findChildren(QWidget)
+                if isinstance(w, QAbstractButton | QComboBox | QLineEdit | QSpinBox)
+                and w.isVisibleTo(panel.window)]
+    assert panel.window.reverse_button in controls
+    unreachable = [w.objectName() or type(w).__name__ for w in controls
+                   if not w.focusPolicy() & Qt.FocusPolicy.TabFocus
+                   and not (isinstance(w, QLineEdit) and isinstance(w.parent(), QComboBox))]
+    assert unreachable == []
