@@ -72,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--demo", action="store_true",
                         help="panel: run against the embedded simulator, even with a token")
+    parser.add_argument("--self-test", action="store_true",
+                        help="panel: check the installation and run one demo reverse, then exit")
     _add_connection_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 

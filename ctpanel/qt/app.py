@@ -14,7 +14,6 @@ import os
 import signal
 import sys
 import traceback
-from importlib import resources
 
 os.environ.setdefault("QT_API", "pyside6")  # qasync must pick PySide6, whatever else is around
 
@@ -29,6 +28,7 @@ from ctpanel.core.credentials import KeyringTokenStore, resolve_token_async
 from ctpanel.core.errors import TokenStoreError, scrub
 from ctpanel.core.journal import Journal, default_journal_path
 from ctpanel.core.secret import Secret
+from ctpanel.qt.assets import asset
 from ctpanel.qt.confirm import ConfirmService
 from ctpanel.qt.main_window import MainWindow
 from ctpanel.qt.settings import Preferences, WindowState
@@ -38,11 +38,11 @@ log = logging.getLogger("ctpanel")
 
 
 def load_style() -> str:
-    return resources.files("ctpanel.resources").joinpath("dark.qss").read_text("utf-8")
+    return asset("dark.qss").read_text("utf-8")
 
 
 def app_icon() -> QIcon:
-    icon = resources.files("ctpanel.resources").joinpath("ctpanel.png")
+    icon = asset("ctpanel.png")
     return QIcon(str(icon)) if icon.is_file() else QIcon()
 
 
@@ -151,4 +151,8 @@ def run_panel(args: argparse.Namespace) -> int:
     app.setQuitOnLastWindowClosed(False)  # the main coroutine owns shutdown
     app.setStyleSheet(load_style())
     app.setWindowIcon(app_icon())
+    if args.self_test:
+        from ctpanel.qt.selftest import run_self_test
+
+        return qasync.run(run_self_test(app))
     return qasync.run(amain(args, app))
