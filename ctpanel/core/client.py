@@ -44,6 +44,7 @@ DEFAULT_TIMEOUT = 30.0  # a reverse may wait ~5 s on CrossTrade's side for the f
 READ_TIMEOUT = 10.0
 MAX_REPLY_BYTES = 1 << 20
 KEEPALIVE_SECONDS = 120.0
+ORDERS_LANE_IDLE = 25.0  # well inside the idle timeouts of common load balancers
 
 
 class _Wire:
@@ -88,11 +89,18 @@ class CrossTradeClient:
         self.timeout = timeout
         self.max_reply_bytes = max_reply_bytes
         self.budget = TokenBucket()  # our mirror of CrossTrade's per-user budget
-        self._http = httpx.AsyncClient(
+        # Two lanes, each with its own kept-alive connection: reads (polls) on one, orders on
+        # the other, so a click never waits behind a poll nor opens a cold connection.
+        self._http = self._new_lane(verify)
+        self._orders_http = self._new_lane(verify)
+        self._orders_last_used = float("-inf")
+
+    def _new_lane(self, verify: ssl.SSLContext | None) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
             base_url=self.base_url,
             headers={"Authorization": f"Bearer {self._token.reveal()}"},
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-            limits=httpx.Limits(max_keepalive_connections=4, keepalive_expiry=KEEPALIVE_SECONDS),
+            timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0)),
+            limits=httpx.Limits(max_keepalive_connections=2, keepalive_expiry=KEEPALIVE_SECONDS),
             verify=verify if verify is not None else True,
             follow_redirects=False,
             trust_env=False,
@@ -103,6 +111,7 @@ class CrossTradeClient:
 
     async def aclose(self) -> None:
         await self._http.aclose()
+        await self._orders_http.aclose()
 
     async def __aenter__(self) -> CrossTradeClient:
         return self
@@ -113,11 +122,26 @@ class CrossTradeClient:
     # --- reads ------------------------------------------------------------------------------
 
     async def warm_up(self) -> list[Account]:
-        """Open the keep-alive connection (TCP and TLS) before the first click.
+        """Open both lanes' connections (TCP and TLS) before the first click.
 
-        It does so with the one read the panel needs first anyway, the account list.
+        The reads lane opens with the read the panel needs first anyway, the account list.
         """
-        return await self.list_accounts()
+        accounts = await self.list_accounts()
+        await self.keep_warm(force=True)
+        return accounts
+
+    async def keep_warm(self, *, force: bool = False) -> bool:
+        """Re-warm the orders lane if it has been idle for ``ORDERS_LANE_IDLE`` seconds.
+
+        One cheap read on that lane keeps (or re-opens) its connection, so the next click
+        finds it open. Returns whether a request was made.
+        """
+        idle = time.monotonic() - self._orders_last_used
+        if not force and idle < ORDERS_LANE_IDLE:
+            return False
+        await self._send("GET", f"{API_PREFIX}/accounts", lane=self._orders_http,
+                         timeout=min(self.timeout, READ_TIMEOUT))
+        return True
 
     async def list_accounts(self) -> list[Account]:
         """Accounts from ``GET /accounts``, falling back to the documented snapshot."""
@@ -208,8 +232,13 @@ class CrossTradeClient:
         body: dict | None = None,
         is_order: bool = False,
         timeout: float | None = None,
+        lane: httpx.AsyncClient | None = None,
     ) -> tuple[bytes, Any]:
         """One request, no retry; returns the raw body and the parsed success payload."""
+        if lane is None:
+            lane = self._orders_http if is_order else self._http
+        if lane is self._orders_http:
+            self._orders_last_used = time.monotonic()
         wire = _Wire()
         self.budget.spend()
         content = None if body is None else json.dumps(body, allow_nan=False).encode()
@@ -217,7 +246,7 @@ class CrossTradeClient:
         limit = timeout or self.timeout
         try:
             async with asyncio.timeout(limit):
-                async with self._http.stream(
+                async with lane.stream(
                     method, path, params=params, content=content, headers=headers,
                     extensions={"trace": wire.trace},
                 ) as response:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -117,9 +118,12 @@ class ReverseService:
         transport: Transport = Transport.REST,
         before: Position | None = None,
         verify: bool = True,
+        on_accepted: Callable[[OrderResult], None] | None = None,
     ) -> ReverseReport:
         """Send ``order`` once. ``before`` is the position the caller already knows, if any.
 
+        ``on_accepted`` is called with CrossTrade's answer as soon as it arrives, before the
+        journal write and the position re-read, so a caller can show the order id at once.
         Raises the typed error of the failure; failures whose outcome is not certain become
         :class:`UncertainOutcome` with the re-read position.
         """
@@ -137,6 +141,8 @@ class ReverseService:
             await self._record(order, transport, "unknown", elapsed, error=uncertain,
                                before=before, after=after)
             raise uncertain from error
+        if on_accepted is not None:
+            on_accepted(result)
         after = await self._reread(order) if verify else None
         await self._record(order, transport, "ok", result.round_trip_ms,
                            order_id=result.order_id, before=before, after=after)

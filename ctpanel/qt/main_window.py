@@ -34,7 +34,7 @@ from ctpanel.core.errors import (
     TokenStoreError,
 )
 from ctpanel.core.journal import Journal
-from ctpanel.core.models import Position, ReverseOrder
+from ctpanel.core.models import OrderResult, Position, ReverseOrder
 from ctpanel.core.secret import Secret
 from ctpanel.core.service import ReverseReport, Transport, UncertainOutcome
 from ctpanel.core.urls import DEFAULT_BASE_URL
@@ -63,6 +63,7 @@ MODE_BANDS = {
 class MainWindow(QMainWindow):
     """The panel. Collaborators are injected; the composition root is :mod:`ctpanel.qt.app`."""
 
+    sig_order_accepted = Signal(object)  # OrderResult, the moment CrossTrade answers
     sig_order_finished = Signal(object)  # ReverseReport, or the CtError it ended with
     sig_position_updated = Signal(object)  # Position, or None when unknown
     sig_accounts_loaded = Signal(list)
@@ -207,7 +208,7 @@ class MainWindow(QMainWindow):
         """Begin work once the window is shown: accounts (which warms the connection),
         the journal's last lines, the poll timer."""
         self._spawn(self._show_journal_history())
-        self.refresh_accounts()
+        self.refresh_accounts(warm_up=True)  # also opens the orders connection
         self._start_stream_if_used()
         self.poll_timer.start()
         self.clock.start()
@@ -271,7 +272,7 @@ class MainWindow(QMainWindow):
         self.sig_backend_changed.emit(self.backend)
         self._log(Level.INFO, MODE_BANDS[mode])
         await old.aclose()
-        self.refresh_accounts()
+        self.refresh_accounts(warm_up=True)
         self._start_stream_if_used()
 
     def _on_go_live(self) -> None:
@@ -299,12 +300,13 @@ class MainWindow(QMainWindow):
 
     # --- accounts and positions -----------------------------------------------------------
 
-    def refresh_accounts(self) -> None:
-        self._spawn(self._load_accounts(), name="accounts")
+    def refresh_accounts(self, *, warm_up: bool = False) -> None:
+        self._spawn(self._load_accounts(warm_up), name="accounts")
 
-    async def _load_accounts(self) -> None:
+    async def _load_accounts(self, warm_up: bool = False) -> None:
+        client = self.backend.client
         try:
-            accounts = await self.backend.client.list_accounts()
+            accounts = await (client.warm_up() if warm_up else client.list_accounts())
         except CtError as error:
             self._report_failure("Could not load the accounts", error)
             return
@@ -375,7 +377,15 @@ class MainWindow(QMainWindow):
                                  and not self._position_task.done())
         if busy or self.backend.client.budget.level < POLL_RESERVE:
             return  # orders keep the budget; a poll can wait for the next tick
-        self._position_task = self._spawn(self._read_position(), name="position")
+        self._position_task = self._spawn(self._poll(), name="position")
+
+    async def _poll(self) -> None:
+        await self._read_position()
+        if not self._sending:
+            try:
+                await self.backend.client.keep_warm()
+            except CtError as error:
+                log.warning("Could not keep the orders connection warm: %s", error)
 
     def _on_clock(self) -> None:
         self.strip.tick()
@@ -427,8 +437,9 @@ class MainWindow(QMainWindow):
                     self, "Confirm reverse", self._confirmation_text(order)):
                 self._log(Level.INFO, "Reverse cancelled; nothing was sent.")
                 return
-            outcome = await self.backend.service.reverse(order, transport=self._transport(),
-                                                         before=before)
+            outcome = await self.backend.service.reverse(
+                order, transport=self._transport(), before=before,
+                on_accepted=lambda result: self._on_order_accepted(order, result))
         except UncertainOutcome as unknown:
             outcome = unknown
             self._log(Level.WARNING, str(unknown))
@@ -449,11 +460,21 @@ class MainWindow(QMainWindow):
         return (f"{self.backend.mode.value.upper()} account {order.account}\n\n"
                 f"{order.describe()}\n{preview}\n\nSend this order?")
 
+    def _on_order_accepted(self, order: ReverseOrder, result: OrderResult) -> None:
+        """The order id, shown the moment CrossTrade answers (the position re-read follows)."""
+        self._log(Level.SUCCESS, f"Order {result.order_id}: {order.describe()} on "
+                                 f"{order.account} ({result.round_trip_ms:.0f} ms)",
+                  order_id=result.order_id)
+        self.sig_order_accepted.emit(result)
+        if result.warning:
+            self._log(Level.WARNING, f"CrossTrade warning: {result.warning}")
+
     def _on_reverse_confirmed(self, report: ReverseReport) -> None:
         self._mark_connected()
-        self._log(Level.SUCCESS, report.summary(), order_id=report.result.order_id)
-        if report.result.warning:
-            self._log(Level.WARNING, f"CrossTrade warning: {report.result.warning}")
+        before = report.before.describe() if report.before else "?"
+        after = report.after.describe() if report.after else "not re-read"
+        self._log(Level.INFO, f"Position {report.order.instrument} on {report.order.account}: "
+                              f"{before} -> {after}")
         self.preferences.remember("recent_instruments", report.order.instrument)
         if report.order.strategy:
             self.form.set_strategies(

@@ -88,6 +88,7 @@ class Received:
     headers: dict[str, str]
     body_text: str
     body: Any
+    peer: tuple | None = None  # the client's (host, port): one per TCP connection
 
 
 class Simulator:
@@ -239,7 +240,8 @@ class Simulator:
             if api == "Flatten" and "account" not in request.match_info \
                     and not (await request.text()).strip(" {}"):
                 api = "FlattenEverything"  # an empty body flattens everything
-            self.peers.add(request.transport.get_extra_info("peername"))
+            peer = request.transport.get_extra_info("peername")
+            self.peers.add(peer)
             body_text = await request.text()
             try:
                 body = json.loads(body_text) if body_text.strip() else {}
@@ -247,7 +249,7 @@ class Simulator:
                 body = None
             self.received.append(Received("rest", api, request.method, request.raw_path,
                                           dict(request.query), dict(request.headers),
-                                          body_text, body))
+                                          body_text, body, peer))
             token = self._authorised(request.headers.get("Authorization"))
             if token is None:
                 return _json(fail(401, "unauthorized", "Missing or invalid API token"))

@@ -66,12 +66,18 @@ async def test_one_order_is_one_request(sim, client):
     assert json.loads(sim.orders_received()[0].body_text)["quantity"] == 2
 
 
-async def test_connections_are_reused(sim):
+async def test_the_order_rides_a_connection_opened_before_the_click(sim):
     async with CrossTradeClient(TOKEN, base_url=sim.base_url) as api:
         await api.warm_up()
+        warmed = set(sim.peers)
         for _ in range(5):
             await api.get_position("Sim101", "ES")
         order = parse_order(OrderInput(account="Sim101", instrument="ES", action="SELL",
                                        quantity=2))
         await api.reverse_position(order)
-    assert len(sim.peers) == 1, "every request after warm_up() rode the same connection"
+        assert not await api.keep_warm(), "just used: no re-warm needed"
+    assert len(warmed) == 2, "warm_up opens the reads lane and the orders lane"
+    assert sim.peers == warmed, "no request after warm_up() opened a new connection"
+    [received] = sim.orders_received()
+    polls = {r.peer for r in sim.received if r.api == "GetPosition"}
+    assert received.peer in warmed and received.peer not in polls, "orders have their own lane"

@@ -90,7 +90,8 @@ def test_the_order_id_lands_in_the_log_and_can_be_copied(panel):
     order_id = report.result.order_id
     [entry] = [e for e in panel.window.log_model.entries() if e.order_id]
     assert entry.order_id == order_id
-    assert "Long 2 -> Short 2" in entry.text
+    assert "SELL 2 ES 12-26 MARKET DAY on Sim101" in entry.text
+    assert "Position ES 12-26 on Sim101: Long 2 -> Short 2" in "\n".join(panel.log_lines())
     panel.wait_for_position("Short 2")
     row = panel.window.log_model.entries().index(entry)
     index = panel.window.log_model.index(row)
@@ -220,3 +221,12 @@ def test_the_account_choice_is_remembered(panel):
     assert panel.window.preferences.get("last_account") == "Sim101"
     panel.form.account.setCurrentIndex(panel.form.account.findData("Sim102"))
     assert panel.window.preferences.get("last_account") == "Sim102"
+
+
+def test_the_order_id_is_shown_before_the_position_is_re_read(panel):
+    panel.sim.add_fault(apis=["GetPosition"], latency=0.5, execute=True, times=1)
+    with panel.qtbot.waitSignal(panel.window.sig_order_accepted, timeout=5000) as accepted:
+        panel.qtbot.mouseClick(panel.window.reverse_button, Qt.MouseButton.LeftButton)
+    assert accepted.args[0].order_id in "\n".join(panel.log_lines())
+    assert panel.window.reverse_button.text() == "SENDING…", "the re-read is still running"
+    panel.qtbot.waitSignal(panel.window.sig_order_finished, timeout=5000).wait()
