@@ -1,6 +1,8 @@
 """One connected backend for the panel: demo (embedded simulator) or live (CrossTrade).
 
 Qt-free, so the wiring is testable headless; ``ctpanel.qt.app`` builds one on the qasync loop.
+The network stack (httpx, websockets) and the simulator (aiohttp) are imported when a backend
+is opened, not when this module is: the panel shows its window first.
 """
 
 from __future__ import annotations
@@ -9,13 +11,17 @@ import logging
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from ctpanel.core.client import DEFAULT_TIMEOUT, CrossTradeClient
 from ctpanel.core.journal import Journal
 from ctpanel.core.secret import Secret
-from ctpanel.core.service import ReverseService, Transport
-from ctpanel.core.stream import CrossTradeStream
-from ctpanel.core.urls import DEFAULT_BASE_URL, ws_url_for
+from ctpanel.core.urls import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ws_url_for
+
+if TYPE_CHECKING:
+    from ctpanel.core.client import CrossTradeClient
+    from ctpanel.core.service import ReverseService
+    from ctpanel.core.stream import CrossTradeStream
+    from ctpanel.sim import Simulator
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +37,7 @@ class Backend:
     client: CrossTradeClient
     stream: CrossTradeStream
     service: ReverseService
-    simulator: object | None = None  # ctpanel.sim.Simulator in demo mode
+    simulator: Simulator | None = None  # demo mode only
 
     @property
     def base_url(self) -> str:
@@ -44,10 +50,17 @@ class Backend:
             await self.simulator.stop()
 
 
-def _assemble(mode: Mode, token: Secret, base_url: str, ws_url: str, journal: Journal,
-              timeout: float, simulator=None) -> Backend:
-    client = CrossTradeClient(token, base_url=base_url, timeout=timeout)
-    stream = CrossTradeStream(token, url=ws_url, rpc_timeout=timeout, budget=client.budget)
+def assemble(mode: Mode, token: Secret, base_url: str, ws_url: str, journal: Journal, *,
+             timeout: float = DEFAULT_TIMEOUT, simulator: Simulator | None = None,
+             ssl_context=None) -> Backend:
+    """The client, the stream and the service for one server (``ssl_context``: a private CA)."""
+    from ctpanel.core.client import CrossTradeClient
+    from ctpanel.core.service import ReverseService, Transport
+    from ctpanel.core.stream import CrossTradeStream
+
+    client = CrossTradeClient(token, base_url=base_url, timeout=timeout, verify=ssl_context)
+    stream = CrossTradeStream(token, url=ws_url, rpc_timeout=timeout, budget=client.budget,
+                              ssl_context=ssl_context)
     service = ReverseService(client, {Transport.REST: client, Transport.WS: stream}, journal)
     return Backend(mode, client, stream, service, simulator)
 
@@ -59,11 +72,11 @@ async def open_demo(journal: Journal, *, timeout: float = DEFAULT_TIMEOUT) -> Ba
     token = secrets.token_hex(16)
     simulator = await Simulator(token=token).start()
     log.info("Demo simulator at %s", simulator.base_url)
-    return _assemble(Mode.DEMO, Secret(token), simulator.base_url, simulator.ws_url, journal,
-                     timeout, simulator)
+    return assemble(Mode.DEMO, Secret(token), simulator.base_url, simulator.ws_url, journal,
+                    timeout=timeout, simulator=simulator)
 
 
 def open_live(token: Secret, journal: Journal, *, base_url: str = DEFAULT_BASE_URL,
               ws_url: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> Backend:
-    return _assemble(Mode.LIVE, token, base_url, ws_url or ws_url_for(base_url), journal,
-                     timeout)
+    return assemble(Mode.LIVE, token, base_url, ws_url or ws_url_for(base_url), journal,
+                    timeout=timeout)

@@ -17,7 +17,6 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ctpanel.core.client import DEFAULT_TIMEOUT, CrossTradeClient
 from ctpanel.core.credentials import (
     TOKEN_ENV,
     KeyringTokenStore,
@@ -38,8 +37,7 @@ from ctpanel.core.journal import Journal, default_journal_path
 from ctpanel.core.models import Action, OrderType, TimeInForce
 from ctpanel.core.secret import Secret
 from ctpanel.core.service import ReverseService, Transport, UncertainOutcome
-from ctpanel.core.stream import CrossTradeStream
-from ctpanel.core.urls import DEFAULT_BASE_URL, ws_url_for
+from ctpanel.core.urls import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ws_url_for
 from ctpanel.core.validation import OrderInput, parse_order
 
 EXIT_OK = 0
@@ -74,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="panel: run against the embedded simulator, even with a token")
     parser.add_argument("--self-test", action="store_true",
                         help="panel: check the installation and run one demo reverse, then exit")
+    # For benchmarks/startup.py: print when the window is shown and when it is usable, then quit.
+    parser.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)
     _add_connection_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -152,6 +152,10 @@ def main(argv: Sequence[str] | None = None, *,
 
 
 async def _run(args: argparse.Namespace, store: TokenStore) -> int:
+    # The network stack is imported here, not at module level: `ctpanel` without a command
+    # opens the panel, which shows its window before loading it.
+    from ctpanel.core.client import CrossTradeClient
+
     order = None
     if args.command == "reverse":
         order = parse_order(OrderInput(
@@ -177,8 +181,9 @@ async def _run(args: argparse.Namespace, store: TokenStore) -> int:
         return await _reverse(args, order, client, token, ws_url, timeout)
 
 
-async def _reverse(args, order, client: CrossTradeClient, token: Secret, ws_url: str,
-                   timeout: float) -> int:
+async def _reverse(args, order, client, token: Secret, ws_url: str, timeout: float) -> int:
+    from ctpanel.core.stream import CrossTradeStream
+
     transport = Transport(args.transport)
     stream = CrossTradeStream(token, url=ws_url, rpc_timeout=timeout) \
         if transport is Transport.WS else None

@@ -36,11 +36,17 @@ from ctpanel.core.payloads import (
 )
 from ctpanel.core.replies import bad_reply, error_for, field, is_failure, snippet
 from ctpanel.core.secret import Secret
-from ctpanel.core.urls import API_PREFIX, DEFAULT_BASE_URL, account_path, check_base_url
+from ctpanel.core.tls import default_tls_context
+from ctpanel.core.urls import (
+    API_PREFIX,
+    DEFAULT_BASE_URL,
+    DEFAULT_TIMEOUT,
+    account_path,
+    check_base_url,
+)
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT = 30.0  # a reverse may wait ~5 s on CrossTrade's side for the flatten
 READ_TIMEOUT = 10.0
 MAX_REPLY_BYTES = 1 << 20
 KEEPALIVE_SECONDS = 120.0
@@ -91,6 +97,8 @@ class CrossTradeClient:
         self.budget = TokenBucket()  # our mirror of CrossTrade's per-user budget
         # Two lanes, each with its own kept-alive connection: reads (polls) on one, orders on
         # the other, so a click never waits behind a poll nor opens a cold connection.
+        if verify is None and self.base_url.startswith("https:"):
+            verify = default_tls_context()
         self._http = self._new_lane(verify)
         self._orders_http = self._new_lane(verify)
         self._orders_last_used = float("-inf")
@@ -108,6 +116,10 @@ class CrossTradeClient:
 
     def __repr__(self) -> str:
         return f"CrossTradeClient(base_url={self.base_url!r})"
+
+    def token_text(self) -> str:
+        """The token, for scrubbing it out of crash reports only."""
+        return self._token.reveal()
 
     async def aclose(self) -> None:
         await self._http.aclose()

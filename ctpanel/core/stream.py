@@ -35,6 +35,7 @@ from ctpanel.core.models import OrderResult, ReverseOrder
 from ctpanel.core.payloads import order_id_from
 from ctpanel.core.replies import bad_reply, error_for, field, is_failure, snippet
 from ctpanel.core.secret import RedactingFilter, Secret
+from ctpanel.core.tls import default_tls_context
 from ctpanel.core.urls import DEFAULT_WS_URL, check_ws_url
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,8 @@ class CrossTradeStream:
         self.open_timeout = open_timeout
         self.ping_interval = ping_interval
         self.backoff = backoff
-        self._ssl = ssl_context
+        secure = self.url.startswith("wss:")
+        self._ssl = (ssl_context or default_tls_context()) if secure else None
         self.budget = budget  # shared with REST: CrossTrade counts both against one budget
         self.state = "idle"
         self.reason = ""

@@ -13,17 +13,17 @@ import logging
 import os
 import signal
 import sys
+import time
 import traceback
+from pathlib import Path
 
 os.environ.setdefault("QT_API", "pyside6")  # qasync must pick PySide6, whatever else is around
 
-import qasync
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ctpanel.backend import Backend, Mode, open_demo, open_live
 from ctpanel.cli import connection_settings
-from ctpanel.core.client import CrossTradeClient
 from ctpanel.core.credentials import KeyringTokenStore, resolve_token_async
 from ctpanel.core.errors import TokenStoreError, scrub
 from ctpanel.core.journal import Journal, default_journal_path
@@ -66,22 +66,23 @@ class BackendFactory:
 
     async def test_token(self, token: Secret) -> str:
         """A real call to the live service with ``token`` (the token dialog's Test button)."""
+        from ctpanel.core.client import CrossTradeClient
+
         async with CrossTradeClient(token, base_url=self.live_base_url, timeout=10) as client:
             accounts = await client.list_accounts()
         return f"Token accepted by {self.live_base_url}: {len(accounts)} account(s)."
 
 
-def install_crash_handler(window_ref: list[MainWindow]) -> None:
+def install_crash_handler(window: MainWindow) -> None:
     """Unexpected errors: a dialog with the traceback (token scrubbed), and the log pane."""
 
     def show(kind: type, value: BaseException, tb) -> None:
         text = "".join(traceback.format_exception(kind, value, tb))
-        window = window_ref[0] if window_ref else None
-        if window is not None:
-            text = scrub(text, window.backend.client._token.reveal())
+        if window.backend is not None:
+            text = scrub(text, window.backend.client.token_text())
         sys.stderr.write(text)
-        log.error("Unexpected error: %s", scrub(str(value), None))
-        if window is not None:
+        log.error("Unexpected error: %s", text.strip().splitlines()[-1])
+        if window.isVisible():
             box = QMessageBox(QMessageBox.Icon.Critical, "ctpanel: unexpected error",
                               "Something went wrong inside ctpanel. The panel keeps running; "
                               "check the position in NinjaTrader before acting.", parent=window)
@@ -100,30 +101,45 @@ def install_crash_handler(window_ref: list[MainWindow]) -> None:
     asyncio.get_running_loop().set_exception_handler(loop_handler)
 
 
-async def amain(args: argparse.Namespace, app: QApplication) -> int:
+def peak_memory_kib() -> int:
+    """The process's peak resident memory (Linux; 0 elsewhere)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in status.splitlines()
+                 if line.startswith("VmHWM:")), 0)
+
+
+async def report_ready(window: MainWindow, request_quit) -> None:
+    """``--exit-when-ready``: wall-clock times of 'shown' and 'usable', then quit."""
+    usable = asyncio.get_running_loop().create_future()
+    window.sig_position_updated.connect(
+        lambda position: position is not None and not usable.done() and usable.set_result(1))
+    await asyncio.wait_for(usable, 30)
+    print(f"usable {time.time():.6f} {peak_memory_kib()}", flush=True)
+    request_quit()
+
+
+def build_window(args: argparse.Namespace) -> MainWindow:
+    """The window without a backend: shown before the network stack is even imported."""
     base_url, ws_url, timeout = connection_settings(args)
     journal = Journal(default_journal_path())
-    store = KeyringTokenStore()
     factory = BackendFactory(journal, base_url, ws_url, timeout)
-    token = None
-    if not args.demo:
-        try:
-            token = (await resolve_token_async(store)).token
-        except TokenStoreError as error:
-            print(f"ctpanel: {error} Starting in demo mode.", file=sys.stderr)
-    backend = await factory(Mode.LIVE if token else Mode.DEMO, token)
-
     log_model = LogModel()
     logging.getLogger("ctpanel").addHandler(LogPaneHandler(log_model))
-    window_ref: list[MainWindow] = []
-    install_crash_handler(window_ref)
-    window = MainWindow(backend, preferences=Preferences(), window_state=WindowState(),
-                        token_store=store, confirm=ConfirmService(), journal=journal,
-                        backend_factory=factory, token_tester=factory.test_token,
-                        live_base_url=base_url, log_model=log_model)
-    window_ref.append(window)
+    window = MainWindow(None, preferences=Preferences(), window_state=WindowState(),
+                        token_store=KeyringTokenStore(), confirm=ConfirmService(),
+                        journal=journal, backend_factory=factory,
+                        token_tester=factory.test_token, live_base_url=base_url,
+                        log_model=log_model)
     window.setWindowIcon(app_icon())
+    return window
 
+
+async def amain(args: argparse.Namespace, window: MainWindow) -> int:
+    """Decide the mode, open the backend, attach it; run until the window asks to quit."""
+    install_crash_handler(window)
     loop = asyncio.get_running_loop()
     quit_requested = loop.create_future()
 
@@ -134,9 +150,19 @@ async def amain(args: argparse.Namespace, app: QApplication) -> int:
     window.sig_closed.connect(request_quit)
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, request_quit)
-    window.show()
-    window.start()
+    ready_report = loop.create_task(report_ready(window, request_quit)) \
+        if args.exit_when_ready else None
+
+    token = None
+    if not args.demo:
+        try:
+            token = (await resolve_token_async(window.token_store)).token
+        except TokenStoreError as error:
+            print(f"ctpanel: {error} Starting in demo mode.", file=sys.stderr)
+    window.attach(await window.backend_factory(Mode.LIVE if token else Mode.DEMO, token))
     code = await quit_requested
+    if ready_report is not None:
+        await ready_report
     await window.shutdown()
     window.shutdown_done = True
     window.close()
@@ -152,7 +178,16 @@ def run_panel(args: argparse.Namespace) -> int:
     app.setStyleSheet(load_style())
     app.setWindowIcon(app_icon())
     if args.self_test:
+        import qasync
+
         from ctpanel.qt.selftest import run_self_test
 
         return qasync.run(run_self_test(app))
-    return qasync.run(amain(args, app))
+    window = build_window(args)
+    window.show()
+    app.processEvents()  # paint it now: what follows imports qasync and the network stack
+    if args.exit_when_ready:
+        print(f"shown {time.time():.6f} {peak_memory_kib()}", flush=True)
+    import qasync  # not needed to draw the window, so loaded after it is up
+
+    return qasync.run(amain(args, window))

@@ -10,7 +10,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -45,7 +45,9 @@ from ctpanel.qt.widgets.order_form import OrderForm
 from ctpanel.qt.widgets.position_strip import PositionStrip
 from ctpanel.qt.widgets.settings_dialog import SettingsDialog
 from ctpanel.qt.widgets.status_lights import StatusLights
-from ctpanel.qt.widgets.token_dialog import TokenDialog, TokenTester
+
+if TYPE_CHECKING:
+    from ctpanel.qt.widgets.token_dialog import TokenDialog, TokenTester
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +63,11 @@ MODE_BANDS = {
 
 
 class MainWindow(QMainWindow):
-    """The panel. Collaborators are injected; the composition root is :mod:`ctpanel.qt.app`."""
+    """The panel. Collaborators are injected; the composition root is :mod:`ctpanel.qt.app`.
+
+    ``backend`` may be None at first: the window shows "starting" until :meth:`attach` gives it
+    one, so it can appear before the network stack has even been imported.
+    """
 
     sig_order_accepted = Signal(object)  # OrderResult, the moment CrossTrade answers
     sig_order_finished = Signal(object)  # ReverseReport, or the CtError it ended with
@@ -72,7 +78,7 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        backend: Backend,
+        backend: Backend | None,
         *,
         preferences: Preferences,
         window_state: WindowState,
@@ -104,7 +110,10 @@ class MainWindow(QMainWindow):
         self._build_ui()
         self._connect_signals()
         self._apply_preferences()
-        self._show_backend()
+        if backend is not None:
+            self._show_backend()
+        else:
+            self._show_starting()
 
     # --- building -------------------------------------------------------------------------
 
@@ -204,6 +213,12 @@ class MainWindow(QMainWindow):
 
     # --- lifecycle ------------------------------------------------------------------------
 
+    def attach(self, backend: Backend) -> None:
+        """Give the window its backend and begin work."""
+        self.backend = backend
+        self._show_backend()
+        self.start()
+
     def start(self) -> None:
         """Begin work once the window is shown: accounts (which warms the connection),
         the journal's last lines, the poll timer."""
@@ -222,7 +237,8 @@ class MainWindow(QMainWindow):
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        await self.backend.aclose()
+        if self.backend is not None:
+            await self.backend.aclose()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.shutdown_done:
@@ -242,12 +258,23 @@ class MainWindow(QMainWindow):
 
     # --- mode and backend -----------------------------------------------------------------
 
-    def _show_backend(self) -> None:
-        mode = self.backend.mode
-        self.band.setText(MODE_BANDS[mode])
-        self.band.setProperty("mode", mode.value)
+    def _show_starting(self) -> None:
+        self._set_band("Starting…", "starting")
+        for action in (self.go_live_action, self.go_demo_action, self.refresh_action):
+            action.setEnabled(False)
+        self.setWindowTitle("ctpanel — starting")
+        self._update_reverse()
+
+    def _set_band(self, text: str, mode: str) -> None:
+        self.band.setText(text)
+        self.band.setProperty("mode", mode)
         self.band.style().unpolish(self.band)
         self.band.style().polish(self.band)
+
+    def _show_backend(self) -> None:
+        mode = self.backend.mode
+        self._set_band(MODE_BANDS[mode], mode.value)
+        self.refresh_action.setEnabled(True)
         self.go_live_action.setEnabled(mode is Mode.DEMO)
         self.go_demo_action.setEnabled(mode is Mode.LIVE)
         self.lights.token.set("ok" if mode is Mode.LIVE else "off",
@@ -398,7 +425,7 @@ class MainWindow(QMainWindow):
         state = self.form.state(self._position)
         problems = state.problems()
         self.form.show_problem(" ".join(p.message for p in problems) or None)
-        blocker = state.blocker()
+        blocker = state.blocker() if self.backend is not None else "Connecting…"
         if self._sending:
             self.reverse_button.setEnabled(False)
             self.reverse_button.setText("SENDING…")
@@ -411,7 +438,7 @@ class MainWindow(QMainWindow):
 
     def request_reverse(self) -> None:
         """Button click or hotkey. Synchronous guard first: at most one order in flight."""
-        if self._sending:
+        if self._sending or self.backend is None:
             return
         state = self.form.state(self._position)
         blocker = state.blocker()
@@ -528,6 +555,8 @@ class MainWindow(QMainWindow):
     # --- dialogs and preferences ----------------------------------------------------------
 
     def open_token_dialog(self) -> TokenDialog:
+        from ctpanel.qt.widgets.token_dialog import TokenDialog  # it needs qasync: load late
+
         dialog = TokenDialog(self.token_store, self.token_tester, self)
         dialog.sig_token_changed.connect(lambda token: self._on_token_changed(dialog, token))
         dialog.open()

@@ -1,0 +1,237 @@
+"""Click-to-order-id latency: the seed page's way, the floor, and the panel over REST and WS.
+
+    python -m benchmarks.latency [--n 200] [--rtt-ms 40] [--json]
+
+The simulator runs behind TLS and a relay that adds a round trip to every exchange
+(``benchmarks.network``, a separate process). In one run, side by side, N reverses each:
+
+- ``seed``: ``requests.post`` per click, as on the seed page (a new connection every time);
+- ``floor``: one warm ``httpx.AsyncClient`` POST, nothing else (the limit for REST);
+- ``panel_rest``: the real panel window, from the button's click to the order id in the log;
+- ``panel_ws``: the same over the WebSocket transport.
+
+While the panel runs, a probe measures the event loop's lag (quotes stream in, the position is
+polled every 500 ms). It prints p50/p95/p99 and the ratios; ``--json`` prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import ssl
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_API", "pyside6")
+
+import httpx
+import qasync
+import requests
+from PySide6.QtWidgets import QApplication
+
+from ctpanel.backend import Backend, Mode
+from ctpanel.core.client import CrossTradeClient
+from ctpanel.core.credentials import MemoryTokenStore
+from ctpanel.core.journal import Journal
+from ctpanel.core.service import ReverseService, Transport
+from ctpanel.core.stream import CrossTradeStream
+from ctpanel.qt.confirm import ScriptedConfirm
+from ctpanel.qt.main_window import MainWindow
+from ctpanel.qt.settings import Preferences, WindowState
+
+BODY = {"instrument": "ES 12-26", "action": "SELL", "quantity": 2, "orderType": "MARKET",
+        "timeInForce": "DAY"}
+PATH = "/v1/api/accounts/Sim101/positions/reverseposition"
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def start_network(rtt_ms: float) -> tuple[subprocess.Popen, dict]:
+    process = subprocess.Popen([sys.executable, "-m", "benchmarks.network", "--rtt-ms",
+                                str(rtt_ms)], stdout=subprocess.PIPE, text=True)
+    return process, json.loads(process.stdout.readline())
+
+
+def run_seed(net: dict, n: int) -> list[float]:
+    headers = {"Authorization": f"Bearer {net['token']}", "Content-Type": "application/json"}
+    samples = []
+    for _ in range(n):
+        started = time.perf_counter()
+        reply = requests.post(net["base_url"] + PATH, headers=headers, json=BODY,
+                              verify=net["ca_file"], timeout=30)
+        assert reply.json()["orderId"]
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+async def run_floor(net: dict, context: ssl.SSLContext, n: int) -> list[float]:
+    headers = {"Authorization": f"Bearer {net['token']}"}
+    samples = []
+    async with httpx.AsyncClient(base_url=net["base_url"], headers=headers,
+                                 verify=context) as client:
+        await client.get("/v1/api/accounts")  # warm
+        for _ in range(n):
+            started = time.perf_counter()
+            reply = await client.post(PATH, json=BODY)
+            assert reply.json()["orderId"]
+            samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+class LagProbe:
+    """Sleeps 5 ms at a time and records how late it wakes up."""
+
+    def __init__(self) -> None:
+        self.lags: list[float] = []
+        self._task: asyncio.Task | None = None
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            started = loop.time()
+            await asyncio.sleep(0.005)
+            self.lags.append(max(0.0, (loop.time() - started - 0.005) * 1000))
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def stop(self) -> None:
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+
+
+async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Transport,
+                    probe: LagProbe) -> list[float]:
+    folder = Path(tempfile.mkdtemp(prefix="ctpanel-bench-panel-"))
+    journal = Journal(folder / "journal.jsonl")
+    client = CrossTradeClient(net["token"], base_url=net["base_url"], verify=context)
+    stream = CrossTradeStream(net["token"], url=net["ws_url"], ssl_context=context,
+                              budget=client.budget)
+    service = ReverseService(client, {Transport.REST: client, Transport.WS: stream}, journal)
+    backend = Backend(Mode.LIVE, client, stream, service)
+    preferences = Preferences(folder / "settings.ini")
+    preferences.set("confirm", "never")
+    preferences.set("transport", transport.value)
+    preferences.set("last_instrument", "ES 12-26")
+
+    async def no_backend(mode, token):
+        raise RuntimeError("not used")
+
+    async def no_test(token):
+        return ""
+
+    window = MainWindow(backend, preferences=preferences,
+                        window_state=WindowState(folder / "window-state.ini"),
+                        token_store=MemoryTokenStore(), confirm=ScriptedConfirm(True),
+                        journal=journal, backend_factory=no_backend, token_tester=no_test)
+    loop = asyncio.get_running_loop()
+    shown: dict[str, float] = {}
+    finished = asyncio.Event()
+    ready = asyncio.Event()
+    log_model = window.log_model
+    log_model.rowsInserted.connect(
+        lambda _parent, first, _last: log_model.entries()[-1].order_id
+        and shown.setdefault("at", time.perf_counter()))
+    window.sig_order_finished.connect(lambda _outcome: finished.set())
+    window.sig_position_updated.connect(
+        lambda position: position is not None and not position.is_flat and ready.set())
+    window.show()
+    window.start()
+    window.poll_timer.setInterval(500)
+    if transport is Transport.WS:
+        await stream.wait_connected()
+    await stream.wait_connected()  # quotes stream in during every panel run
+    await stream.subscribe(["ES 12-26", "NQ 12-26", "CL 01-27"])
+    await asyncio.wait_for(ready.wait(), 30)
+    samples = []
+    probe.start()
+    for _ in range(n):
+        while not window.reverse_button.isEnabled():
+            ready.clear()
+            await asyncio.wait_for(ready.wait(), 30)
+        shown.clear()
+        finished.clear()
+        started = time.perf_counter()
+        window.reverse_button.click()
+        await asyncio.wait_for(finished.wait(), 30)
+        samples.append((shown["at"] - started) * 1000)
+    await probe.stop()
+    await window.shutdown()
+    window.shutdown_done = True
+    window.close()
+    return samples
+
+
+async def measure(args: argparse.Namespace) -> dict:
+    process, net = start_network(args.rtt_ms)
+    try:
+        context = ssl.create_default_context(cafile=net["ca_file"])
+        results = {"seed": await asyncio.to_thread(run_seed, net, args.n),
+                   "floor": await run_floor(net, context, args.n)}
+        probe = LagProbe()
+        results["panel_rest"] = await run_panel(net, context, args.n, Transport.REST, probe)
+        results["panel_ws"] = await run_panel(net, context, args.n, Transport.WS, probe)
+    finally:
+        process.terminate()
+        process.wait(10)
+    report: dict[str, float] = {"n": args.n, "rtt_ms": args.rtt_ms}
+    for name, samples in results.items():
+        for q in (50, 95, 99):
+            report[f"{name}_p{q}_ms"] = round(percentile(samples, q), 2)
+    for suffix in ("p50", "p99"):
+        tail = "" if suffix == "p50" else "_p99"
+        floor = report[f"floor_{suffix}_ms"]
+        report[f"panel_rest_over_floor{tail}"] = round(report[f"panel_rest_{suffix}_ms"] / floor,
+                                                       3)
+        report[f"panel_ws_over_floor{tail}"] = round(report[f"panel_ws_{suffix}_ms"] / floor, 3)
+        report[f"seed_over_panel_rest{tail}"] = round(
+            report[f"seed_{suffix}_ms"] / report[f"panel_rest_{suffix}_ms"], 3)
+    report["loop_lag_p99_ms"] = round(percentile(probe.lags, 99), 2)
+    report["loop_lag_max_ms"] = round(max(probe.lags), 2)
+    report["loop_lag_mean_ms"] = round(statistics.fmean(probe.lags), 3)
+    return report
+
+
+def print_table(report: dict) -> None:
+    print(f"{report['n']} reverses each, {report['rtt_ms']:g} ms added round trip, TLS")
+    print(f"{'':12} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9}")
+    for name in ("seed", "floor", "panel_rest", "panel_ws"):
+        print(f"{name:12} " + " ".join(f"{report[f'{name}_p{q}_ms']:9.1f}" for q in (50, 95, 99)))
+    print(f"panel_rest / floor  p50 {report['panel_rest_over_floor']:.3f}   "
+          f"p99 {report['panel_rest_over_floor_p99']:.3f}")
+    print(f"panel_ws / floor    p50 {report['panel_ws_over_floor']:.3f}   "
+          f"p99 {report['panel_ws_over_floor_p99']:.3f}")
+    print(f"seed / panel_rest   p50 {report['seed_over_panel_rest']:.3f}   "
+          f"p99 {report['seed_over_panel_rest_p99']:.3f}")
+    print(f"event-loop lag while reversing, polling and streaming quotes: "
+          f"p99 {report['loop_lag_p99_ms']:.2f} ms, max {report['loop_lag_max_ms']:.2f} ms")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=200, help="reverses per mode")
+    parser.add_argument("--rtt-ms", type=float, default=40.0, help="added round-trip time")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)
+    report = qasync.run(measure(args))
+    if args.json:
+        print(json.dumps(report))
+    else:
+        print_table(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
