@@ -36,12 +36,11 @@ import qasync
 import requests
 from PySide6.QtWidgets import QApplication
 
-from ctpanel.backend import Backend, Mode
-from ctpanel.core.client import CrossTradeClient
+from ctpanel.backend import Mode, assemble
 from ctpanel.core.credentials import MemoryTokenStore
 from ctpanel.core.journal import Journal
-from ctpanel.core.service import ReverseService, Transport
-from ctpanel.core.stream import CrossTradeStream
+from ctpanel.core.secret import Secret
+from ctpanel.core.service import Transport
 from ctpanel.qt.confirm import ScriptedConfirm
 from ctpanel.qt.main_window import MainWindow
 from ctpanel.qt.settings import Preferences, WindowState
@@ -114,11 +113,9 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
                     probe: LagProbe) -> list[float]:
     folder = Path(tempfile.mkdtemp(prefix="ctpanel-bench-panel-"))
     journal = Journal(folder / "journal.jsonl")
-    client = CrossTradeClient(net["token"], base_url=net["base_url"], verify=context)
-    stream = CrossTradeStream(net["token"], url=net["ws_url"], ssl_context=context,
-                              budget=client.budget)
-    service = ReverseService(client, {Transport.REST: client, Transport.WS: stream}, journal)
-    backend = Backend(Mode.LIVE, client, stream, service)
+    backend = assemble(Mode.LIVE, Secret(net["token"]), net["base_url"], net["ws_url"], journal,
+                       ssl_context=context)
+    stream = backend.stream
     preferences = Preferences(folder / "settings.ini")
     preferences.set("confirm", "never")
     preferences.set("transport", transport.value)
@@ -134,7 +131,6 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
                         window_state=WindowState(folder / "window-state.ini"),
                         token_store=MemoryTokenStore(), confirm=ScriptedConfirm(True),
                         journal=journal, backend_factory=no_backend, token_tester=no_test)
-    loop = asyncio.get_running_loop()
     shown: dict[str, float] = {}
     finished = asyncio.Event()
     ready = asyncio.Event()
@@ -148,8 +144,6 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
     window.show()
     window.start()
     window.poll_timer.setInterval(500)
-    if transport is Transport.WS:
-        await stream.wait_connected()
     await stream.wait_connected()  # quotes stream in during every panel run
     await stream.subscribe(["ES 12-26", "NQ 12-26", "CL 01-27"])
     await asyncio.wait_for(ready.wait(), 30)

@@ -1,0 +1,32 @@
+"""The benchmark scripts still run and report every figure (timings are not asserted here)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+LATENCY_KEYS = {"seed_p50_ms", "floor_p50_ms", "panel_rest_p50_ms", "panel_ws_p50_ms",
+                "panel_rest_over_floor", "panel_ws_over_floor", "seed_over_panel_rest",
+                "seed_p99_ms", "floor_p99_ms", "panel_rest_p99_ms", "panel_ws_p99_ms",
+                "panel_rest_over_floor_p99", "panel_ws_over_floor_p99",
+                "seed_over_panel_rest_p99", "loop_lag_p99_ms"}
+
+
+def run(*args: str) -> dict:
+    done = subprocess.run([sys.executable, "-m", *args, "--json"], capture_output=True,
+                          text=True, timeout=300, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_latency_benchmark_reports_every_figure():
+    report = run("benchmarks.latency", "--n", "3", "--rtt-ms", "5")
+    assert set(report) >= LATENCY_KEYS
+    assert all(report[key] > 0 for key in LATENCY_KEYS if key != "loop_lag_p99_ms")
+
+
+def test_startup_benchmark_reports_ratios():
+    report = run("benchmarks.startup", "--runs", "1")
+    assert {"startup_ratio", "usable_ratio", "memory_ratio"} <= set(report)
+    assert report["panel_usable_s"] >= report["panel_shown_s"] > 0
