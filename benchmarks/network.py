@@ -17,13 +17,11 @@ import asyncio
 import contextlib
 import json
 import signal
-import ssl
 import tempfile
 from pathlib import Path
 
-import trustme
-
 from ctpanel.sim import Simulator
+from ctpanel.sim.tls import throwaway_tls
 
 TOKEN = "benchmark-token"
 
@@ -80,20 +78,9 @@ class DelayRelay:
             await sender
 
 
-def tls_files(folder: Path) -> tuple[ssl.SSLContext, Path]:
-    """A throwaway CA and a server certificate for 127.0.0.1 and localhost."""
-    ca = trustme.CA()
-    cert = ca.issue_cert("127.0.0.1", "localhost")
-    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    cert.configure_cert(server_context)
-    ca_file = folder / "ca.pem"
-    ca.cert_pem.write_to_path(str(ca_file))
-    return server_context, ca_file
-
-
 async def serve(rtt_ms: float) -> None:
     folder = Path(tempfile.mkdtemp(prefix="ctpanel-bench-"))
-    server_context, ca_file = tls_files(folder)
+    server_context, ca_file = throwaway_tls(folder)
     simulator = Simulator(token=TOKEN, rate_limit=None, ssl_context=server_context,
                           push_interval=0.05)
     await simulator.start()

@@ -190,16 +190,21 @@ async def _reverse(args, order, client, token: Secret, ws_url: str, timeout: flo
     senders = {Transport.REST: client, **({Transport.WS: stream} if stream else {})}
     service = ReverseService(client, senders, Journal(default_journal_path()))
     try:
-        before = await service.read_position(order.account, order.instrument)
+        try:
+            before = await service.read_position(order.account, order.instrument)
+        except CtError:
+            before = None  # the order attempt below meets the same cause, and journals it
         report = await service.reverse(order, transport=transport, before=before)
     finally:
         if stream is not None:
             await stream.close()
+    before_text = before.describe() if before else None
     after = report.after.describe() if report.after else None
-    _print(args, {"orderId": report.result.order_id, "before": before.describe(),
+    _print(args, {"orderId": report.result.order_id, "before": before_text,
                   "after": after, "roundTripMs": round(report.result.round_trip_ms, 1),
                   "transport": transport.value},
-           [report.result.order_id, f"Position: {before.describe()} -> {after or 'unknown'}"])
+           [report.result.order_id,
+            f"Position: {before_text or 'unknown'} -> {after or 'unknown'}"])
     return EXIT_OK
 
 

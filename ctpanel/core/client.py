@@ -303,7 +303,7 @@ class CrossTradeClient:
     def _transport_error(
         self, error: Exception, sent: bool, is_order: bool, limit: float
     ) -> CtError:
-        cause = _describe_transport_error(error, limit)
+        cause = _describe_transport_error(error, limit, sent)
         if sent and is_order:
             return OutcomeUnknownError(
                 f"The order was sent but no answer came back ({cause}). It may or may not "
@@ -314,9 +314,11 @@ class CrossTradeClient:
         return NetworkError(f"Could not reach CrossTrade ({cause}). Nothing was sent.")
 
 
-def _describe_transport_error(error: Exception, limit: float) -> str:
+def _describe_transport_error(error: Exception, limit: float, sent: bool) -> str:
     if isinstance(error, TimeoutError | httpx.TimeoutException):
-        return f"no reply within {limit:g} s"
+        if sent:
+            return f"no reply within {limit:g} s"
+        return f"no connection within {limit:g} s (connect timeout)"
     for cause in _causes(error):
         if isinstance(cause, ssl.SSLCertVerificationError):
             return ("the server's TLS certificate is not trusted: "

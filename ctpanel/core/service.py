@@ -16,7 +16,7 @@ from typing import Protocol
 
 from ctpanel.core.errors import CtError
 from ctpanel.core.journal import Journal
-from ctpanel.core.models import OrderResult, Position, ReverseOrder, Side
+from ctpanel.core.models import OrderResult, OrderType, Position, ReverseOrder, Side
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,8 @@ class OrderSender(Protocol):
 class PositionReader(Protocol):
     async def get_position(self, account: str, instrument: str) -> Position: ...
 
+    async def list_orders(self, account: str) -> list[dict]: ...
+
 
 class Verdict(StrEnum):
     """What a re-read of the position says about an order whose outcome was unknown."""
@@ -40,14 +42,22 @@ class Verdict(StrEnum):
     REVERSED = "reversed"
     UNCHANGED = "unchanged"
     FLAT = "flat"
+    ENTRY_WORKING = "entry working"
     DIFFERENT = "different"
     UNREADABLE = "unreadable"
 
 
-def judge(order: ReverseOrder, before: Position | None, after: Position | None) -> Verdict:
-    """Compare the position after an uncertain reverse with what the order asked for."""
+def judge(order: ReverseOrder, before: Position | None, after: Position | None,
+          entry_working: bool = False) -> Verdict:
+    """Compare the position after an uncertain reverse with what the order asked for.
+
+    ``entry_working``: a working order like the new entry was found (limit and stop entries
+    do not fill at once, so a flat position with that order working means the reverse ran).
+    """
     if after is None:
         return Verdict.UNREADABLE
+    if after.is_flat and entry_working:
+        return Verdict.ENTRY_WORKING
     moved = before is None or (before.side, before.quantity) != (after.side, after.quantity)
     if moved and after.side is Side.after(order.action) and after.quantity == order.quantity:
         return Verdict.REVERSED
@@ -62,6 +72,7 @@ VERDICT_WORDS = {
     Verdict.REVERSED: "the position now matches the order, so it was most likely placed",
     Verdict.UNCHANGED: "the position is unchanged, so the order was most likely not placed",
     Verdict.FLAT: "the position is now flat: the close may have run without the new entry",
+    Verdict.ENTRY_WORKING: "the position was closed and the new entry is working",
     Verdict.DIFFERENT: "the position changed, but not to what the order asked for",
     Verdict.UNREADABLE: "the position could not be read either; check NinjaTrader directly",
 }
@@ -88,15 +99,27 @@ class UncertainOutcome(CtError):
     """The order may or may not have been placed; ``verdict`` says what a re-read found."""
 
     def __init__(self, cause: CtError, order: ReverseOrder, before: Position | None,
-                 after: Position | None) -> None:
+                 after: Position | None, working: list[str] | None = None) -> None:
         self.cause = cause
         self.order = order
         self.before = before
         self.after = after
-        self.verdict = judge(order, before, after)
+        self.working = working or []
+        self.verdict = judge(order, before, after, entry_working=bool(self.working))
         now = after.describe() if after else "unknown"
+        orders = f" Working: {', '.join(self.working)}." if self.working else ""
         super().__init__(f"Outcome unknown. {cause} Re-read the position: {now}; "
-                         f"{VERDICT_WORDS[self.verdict]}.")
+                         f"{VERDICT_WORDS[self.verdict]}.{orders}")
+
+
+WORKING_STATES = {"submitted", "accepted", "working", "partfilled", "changepending"}
+
+
+def _is_entry(candidate: dict, order: ReverseOrder, after: Position) -> bool:
+    return (str(candidate.get("orderState", "")).lower() in WORKING_STATES
+            and str(candidate.get("instrument", "")) == after.instrument
+            and str(candidate.get("orderAction", "")).upper() == order.action.value
+            and candidate.get("quantity") == order.quantity)
 
 
 class ReverseService:
@@ -137,7 +160,8 @@ class ReverseService:
                 await self._record(order, transport, "failed", elapsed, error=error)
                 raise
             after = await self._reread(order)
-            uncertain = UncertainOutcome(error, order, before, after)
+            working = await self._working_entries(order, after)
+            uncertain = UncertainOutcome(error, order, before, after, working)
             await self._record(order, transport, "unknown", elapsed, error=uncertain,
                                before=before, after=after)
             raise uncertain from error
@@ -154,6 +178,18 @@ class ReverseService:
         except CtError as error:
             log.warning("Could not re-read the position: %s", error)
             return None
+
+    async def _working_entries(self, order: ReverseOrder, after: Position | None) -> list[str]:
+        """Working orders that look like the new entry (only asked about non-market entries)."""
+        if order.order_type is OrderType.MARKET or after is None:
+            return []
+        try:
+            orders = await self.reader.list_orders(order.account)
+        except CtError as error:
+            log.warning("Could not list the working orders: %s", error)
+            return []
+        return [f"{o.get('orderAction')} {o.get('quantity')} {o.get('orderType')} "
+                f"(order {o.get('orderId')})" for o in orders if _is_entry(o, order, after)]
 
     async def _record(self, order: ReverseOrder, transport: Transport, status: str,
                       round_trip_ms: float, *, order_id: str | None = None,

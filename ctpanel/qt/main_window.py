@@ -167,6 +167,7 @@ class MainWindow(QMainWindow):
         self.go_demo_action = connection.addAction("Use &demo")
         self.refresh_action = connection.addAction("&Refresh accounts")
         self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        self.reconnect_action = connection.addAction("Reconnect &WebSocket")
         connection.addSeparator()
         self.quit_action = connection.addAction("&Quit")
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -185,6 +186,7 @@ class MainWindow(QMainWindow):
         self.form.sig_refresh_accounts.connect(self.refresh_accounts)
         self.form.mirror.toggled.connect(lambda on: self.preferences.set("mirror", on))
         self.refresh_action.triggered.connect(self.refresh_accounts)
+        self.reconnect_action.triggered.connect(self._on_reconnect_websocket)
         self.go_live_action.triggered.connect(self._on_go_live)
         self.go_demo_action.triggered.connect(self._on_go_demo)
         self.quit_action.triggered.connect(self.close)
@@ -260,7 +262,8 @@ class MainWindow(QMainWindow):
 
     def _show_starting(self) -> None:
         self._set_band("Starting…", "starting")
-        for action in (self.go_live_action, self.go_demo_action, self.refresh_action):
+        for action in (self.go_live_action, self.go_demo_action, self.refresh_action,
+                       self.reconnect_action):
             action.setEnabled(False)
         self.setWindowTitle("ctpanel — starting")
         self._update_reverse()
@@ -275,12 +278,14 @@ class MainWindow(QMainWindow):
         mode = self.backend.mode
         self._set_band(MODE_BANDS[mode], mode.value)
         self.refresh_action.setEnabled(True)
+        self.reconnect_action.setEnabled(True)
         self.go_live_action.setEnabled(mode is Mode.DEMO)
         self.go_demo_action.setEnabled(mode is Mode.LIVE)
         self.lights.token.set("ok" if mode is Mode.LIVE else "off",
                               "present" if mode is Mode.LIVE else "demo mode uses none")
         self.backend.stream.add_state_listener(self._on_stream_state)
         self._update_title()
+        self._update_reverse()
 
     def _update_title(self) -> None:
         account = self.form.account_name() or "no account"
@@ -375,6 +380,7 @@ class MainWindow(QMainWindow):
                 return
             self.form.set_instrument_choices([p.instrument for p in positions],
                                              self.preferences.get("recent_instruments"))
+            self._update_reverse()  # the instrument may have just been filled in
         await self._read_position()
 
     async def _read_position(self) -> None:
@@ -581,6 +587,12 @@ class MainWindow(QMainWindow):
         self._apply_preferences()
         self._start_stream_if_used()
         self._update_reverse()
+
+    def _on_reconnect_websocket(self) -> None:
+        """The explicit restart after CrossTrade stopped the WebSocket (e.g. a session elsewhere)."""
+        if self.backend is not None:
+            self._log(Level.INFO, "Reconnecting the WebSocket…")
+            self.backend.stream.start()
 
     def _start_stream_if_used(self) -> None:
         if self._transport() is Transport.WS:

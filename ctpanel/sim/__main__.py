@@ -7,16 +7,24 @@ import asyncio
 import json
 import signal
 import sys
+import tempfile
+from pathlib import Path
 
 from ctpanel.sim.server import Simulator
+from ctpanel.sim.tls import throwaway_tls
 
 
 async def _serve(args: argparse.Namespace) -> None:
+    context, ca_file = None, None
+    if args.tls:
+        context, ca_file = throwaway_tls(Path(tempfile.mkdtemp(prefix="ctpanel-sim-tls-")))
     simulator = Simulator(token=args.token, host=args.host, port=args.port,
-                          rate_limit=None if args.no_rate_limit else (20, 3.0))
+                          rate_limit=None if args.no_rate_limit else (20, 3.0),
+                          ssl_context=context)
     await simulator.start()
     print(json.dumps({"base_url": simulator.base_url, "ws_url": simulator.ws_url,
-                      "token": simulator.token}), flush=True)
+                      "token": simulator.token,
+                      "ca_file": str(ca_file) if ca_file else None}), flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -31,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--token", default="sim-token", help="the Bearer token it accepts")
+    parser.add_argument("--tls", action="store_true",
+                        help="serve https/wss with a certificate from a throwaway CA")
     parser.add_argument("--no-rate-limit", action="store_true",
                         help="turn off CrossTrade's 20-burst / 3-per-second budget")
     args = parser.parse_args(argv)

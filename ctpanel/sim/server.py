@@ -65,6 +65,7 @@ class Fault:
     drop: bool = False  # close the connection without a reply
     no_reply: bool = False  # never answer (the client's timeout must end it)
     trickle: float = 0.0  # seconds between single bytes of the reply
+    reset_mid_reply: bool = False  # send the headers and half the body, then reset
     body_bytes: int = 0  # a reply of this many bytes (huge-body test)
     wrong_id: bool = False  # WebSocket: answer under another request id
     close_code: int | None = None  # WebSocket: close the socket with this code instead
@@ -116,6 +117,7 @@ class Simulator:
         self.faults: list[Fault] = []
         self.received: list[Received] = []
         self.peers: set[tuple] = set()  # one (host, port) per TCP connection seen
+        self.over_budget = 0  # requests answered 429 by the rate budget
         self._buckets: dict[str, TokenBucket] = {}
         self._sockets: dict[str, web.WebSocketResponse] = {}
         self._runner: web.AppRunner | None = None
@@ -186,6 +188,14 @@ class Simulator:
         self.faults.clear()
         self.received.clear()
         self._buckets.clear()
+        self.over_budget = 0
+
+    def apply_state(self, change: dict) -> None:
+        """``{"ninjatrader_connected": bool, "positions": [[account, instrument, signed]]}``."""
+        if "ninjatrader_connected" in change:
+            self.state.ninjatrader_connected = bool(change["ninjatrader_connected"])
+        for account, instrument, quantity in change.get("positions", []):
+            self.state.set_position(account, instrument, int(quantity))
 
     def orders_received(self, api: str = "ReversePosition") -> list[Received]:
         return [r for r in self.received if r.api == api]
@@ -215,6 +225,7 @@ class Simulator:
         bucket = self._buckets.setdefault(token, TokenBucket(*self.rate_limit))
         if bucket.take():
             return None
+        self.over_budget += 1
         return Reply(429, {"error": "Rate limit exceeded"},
                      retry_after=bucket.retry_after() if self.send_retry_after else None)
 
@@ -272,6 +283,14 @@ class Simulator:
             await asyncio.sleep(3600)
         status = fault.status or 200
         payload = _fault_body(fault)
+        if fault.reset_mid_reply:
+            response = web.StreamResponse(status=status, headers=fault.headers)
+            response.content_type = fault.content_type
+            response.content_length = len(payload) + 100
+            await response.prepare(request)
+            await response.write(payload[: len(payload) // 2])
+            request.transport.abort()  # an RST mid-body, as a crashing proxy would send
+            raise ConnectionResetError("simulated reset mid-reply")
         if fault.trickle:
             response = web.StreamResponse(status=status, headers=fault.headers)
             response.content_type = fault.content_type
@@ -413,17 +432,14 @@ class Simulator:
         return web.json_response({"reset": True})
 
     async def _control_state(self, request: web.Request) -> web.Response:
-        change = await request.json()
-        if "ninjatrader_connected" in change:
-            self.state.ninjatrader_connected = bool(change["ninjatrader_connected"])
-        for account, instrument, quantity in change.get("positions", []):
-            self.state.set_position(account, instrument, int(quantity))
+        self.apply_state(await request.json())
         return web.json_response({"ok": True})
 
 
 def _replaces_reply(fault: Fault) -> bool:
     return bool(fault.status or fault.body is not None or fault.drop or fault.no_reply
-                or fault.trickle or fault.body_bytes or fault.wrong_id or fault.close_code)
+                or fault.trickle or fault.body_bytes or fault.wrong_id or fault.close_code
+                or fault.reset_mid_reply)
 
 
 def _fault_body(fault: Fault) -> bytes:

@@ -96,3 +96,16 @@ async def test_not_connected_is_a_sure_failure(sim, service):
     with pytest.raises(NotConnectedError):
         await service.reverse(SELL_2_ES)
     assert journal_lines(service)[0]["status"] == "failed"
+
+
+async def test_an_unknown_limit_reverse_finds_its_working_entry(sim, service):
+    sim.add_fault(apis=["ReversePosition"], drop=True, execute=True)
+    order = parse_order(OrderInput(account="Sim101", instrument="ES", action="SELL",
+                                   quantity=2, order_type="LIMIT", limit_price=6900))
+    with pytest.raises(UncertainOutcome) as caught:
+        await service.reverse(order)
+    assert caught.value.verdict is Verdict.ENTRY_WORKING
+    assert caught.value.after.is_flat
+    [entry] = caught.value.working
+    assert entry.startswith("Sell 2 Limit (order ")
+    assert "the new entry is working" in str(caught.value)

@@ -8,7 +8,7 @@ import pytest
 import qasync
 from PySide6.QtWidgets import QApplication
 
-from ctpanel.backend import Mode, open_demo
+from ctpanel.backend import open_demo
 from ctpanel.core.credentials import MemoryTokenStore
 from ctpanel.core.journal import Journal
 from ctpanel.qt.confirm import ScriptedConfirm
@@ -100,17 +100,19 @@ class Panel:
 
 @pytest.fixture
 def panel_factory(qtbot, qloop, tmp_path, memory_keyring):
-    def make(*, confirm_answer: bool = True, preferences: dict | None = None) -> Panel:
+    def make(*, confirm_answer: bool = True, preferences: dict | None = None,
+             timeout: float = 5.0, backend_at=None) -> Panel:
+        """``backend_at(journal)``: a coroutine giving another backend than a demo one."""
         journal = Journal(tmp_path / "journal.jsonl")
 
         async def factory(mode, token):
-            return await open_demo(journal, timeout=5.0)
+            return await open_demo(journal, timeout=timeout)
 
         async def tester(token):
             return "tested"
 
-        backend = run_async(qtbot, open_demo(journal, timeout=5.0))
-        assert backend.mode is Mode.DEMO
+        opening = backend_at(journal) if backend_at else open_demo(journal, timeout=timeout)
+        backend = run_async(qtbot, opening)
         prefs = Preferences(tmp_path / "settings.ini")
         for key, value in (preferences or {}).items():
             prefs.set(key, value)
@@ -129,7 +131,10 @@ def panel_factory(qtbot, qloop, tmp_path, memory_keyring):
         window.show()
         qtbot.waitExposed(window)
         panel = Panel(window, confirm, qtbot)
-        with qtbot.waitSignal(window.sig_accounts_loaded, timeout=5000):
+        if backend_at is None:
+            with qtbot.waitSignal(window.sig_accounts_loaded, timeout=5000):
+                window.start()
+        else:
             window.start()
         return panel
 

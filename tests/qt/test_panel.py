@@ -230,3 +230,12 @@ def test_the_order_id_is_shown_before_the_position_is_re_read(panel):
     assert accepted.args[0].order_id in "\n".join(panel.log_lines())
     assert panel.window.reverse_button.text() == "SENDING…", "the re-read is still running"
     panel.qtbot.waitSignal(panel.window.sig_order_finished, timeout=5000).wait()
+
+
+def test_reverse_is_disabled_until_a_position_is_known(panel_factory):
+    panel = panel_factory()
+    panel.sim.add_fault(apis=["GetPosition"], latency=5)
+    panel.form.account.setCurrentIndex(panel.form.account.findData("Sim102"))
+    panel.qtbot.waitUntil(lambda: panel.form.instrument_name() == "MES 12-26")
+    assert not panel.window.reverse_button.isEnabled()
+    assert panel.window.reason.text() == "Waiting for the position in this instrument."

@@ -1,0 +1,138 @@
+"""The fault matrix: every way a reverse can go wrong, stated once, run through three doors.
+
+Each case says how to break things (a simulator fault, a simulator state, or an unusable
+address), the plain words the trader must see, how the journal records the attempt, the CLI's
+exit code, and how many orders may reach the simulator (never more than one: nothing is
+re-sent). ``test_core.py``, ``test_cli.py`` and ``test_panel.py`` run every case.
+"""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass, field
+
+REVERSE = ["ReversePosition"]
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    words: tuple[str, ...]  # all must appear in the message shown
+    journal: str  # "failed" (sure not placed) or "unknown" (sent, outcome re-checked)
+    exit_code: int
+    sent: int  # orders that reach the simulator
+    fault: dict = field(default_factory=dict)  # a simulator Fault's fields
+    state: dict = field(default_factory=dict)  # /_sim/state changes
+    address: str | None = None  # "refused", "dns", "untrusted_tls", "connect_timeout"
+    transport: str = "rest"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def fault(**fields) -> dict:
+    return {"apis": REVERSE, **fields}
+
+
+CASES = [
+    # Before sending: nothing reaches CrossTrade.
+    Case("connection refused", ("connection refused", "Nothing was sent"), "failed", 5, 0,
+         address="refused"),
+    Case("DNS failure", ("could not be found (DNS)", "Nothing was sent"), "failed", 5, 0,
+         address="dns"),
+    Case("untrusted TLS certificate", ("TLS certificate is not trusted", "Nothing was sent"),
+         "failed", 5, 0, address="untrusted_tls"),
+    Case("connect timeout", ("connect timeout", "Nothing was sent"), "failed", 5, 0,
+         address="connect_timeout"),
+    # After sending: the outcome is unknown, and the position is re-read.
+    Case("read timeout, order placed", ("Outcome unknown", "no reply within 1 s",
+                                        "Short 2", "most likely placed"),
+         "unknown", 6, 1, fault=fault(no_reply=True, execute=True)),
+    Case("connection reset mid-reply", ("Outcome unknown", "Short 2", "most likely placed"),
+         "unknown", 6, 1, fault=fault(reset_mid_reply=True, status=200, execute=True,
+                                      body={"orderId": "a" * 32, "success": True})),
+    Case("closed with no reply, not placed", ("Outcome unknown", "Long 2",
+                                              "most likely not placed"),
+         "unknown", 6, 1, fault=fault(drop=True)),
+    # Replies.
+    Case("400 no position", ("no open position", "No position found"), "failed", 3, 1,
+         state={"positions": [["Sim101", "ES", 0]]}),
+    Case("400 other", ("rejected", "Insufficient margin"), "failed", 3, 1,
+         fault=fault(status=400, body={"error": "Insufficient margin for this order"})),
+    Case("401", ("did not accept the API token", "Settings"), "failed", 4, 1,
+         fault=fault(status=401, body={"success": False, "error": "unauthorized"})),
+    Case("403", ("refused access", "Pro subscription"), "failed", 4, 1,
+         fault=fault(status=403, body={"success": False, "error": "Forbidden"})),
+    Case("404 with did_you_mean", ("does not know this request", "Did you mean: /v1/api/"),
+         "failed", 3, 1, fault=fault(status=404, body={
+             "success": False, "error": "not_found",
+             "did_you_mean": ["/v1/api/accounts/{account}/positions/reverseposition"]})),
+    Case("408 NinjaTrader not connected", ("NinjaTrader is not connected", "add-on",
+                                           "Nothing was traded"),
+         "failed", 5, 1, state={"ninjatrader_connected": False}),
+    Case("429 with Retry-After", ("rate limit", "wait 7 s", "Nothing was traded"), "failed",
+         5, 1, fault=fault(status=429, body={"error": "Rate limit exceeded"},
+                           headers={"Retry-After": "7"})),
+    Case("429 without Retry-After", ("rate limit", "wait a few seconds"), "failed", 5, 1,
+         fault=fault(status=429, body={"error": "Rate limit exceeded"})),
+    Case("500", ("Outcome unknown", "server error (HTTP 500)", "Long 2"), "unknown", 6, 1,
+         fault=fault(status=500, body={"error": "Internal Server Error"})),
+    Case("502 with an HTML page", ("Outcome unknown", "HTTP 502", "502 Bad Gateway"),
+         "unknown", 6, 1, fault=fault(status=502, content_type="text/html",
+                                      body="<html><title>502 Bad Gateway</title></html>")),
+    Case("200 with non-JSON", ("Outcome unknown", "could not be read", "not JSON"), "unknown",
+         6, 1, fault=fault(status=200, content_type="text/plain", body="OK", execute=True)),
+    Case("200 with success false", ("rejected", "Account is disabled"), "failed", 3, 1,
+         fault=fault(status=200, body={"success": False, "error": "Account is disabled"})),
+    Case("200 without orderId", ("Outcome unknown", "no orderId", "Short 2"), "unknown", 6, 1,
+         fault=fault(status=200, body={"success": True}, execute=True)),
+    Case("empty body", ("Outcome unknown", "empty"), "unknown", 6, 1,
+         fault=fault(status=200, body="", execute=True)),
+    Case("multi-megabyte body", ("Outcome unknown", "over the cap"), "unknown", 6, 1,
+         fault=fault(status=200, body_bytes=3 << 20, execute=True)),
+    Case("reply trickling in", ("Outcome unknown", "no reply within 1 s"), "unknown", 6, 1,
+         fault=fault(status=200, trickle=0.05, body={"orderId": "b" * 32, "success": True})),
+    # WebSocket.
+    Case("WebSocket close 1008", ("Outcome unknown", "closed with code 1008"), "unknown", 6, 1,
+         fault=fault(close_code=1008, close_reason="Too many rate limit violations"),
+         transport="ws"),
+    Case("WebSocket session active elsewhere", ("Outcome unknown", "Session active elsewhere"),
+         "unknown", 6, 1, fault=fault(close_code=1008, close_reason="Session active elsewhere"),
+         transport="ws"),
+    Case("WebSocket reply never comes", ("Outcome unknown", "no reply within 1 s"), "unknown",
+         6, 1, fault=fault(no_reply=True), transport="ws"),
+    Case("WebSocket reply with an unknown id", ("Outcome unknown", "no reply within 1 s"),
+         "unknown", 6, 1, fault=fault(wrong_id=True), transport="ws"),
+    Case("WebSocket dropped", ("Outcome unknown", "the WebSocket closed"), "unknown", 6, 1,
+         fault=fault(drop=True, execute=True), transport="ws"),
+]
+TIMEOUT = 1.0  # seconds; keeps the timeout cases short
+
+
+def unused_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Blackhole:
+    """A loopback port whose accept queue is full, so a new connection never completes."""
+
+    def __init__(self) -> None:
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(0)
+        self.port = self.server.getsockname()[1]
+        self.fillers = []
+        for _ in range(4):
+            filler = socket.socket()
+            filler.setblocking(False)
+            try:
+                filler.connect(("127.0.0.1", self.port))
+            except BlockingIOError:
+                pass
+            self.fillers.append(filler)
+
+    def close(self) -> None:
+        for sock in [*self.fillers, self.server]:
+            sock.close()
