@@ -589,7 +589,7 @@ class MainWindow(QMainWindow):
         self._update_reverse()
 
     def _on_reconnect_websocket(self) -> None:
-        """The explicit restart after CrossTrade stopped the WebSocket (e.g. a session elsewhere)."""
+        """The explicit restart after CrossTrade stopped the WebSocket (session elsewhere)."""
         if self.backend is not None:
             self._log(Level.INFO, "Reconnecting the WebSocket…")
             self.backend.stream.start()

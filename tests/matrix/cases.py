@@ -8,6 +8,7 @@ re-sent). ``test_core.py``, ``test_cli.py`` and ``test_panel.py`` run every case
 
 from __future__ import annotations
 
+import contextlib
 import socket
 from dataclasses import dataclass, field
 
@@ -127,10 +128,8 @@ class Blackhole:
         for _ in range(4):
             filler = socket.socket()
             filler.setblocking(False)
-            try:
+            with contextlib.suppress(BlockingIOError):  # a non-blocking connect in progress
                 filler.connect(("127.0.0.1", self.port))
-            except BlockingIOError:
-                pass
             self.fillers.append(filler)
 
     def close(self) -> None:
