@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
         self.session_token: Secret | None = None
         self._position: Position | None = None
         self._sending = False
+        self._orders_started = 0  # a read begun before the latest order is stale on arrival
         self._tasks: set[asyncio.Task] = set()
         self._position_task: asyncio.Task | None = None
         self._build_ui()
@@ -385,6 +386,7 @@ class MainWindow(QMainWindow):
 
     async def _read_position(self) -> None:
         account, instrument = self.form.account_name(), self.form.instrument_name()
+        orders_started = self._orders_started
         if not account or not instrument:
             self._show_position(None)
             return
@@ -394,6 +396,8 @@ class MainWindow(QMainWindow):
             self.strip.mark_stale(type(error).__name__)
             self._report_failure("Could not read the position", error)
             return
+        if orders_started != self._orders_started:
+            return  # an order went out meanwhile: this figure may predate it
         if (account, instrument) == (self.form.account_name(), self.form.instrument_name()):
             self._mark_connected()
             self._show_position(position)
@@ -453,6 +457,9 @@ class MainWindow(QMainWindow):
             return
         order = state.order()
         self._sending = True
+        self._orders_started += 1
+        if self._position_task is not None and not self._position_task.done():
+            self._position_task.cancel()  # its answer could predate the order
         self._update_reverse()
         self._spawn(self._reverse(order, state.position), name="reverse")
 

@@ -61,7 +61,8 @@ class Fault:
     body: Any = None  # dict/list -> JSON; str -> sent as is
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "application/json"
-    latency: float = 0.0
+    latency: float = 0.0  # seconds before the request is handled
+    stale_for: float = 0.0  # seconds between computing the reply and sending it
     drop: bool = False  # close the connection without a reply
     no_reply: bool = False  # never answer (the client's timeout must end it)
     trickle: float = 0.0  # seconds between single bytes of the reply
@@ -118,6 +119,7 @@ class Simulator:
         self.received: list[Received] = []
         self.peers: set[tuple] = set()  # one (host, port) per TCP connection seen
         self.over_budget = 0  # requests answered 429 by the rate budget
+        self.answered = 0  # REST requests whose reply has been computed
         self._buckets: dict[str, TokenBucket] = {}
         self._sockets: dict[str, web.WebSocketResponse] = {}
         self._runner: web.AppRunner | None = None
@@ -269,6 +271,9 @@ class Simulator:
             args = {**body, **request.query, **request.match_info}
             fault = self._take_fault(api)
             reply = await self._answer(api, args, token, fault)
+            if fault and fault.stale_for:
+                await asyncio.sleep(fault.stale_for)  # the reply ages in flight
+            self.answered += 1
             if fault and _replaces_reply(fault) and reply.status != 429:
                 return await self._faulty_rest_reply(request, fault)
             return _json(reply)
