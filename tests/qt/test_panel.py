@@ -110,7 +110,7 @@ def test_a_burst_of_clicks_and_hotkeys_sends_one_order(panel):
     with panel.qtbot.waitSignal(window.sig_order_finished, timeout=10_000):
         for _ in range(5):
             panel.qtbot.mouseClick(window.reverse_button, Qt.MouseButton.LeftButton)
-            panel.qtbot.mouseDClick(window.reverse_button, Qt.MouseButton.LeftButton)
+            panel.qtbot.mouseClick(window.reverse_button, Qt.MouseButton.LeftButton)
             panel.qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier
                                  | Qt.KeyboardModifier.ShiftModifier)
             window.request_reverse()
