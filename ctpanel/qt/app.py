@@ -81,7 +81,7 @@ def install_crash_handler(window: MainWindow) -> None:
         if window.backend is not None:
             text = scrub(text, window.backend.client.token_text())
         sys.stderr.write(text)
-        log.error("Unexpected error: %s", text.strip().splitlines()[-1])
+        window.log_unexpected(text.strip().splitlines()[-1])
         if window.isVisible():
             box = QMessageBox(QMessageBox.Icon.Critical, "ctpanel: unexpected error",
                               "Something went wrong inside ctpanel. The panel keeps running; "

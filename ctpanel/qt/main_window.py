@@ -530,6 +530,10 @@ class MainWindow(QMainWindow):
         self.log_model.append(LogEntry(datetime.now(), level, text, order_id))
         self.statusBar().showMessage(text, 8000)
 
+    def log_unexpected(self, summary: str) -> None:
+        """A bug's one-line summary (already scrubbed) in the log pane."""
+        self._log(Level.ERROR, f"Unexpected error: {summary}")
+
     def _report_failure(self, what: str, error: CtError) -> None:
         self._log(Level.ERROR, f"{what}: {error}")
         if isinstance(error, AuthError):
