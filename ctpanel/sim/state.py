@@ -265,6 +265,13 @@ class SimState:
             return invalid(f"Unknown instrument '{instrument}'")
         return contract
 
+    def _holder_and_contract(self, args: dict) -> tuple[SimAccount, Contract] | Reply:
+        holder = self._holder(args)
+        if isinstance(holder, Reply):
+            return holder
+        contract = self._contract(args)
+        return contract if isinstance(contract, Reply) else (holder, contract)
+
     def _ticket(self, args: dict) -> Ticket | Reply:
         contract = self._contract(args)
         if isinstance(contract, Reply):
@@ -333,11 +340,10 @@ class SimState:
         return ok(positions=positions, count=len(positions))
 
     async def GetPosition(self, args: dict) -> Reply:
-        holder, contract = self._holder(args), self._contract(args)
-        if isinstance(holder, Reply):
-            return holder
-        if isinstance(contract, Reply):
-            return contract
+        found = self._holder_and_contract(args)
+        if isinstance(found, Reply):
+            return found
+        holder, contract = found
         position = holder.positions.get(contract.name, SimPosition())
         if position.signed_quantity == 0 and self.flat_position_style == "error":
             return self._no_position(args)
@@ -357,35 +363,34 @@ class SimState:
         position = holder.positions.get(ticket.contract.name, SimPosition())
         if position.signed_quantity == 0:
             return self._no_position(args)
+        return await self._close_then_enter(holder, ticket)
+
+    async def Reverse(self, args: dict) -> Reply:
+        found = self._holder_and_contract(args)
+        if isinstance(found, Reply):
+            return found
+        holder, contract = found
+        position = holder.positions.get(contract.name, SimPosition())
+        if position.signed_quantity == 0:
+            return self._no_position(args)
+        action = "SELL" if position.signed_quantity > 0 else "BUY"
+        ticket = Ticket(contract, args["instrument"], action, abs(position.signed_quantity),
+                        "MARKET", "DAY", None, None, None, None)
+        return await self._close_then_enter(holder, ticket)
+
+    async def _close_then_enter(self, holder: SimAccount, ticket: Ticket) -> Reply:
+        """Reverse semantics: cancel the instrument's orders, close, wait, place the entry."""
         self._cancel_working(holder, ticket.contract)
         self._close(holder, ticket.contract)
         if self.reverse_wait:
             await asyncio.sleep(self.reverse_wait)  # CrossTrade's flatten-wait
         return ok(orderId=self._execute(holder, ticket)["orderId"])
 
-    async def Reverse(self, args: dict) -> Reply:
-        holder, contract = self._holder(args), self._contract(args)
-        if isinstance(holder, Reply):
-            return holder
-        if isinstance(contract, Reply):
-            return contract
-        position = holder.positions.get(contract.name, SimPosition())
-        if position.signed_quantity == 0:
-            return self._no_position(args)
-        action = "SELL" if position.signed_quantity > 0 else "BUY"
-        size = abs(position.signed_quantity)
-        self._cancel_working(holder, contract)
-        self._close(holder, contract)
-        ticket = Ticket(contract, args["instrument"], action, size, "MARKET", "DAY",
-                        None, None, None, None)
-        return ok(orderId=self._execute(holder, ticket)["orderId"])
-
     async def ClosePosition(self, args: dict) -> Reply:
-        holder, contract = self._holder(args), self._contract(args)
-        if isinstance(holder, Reply):
-            return holder
-        if isinstance(contract, Reply):
-            return contract
+        found = self._holder_and_contract(args)
+        if isinstance(found, Reply):
+            return found
+        holder, contract = found
         position = holder.positions.get(contract.name, SimPosition())
         if position.signed_quantity == 0:
             return fail(400, f"No positions found for instrument '{args.get('instrument')}'")
