@@ -47,8 +47,6 @@ EXIT_AUTH = 4
 EXIT_UNAVAILABLE = 5
 EXIT_UNKNOWN = 6
 
-HEADLESS_COMMANDS = ("reverse", "accounts", "positions", "token")
-
 
 def exit_code_for(error: CtError) -> int:
     if isinstance(error, InvalidOrder | ConfigError):
@@ -72,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="panel: run against the embedded simulator, even with a token")
     parser.add_argument("--self-test", action="store_true",
                         help="panel: check the installation and run one demo reverse, then exit")
-    # For benchmarks/startup.py: print when the window is shown and when it is usable, then quit.
+    # For benchmarks and end-to-end tests: print when the window is shown and when it is
+    # usable (a position loaded), and with --exit-when-ready quit then.
+    parser.add_argument("--report-ready", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)
     _add_connection_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -12,10 +12,6 @@ class Action(StrEnum):
     BUY = "BUY"
     SELL = "SELL"
 
-    @property
-    def opposite(self) -> Action:
-        return Action.SELL if self is Action.BUY else Action.BUY
-
 
 class OrderType(StrEnum):
     MARKET = "MARKET"

@@ -112,13 +112,15 @@ def peak_memory_kib() -> int:
 
 
 async def report_ready(window: MainWindow, request_quit) -> None:
-    """``--exit-when-ready``: wall-clock times of 'shown' and 'usable', then quit."""
+    """``--report-ready``: the wall-clock time the panel became usable (``--exit-when-ready``
+    then quits)."""
     usable = asyncio.get_running_loop().create_future()
     window.sig_position_updated.connect(
         lambda position: position is not None and not usable.done() and usable.set_result(1))
     await asyncio.wait_for(usable, 30)
     print(f"usable {time.time():.6f} {peak_memory_kib()}", flush=True)
-    request_quit()
+    if request_quit is not None:
+        request_quit()
 
 
 def build_window(args: argparse.Namespace) -> MainWindow:
@@ -150,8 +152,10 @@ async def amain(args: argparse.Namespace, window: MainWindow) -> int:
     window.sig_closed.connect(request_quit)
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, request_quit)
-    ready_report = loop.create_task(report_ready(window, request_quit)) \
-        if args.exit_when_ready else None
+    ready_report = None
+    if args.report_ready or args.exit_when_ready:
+        quit_when_ready = request_quit if args.exit_when_ready else None
+        ready_report = loop.create_task(report_ready(window, quit_when_ready))
 
     token = None
     if not args.demo:
@@ -162,7 +166,8 @@ async def amain(args: argparse.Namespace, window: MainWindow) -> int:
     window.attach(await window.backend_factory(Mode.LIVE if token else Mode.DEMO, token))
     code = await quit_requested
     if ready_report is not None:
-        await ready_report
+        ready_report.cancel()
+        await asyncio.gather(ready_report, return_exceptions=True)
     await window.shutdown()
     window.shutdown_done = True
     window.close()
@@ -186,7 +191,7 @@ def run_panel(args: argparse.Namespace) -> int:
     window = build_window(args)
     window.show()
     app.processEvents()  # paint it now: what follows imports qasync and the network stack
-    if args.exit_when_ready:
+    if args.report_ready or args.exit_when_ready:
         print(f"shown {time.time():.6f} {peak_memory_kib()}", flush=True)
     import qasync  # not needed to draw the window, so loaded after it is up
 

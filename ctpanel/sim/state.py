@@ -79,7 +79,6 @@ class Ticket:
     """An order body the simulator accepted."""
 
     contract: Contract
-    instrument_as_sent: str
     action: str
     quantity: int
     order_type: str
@@ -298,8 +297,8 @@ class SimState:
             return invalid("ocoId must be a string")
         if strategy is not None and not isinstance(strategy, str):
             return invalid("strategy must be a string")
-        return Ticket(contract, args["instrument"], action, quantity, order_type, tif,
-                      limit_price, stop_price, oco, strategy)
+        return Ticket(contract, action, quantity, order_type, tif, limit_price, stop_price, oco,
+                      strategy)
 
     # --- the API (one method per RPC name) ------------------------------------------------
 
@@ -374,8 +373,8 @@ class SimState:
         if position.signed_quantity == 0:
             return self._no_position(args)
         action = "SELL" if position.signed_quantity > 0 else "BUY"
-        ticket = Ticket(contract, args["instrument"], action, abs(position.signed_quantity),
-                        "MARKET", "DAY", None, None, None, None)
+        ticket = Ticket(contract, action, abs(position.signed_quantity), "MARKET", "DAY",
+                        None, None, None, None)
         return await self._close_then_enter(holder, ticket)
 
     async def _close_then_enter(self, holder: SimAccount, ticket: Ticket) -> Reply:

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.e2e
 
 
 def start_app(tmp_path, *args, platform="offscreen", display=None):
+    """The app process and its simulator's URL (the first line a demo panel prints)."""
     env = {**os.environ, "CTPANEL_DATA_DIR": str(tmp_path / "data"), "QT_QPA_PLATFORM": platform,
            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
     env.pop("CTPANEL_TOKEN", None)
@@ -24,9 +25,11 @@ def start_app(tmp_path, *args, platform="offscreen", display=None):
         env["DISPLAY"] = display
     process = subprocess.Popen([sys.executable, "-m", "ctpanel", *args], cwd=REPO, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    first = process.stdout.readline()
-    assert first.startswith("ctpanel demo simulator: "), (first, process.stderr.read())
-    return process, first.split(": ", 1)[1].strip()
+    for line in iter(process.stdout.readline, ""):
+        if line.startswith("ctpanel demo simulator: "):
+            return process, line.split(": ", 1)[1].strip()
+    _code, output = stop(process)
+    raise AssertionError(f"the app printed no simulator URL: {output}")
 
 
 def received(sim_url: str) -> list[dict]:
@@ -92,13 +95,13 @@ def xdotool(display, *args) -> str:
 
 
 def test_the_hotkey_reverses_in_the_real_app(tmp_path, xvfb):
-    process, sim_url = start_app(tmp_path, "--demo", platform="xcb", display=xvfb)
+    process, sim_url = start_app(tmp_path, "--demo", "--report-ready", platform="xcb",
+                                 display=xvfb)
     try:
         window = xdotool(xvfb, "search", "--sync", "--onlyvisible", "--name",
                          "^ctpanel — DEMO").split()[0]
-        wait_until(lambda: any(r["api"] == "GetPosition" and "ES" in r["raw_path"] + str(
-            r["query"]) for r in received(sim_url)), what="the position to load")
-        time.sleep(0.5)  # let the button enable after the reply is painted
+        lines = iter(process.stdout.readline, "")
+        assert any(line.startswith("usable ") for line in lines), "the position loaded"
         xdotool(xvfb, "windowfocus", "--sync", window, "key", "ctrl+shift+r")
         wait_until(lambda: any(r["api"] == "ReversePosition" for r in received(sim_url)),
                    what="the order to reach the simulator")
