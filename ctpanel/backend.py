@@ -61,7 +61,8 @@ def assemble(mode: Mode, token: Secret, base_url: str, ws_url: str, journal: Jou
     client = CrossTradeClient(token, base_url=base_url, timeout=timeout, verify=ssl_context)
     stream = CrossTradeStream(token, url=ws_url, rpc_timeout=timeout, budget=client.budget,
                               ssl_context=ssl_context)
-    service = ReverseService(client, {Transport.REST: client, Transport.WS: stream}, journal)
+    service = ReverseService(client, {Transport.REST: client, Transport.WS: stream}, journal,
+                             mode=mode.value)
     return Backend(mode, client, stream, service, simulator)
 
 

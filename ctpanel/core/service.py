@@ -126,10 +126,11 @@ class ReverseService:
     """Sends reverses over REST or the WebSocket, journals them, and verifies the result."""
 
     def __init__(self, reader: PositionReader, senders: dict[Transport, OrderSender],
-                 journal: Journal | None = None) -> None:
+                 journal: Journal | None = None, *, mode: str = "live") -> None:
         self.reader = reader
         self.senders = senders
         self.journal = journal
+        self.mode = mode  # "demo" or "live", in every journal record
 
     async def read_position(self, account: str, instrument: str) -> Position:
         return await self.reader.get_position(account, instrument)
@@ -198,7 +199,8 @@ class ReverseService:
         if self.journal is None:
             return
         record = {
-            "kind": "reverse", "transport": transport.value, "account": order.account,
+            "kind": "reverse", "mode": self.mode, "transport": transport.value,
+            "account": order.account,
             "instrument": order.instrument, "body": order.body(), "status": status,
             "order_id": order_id, "round_trip_ms": round(round_trip_ms, 1),
             "error": str(error) if error else None,

@@ -564,7 +564,8 @@ class MainWindow(QMainWindow):
         for record in records:
             level = {"ok": Level.SUCCESS, "unknown": Level.WARNING}.get(record.get("status"),
                                                                          Level.ERROR)
-            text = (f"[journal {str(record.get('time', ''))[:19]}] {record.get('account')} "
+            mode = f" {record['mode']}" if record.get("mode") else ""
+            text = (f"[journal {str(record.get('time', ''))[:19]}{mode}] {record.get('account')} "
                     f"{record.get('instrument')}: "
                     f"{record.get('order_id') or record.get('error') or record.get('status')}")
             self.log_model.append(LogEntry(datetime.now(), level, text, record.get("order_id")))

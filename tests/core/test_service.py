@@ -35,6 +35,7 @@ async def test_a_confirmed_reverse_reports_before_and_after(sim, service, transp
     assert "(Long 2 -> Short 2," in report.summary()
     [line] = journal_lines(service)
     assert line["status"] == "ok" and line["order_id"] == report.result.order_id
+    assert line["mode"] == "live"
     assert line["transport"] == transport.value and line["body"] == SELL_2_ES.body()
     assert (line["before"], line["after"]) == ("Long 2", "Short 2")
     assert line["round_trip_ms"] > 0 and line["time"].endswith("+00:00")

@@ -213,7 +213,7 @@ def test_the_journal_is_shown_on_start(panel_factory, tmp_path):
     first.pick("Sim101", "ES 12-26", "Long 2")
     report = click_reverse(first)
     second = panel_factory()
-    second.qtbot.waitUntil(lambda: any(report.result.order_id in line
+    second.qtbot.waitUntil(lambda: any(report.result.order_id in line and " demo]" in line
                                        for line in second.log_lines()))
 
 

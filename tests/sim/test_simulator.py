@@ -1,5 +1,7 @@
 """The simulator itself: CrossTrade's shapes, aliases, enum casing, budget and state."""
 
+import json
+
 import httpx
 import pytest
 
@@ -144,3 +146,17 @@ async def test_the_snapshot_lists_accounts_and_positions(http):
     by_name = {a["account"]["name"]: a for a in snapshot["accounts"]}
     assert by_name["Sim103"]["account"]["isAccountFlat"] is True
     assert [p["instrument"] for p in by_name["Sim102"]["positions"]] == ["MES 12-26"]
+
+
+async def test_websocket_ping_unknown_api_and_bad_json(sim):
+    from websockets.asyncio.client import connect
+
+    async with connect(sim.ws_url, additional_headers={"Authorization": f"Bearer {TOKEN}"}) as ws:
+        await ws.send('{"action": "ping"}')
+        assert json.loads(await ws.recv()) == {"type": "pong"}
+        await ws.send('{"action": "rpc", "id": "x1", "api": "Teleport", "args": {}}')
+        reply = json.loads(await ws.recv())
+        assert reply["id"] == "x1" and reply["data"]["success"] is False
+        assert "Unknown api 'Teleport'" in reply["data"]["detail"]
+        await ws.send("not json")
+        assert json.loads(await ws.recv())["error"] == "Invalid JSON"
