@@ -54,6 +54,7 @@ log = logging.getLogger(__name__)
 POLL_MS = 5000  # position refresh: 0.2 requests/s, far inside CrossTrade's 3/s
 POLL_RESERVE = 8  # polls pause when fewer requests than this are left in the budget
 JOURNAL_LINES_SHOWN = 50
+READ_TIMEOUT_MARGIN = 15.0  # on top of the order timeout: the re-read after an unknown outcome
 BackendFactory = Callable[[Mode, Secret | None], Awaitable[Backend]]
 
 MODE_BANDS = {
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         self._orders_started = 0  # a read begun before the latest order is stale on arrival
         self._tasks: set[asyncio.Task] = set()
         self._position_task: asyncio.Task | None = None
+        self._reverse_task: asyncio.Task | None = None
         self._build_ui()
         self._connect_signals()
         self._apply_preferences()
@@ -232,9 +234,16 @@ class MainWindow(QMainWindow):
         self.clock.start()
 
     async def shutdown(self) -> None:
-        """Stop timers and tasks, close the backend. Called by the composition root."""
+        """Stop timers and tasks, close the backend. Called by the composition root.
+
+        An order in flight is not cut off: its answer (or its timeout) is awaited first, so
+        it is reported and journaled even when the window is closed right after the click.
+        """
         self.poll_timer.stop()
         self.clock.stop()
+        if self._reverse_task is not None and not self._reverse_task.done():
+            limit = self.backend.client.timeout + READ_TIMEOUT_MARGIN
+            await asyncio.wait({self._reverse_task}, timeout=limit)
         tasks = [task for task in self._tasks
                  if not task.done() and task is not asyncio.current_task()]
         for task in tasks:
@@ -461,7 +470,7 @@ class MainWindow(QMainWindow):
         if self._position_task is not None and not self._position_task.done():
             self._position_task.cancel()  # its answer could predate the order
         self._update_reverse()
-        self._spawn(self._reverse(order, state.position), name="reverse")
+        self._reverse_task = self._spawn(self._reverse(order, state.position), name="reverse")
 
     def _needs_confirmation(self) -> bool:
         mode = self.preferences.get("confirm")

@@ -7,6 +7,7 @@ from PySide6.QtGui import QGuiApplication
 from ctpanel.core.models import Action, OrderType, TimeInForce
 from ctpanel.core.service import Transport
 from ctpanel.qt.widgets.log_pane import ORDER_ID_ROLE
+from tests.qt.conftest import run_async
 
 
 def click_reverse(panel):
@@ -239,3 +240,13 @@ def test_reverse_is_disabled_until_a_position_is_known(panel_factory):
     panel.qtbot.waitUntil(lambda: panel.form.instrument_name() == "MES 12-26")
     assert not panel.window.reverse_button.isEnabled()
     assert panel.window.reason.text() == "Waiting for the position in this instrument."
+
+
+def test_closing_with_an_order_in_flight_lets_it_finish_and_journals_it(panel):
+    panel.sim.add_fault(apis=["ReversePosition"], latency=0.4, execute=True)
+    panel.qtbot.mouseClick(panel.window.reverse_button, Qt.MouseButton.LeftButton)
+    assert panel.window._sending
+    run_async(panel.qtbot, panel.window.shutdown())  # the window is being closed
+    [record] = panel.window.journal.read_last()
+    assert record["status"] == "ok" and len(record["order_id"]) == 32
+    assert len(panel.orders()) == 1
