@@ -316,8 +316,8 @@ class CrossTradeStream:
         self._set_state("stopped", str(error))
 
     def _set_state(self, state: str, reason: str) -> None:
-        changed = (state, reason) != (self.state, self.reason) or state != self.state
-        self.state = state
+        changed = state != self.state or reason != self.reason
+        self.state, self.reason = state, reason
         self._state_changed.set()
         if changed:
             for listener in list(self._state_listeners):
