@@ -14,6 +14,15 @@ from ctpanel.core.validation import DEFAULT_MAX_QUANTITY, OrderInput, parse_orde
 
 
 @dataclass(frozen=True)
+class Check:
+    """One validation of the form: ``order`` is None exactly when ``problems`` is not empty."""
+
+    order: ReverseOrder | None
+    problems: list[Problem]
+    blocker: str | None
+
+
+@dataclass(frozen=True)
 class FormState:
     """Everything the trader set, plus the position the panel knows for that instrument."""
 
@@ -50,12 +59,15 @@ class FormState:
             oco_id=state.oco_id, strategy=state.strategy,
         )
 
-    def problems(self) -> list[Problem]:
+    def check(self) -> Check:
+        """Validate once: the order (if valid), every problem, and what blocks Reverse."""
         try:
-            self.order()
+            return Check(self.order(), [], self._position_blocker())
         except InvalidOrder as invalid:
-            return list(invalid.problems)
-        return []
+            return Check(None, list(invalid.problems), invalid.problems[0].message)
+
+    def problems(self) -> list[Problem]:
+        return self.check().problems
 
     def order(self) -> ReverseOrder:
         """The validated order, or :class:`InvalidOrder`."""
@@ -63,9 +75,9 @@ class FormState:
 
     def blocker(self) -> str | None:
         """Why Reverse cannot be pressed now, in plain words; None when it can."""
-        problems = self.problems()
-        if problems:
-            return problems[0].message
+        return self.check().blocker
+
+    def _position_blocker(self) -> str | None:
         if self.position is None:
             return "Waiting for the position in this instrument."
         if self.position.is_flat:

@@ -441,36 +441,39 @@ class MainWindow(QMainWindow):
     # --- the Reverse button ---------------------------------------------------------------
 
     def _update_reverse(self) -> None:
-        state = self.form.state(self._position)
-        problems = state.problems()
-        self.form.show_problem(" ".join(p.message for p in problems) or None)
-        blocker = state.blocker() if self.backend is not None else "Connecting…"
         if self._sending:
-            self.reverse_button.setEnabled(False)
-            self.reverse_button.setText("SENDING…")
-            self.reason.setText("Waiting for CrossTrade's answer.")
-        else:
-            self.reverse_button.setEnabled(blocker is None)
-            self.reverse_button.setText("REVERSE")
-            self.reason.setText(blocker or "")
+            self._show_sending()
+            return
+        state = self.form.state(self._position)
+        check = state.check()
+        self.form.show_problem(" ".join(p.message for p in check.problems) or None)
+        blocker = check.blocker if self.backend is not None else "Connecting…"
+        self.reverse_button.setEnabled(blocker is None)
+        self.reverse_button.setText("REVERSE")
+        self.reason.setText(blocker or "")
         self.preview.setText(state.preview() if self._position is not None else "")
+
+    def _show_sending(self) -> None:
+        self.reverse_button.setEnabled(False)
+        self.reverse_button.setText("SENDING…")
+        self.reason.setText("Waiting for CrossTrade's answer.")
 
     def request_reverse(self) -> None:
         """Button click or hotkey. Synchronous guard first: at most one order in flight."""
         if self._sending or self.backend is None:
             return
         state = self.form.state(self._position)
-        blocker = state.blocker()
-        if blocker is not None:
-            self._log(Level.WARNING, f"Reverse not sent: {blocker}")
+        check = state.check()  # the one validation on the click path
+        if check.blocker is not None:
+            self._log(Level.WARNING, f"Reverse not sent: {check.blocker}")
             return
-        order = state.order()
         self._sending = True
         self._orders_started += 1
         if self._position_task is not None and not self._position_task.done():
             self._position_task.cancel()  # its answer could predate the order
-        self._update_reverse()
-        self._reverse_task = self._spawn(self._reverse(order, state.position), name="reverse")
+        self._show_sending()
+        self._reverse_task = self._spawn(self._reverse(check.order, state.position),
+                                         name="reverse")
 
     def _needs_confirmation(self) -> bool:
         mode = self.preferences.get("confirm")

@@ -41,7 +41,7 @@ def wait_until(condition, timeout=20.0, what="condition"):
     while time.monotonic() < deadline:
         if condition():
             return
-        time.sleep(0.1)  # polling another process; nothing to wait on in-process
+        time.sleep(0.1)  # another process's state: only polling can see it
     raise AssertionError(f"timed out waiting for {what}")
 
 
@@ -56,10 +56,11 @@ def stop(process) -> tuple[int, str]:
 
 
 def test_without_a_token_it_starts_in_demo_mode_and_stops_on_sigterm(tmp_path):
-    process, sim_url = start_app(tmp_path)  # no --demo: no token, no keyring -> demo
+    # No --demo: no token and no keyring, so demo mode.
+    process, sim_url = start_app(tmp_path, "--report-ready")
     try:
-        wait_until(lambda: any(r["api"] == "GetPosition" for r in received(sim_url)),
-                   what="the panel to read the position")
+        assert any(line.startswith("usable ") for line in iter(process.stdout.readline, ""))
+        assert any(r["api"] == "GetPosition" for r in received(sim_url))
         process.send_signal(signal.SIGTERM)
     finally:
         code, output = stop(process)
