@@ -39,8 +39,8 @@ from PySide6.QtWidgets import QApplication
 from ctpanel.backend import Mode, assemble
 from ctpanel.core.credentials import MemoryTokenStore
 from ctpanel.core.journal import Journal
+from ctpanel.core.models import Transport
 from ctpanel.core.secret import Secret
-from ctpanel.core.service import Transport
 from ctpanel.qt.confirm import ScriptedConfirm
 from ctpanel.qt.main_window import MainWindow
 from ctpanel.qt.settings import Preferences, WindowState

@@ -8,7 +8,6 @@ is opened, not when this module is: the panel shows its window first.
 from __future__ import annotations
 
 import logging
-import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -55,7 +54,8 @@ def assemble(mode: Mode, token: Secret, base_url: str, ws_url: str, journal: Jou
              ssl_context=None) -> Backend:
     """The client, the stream and the service for one server (``ssl_context``: a private CA)."""
     from ctpanel.core.client import CrossTradeClient
-    from ctpanel.core.service import ReverseService, Transport
+    from ctpanel.core.models import Transport
+    from ctpanel.core.service import ReverseService
     from ctpanel.core.stream import CrossTradeStream
 
     client = CrossTradeClient(token, base_url=base_url, timeout=timeout, verify=ssl_context)
@@ -68,6 +68,8 @@ def assemble(mode: Mode, token: Secret, base_url: str, ws_url: str, journal: Jou
 
 async def open_demo(journal: Journal, *, timeout: float = DEFAULT_TIMEOUT) -> Backend:
     """Start the simulator on a random loopback port, with a throwaway token."""
+    import secrets  # here, not at the top: it loads OpenSSL, which the window does not need
+
     from ctpanel.sim import Simulator  # only demo mode pays for importing aiohttp
 
     token = secrets.token_hex(16)

@@ -36,7 +36,7 @@ from ctpanel.core.payloads import (
 )
 from ctpanel.core.replies import bad_reply, error_for, field, is_failure, snippet
 from ctpanel.core.secret import Secret
-from ctpanel.core.tls import default_tls_context
+from ctpanel.core.tls import default_tls_context, no_tls_context
 from ctpanel.core.urls import (
     API_PREFIX,
     DEFAULT_BASE_URL,
@@ -97,19 +97,20 @@ class CrossTradeClient:
         self.budget = TokenBucket()  # our mirror of CrossTrade's per-user budget
         # Two lanes, each with its own kept-alive connection: reads (polls) on one, orders on
         # the other, so a click never waits behind a poll nor opens a cold connection.
-        if verify is None and self.base_url.startswith("https:"):
-            verify = default_tls_context()
+        if verify is None:
+            secure = self.base_url.startswith("https:")
+            verify = default_tls_context() if secure else no_tls_context()
         self._http = self._new_lane(verify)
         self._orders_http = self._new_lane(verify)
         self._orders_last_used = float("-inf")
 
-    def _new_lane(self, verify: ssl.SSLContext | None) -> httpx.AsyncClient:
+    def _new_lane(self, verify: ssl.SSLContext) -> httpx.AsyncClient:
         return httpx.AsyncClient(
             base_url=self.base_url,
             headers={"Authorization": f"Bearer {self._token.reveal()}"},
             timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0)),
             limits=httpx.Limits(max_keepalive_connections=2, keepalive_expiry=KEEPALIVE_SECONDS),
-            verify=verify if verify is not None else True,
+            verify=verify,
             follow_redirects=False,
             trust_env=False,
         )

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -119,4 +118,6 @@ def resolve_token(store: TokenStore, environ: Mapping[str, str] | None = None) -
 
 
 async def resolve_token_async(store: TokenStore) -> ResolvedToken:
+    import asyncio  # not at the top: the panel's window is built before asyncio is loaded
+
     return await asyncio.to_thread(resolve_token, store)

@@ -3,11 +3,13 @@
 Each record is written with a single ``write`` of a complete line, then flushed and fsynced, so
 a crash can at worst leave a torn last line, which :meth:`Journal.read_last` skips. The token is
 never part of a record: records are built from the order ticket and the outcome only.
+
+The ``*_async`` methods import asyncio when called, not at the top: the panel builds its journal
+before asyncio is loaded, to show its window sooner.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import threading
@@ -72,7 +74,14 @@ class Journal:
         return b"\n" if size and os.pread(fd, 1, size - 1) != b"\n" else b""
 
     async def append_async(self, record: dict[str, Any]) -> None:
+        import asyncio
+
         await asyncio.to_thread(self.append, record)
+
+    async def read_last_async(self, count: int = 200) -> list[dict[str, Any]]:
+        import asyncio
+
+        return await asyncio.to_thread(self.read_last, count)
 
     def read_last(self, count: int = 200) -> list[dict[str, Any]]:
         """The last ``count`` readable records, oldest first; torn or foreign lines are skipped."""

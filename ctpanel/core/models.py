@@ -33,6 +33,13 @@ class TimeInForce(StrEnum):
     GTC = "GTC"
 
 
+class Transport(StrEnum):
+    """How an order travels to CrossTrade: a REST POST or an RPC on the WebSocket."""
+
+    REST = "rest"
+    WS = "ws"
+
+
 class Side(StrEnum):
     """Direction of a position, spelt as NinjaTrader's ``marketPosition``."""
 

@@ -16,14 +16,16 @@ from typing import Protocol
 
 from ctpanel.core.errors import CtError
 from ctpanel.core.journal import Journal
-from ctpanel.core.models import OrderResult, OrderType, Position, ReverseOrder, Side
+from ctpanel.core.models import (
+    OrderResult,
+    OrderType,
+    Position,
+    ReverseOrder,
+    Side,
+    Transport,
+)
 
 log = logging.getLogger(__name__)
-
-
-class Transport(StrEnum):
-    REST = "rest"
-    WS = "ws"
 
 
 class OrderSender(Protocol):

@@ -15,3 +15,14 @@ def default_tls_context() -> ssl.SSLContext:
     import certifi
 
     return ssl.create_default_context(cafile=certifi.where())
+
+
+@functools.cache
+def no_tls_context() -> ssl.SSLContext:
+    """For clients of a plain-http loopback server (the simulator), which never use TLS.
+
+    httpx builds a TLS context for every client even when it will not use it, loading the CA
+    bundle each time (~30 ms and ~1 MiB a client). This one is built in microseconds and trusts
+    nothing: were it ever used, every certificate would fail verification (fail closed).
+    """
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)

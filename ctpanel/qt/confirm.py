@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMessageBox, QWidget
+
+if TYPE_CHECKING:
+    import asyncio
 
 
 class ConfirmService:
@@ -14,6 +17,8 @@ class ConfirmService:
         box = QMessageBox(QMessageBox.Icon.Question, title, text,
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
         box.setDefaultButton(QMessageBox.StandardButton.No)  # Enter must not send by accident
+        import asyncio  # not at the top: the window is built before asyncio is loaded
+
         answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         box.finished.connect(lambda code: answer.done() or answer.set_result(
             code == QMessageBox.StandardButton.Yes))

@@ -2,11 +2,14 @@
 
 Every network call is awaited on the loop; nothing here blocks. Re-entry is guarded
 synchronously, so one click (or one hotkey press) sends at most one order.
+
+asyncio is imported inside the two methods that need it, not at the top: the window is built
+and shown before asyncio (and ssl with it, ~30 ms) is loaded, and those methods only run later,
+on the loop.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime
@@ -43,10 +46,12 @@ from ctpanel.qt.settings import Preferences, WindowState
 from ctpanel.qt.widgets.log_pane import Level, LogEntry, LogModel, LogPane
 from ctpanel.qt.widgets.order_form import OrderForm
 from ctpanel.qt.widgets.position_strip import PositionStrip
-from ctpanel.qt.widgets.settings_dialog import SettingsDialog
 from ctpanel.qt.widgets.status_lights import StatusLights
 
 if TYPE_CHECKING:
+    import asyncio
+
+    from ctpanel.qt.widgets.settings_dialog import SettingsDialog
     from ctpanel.qt.widgets.token_dialog import TokenDialog, TokenTester
 
 log = logging.getLogger(__name__)
@@ -239,6 +244,8 @@ class MainWindow(QMainWindow):
         An order in flight is not cut off: its answer (or its timeout) is awaited first, so
         it is reported and journaled even when the window is closed right after the click.
         """
+        import asyncio
+
         self.poll_timer.stop()
         self.clock.stop()
         if self._reverse_task is not None and not self._reverse_task.done():
@@ -263,6 +270,8 @@ class MainWindow(QMainWindow):
 
     def _spawn(self, coroutine: Coroutine[Any, Any, Any], name: str | None = None
                ) -> asyncio.Task:
+        import asyncio
+
         task = asyncio.get_running_loop().create_task(coroutine, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -281,8 +290,9 @@ class MainWindow(QMainWindow):
     def _set_band(self, text: str, mode: str) -> None:
         self.band.setText(text)
         self.band.setProperty("mode", mode)
-        self.band.style().unpolish(self.band)
-        self.band.style().polish(self.band)
+        if self.band.isVisible():  # re-read the style sheet's [mode=...] rule; before the first
+            self.band.style().unpolish(self.band)  # show it is read anyway, and this is slow
+            self.band.style().polish(self.band)
 
     def _show_backend(self) -> None:
         mode = self.backend.mode
@@ -572,7 +582,7 @@ class MainWindow(QMainWindow):
             self._log(Level.ERROR, f"WebSocket stopped: {reason}")
 
     async def _show_journal_history(self) -> None:
-        records = await asyncio.to_thread(self.journal.read_last, JOURNAL_LINES_SHOWN)
+        records = await self.journal.read_last_async(JOURNAL_LINES_SHOWN)
         for record in records:
             level = {"ok": Level.SUCCESS, "unknown": Level.WARNING}.get(record.get("status"),
                                                                          Level.ERROR)
@@ -602,6 +612,8 @@ class MainWindow(QMainWindow):
             self._log(Level.INFO, "Token saved. Choose Connection → Go live to use it.")
 
     def open_settings(self) -> SettingsDialog:
+        from ctpanel.qt.widgets.settings_dialog import SettingsDialog  # not needed at start-up
+
         dialog = SettingsDialog(self.preferences, self)
         dialog.accepted.connect(self._on_settings_accepted)
         dialog.open()

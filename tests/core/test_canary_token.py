@@ -7,7 +7,8 @@ import pytest
 from ctpanel.core.client import CrossTradeClient
 from ctpanel.core.errors import CtError
 from ctpanel.core.journal import Journal
-from ctpanel.core.service import ReverseService, Transport
+from ctpanel.core.models import Transport
+from ctpanel.core.service import ReverseService
 from ctpanel.core.stream import CrossTradeStream
 from ctpanel.core.validation import OrderInput, parse_order
 from ctpanel.sim import Simulator

@@ -6,7 +6,8 @@ import pytest
 
 from ctpanel.core.errors import NoPositionError, NotConnectedError
 from ctpanel.core.journal import Journal
-from ctpanel.core.service import ReverseService, Transport, UncertainOutcome, Verdict
+from ctpanel.core.models import Transport
+from ctpanel.core.service import ReverseService, UncertainOutcome, Verdict
 from ctpanel.core.stream import CrossTradeStream
 from ctpanel.core.validation import OrderInput, parse_order
 from tests.conftest import TOKEN

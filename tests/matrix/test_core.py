@@ -9,9 +9,8 @@ import pytest
 from ctpanel.backend import Mode, assemble
 from ctpanel.core.errors import CtError
 from ctpanel.core.journal import Journal
-from ctpanel.core.models import Position, Side
+from ctpanel.core.models import Position, Side, Transport
 from ctpanel.core.secret import Secret
-from ctpanel.core.service import Transport
 from ctpanel.core.validation import OrderInput, parse_order
 from ctpanel.sim import Simulator
 from ctpanel.sim.tls import throwaway_tls

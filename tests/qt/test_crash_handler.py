@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from ctpanel.backend import Mode, assemble
 from ctpanel.core.secret import Secret
-from ctpanel.qt.app import install_crash_handler
+from ctpanel.qt.running import install_crash_handler
 
 CANARY = "canary-crash-token-0e9d8c"
 

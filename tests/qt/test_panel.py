@@ -4,8 +4,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from ctpanel.core.models import Action, OrderType, TimeInForce
-from ctpanel.core.service import Transport
+from ctpanel.core.models import Action, OrderType, TimeInForce, Transport
 from ctpanel.qt.widgets.log_pane import ORDER_ID_ROLE
 from tests.qt.conftest import run_async
 

@@ -1,0 +1,154 @@
+"""The headless commands behind ``ctpanel reverse|accounts|positions|token`` (the parser and
+the exit codes are in :mod:`ctpanel.cli`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import sys
+from typing import Any
+
+from ctpanel.cli import (
+    EXIT_AUTH,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_REJECTED,
+    EXIT_UNAVAILABLE,
+    EXIT_UNKNOWN,
+    connection_settings,
+)
+from ctpanel.core.credentials import (
+    TOKEN_ENV,
+    KeyringTokenStore,
+    TokenStore,
+    resolve_token,
+)
+from ctpanel.core.errors import (
+    AuthError,
+    ConfigError,
+    CtError,
+    InvalidOrder,
+    NoPositionError,
+    NotFoundError,
+    RejectedError,
+    TokenStoreError,
+)
+from ctpanel.core.journal import Journal, default_journal_path
+from ctpanel.core.models import Transport
+from ctpanel.core.secret import Secret
+from ctpanel.core.service import ReverseService, UncertainOutcome
+from ctpanel.core.validation import OrderInput, parse_order
+
+
+def exit_code_for(error: CtError) -> int:
+    if isinstance(error, InvalidOrder | ConfigError):
+        return EXIT_INVALID
+    if isinstance(error, NoPositionError | RejectedError | NotFoundError):
+        return EXIT_REJECTED
+    if isinstance(error, AuthError | TokenStoreError):
+        return EXIT_AUTH
+    if isinstance(error, UncertainOutcome) or not error.order_not_sent:
+        return EXIT_UNKNOWN
+    return EXIT_UNAVAILABLE
+
+
+def run_command(args: argparse.Namespace, token_store: TokenStore | None = None) -> int:
+    """Run the parsed command; returns the process exit code."""
+    store = token_store or KeyringTokenStore()
+    try:
+        if args.command == "token":
+            return _token_command(args.token_action, store)
+        return asyncio.run(_run(args, store))
+    except CtError as error:
+        print(f"ctpanel: {error}", file=sys.stderr)
+        return exit_code_for(error)
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _run(args: argparse.Namespace, store: TokenStore) -> int:
+    # The network stack is imported here, not at module level: `ctpanel` without a command
+    # opens the panel, which shows its window before loading it.
+    from ctpanel.core.client import CrossTradeClient
+
+    order = None
+    if args.command == "reverse":
+        order = parse_order(OrderInput(
+            account=args.account, instrument=args.instrument, action=args.action,
+            quantity=args.quantity, order_type=args.order_type, time_in_force=args.tif,
+            limit_price=args.limit_price, stop_price=args.stop_price, oco_id=args.oco_id,
+            strategy=args.strategy))
+    base_url, ws_url, timeout = connection_settings(args)
+    token = (await asyncio.to_thread(resolve_token, store)).token
+    if not token:
+        raise AuthError(f"No API token. Run `ctpanel token set` (or set {TOKEN_ENV}).")
+    async with CrossTradeClient(token, base_url=base_url, timeout=timeout) as client:
+        if args.command == "accounts":
+            accounts = await client.list_accounts()
+            _print(args, [a.__dict__ for a in accounts], [a.label for a in accounts])
+            return EXIT_OK
+        if args.command == "positions":
+            positions = await client.list_positions(args.account)
+            _print(args, [p.__dict__ for p in positions],
+                   [f"{p.instrument}: {p.describe()} @ {p.average_price}" for p in positions]
+                   or ["No open positions."])
+            return EXIT_OK
+        return await _reverse(args, order, client, token, ws_url, timeout)
+
+
+async def _reverse(args, order, client, token: Secret, ws_url: str, timeout: float) -> int:
+    from ctpanel.core.stream import CrossTradeStream
+
+    transport = Transport(args.transport)
+    stream = CrossTradeStream(token, url=ws_url, rpc_timeout=timeout) \
+        if transport is Transport.WS else None
+    senders = {Transport.REST: client, **({Transport.WS: stream} if stream else {})}
+    service = ReverseService(client, senders, Journal(default_journal_path()))
+    try:
+        try:
+            before = await service.read_position(order.account, order.instrument)
+        except CtError:
+            before = None  # the order attempt below meets the same cause, and journals it
+        report = await service.reverse(order, transport=transport, before=before)
+    finally:
+        if stream is not None:
+            await stream.close()
+    before_text = before.describe() if before else None
+    after = report.after.describe() if report.after else None
+    _print(args, {"orderId": report.result.order_id, "before": before_text,
+                  "after": after, "roundTripMs": round(report.result.round_trip_ms, 1),
+                  "transport": transport.value},
+           [report.result.order_id,
+            f"Position: {before_text or 'unknown'} -> {after or 'unknown'}"])
+    return EXIT_OK
+
+
+def _print(args: argparse.Namespace, as_json: Any, lines: list[str]) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(as_json, default=str))
+    else:
+        print("\n".join(lines))
+
+
+def _token_command(action: str, store: TokenStore) -> int:
+    if action == "status":
+        resolved = resolve_token(store)
+        state = "present" if resolved.token else "missing"
+        print(f"API token: {state} (source: {resolved.source})")
+        return EXIT_OK if resolved.token else EXIT_AUTH
+    if action == "clear":
+        store.clear()
+        print("API token cleared from the OS keyring.")
+        return EXIT_OK
+    if sys.stdin.isatty():
+        value = getpass.getpass("CrossTrade API token (input hidden): ")
+    else:
+        value = sys.stdin.readline()
+    token = Secret(value)
+    if not token:
+        raise TokenStoreError("No token given; nothing was stored.")
+    store.set(token)
+    print(f"API token saved to {store.describe()}.")
+    return EXIT_OK

@@ -1,0 +1,102 @@
+"""What runs on the qasync loop once the window is up: mode choice, backend, shutdown.
+
+Imported by :func:`ctpanel.qt.app.run_panel` after the window is shown, with asyncio and qasync.
+Shutdown follows the pattern in the stack notes: the window's close is deferred to the main
+coroutine, which closes the connections while the loop still runs, then returns (which ends
+qasync's loop). SIGINT and SIGTERM take the same path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+import time
+import traceback
+
+from PySide6.QtWidgets import QMessageBox
+
+from ctpanel.backend import Mode
+from ctpanel.core.credentials import resolve_token_async
+from ctpanel.core.errors import TokenStoreError, scrub
+from ctpanel.qt.app import peak_memory_kib
+from ctpanel.qt.main_window import MainWindow
+
+log = logging.getLogger("ctpanel")
+
+
+def install_crash_handler(window: MainWindow) -> None:
+    """Unexpected errors: a dialog with the traceback (token scrubbed), and the log pane."""
+
+    def show(kind: type, value: BaseException, tb) -> None:
+        text = "".join(traceback.format_exception(kind, value, tb))
+        if window.backend is not None:
+            text = scrub(text, window.backend.client.token_text())
+        sys.stderr.write(text)
+        window.log_unexpected(text.strip().splitlines()[-1])
+        if window.isVisible():
+            box = QMessageBox(QMessageBox.Icon.Critical, "ctpanel: unexpected error",
+                              "Something went wrong inside ctpanel. The panel keeps running; "
+                              "check the position in NinjaTrader before acting.", parent=window)
+            box.setDetailedText(text)
+            box.open()
+
+    sys.excepthook = show
+
+    def loop_handler(loop, context) -> None:
+        error = context.get("exception")
+        if error is None:
+            log.error("asyncio: %s", context.get("message"))
+            return
+        show(type(error), error, error.__traceback__)
+
+    asyncio.get_running_loop().set_exception_handler(loop_handler)
+
+
+async def report_ready(window: MainWindow, request_quit) -> None:
+    """``--report-ready``: the wall-clock time the panel became usable (``--exit-when-ready``
+    then quits)."""
+    usable = asyncio.get_running_loop().create_future()
+    window.sig_position_updated.connect(
+        lambda position: position is not None and not usable.done() and usable.set_result(1))
+    await asyncio.wait_for(usable, 30)
+    print(f"usable {time.time():.6f} {peak_memory_kib()}", flush=True)
+    if request_quit is not None:
+        request_quit()
+
+
+async def amain(args: argparse.Namespace, window: MainWindow) -> int:
+    """Decide the mode, open the backend, attach it; run until the window asks to quit."""
+    install_crash_handler(window)
+    loop = asyncio.get_running_loop()
+    quit_requested = loop.create_future()
+
+    def request_quit() -> None:
+        if not quit_requested.done():
+            quit_requested.set_result(0)
+
+    window.sig_closed.connect(request_quit)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, request_quit)
+    ready_report = None
+    if args.report_ready or args.exit_when_ready:
+        quit_when_ready = request_quit if args.exit_when_ready else None
+        ready_report = loop.create_task(report_ready(window, quit_when_ready))
+
+    token = None
+    if not args.demo:
+        try:
+            token = (await resolve_token_async(window.token_store)).token
+        except TokenStoreError as error:
+            print(f"ctpanel: {error} Starting in demo mode.", file=sys.stderr)
+    window.attach(await window.backend_factory(Mode.LIVE if token else Mode.DEMO, token))
+    code = await quit_requested
+    if ready_report is not None:
+        ready_report.cancel()
+        await asyncio.gather(ready_report, return_exceptions=True)
+    await window.shutdown()
+    window.shutdown_done = True
+    window.close()
+    return code
