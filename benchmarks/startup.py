@@ -4,7 +4,15 @@
 
 Each run starts a fresh process (offscreen) and reads the wall-clock time at which the window
 is shown, and the peak resident memory then. The panel also reports when it is *usable*: the
-demo account's position is loaded and the Reverse button can be pressed. Medians of ``--runs``.
+first account's position is loaded and the Reverse button can be pressed. Medians of ``--runs``.
+
+In live mode the panel reads its token through keyring, as on a trader's machine (a file-backed
+keyring backend here, the cheapest there is), and talks plain http to a local simulator: a real
+CrossTrade connection also loads the CA bundle and makes a TLS handshake.
+
+Memory is also compared with ``stack_floor.py``: the bare window plus the libraries any live
+panel loads (asyncio, ssl, qasync, httpx, websockets, keyring, the CA bundle), which is the
+floor that ctpanel's own code sits on.
 """
 
 from __future__ import annotations
@@ -19,11 +27,18 @@ import tempfile
 import time
 from pathlib import Path
 
+from ctpanel.core.credentials import KEYRING_SERVICE, KEYRING_USERNAME
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def one_run(command: list[str], env_extra: dict | None = None) -> dict[str, tuple[float, int]]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+DEMO_LINE = "ctpanel demo simulator:"  # what the panel prints when it runs in demo mode
+
+
+def one_run(command: list[str], env_extra: dict | None = None, *, live: bool = False
+            ) -> dict[str, tuple[float, int]]:
+    env = {key: value for key, value in os.environ.items() if key != "CTPANEL_TOKEN"}
+    env = {**env, "QT_QPA_PLATFORM": "offscreen",
            "CTPANEL_DATA_DIR": tempfile.mkdtemp(prefix="ctpanel-startup-"),
            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", **(env_extra or {})}
     started = time.time()
@@ -36,6 +51,8 @@ def one_run(command: list[str], env_extra: dict | None = None) -> dict[str, tupl
             marks[parts[0]] = (float(parts[1]) - started, int(parts[2]))
     if "shown" not in marks:
         raise RuntimeError(f"{command} printed no 'shown' line: {done.stdout}{done.stderr}")
+    if live and DEMO_LINE in done.stdout:
+        raise RuntimeError(f"the live panel found no token and fell back to demo: {done.stderr}")
     return marks
 
 
@@ -46,19 +63,33 @@ def live_simulator() -> tuple[subprocess.Popen, dict]:
     return process, json.loads(process.stdout.readline())
 
 
+def keyring_holding(token: str) -> dict:
+    """Environment for a panel that finds ``token`` in its keyring (a file-backed backend)."""
+    store = Path(tempfile.mkdtemp(prefix="ctpanel-keyring-")) / "keyring.json"
+    store.write_text(json.dumps({f"{KEYRING_SERVICE}/{KEYRING_USERNAME}": token}))
+    return {"PYTHON_KEYRING_BACKEND": "tests.helpers.file_keyring.FileKeyring",
+            "CTPANEL_TEST_KEYRING": str(store)}
+
+
 def measure(runs: int, mode: str) -> dict:
-    bare = [one_run([sys.executable, str(ROOT / "benchmarks" / "bare_window.py")])
-            for _ in range(runs)]
+    bare_window = [sys.executable, str(ROOT / "benchmarks" / "bare_window.py")]
+    stack_floor = [sys.executable, str(ROOT / "benchmarks" / "stack_floor.py")]
+    panel_command = [sys.executable, "-m", "ctpanel", "--exit-when-ready"]
+    process = None
     if mode == "demo":
-        panel = [one_run([sys.executable, "-m", "ctpanel", "--demo", "--exit-when-ready"])
-                 for _ in range(runs)]
+        panel_command.append("--demo")
+        panel_env = {}
     else:
         process, sim = live_simulator()
-        try:
-            env = {"CTPANEL_TOKEN": sim["token"], "CTPANEL_BASE_URL": sim["base_url"]}
-            panel = [one_run([sys.executable, "-m", "ctpanel", "--exit-when-ready"], env)
-                     for _ in range(runs)]
-        finally:
+        panel_env = {"CTPANEL_BASE_URL": sim["base_url"], **keyring_holding(sim["token"])}
+    bare, floor, panel = [], [], []
+    try:
+        for _ in range(runs):  # interleaved, so the machine's noise falls on all three alike
+            bare.append(one_run(bare_window))
+            floor.append(one_run(stack_floor))
+            panel.append(one_run(panel_command, panel_env, live=mode == "live"))
+    finally:
+        if process is not None:
             process.terminate()
             process.wait(10)
 
@@ -72,11 +103,14 @@ def measure(runs: int, mode: str) -> dict:
         "panel_shown_s": round(median(panel, "shown", 0), 3),
         "panel_usable_s": round(median(panel, "usable", 0), 3),
         "bare_rss_mib": round(median(bare, "shown", 1) / 1024, 1),
+        "floor_rss_mib": round(median(floor, "shown", 1) / 1024, 1),
         "panel_rss_mib": round(median(panel, "usable", 1) / 1024, 1),
     }
     report["startup_ratio"] = round(report["panel_shown_s"] / report["bare_shown_s"], 3)
     report["usable_ratio"] = round(report["panel_usable_s"] / report["bare_shown_s"], 3)
     report["memory_ratio"] = round(report["panel_rss_mib"] / report["bare_rss_mib"], 3)
+    report["floor_memory_ratio"] = round(report["floor_rss_mib"] / report["bare_rss_mib"], 3)
+    report["memory_over_floor"] = round(report["panel_rss_mib"] / report["floor_rss_mib"], 3)
     return report
 
 
@@ -100,6 +134,9 @@ def main() -> int:
           f"ratio {report['usable_ratio']:.2f}")
     print(f"ctpanel peak memory         {report['panel_rss_mib']:.0f} MiB   "
           f"ratio {report['memory_ratio']:.2f}")
+    print(f"bare window + live stack    {report['floor_rss_mib']:.0f} MiB   "
+          f"ratio {report['floor_memory_ratio']:.2f}   (ctpanel is "
+          f"{report['memory_over_floor']:.2f}x this floor)")
     return 0
 
 

@@ -28,5 +28,15 @@ def test_latency_benchmark_reports_every_figure():
 
 def test_startup_benchmark_reports_ratios():
     report = run("benchmarks.startup", "--runs", "1")
-    assert {"startup_ratio", "usable_ratio", "memory_ratio"} <= set(report)
+    assert {"startup_ratio", "usable_ratio", "memory_ratio", "floor_memory_ratio",
+            "memory_over_floor"} <= set(report)
+    assert report["panel_usable_s"] >= report["panel_shown_s"] > 0
+    # The floor loads the libraries on top of the same window, so it cannot weigh less.
+    assert report["floor_rss_mib"] > report["bare_rss_mib"] > 0
+
+
+def test_live_startup_reads_the_token_through_keyring():
+    # The live panel must find the token in its keyring and reach "usable" (a position shown).
+    report = run("benchmarks.startup", "--runs", "1", "--mode", "live")
+    assert report["mode"] == "live"
     assert report["panel_usable_s"] >= report["panel_shown_s"] > 0
