@@ -1,5 +1,7 @@
 """The panel with pytest-qt (offscreen), on a real demo backend: waits on signals, never time."""
 
+import sys
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -188,6 +190,21 @@ def test_confirmation_always_asks_and_no_means_nothing_sent(panel_factory):
 def test_demo_is_not_confirmed_by_default(panel):
     click_reverse(panel)
     assert panel.confirm.asked == [] and len(panel.orders()) == 1
+
+
+@pytest.mark.parametrize("transport", list(Transport))
+def test_no_module_is_loaded_between_the_click_and_the_order_id(panel_factory, transport):
+    # Start-up defers imports; none of them may land on the click path instead.
+    panel = panel_factory(preferences={"transport": transport.value})
+    panel.pick("Sim101", "ES 12-26", "Long 2")
+    if transport is Transport.WS:
+        panel.qtbot.waitUntil(lambda: panel.window.lights.websocket.state == "ok")
+    loaded_at_answer = []
+    panel.window.sig_order_accepted.connect(lambda _: loaded_at_answer.append(set(sys.modules)))
+    loaded_before_click = set(sys.modules)
+    report = click_reverse(panel)
+    assert report.transport is transport and len(panel.orders()) == 1
+    assert loaded_at_answer[0] - loaded_before_click == set()
 
 
 def test_websocket_transport(panel_factory):
