@@ -1,5 +1,6 @@
 """The exact reverse request on the wire, as the simulator received it over loopback."""
 
+import asyncio
 import json
 
 import pytest
@@ -64,6 +65,16 @@ async def test_one_order_is_one_request(sim, client):
     await client.reverse_position(order)
     assert len(sim.orders_received()) == 1
     assert json.loads(sim.orders_received()[0].body_text)["quantity"] == 2
+
+
+async def test_warm_up_opens_both_lanes_side_by_side(sim):
+    # The first accounts request is never answered: had warm-up waited for it before opening
+    # the orders lane, the second request could not have been sent.
+    sim.add_fault(apis=["ListAccounts"], no_reply=True, times=1)
+    async with CrossTradeClient(TOKEN, base_url=sim.base_url, timeout=1) as api:
+        await asyncio.gather(api.warm_up(), return_exceptions=True)
+    opened = [r.peer for r in sim.received if r.api == "ListAccounts"]
+    assert len(opened) == 2 and opened[0] != opened[1]
 
 
 async def test_the_order_rides_a_connection_opened_before_the_click(sim):
