@@ -137,9 +137,8 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
     finished = asyncio.Event()
     ready = asyncio.Event()
     log_model = window.log_model
-    log_model.rowsInserted.connect(
-        lambda _parent, first, _last: log_model.entries()[-1].order_id
-        and shown.setdefault("at", time.perf_counter()))
+    log_model.sig_appended.connect(
+        lambda entry: entry.order_id and shown.setdefault("at", time.perf_counter()))
     window.sig_order_finished.connect(lambda _outcome: finished.set())
     window.sig_position_updated.connect(
         lambda position: position is not None and not position.is_flat and ready.set())

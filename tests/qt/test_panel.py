@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from ctpanel.core.models import Action, OrderType, TimeInForce, Transport
-from ctpanel.qt.widgets.log_pane import ORDER_ID_ROLE
 from tests.qt.conftest import run_async
 
 
@@ -95,11 +94,11 @@ def test_the_order_id_lands_in_the_log_and_can_be_copied(panel):
     assert "SELL 2 ES 12-26 MARKET DAY on Sim101" in entry.text
     assert "Position ES 12-26 on Sim101: Long 2 -> Short 2" in "\n".join(panel.log_lines())
     panel.wait_for_position("Short 2")
+    pane = panel.window.log_pane
     row = panel.window.log_model.entries().index(entry)
-    index = panel.window.log_model.index(row)
-    assert index.data(ORDER_ID_ROLE) == order_id
-    panel.window.log_pane.setCurrentIndex(index)
-    with panel.qtbot.waitSignal(panel.window.log_pane.sig_copied):
+    assert pane.document().findBlockByNumber(row).text() == entry.line()
+    pane.select_entry(row)
+    with panel.qtbot.waitSignal(pane.sig_copied):
         panel.window.log_pane.copy_id_action.trigger()
     assert QGuiApplication.clipboard().text() == order_id
     assert panel.window.reverse_button.isEnabled(), "ready for the next flip"

@@ -1,4 +1,9 @@
-"""The log pane: handler -> bounded buffer -> list model -> view, with copy actions."""
+"""The log pane: handler -> bounded buffer -> append-only text view, with copy actions.
+
+The view is a :class:`QPlainTextEdit`, whose appends cost the same at 5 lines or 500: a list
+view with wrapped rows re-measured every row on each new line (25 ms a line when full, on the
+event loop). One entry is one text block, so a block's number is its entry's index.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QGuiApplication, QTextCharFormat
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 MAX_ENTRIES = 500
-ORDER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class Level(IntEnum):
@@ -36,80 +40,85 @@ class LogEntry:
     order_id: str | None = None
 
     def line(self) -> str:
-        return f"{self.time:%H:%M:%S}  {LEVEL_TAGS[self.level]}{self.text}"
+        """One line, always: the pane keeps one text block per entry."""
+        text = " ".join(self.text.splitlines())
+        return f"{self.time:%H:%M:%S}  {LEVEL_TAGS[self.level]}{text}"
 
 
-class LogModel(QAbstractListModel):
+class LogModel(QObject):
     """At most ``capacity`` entries; the oldest fall off the top."""
 
-    def __init__(self, capacity: int = MAX_ENTRIES, parent=None) -> None:
+    sig_appended = Signal(object)  # the LogEntry just added
+
+    def __init__(self, capacity: int = MAX_ENTRIES, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._entries: deque[LogEntry] = deque()
+        self._entries: deque[LogEntry] = deque(maxlen=capacity)
         self.capacity = capacity
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._entries)
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._entries):
-            return None
-        entry = self._entries[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return entry.line()
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(QColor(LEVEL_COLOURS[entry.level]))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"Order id {entry.order_id}" if entry.order_id else None
-        if role == ORDER_ID_ROLE:
-            return entry.order_id
-        return None
-
     def append(self, entry: LogEntry) -> None:
-        if len(self._entries) >= self.capacity:
-            self.beginRemoveRows(QModelIndex(), 0, 0)
-            self._entries.popleft()
-            self.endRemoveRows()
-        row = len(self._entries)
-        self.beginInsertRows(QModelIndex(), row, row)
         self._entries.append(entry)
-        self.endInsertRows()
+        self.sig_appended.emit(entry)
 
     def entries(self) -> list[LogEntry]:
         return list(self._entries)
 
 
-class LogPane(QListView):
-    """Shows the model; selectable lines; Ctrl+C copies lines, "Copy order id" copies ids."""
+class LogPane(QPlainTextEdit):
+    """Shows the model, newest line last. Its menu's "Copy" copies the selected text (or the
+    line under the cursor), "Copy order id" the ids of those lines."""
 
     sig_copied = Signal(str)
 
     def __init__(self, model: LogModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.model = model
         self.setObjectName("logPane")
-        self.setModel(model)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setWordWrap(True)  # an order line is read whole: id, order, round trip
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setMaximumBlockCount(model.capacity)  # trims in step with the model
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.copy_action = QAction("Copy", self)
-        self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)
-        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self._formats = {level: QTextCharFormat() for level in Level}
+        for level, text_format in self._formats.items():
+            text_format.setForeground(QColor(LEVEL_COLOURS[level]))
+        self.copy_action = QAction("Copy", self)  # Ctrl+C is the text view's own copy
         self.copy_action.triggered.connect(self.copy_lines)
         self.copy_id_action = QAction("Copy order id", self)
         self.copy_id_action.triggered.connect(self.copy_order_id)
         self.addActions([self.copy_action, self.copy_id_action])
-        model.rowsInserted.connect(lambda *_: self.scrollToBottom())
+        for entry in model.entries():
+            self._show(entry)
+        model.sig_appended.connect(self._show)
 
-    def _selected_rows(self) -> list[QModelIndex]:
-        return sorted(self.selectionModel().selectedIndexes(), key=lambda index: index.row())
+    def _show(self, entry: LogEntry) -> None:
+        cursor = self.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        if not self.document().isEmpty():
+            cursor.insertBlock()
+        cursor.insertText(entry.line(), self._formats[entry.level])
+        self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+
+    def select_entry(self, index: int) -> None:
+        """Put the cursor on the line of entry ``index`` (the menu's actions then use it)."""
+        block = self.document().findBlockByNumber(index)
+        cursor = self.textCursor()
+        cursor.setPosition(block.position())
+        self.setTextCursor(cursor)
+
+    def _selected_entries(self) -> list[LogEntry]:
+        cursor = self.textCursor()
+        first = self.document().findBlock(cursor.selectionStart()).blockNumber()
+        last = self.document().findBlock(cursor.selectionEnd()).blockNumber()
+        return self.model.entries()[first:last + 1]
 
     def copy_lines(self) -> None:
-        text = "\n".join(index.data() for index in self._selected_rows())
-        self._to_clipboard(text)
+        selected = self.textCursor().selectedText()
+        # Qt writes a paragraph break as U+2029 in selections; a clipboard wants newlines.
+        self._to_clipboard(selected.replace("\u2029", "\n") if selected
+                           else "\n".join(entry.line() for entry in self._selected_entries()))
 
     def copy_order_id(self) -> None:
-        ids = [index.data(ORDER_ID_ROLE) for index in self._selected_rows()]
-        self._to_clipboard("\n".join(i for i in ids if i))
+        ids = [entry.order_id for entry in self._selected_entries() if entry.order_id]
+        self._to_clipboard("\n".join(ids))
 
     def _to_clipboard(self, text: str) -> None:
         if text:

@@ -1,0 +1,67 @@
+"""The log pane: one text block per entry, trimmed in step with the model, ids copied right."""
+
+from datetime import datetime
+
+from PySide6.QtGui import QGuiApplication
+
+from ctpanel.qt.widgets.log_pane import Level, LogEntry, LogModel, LogPane
+
+
+def entry(number: int, order_id: str | None = None) -> LogEntry:
+    return LogEntry(datetime(2026, 11, 24, 9, 30), Level.SUCCESS if order_id else Level.INFO,
+                    f"line {number}", order_id)
+
+
+def make_pane(qtbot, model: LogModel) -> LogPane:
+    pane = LogPane(model)
+    qtbot.addWidget(pane)
+    return pane
+
+
+def block_texts(pane: LogPane) -> list[str]:
+    document = pane.document()
+    return [document.findBlockByNumber(n).text() for n in range(document.blockCount())]
+
+
+def test_lines_logged_before_the_pane_existed_are_shown(qtbot):
+    model = LogModel()
+    model.append(entry(1))
+    pane = make_pane(qtbot, model)
+    model.append(entry(2))
+    assert block_texts(pane) == ["09:30:00  line 1", "09:30:00  line 2"]
+
+
+def test_the_oldest_lines_fall_off_and_each_line_still_copies_its_own_order_id(qtbot):
+    model = LogModel(capacity=5)
+    pane = make_pane(qtbot, model)
+    for number in range(12):
+        model.append(entry(number, order_id=f"id-{number}" if number % 2 else None))
+    assert block_texts(pane) == [e.line() for e in model.entries()]
+    assert [e.text for e in model.entries()] == [f"line {n}" for n in range(7, 12)]
+    pane.select_entry(model.entries().index(entry(9, "id-9")))
+    with qtbot.waitSignal(pane.sig_copied):
+        pane.copy_id_action.trigger()
+    assert QGuiApplication.clipboard().text() == "id-9"
+
+
+def test_a_message_with_line_breaks_stays_one_line(qtbot):
+    model = LogModel()
+    pane = make_pane(qtbot, model)
+    model.append(LogEntry(datetime(2026, 11, 24, 9, 30), Level.ERROR, "first\nsecond"))
+    model.append(entry(2, "id-2"))
+    assert block_texts(pane) == ["09:30:00  ERROR first second", "09:30:00  OK line 2"]
+    pane.select_entry(1)
+    with qtbot.waitSignal(pane.sig_copied):
+        pane.copy_id_action.trigger()
+    assert QGuiApplication.clipboard().text() == "id-2"
+
+
+def test_copy_takes_the_selected_lines_as_plain_text(qtbot):
+    model = LogModel()
+    pane = make_pane(qtbot, model)
+    for number in range(3):
+        model.append(entry(number))
+    pane.selectAll()
+    with qtbot.waitSignal(pane.sig_copied):
+        pane.copy_action.trigger()
+    assert QGuiApplication.clipboard().text() == "\n".join(e.line() for e in model.entries())
