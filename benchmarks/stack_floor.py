@@ -1,6 +1,6 @@
 """The floor under the panel's memory: the bare window, plus the libraries a live panel loads.
 
-Shows the same window as ``bare_window.py``, then imports what any live ctpanel needs once it
+Shows the very window of ``bare_window.py``, then imports what any live ctpanel needs once it
 is up (asyncio and ssl, qasync, httpx, websockets, keyring) and builds the one TLS context
 with the CA bundle, and reports its peak memory. None of ctpanel's own code runs, except the
 line in ``ctpanel.core`` that keeps httpx from importing its command-line tool.
@@ -9,13 +9,10 @@ line in ``ctpanel.core`` that keeps httpx from importing its command-line tool.
 import importlib
 import os
 import sys
-import time
 
 os.environ.setdefault("QT_API", "pyside6")
 
-from bare_window import peak_memory_kib
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow, QPushButton
+import bare_window
 
 
 def load_the_stack() -> None:
@@ -32,20 +29,5 @@ def load_the_stack() -> None:
     ssl.create_default_context(cafile=certifi.where())
 
 
-def main() -> int:
-    app = QApplication(sys.argv[:1])
-    window = QMainWindow()
-    window.setCentralWidget(QPushButton("REVERSE"))
-    window.show()
-
-    def shown() -> None:
-        load_the_stack()
-        print(f"shown {time.time():.6f} {peak_memory_kib()}", flush=True)
-        app.quit()
-
-    QTimer.singleShot(0, shown)
-    return app.exec()
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(bare_window.main(once_shown=load_the_stack))
