@@ -9,6 +9,7 @@ writes goes to a temporary folder. One line per check; exit code 0 only if all p
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 import ssl
 import sys
@@ -86,6 +87,18 @@ def check_keyring() -> str:
     return name
 
 
+# Imported only after the window is up, or only when used: a bundle must still carry them.
+LATE_MODULES = ("ctpanel.qt.running", "ctpanel.commands", "ctpanel.core.client",
+                "ctpanel.core.stream", "ctpanel.sim", "ctpanel.qt.widgets.settings_dialog",
+                "ctpanel.qt.widgets.token_dialog", "sniffio")
+
+
+def check_late_modules() -> str:
+    for name in LATE_MODULES:
+        importlib.import_module(name)
+    return f"{len(LATE_MODULES)} modules loaded after start-up are present"
+
+
 async def check_reverse(app: QApplication, folder: Path) -> str:
     journal = Journal(folder / "journal.jsonl")
     backend = await open_demo(journal, timeout=10)
@@ -139,6 +152,7 @@ async def run_self_test(app: QApplication) -> int:
     checks.run("resources", check_resources)
     checks.run("TLS certificates", check_tls_bundle)
     checks.run("keyring backend", check_keyring)
+    checks.run("late imports", check_late_modules)
     with tempfile.TemporaryDirectory(prefix="ctpanel-selftest-") as folder:
         os.environ["CTPANEL_DATA_DIR"] = folder  # nothing of the user's is touched
         try:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-CHECKS = ("Qt platform", "resources", "TLS certificates", "keyring backend",
+CHECKS = ("Qt platform", "resources", "TLS certificates", "keyring backend", "late imports",
           "reverse (embedded simulator)")
 
 
