@@ -19,6 +19,7 @@ from ctpanel.cli import (
     EXIT_UNKNOWN,
     connection_settings,
 )
+from ctpanel.core.client import CrossTradeClient
 from ctpanel.core.credentials import (
     TOKEN_ENV,
     KeyringTokenStore,
@@ -39,6 +40,7 @@ from ctpanel.core.journal import Journal, default_journal_path
 from ctpanel.core.models import Transport
 from ctpanel.core.secret import Secret
 from ctpanel.core.service import ReverseService, UncertainOutcome
+from ctpanel.core.stream import CrossTradeStream
 from ctpanel.core.validation import OrderInput, parse_order
 
 
@@ -69,10 +71,6 @@ def run_command(args: argparse.Namespace, token_store: TokenStore | None = None)
 
 
 async def _run(args: argparse.Namespace, store: TokenStore) -> int:
-    # The network stack is imported here, not at module level: `ctpanel` without a command
-    # opens the panel, which shows its window before loading it.
-    from ctpanel.core.client import CrossTradeClient
-
     order = None
     if args.command == "reverse":
         order = parse_order(OrderInput(
@@ -99,8 +97,6 @@ async def _run(args: argparse.Namespace, store: TokenStore) -> int:
 
 
 async def _reverse(args, order, client, token: Secret, ws_url: str, timeout: float) -> int:
-    from ctpanel.core.stream import CrossTradeStream
-
     transport = Transport(args.transport)
     stream = CrossTradeStream(token, url=ws_url, rpc_timeout=timeout) \
         if transport is Transport.WS else None
