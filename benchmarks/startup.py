@@ -36,8 +36,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DEMO_LINE = "ctpanel demo simulator:"  # what the panel prints when it runs in demo mode
 
 
-def one_run(command: list[str], env_extra: dict | None = None, *, live: bool = False
-            ) -> dict[str, tuple[float, int]]:
+def one_run(command: list[str], env_extra: dict | None = None, *, panel_mode: str = ""
+            ) -> dict[str, tuple[float, ...]]:
+    """One process; ``panel_mode`` "demo" or "live" when it is ctpanel (then it must become
+    usable, and a live one must not have fallen back to demo)."""
     # An installed app runs from bytecode caches (pip and PyInstaller compile them), so they
     # are allowed here even where the shell forbids writing them.
     env = {key: value for key, value in os.environ.items()
@@ -50,12 +52,14 @@ def one_run(command: list[str], env_extra: dict | None = None, *, live: bool = F
                           timeout=60)
     marks = {}
     for line in done.stdout.splitlines():
-        parts = line.split()
-        if len(parts) == 3 and parts[0] in ("shown", "usable"):
-            marks[parts[0]] = (float(parts[1]) - started, int(parts[2]))
+        parts = line.split()  # "shown <time> <peak KiB>", "usable <time> <peak KiB> <stall ms>"
+        if len(parts) >= 3 and parts[0] in ("shown", "usable"):
+            marks[parts[0]] = (float(parts[1]) - started, int(parts[2]), *map(float, parts[3:]))
     if "shown" not in marks:
         raise RuntimeError(f"{command} printed no 'shown' line: {done.stdout}{done.stderr}")
-    if live and DEMO_LINE in done.stdout:
+    if panel_mode and "usable" not in marks:
+        raise RuntimeError(f"the panel never became usable: {done.stdout}{done.stderr}")
+    if panel_mode == "live" and DEMO_LINE in done.stdout:
         raise RuntimeError(f"the live panel found no token and fell back to demo: {done.stderr}")
     return marks
 
@@ -90,11 +94,11 @@ def measure(runs: int, mode: str) -> dict:
     try:
         for command in (bare_window, stack_floor):  # unmeasured: writes the bytecode caches
             one_run(command)
-        one_run(panel_command, panel_env)
+        one_run(panel_command, panel_env, panel_mode=mode)
         for _ in range(runs):  # interleaved, so the machine's noise falls on all three alike
             bare.append(one_run(bare_window))
             floor.append(one_run(stack_floor))
-            panel.append(one_run(panel_command, panel_env, live=mode == "live"))
+            panel.append(one_run(panel_command, panel_env, panel_mode=mode))
     finally:
         if process is not None:
             process.terminate()
@@ -112,6 +116,7 @@ def measure(runs: int, mode: str) -> dict:
         "bare_rss_mib": round(median(bare, "shown", 1) / 1024, 1),
         "floor_rss_mib": round(median(floor, "shown", 1) / 1024, 1),
         "panel_rss_mib": round(median(panel, "usable", 1) / 1024, 1),
+        "panel_worst_stall_ms": round(max(sample["usable"][2] for sample in panel), 1),
     }
     report["startup_ratio"] = round(report["panel_shown_s"] / report["bare_shown_s"], 3)
     report["usable_ratio"] = round(report["panel_usable_s"] / report["bare_shown_s"], 3)
@@ -138,7 +143,8 @@ def main() -> int:
     print(f"ctpanel window shown        {report['panel_shown_s']:.3f} s   "
           f"ratio {report['startup_ratio']:.2f}")
     print(f"ctpanel usable (position)   {report['panel_usable_s']:.3f} s   "
-          f"ratio {report['usable_ratio']:.2f}")
+          f"ratio {report['usable_ratio']:.2f}   (event loop stalled at most "
+          f"{report['panel_worst_stall_ms']:.0f} ms meanwhile, worst run)")
     print(f"ctpanel peak memory         {report['panel_rss_mib']:.0f} MiB   "
           f"ratio {report['memory_ratio']:.2f}")
     print(f"bare window + live stack    {report['floor_rss_mib']:.0f} MiB   "

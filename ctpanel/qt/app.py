@@ -55,8 +55,8 @@ class BackendFactory:
             # Printed so a person (or the end-to-end test) can look at the simulator.
             print(f"ctpanel demo simulator: {backend.base_url}", flush=True)
             return backend
-        return open_live(token, self.journal, base_url=self.live_base_url, ws_url=self.ws_url,
-                         timeout=self.timeout)
+        return await open_live(token, self.journal, base_url=self.live_base_url,
+                               ws_url=self.ws_url, timeout=self.timeout)
 
     async def test_token(self, token: Secret) -> str:
         """A real call to the live service with ``token`` (the token dialog's Test button)."""

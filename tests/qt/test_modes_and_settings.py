@@ -28,7 +28,7 @@ def switchable(qtbot, qloop, tmp_path):
 
     async def factory(mode, token):
         if mode is Mode.LIVE:
-            return open_live(token, journal, base_url=live.base_url, timeout=5)
+            return await open_live(token, journal, base_url=live.base_url, timeout=5)
         return await open_demo(journal, timeout=5)
 
     store = MemoryTokenStore()
