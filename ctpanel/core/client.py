@@ -154,7 +154,8 @@ class CrossTradeClient:
         return accounts
 
     async def keep_warm(self, *, force: bool = False) -> bool:
-        """Re-warm the orders lane if it has been idle for ``ORDERS_LANE_IDLE`` seconds.
+        """Re-warm the orders lane if it has been idle for ``ORDERS_LANE_IDLE`` seconds, or
+        if a connection has failed since it was last used.
 
         One cheap read on that lane keeps (or re-opens) its connection, so the next click
         finds it open. Returns whether a request was made.
@@ -277,6 +278,9 @@ class CrossTradeClient:
         except CtError as error:
             raise scrubbed(error, self._token.reveal()) from None
         except (TimeoutError, httpx.TimeoutException, httpx.TransportError) as error:
+            # A dropped or dead connection: the orders lane's kept one may be gone too, so
+            # the next keep_warm() re-opens it rather than leave that to the next click.
+            self._orders_last_used = float("-inf")
             raise self._transport_error(error, wire.sent, is_order, limit) from None
         try:
             return raw, self._payload(response, raw)

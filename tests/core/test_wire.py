@@ -6,7 +6,7 @@ import json
 import pytest
 
 from ctpanel.core.client import CrossTradeClient
-from ctpanel.core.errors import NotFoundError
+from ctpanel.core.errors import NetworkError, NotFoundError
 from ctpanel.core.models import ReverseOrder
 from ctpanel.core.validation import OrderInput, parse_order
 from tests.conftest import TOKEN
@@ -75,6 +75,17 @@ async def test_warm_up_opens_both_lanes_side_by_side(sim):
         await asyncio.gather(api.warm_up(), return_exceptions=True)
     opened = [r.peer for r in sim.received if r.api == "ListAccounts"]
     assert len(opened) == 2 and opened[0] != opened[1]
+
+
+async def test_a_failed_connection_gets_the_orders_lane_re_warmed_at_the_next_poll(sim):
+    async with CrossTradeClient(TOKEN, base_url=sim.base_url) as api:
+        await api.warm_up()
+        assert not await api.keep_warm(), "just warmed: nothing to do"
+        sim.add_fault(apis=["GetPosition"], drop=True, times=1)
+        with pytest.raises(NetworkError):
+            await api.get_position("Sim101", "ES")
+        assert await api.keep_warm(), "after a drop the orders lane is re-warmed at once"
+        assert not await api.keep_warm()
 
 
 async def test_the_order_rides_a_connection_opened_before_the_click(sim):
