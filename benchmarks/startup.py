@@ -12,8 +12,8 @@ keyring backend here, the cheapest there is), and talks plain http to a local si
 CrossTrade connection also loads the CA bundle and makes a TLS handshake.
 
 Memory is also compared with ``stack_floor.py``: the bare window plus the libraries any live
-panel loads (asyncio, ssl, qasync, httpx, websockets, keyring, the CA bundle), which is the
-floor that ctpanel's own code sits on.
+panel loads (asyncio, ssl, qasync, httpx and httpcore, websockets, keyring, the CA bundle),
+which is the floor that ctpanel's own code sits on.
 """
 
 from __future__ import annotations
