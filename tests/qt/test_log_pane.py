@@ -18,6 +18,14 @@ def make_pane(qtbot, model: LogModel) -> LogPane:
     return pane
 
 
+def copy_order_id_of(qtbot, pane: LogPane, index: int) -> str:
+    """Right-click "Copy order id" on entry ``index``'s line; what reached the clipboard."""
+    pane.select_entry(index)
+    with qtbot.waitSignal(pane.sig_copied):
+        pane.copy_id_action.trigger()
+    return QGuiApplication.clipboard().text()
+
+
 def block_texts(pane: LogPane) -> list[str]:
     document = pane.document()
     return [document.findBlockByNumber(n).text() for n in range(document.blockCount())]
@@ -38,10 +46,7 @@ def test_the_oldest_lines_fall_off_and_each_line_still_copies_its_own_order_id(q
         model.append(entry(number, order_id=f"id-{number}" if number % 2 else None))
     assert block_texts(pane) == [e.line() for e in model.entries()]
     assert [e.text for e in model.entries()] == [f"line {n}" for n in range(7, 12)]
-    pane.select_entry(model.entries().index(entry(9, "id-9")))
-    with qtbot.waitSignal(pane.sig_copied):
-        pane.copy_id_action.trigger()
-    assert QGuiApplication.clipboard().text() == "id-9"
+    assert copy_order_id_of(qtbot, pane, model.entries().index(entry(9, "id-9"))) == "id-9"
 
 
 def test_a_message_with_line_breaks_stays_one_line(qtbot):
@@ -50,10 +55,7 @@ def test_a_message_with_line_breaks_stays_one_line(qtbot):
     model.append(LogEntry(datetime(2026, 11, 24, 9, 30), Level.ERROR, "first\nsecond"))
     model.append(entry(2, "id-2"))
     assert block_texts(pane) == ["09:30:00  ERROR first second", "09:30:00  OK line 2"]
-    pane.select_entry(1)
-    with qtbot.waitSignal(pane.sig_copied):
-        pane.copy_id_action.trigger()
-    assert QGuiApplication.clipboard().text() == "id-2"
+    assert copy_order_id_of(qtbot, pane, 1) == "id-2"
 
 
 def test_copy_takes_the_selected_lines_as_plain_text(qtbot):
