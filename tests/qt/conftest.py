@@ -61,6 +61,13 @@ def run_async(qtbot, coroutine, timeout: int = 10_000):
     return task.result()
 
 
+def put_cursor_on_line(pane, index: int) -> None:
+    """As a click on line ``index`` of the log pane would (its menu's actions then use it)."""
+    cursor = pane.textCursor()
+    cursor.setPosition(pane.document().findBlockByNumber(index).position())
+    pane.setTextCursor(cursor)
+
+
 class Panel:
     """A real MainWindow on a real demo backend (embedded simulator on a loopback port)."""
 

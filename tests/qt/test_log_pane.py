@@ -5,6 +5,7 @@ from datetime import datetime
 from PySide6.QtGui import QGuiApplication
 
 from ctpanel.qt.widgets.log_pane import Level, LogEntry, LogModel, LogPane
+from tests.qt.conftest import put_cursor_on_line
 
 
 def entry(number: int, order_id: str | None = None) -> LogEntry:
@@ -20,7 +21,7 @@ def make_pane(qtbot, model: LogModel) -> LogPane:
 
 def copy_order_id_of(qtbot, pane: LogPane, index: int) -> str:
     """Right-click "Copy order id" on entry ``index``'s line; what reached the clipboard."""
-    pane.select_entry(index)
+    put_cursor_on_line(pane, index)
     with qtbot.waitSignal(pane.sig_copied):
         pane.copy_id_action.trigger()
     return QGuiApplication.clipboard().text()

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from ctpanel.core.models import Action, OrderType, TimeInForce, Transport
-from tests.qt.conftest import run_async
+from tests.qt.conftest import put_cursor_on_line, run_async
 
 
 def click_reverse(panel):
@@ -97,7 +97,7 @@ def test_the_order_id_lands_in_the_log_and_can_be_copied(panel):
     pane = panel.window.log_pane
     row = panel.window.log_model.entries().index(entry)
     assert pane.document().findBlockByNumber(row).text() == entry.line()
-    pane.select_entry(row)
+    put_cursor_on_line(pane, row)
     with panel.qtbot.waitSignal(pane.sig_copied):
         panel.window.log_pane.copy_id_action.trigger()
     assert QGuiApplication.clipboard().text() == order_id

@@ -97,13 +97,6 @@ class LogPane(QPlainTextEdit):
         cursor.insertText(entry.line(), self._formats[entry.level])
         self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
 
-    def select_entry(self, index: int) -> None:
-        """Put the cursor on the line of entry ``index`` (the menu's actions then use it)."""
-        block = self.document().findBlockByNumber(index)
-        cursor = self.textCursor()
-        cursor.setPosition(block.position())
-        self.setTextCursor(cursor)
-
     def _selected_entries(self) -> list[LogEntry]:
         cursor = self.textCursor()
         first = self.document().findBlock(cursor.selectionStart()).blockNumber()
