@@ -10,6 +10,11 @@ import sys
 
 
 def _launch_panel(args) -> int:
+    from ctpanel.desktop_libs import check_qt_libraries
+
+    missing = check_qt_libraries()  # before Qt loads: Qt itself would abort the process
+    if missing is not None:
+        return missing
     from ctpanel.qt.app import run_panel
 
     return run_panel(args)

@@ -21,6 +21,9 @@ from typing import Any
 import platformdirs
 
 JOURNAL_FILE = "journal.jsonl"
+# O_BINARY (Windows only): without it Windows' C runtime opens the file in text mode and
+# writes every "\n" as "\r\n".
+OPEN_FLAGS = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
 
 
 def data_dir() -> Path:
@@ -55,7 +58,7 @@ class Journal:
         data = line.encode("utf-8")
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+            fd = os.open(self.path, OPEN_FLAGS, 0o600)
             try:
                 if not self._tail_checked:
                     data = self._after_torn_tail(fd) + data
@@ -71,7 +74,12 @@ class Journal:
     def _after_torn_tail(fd: int) -> bytes:
         """A newline to close a line torn by an earlier crash, so the next record stays whole."""
         size = os.fstat(fd).st_size
-        return b"\n" if size and os.pread(fd, 1, size - 1) != b"\n" else b""
+        if not size:
+            return b""
+        # lseek + read, not os.pread (POSIX only). Moving the offset is harmless: with
+        # O_APPEND every write goes to the end of the file, on Windows as on POSIX.
+        os.lseek(fd, size - 1, os.SEEK_SET)
+        return b"" if os.read(fd, 1) == b"\n" else b"\n"
 
     async def append_async(self, record: dict[str, Any]) -> None:
         import asyncio

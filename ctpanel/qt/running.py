@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import signal
 import sys
 import time
 import traceback
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import QMessageBox
 from ctpanel.backend import Mode
 from ctpanel.core.credentials import resolve_token_async
 from ctpanel.core.errors import TokenStoreError, scrub
+from ctpanel.core.termination import stop_on_signals
 from ctpanel.qt.app import peak_memory_kib
 from ctpanel.qt.main_window import MainWindow
 
@@ -86,8 +86,7 @@ async def amain(args: argparse.Namespace, window: MainWindow) -> int:
             quit_requested.set_result(0)
 
     window.sig_closed.connect(request_quit)
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, request_quit)
+    stop_on_signals(loop, request_quit)
     ready_report = None
     if args.report_ready or args.exit_when_ready:
         quit_when_ready = request_quit if args.exit_when_ready else None

@@ -1,9 +1,11 @@
 """``ctpanel --self-test``: prove that an installed or bundled ctpanel has what it needs.
 
-It shows the real window, checks the Qt platform plugin, the resources, the TLS certificate
-bundle and the keyring backend (naming it, never reading or writing a token), and runs one
-reverse end to end against the embedded simulator. It never contacts CrossTrade. Everything it
-writes goes to a temporary folder. One line per check; exit code 0 only if all pass.
+It checks the Qt platform plugin, the resources, the TLS certificate bundle and the keyring
+backend (naming it, never reading or writing a token); runs the real start-up path of
+``ctpanel --demo`` to "usable" and back through shutdown; and sends two reverses through the
+real window against the embedded simulator, both journaled (the second appends to a journal
+that already has content). It never contacts CrossTrade. Everything it writes goes to
+temporary folders. One line per check; exit code 0 only if all pass.
 """
 
 from __future__ import annotations
@@ -99,7 +101,30 @@ def check_late_modules() -> str:
     return f"{len(LATE_MODULES)} modules loaded after start-up are present"
 
 
-async def check_reverse(app: QApplication, folder: Path) -> str:
+async def check_startup(folder: Path) -> str:
+    """The real start-up path, as ``ctpanel --demo`` runs it: the window, the main coroutine
+    (signal handling, mode choice, the backend), to "usable", then through shutdown."""
+    from ctpanel.cli import build_parser
+    from ctpanel.qt.app import build_window
+    from ctpanel.qt.running import amain
+
+    args = build_parser().parse_args(["--demo", "--exit-when-ready"])
+    window = build_window(args)
+    window.show()
+    started = asyncio.get_running_loop().time()
+    async with asyncio.timeout(STEP_TIMEOUT):
+        code = await amain(args, window)
+    if code != 0 or window.isVisible() or not window.shutdown_done:
+        raise RuntimeError(f"the panel did not shut down cleanly (exit code {code})")
+    seconds = asyncio.get_running_loop().time() - started
+    return f"usable and shut down in {seconds:.1f} s (data in {folder})"
+
+
+ORDERS = 2  # the second one appends to a journal that already has content
+
+
+async def check_orders(folder: Path) -> str:
+    """Two reverses through the real window into a fresh journal, each journaled whole."""
     journal = Journal(folder / "journal.jsonl")
     backend = await open_demo(journal, timeout=10)
 
@@ -113,35 +138,58 @@ async def check_reverse(app: QApplication, folder: Path) -> str:
                         window_state=WindowState(folder / "window-state.ini"),
                         token_store=MemoryTokenStore(), confirm=ScriptedConfirm(True),
                         journal=journal, backend_factory=factory, token_tester=no_test)
-    loop = asyncio.get_running_loop()
-    finished: asyncio.Future = loop.create_future()
-    ready: asyncio.Future = loop.create_future()
-    window.sig_order_finished.connect(lambda outcome: finished.done()
-                                      or finished.set_result(outcome))
-    window.sig_position_updated.connect(lambda position: position is not None
-                                        and not position.is_flat and not ready.done()
-                                        and ready.set_result(position))
+    outcomes = []
     try:
         window.show()
         window.start()
         async with asyncio.timeout(STEP_TIMEOUT):
-            before = await ready
-            if not window.isVisible() or backend.mode is not Mode.DEMO:
-                raise RuntimeError("the window is not showing the demo account")
-            window.request_reverse()
-            outcome = await finished
-        if not isinstance(outcome, ReverseReport):
-            raise RuntimeError(str(outcome))
-        received = len(backend.simulator.orders_received())
-        if received != 1 or journal.read_last()[-1]["order_id"] != outcome.result.order_id:
-            raise RuntimeError(f"{received} orders reached the simulator; journal mismatch")
-        return (f"order {outcome.result.order_id} ({before.describe()} -> "
-                f"{outcome.after.describe() if outcome.after else '?'}, "
-                f"{outcome.result.round_trip_ms:.0f} ms)")
+            for _ in range(ORDERS):
+                outcomes.append(await reverse_once(window))
+        if backend.mode is not Mode.DEMO:
+            raise RuntimeError("the window is not showing the demo account")
     finally:
         await window.shutdown()
         window.shutdown_done = True
         window.close()
+    return describe_journaled(journal, backend, outcomes)
+
+
+async def reverse_once(window: MainWindow) -> ReverseReport:
+    """Wait until Reverse is armed (on a position read from the simulator), press it, wait
+    for the outcome."""
+    while not window.reverse_button.isEnabled():
+        await asyncio.sleep(0.05)
+    finished: asyncio.Future = asyncio.get_running_loop().create_future()
+
+    def on_finished(outcome) -> None:
+        if not finished.done():
+            finished.set_result(outcome)
+
+    window.sig_order_finished.connect(on_finished)
+    try:
+        window.request_reverse()
+        outcome = await finished
+    finally:
+        window.sig_order_finished.disconnect(on_finished)
+    if not isinstance(outcome, ReverseReport):
+        raise RuntimeError(str(outcome))
+    return outcome
+
+
+def describe_journaled(journal: Journal, backend, outcomes: list[ReverseReport]) -> str:
+    received = len(backend.simulator.orders_received())
+    journaled = [record.get("order_id") for record in journal.read_last()]
+    sent = [outcome.result.order_id for outcome in outcomes]
+    if received != ORDERS or journaled != sent:
+        raise RuntimeError(f"{received} orders reached the simulator; sent {sent}, "
+                           f"journaled {journaled}")
+    raw = journal.path.read_bytes()
+    if b"\r" in raw or raw.count(b"\n") != ORDERS:
+        raise RuntimeError(f"the journal is not {ORDERS} LF-terminated lines: {raw[:200]!r}")
+    steps = ", ".join(f"{o.before.describe() if o.before else '?'} -> "
+                      f"{o.after.describe() if o.after else '?'} "
+                      f"({o.result.round_trip_ms:.0f} ms)" for o in outcomes)
+    return f"{ORDERS} orders, {ORDERS} journal lines: {steps}"
 
 
 async def run_self_test(app: QApplication) -> int:
@@ -153,14 +201,15 @@ async def run_self_test(app: QApplication) -> int:
     checks.run("TLS certificates", check_tls_bundle)
     checks.run("keyring backend", check_keyring)
     checks.run("late imports", check_late_modules)
-    with tempfile.TemporaryDirectory(prefix="ctpanel-selftest-") as folder:
-        os.environ["CTPANEL_DATA_DIR"] = folder  # nothing of the user's is touched
-        try:
-            checks.record("reverse (embedded simulator)", True,
-                          await check_reverse(app, Path(folder)))
-        except Exception as error:
-            checks.record("reverse (embedded simulator)", False,
-                          f"{type(error).__name__}: {error}")
+    for name, check in (("start-up and shutdown", check_startup),
+                        ("two journaled reverses (embedded simulator)", check_orders)):
+        # A fresh data folder each: nothing of the user's is touched, nothing is shared.
+        with tempfile.TemporaryDirectory(prefix="ctpanel-selftest-") as folder:
+            os.environ["CTPANEL_DATA_DIR"] = folder
+            try:
+                checks.record(name, True, await check(Path(folder)))
+            except Exception as error:  # a self-test reports every failure and goes on
+                checks.record(name, False, f"{type(error).__name__}: {error}")
     print("self-test passed" if not checks.failed else f"self-test FAILED ({checks.failed})",
           flush=True)
     return 0 if not checks.failed else 1

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import signal
 import sys
 import tempfile
 from pathlib import Path
 
+from ctpanel.core.termination import stop_on_signals
 from ctpanel.sim.server import Simulator
 from ctpanel.sim.tls import throwaway_tls
 
@@ -27,8 +27,7 @@ async def _serve(args: argparse.Namespace) -> None:
                       "ca_file": str(ca_file) if ca_file else None}), flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+    stop_on_signals(loop, stop.set)
     await stop.wait()
     await simulator.stop()
 

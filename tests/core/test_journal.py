@@ -51,3 +51,22 @@ async def test_async_append(tmp_path):
     journal = Journal(tmp_path / "journal.jsonl")
     await journal.append_async({"n": 1})
     assert journal.read_last() == [{"n": 1, "time": journal.read_last()[0]["time"]}]
+
+
+def test_lines_end_in_a_bare_newline_on_every_platform(tmp_path):
+    # Windows' C runtime opens files in text mode unless told otherwise, turning "\n" into
+    # "\r\n" (and a journal read elsewhere into one with stray carriage returns).
+    journal = Journal(tmp_path / "journal.jsonl")
+    journal.append({"n": 1})
+    journal.append({"n": 2})  # the second append reads the file's last byte first
+    raw = journal.path.read_bytes()
+    assert b"\r" not in raw and raw.count(b"\n") == 2
+
+
+def test_appends_after_a_restart_go_to_the_end(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    Journal(path).append({"n": 1})
+    restarted = Journal(path)  # checks the tail (moving the file offset), then appends
+    restarted.append({"n": 2})
+    restarted.append({"n": 3})
+    assert [r["n"] for r in Journal(path).read_last()] == [1, 2, 3]

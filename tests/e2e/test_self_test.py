@@ -10,7 +10,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 CHECKS = ("Qt platform", "resources", "TLS certificates", "keyring backend", "late imports",
-          "reverse (embedded simulator)")
+          "start-up and shutdown", "two journaled reverses (embedded simulator)")
 
 
 def self_test(tmp_path, *wrapper, **extra_env):
