@@ -82,25 +82,43 @@ class FormState:
             return "Waiting for the position in this instrument."
         if self.position.is_flat:
             return f"No open position in {self.instrument.strip()} on {self.account.strip()}."
-        return None
+        return same_side_problem(self.position, self.effective().action, self.effective().quantity)
 
     def preview(self) -> str:
-        """What pressing Reverse will do, e.g. ``Long 2 -> Short 2, MARKET, DAY``."""
+        """What pressing Reverse will do. A market order flips at once (``Long 2 -> Short 2,
+        MARKET, DAY``); a limit or stop entry leaves the position flat until it fills
+        (``Short 3 -> Flat, then BUY 3 STOPMARKET @ 25,410.00 working, DAY``)."""
         state = self.effective()
         now = self.position.describe() if self.position else "?"
-        after = f"{Side.after(state.action).value} {state.quantity}"
-        parts = [f"{now} -> {after}", state.order_type.value]
-        if state.order_type.needs_limit_price and state.limit_price:
-            parts.append(f"limit {state.limit_price:g}")
-        if state.order_type.needs_stop_price and state.stop_price:
-            parts.append(f"stop {state.stop_price:g}")
+        entry = f"{state.action.value} {state.quantity}"
+        if state.order_type is OrderType.MARKET:
+            parts = [f"{now} -> {Side.after(state.action).value} {state.quantity}", "MARKET"]
+        else:
+            prices = [format_price(price) for price, used in (
+                (state.stop_price, state.order_type.needs_stop_price),
+                (state.limit_price, state.order_type.needs_limit_price)) if used and price]
+            at = f" @ {' / '.join(prices)}" if prices else ""
+            parts = [f"{now} -> Flat, then {entry} {state.order_type.value}{at} working"]
         parts.append(state.time_in_force.value)
         if state.strategy.strip():
             parts.append(f"ATM {state.strategy.strip()}")
         if state.oco_id.strip():
             parts.append(f"OCO {state.oco_id.strip()}")
-        text = ", ".join(parts)
-        if self.position and not self.position.is_flat and \
-                Side.after(state.action) is self.position.side:
-            text += " (same side: closes, then re-enters)"
-        return text
+        return ", ".join(parts)
+
+
+def same_side_problem(position: Position | None, action: Action, quantity: int) -> str | None:
+    """A "reverse" on the side already held would close and re-enter the same way (adding to
+    it, at best): refused, in the panel and the CLI alike."""
+    if position is None or position.is_flat or Side.after(action) is not position.side:
+        return None
+    other = position.side.closing_action
+    return (f"{action.value} {quantity} would add to the {position.describe()} position: a "
+            f"reverse takes the other side ({other.value}). Tick Mirror, or choose {other.value}.")
+
+
+def format_price(price: float) -> str:
+    """``25,410.00``, ``6,849.13``, ``1.08545``: two decimals, more when the price has them."""
+    text = f"{price:,.10f}".rstrip("0")
+    decimals = len(text.partition(".")[2])
+    return f"{price:,.{max(2, decimals)}f}"

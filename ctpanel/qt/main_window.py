@@ -1,7 +1,8 @@
-"""The Reverse panel's main window: wires the widgets to the core on the qasync loop.
+"""The Reverse panel's main window: binds the widgets to the ticket model on the qasync loop.
 
-Every network call is awaited on the loop; nothing here blocks. Re-entry is guarded
-synchronously, so one click (or one hotkey press) sends at most one order.
+Every network call is awaited on the loop; nothing here blocks. Whether an order may go is the
+Qt-free :class:`~ctpanel.panel.ticket.Ticket`'s decision: the window feeds it what happened
+(selections, position reads, the order's answer) and shows what it says.
 
 asyncio is imported inside the two methods that need it, not at the top: the window is built
 and shown before asyncio (and ssl with it, ~30 ms) is loaded, and those methods only run later,
@@ -41,6 +42,16 @@ from ctpanel.core.models import OrderResult, Position, ReverseOrder
 from ctpanel.core.secret import Secret
 from ctpanel.core.service import ReverseReport, Transport, UncertainOutcome
 from ctpanel.core.urls import DEFAULT_BASE_URL
+from ctpanel.panel.hotkeys import usable_hotkey
+from ctpanel.panel.ticket import (
+    Freshness,
+    Phase,
+    Press,
+    ReadToken,
+    Scope,
+    Ticket,
+    clamp_rearm_delay,
+)
 from ctpanel.qt.confirm import ConfirmService
 from ctpanel.qt.settings import Preferences, WindowState
 from ctpanel.qt.widgets.log_pane import Level, LogEntry, LogModel, LogPane
@@ -59,6 +70,7 @@ log = logging.getLogger(__name__)
 POLL_MS = 5000  # position refresh: 0.2 requests/s, far inside CrossTrade's 3/s
 POLL_RESERVE = 8  # polls pause when fewer requests than this are left in the budget
 JOURNAL_LINES_SHOWN = 50
+WAIT_BEFORE_LOOKING_S = 3.0  # no answer yet: read the position and show it (never re-send)
 READ_TIMEOUT_MARGIN = 15.0  # on top of the order timeout: the re-read after an unknown outcome
 BackendFactory = Callable[[Mode, Secret | None], Awaitable[Backend]]
 
@@ -109,10 +121,12 @@ class MainWindow(QMainWindow):
         self.log_model = log_model or LogModel()
         self.shutdown_done = False
         self.session_token: Secret | None = None
-        self._position: Position | None = None
-        self._sending = False
-        self._orders_started = 0  # a read begun before the latest order is stale on arrival
+        self.ticket = Ticket(rearm_delay=clamp_rearm_delay(preferences.get("rearm_delay")))
+        self._backend_generation = 0  # every backend's reads are told apart from the last's
+        self._reread_token: ReadToken | None = None  # the service's read after the answer
+        self._remirror = False  # after an order, hand-set action and quantity follow again
         self._tasks: set[asyncio.Task] = set()
+        self._backend_tasks: set[asyncio.Task] = set()  # cancelled when the backend changes
         self._position_task: asyncio.Task | None = None
         self._reverse_task: asyncio.Task | None = None
         self._build_ui()
@@ -168,6 +182,8 @@ class MainWindow(QMainWindow):
         self.poll_timer.setInterval(POLL_MS)
         self.clock = QTimer(self)
         self.clock.setInterval(1000)
+        self.rearm_timer = QTimer(self)  # when the ticket's state changes by itself
+        self.rearm_timer.setSingleShot(True)
 
     def _build_menus(self) -> None:
         connection = self.menuBar().addMenu("&Connection")
@@ -203,6 +219,7 @@ class MainWindow(QMainWindow):
         self.always_on_top_action.toggled.connect(self._on_always_on_top_toggled)
         self.poll_timer.timeout.connect(self._on_poll_timer)
         self.clock.timeout.connect(self._on_clock)
+        self.rearm_timer.timeout.connect(self._update_reverse)
 
     def _apply_preferences(self) -> None:
         self.form.set_max_quantity(self.preferences.get("max_quantity"))
@@ -211,7 +228,8 @@ class MainWindow(QMainWindow):
         self.form.set_instrument_choices([], self.preferences.get("recent_instruments"))
         if self.preferences.get("last_instrument"):
             self.form.instrument.setEditText(self.preferences.get("last_instrument"))
-        self.hotkey.setKey(QKeySequence(self.preferences.get("hotkey")))
+        self.hotkey.setKey(QKeySequence(usable_hotkey(self.preferences.get("hotkey"))))
+        self.ticket.rearm_delay = clamp_rearm_delay(self.preferences.get("rearm_delay"))
         self.reverse_button.setToolTip(f"Reverse ({self.preferences.get('hotkey')})")
         self.always_on_top_action.setChecked(self.preferences.get("always_on_top"))
         geometry = self.window_state.load("geometry")
@@ -226,6 +244,7 @@ class MainWindow(QMainWindow):
     def attach(self, backend: Backend) -> None:
         """Give the window its backend and begin work."""
         self.backend = backend
+        self._backend_generation += 1
         self._show_backend()
         self.start()
 
@@ -268,21 +287,23 @@ class MainWindow(QMainWindow):
             return
         super().closeEvent(event)
 
-    def _spawn(self, coroutine: Coroutine[Any, Any, Any], name: str | None = None
-               ) -> asyncio.Task:
+    def _spawn(self, coroutine: Coroutine[Any, Any, Any], name: str | None = None, *,
+               backend_scoped: bool = False) -> asyncio.Task:
+        """A task of the window; ``backend_scoped`` ones work for the current backend and are
+        cancelled when it is replaced."""
         import asyncio
 
         task = asyncio.get_running_loop().create_task(coroutine, name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        for tasks in (self._tasks, self._backend_tasks) if backend_scoped else (self._tasks,):
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
         return task
 
     # --- mode and backend -----------------------------------------------------------------
 
     def _show_starting(self) -> None:
         self._set_band("Starting…", "starting")
-        for action in (self.go_live_action, self.go_demo_action, self.refresh_action,
-                       self.reconnect_action):
+        for action in self._actions_needing_a_backend():
             action.setEnabled(False)
         self.setWindowTitle("ctpanel — starting")
         self._update_reverse()
@@ -296,32 +317,44 @@ class MainWindow(QMainWindow):
             self.band.style().unpolish(self.band)
             self.band.style().polish(self.band)
 
+    def _actions_needing_a_backend(self) -> tuple[QAction, ...]:
+        return (self.go_live_action, self.go_demo_action, self.refresh_action,
+                self.reconnect_action, self.token_action, self.settings_action)
+
     def _show_backend(self) -> None:
+        """A new backend: nothing of the last one's is shown, every light is unknown until
+        this one answers."""
         mode = self.backend.mode
         self._set_band(MODE_BANDS[mode], mode.value)
-        self.refresh_action.setEnabled(True)
-        self.reconnect_action.setEnabled(True)
+        for action in self._actions_needing_a_backend():
+            action.setEnabled(True)
         self.go_live_action.setEnabled(mode is Mode.DEMO)
         self.go_demo_action.setEnabled(mode is Mode.LIVE)
-        self.lights.token.set("ok" if mode is Mode.LIVE else "off",
-                              "present" if mode is Mode.LIVE else "demo mode uses none")
+        self.lights.reset()
+        self.lights.token.set("unknown" if mode is Mode.LIVE else "off",
+                              "not checked yet" if mode is Mode.LIVE else "demo mode uses none")
         self.backend.stream.add_state_listener(self._on_stream_state)
         self._update_title()
-        self._update_reverse()
+        self._sync_scope()
 
     def _update_title(self) -> None:
         account = self.form.account_name() or "no account"
         self.setWindowTitle(f"ctpanel — {self.backend.mode.value.upper()} — {account}")
 
     async def switch_backend(self, mode: Mode, token: Secret | None) -> None:
-        if self._sending:
+        if self.ticket.phase is not Phase.IDLE:
             self._log(Level.WARNING, "An order is in flight; switch once its answer is back.")
             return
-        if self._position_task is not None:
-            self._position_task.cancel()  # it reads through the backend about to close
+        try:
+            new = await self.backend_factory(mode, token)
+        except CtError as error:  # e.g. a base URL refused as unsafe: stay where we are
+            self._log(Level.ERROR, f"Could not switch to {mode.value}: {error}")
+            return
+        for task in list(self._backend_tasks):
+            task.cancel()  # they read through the backend about to close
         old = self.backend
-        self.backend = await self.backend_factory(mode, token)
-        self._position = None
+        self.backend = new
+        self._backend_generation += 1
         self._show_backend()
         self.sig_backend_changed.emit(self.backend)
         self._log(Level.INFO, MODE_BANDS[mode])
@@ -355,7 +388,8 @@ class MainWindow(QMainWindow):
     # --- accounts and positions -----------------------------------------------------------
 
     def refresh_accounts(self, *, warm_up: bool = False) -> None:
-        self._spawn(self._load_accounts(warm_up), name="accounts")
+        if self.backend is not None:
+            self._spawn(self._load_accounts(warm_up), name="accounts", backend_scoped=True)
 
     async def _load_accounts(self, warm_up: bool = False) -> None:
         client = self.backend.client
@@ -366,7 +400,8 @@ class MainWindow(QMainWindow):
             return
         self._mark_connected()
         if not accounts:
-            self._log(Level.WARNING, "CrossTrade listed no accounts.")
+            self._log(Level.WARNING, "CrossTrade listed no accounts: NinjaTrader seems closed, "
+                                     "or has no account connected.")
         self.form.set_accounts(accounts, self.preferences.get("last_account"))
         self.sig_accounts_loaded.emit(accounts)
 
@@ -381,14 +416,31 @@ class MainWindow(QMainWindow):
             self.preferences.set("last_instrument", instrument)
         self._load_view(account_changed=False)
 
+    def _scope(self) -> Scope | None:
+        if self.backend is None:
+            return None
+        return Scope(self._backend_generation, self.form.account_name(),
+                     self.form.instrument_name())
+
+    def _sync_scope(self) -> None:
+        """Nothing survives a change of backend, account or instrument: the position and the
+        prices typed for the old one are cleared."""
+        if self.ticket.select(self._scope()):
+            self.form.clear_prices()
+            self.strip.show_position(None)
+        self._update_reverse()
+
+    def shown_position(self) -> Position | None:
+        """The position on screen: read for the selected scope (None when unknown)."""
+        return self.ticket.reading.position if self.ticket.reading else None
+
     def _load_view(self, *, account_changed: bool) -> None:
         """Re-read what the panel shows; a newer request supersedes an older one."""
         if self._position_task is not None and not self._position_task.done():
             self._position_task.cancel()
-        self._position = None
-        self.strip.show_position(None)
-        self._update_reverse()
-        self._position_task = self._spawn(self._read_view(account_changed), name="position")
+        self._sync_scope()
+        self._position_task = self._spawn(self._read_view(account_changed), name="position",
+                                          backend_scoped=True)
 
     async def _read_view(self, account_changed: bool) -> None:
         account = self.form.account_name()
@@ -400,92 +452,95 @@ class MainWindow(QMainWindow):
             except CtError as error:
                 self._report_failure("Could not list the positions", error)
                 return
-            self.form.set_instrument_choices([p.instrument for p in positions],
-                                             self.preferences.get("recent_instruments"))
-            self._update_reverse()  # the instrument may have just been filled in
+            open_here = [p.instrument for p in positions if not p.is_flat]
+            self.form.set_instrument_choices(open_here,
+                                             self.preferences.get("recent_instruments"),
+                                             prefer_open=True)
+            self._sync_scope()  # the instrument may have moved to one with a position
         await self._read_position()
 
     async def _read_position(self) -> None:
-        account, instrument = self.form.account_name(), self.form.instrument_name()
-        orders_started = self._orders_started
-        if not account or not instrument:
-            self._show_position(None)
+        token = self.ticket.begin_read()
+        if token is None:
+            self._show_position()
             return
         try:
-            position = await self.backend.client.get_position(account, instrument)
+            position = await self.backend.client.get_position(token.scope.account,
+                                                              token.scope.instrument)
         except CtError as error:
             self.strip.mark_stale(type(error).__name__)
             self._report_failure("Could not read the position", error)
+            self._update_reverse()
             return
-        if orders_started != self._orders_started:
-            return  # an order went out meanwhile: this figure may predate it
-        if (account, instrument) == (self.form.account_name(), self.form.instrument_name()):
-            self._mark_connected()
-            self._show_position(position)
+        self._accept_reading(token, position)
 
-    def _show_position(self, position: Position | None) -> None:
-        self._position = position
+    def _accept_reading(self, token: ReadToken, position: Position) -> None:
+        """A figure came back: shown only if the ticket keeps it (same scope, read after the
+        latest order's outcome)."""
+        if self.ticket.read_done(token, position):
+            self._mark_connected()
+            self._show_position()
+
+    def _show_position(self) -> None:
+        position = self.shown_position()
         self.strip.show_position(position)
-        self.form.follow(position)
+        self.form.follow(position, force=self._remirror)
+        self._remirror = self._remirror and position is None
         self._update_reverse()
         self.sig_position_updated.emit(position)
 
     def _on_poll_timer(self) -> None:
-        busy = self._sending or (self._position_task is not None
-                                 and not self._position_task.done())
+        busy = self.ticket.phase is Phase.SENDING or (self._position_task is not None
+                                                      and not self._position_task.done())
         if busy or self.backend.client.budget.level < POLL_RESERVE:
             return  # orders keep the budget; a poll can wait for the next tick
-        self._position_task = self._spawn(self._poll(), name="position")
+        self._position_task = self._spawn(self._poll(), name="position", backend_scoped=True)
 
     async def _poll(self) -> None:
         await self._read_position()
-        if not self._sending:
+        if self.ticket.phase is not Phase.SENDING:
             try:
                 await self.backend.client.keep_warm()
             except CtError as error:
                 log.warning("Could not keep the orders connection warm: %s", error)
 
     def _on_clock(self) -> None:
-        self.strip.tick()
-        budget = self.backend.client.budget
-        self.lights.show_budget(budget.level, budget.burst)
+        self.strip.tick(stale=self.ticket.freshness_of_reading() is Freshness.STALE)
+        if self.backend is not None:
+            budget = self.backend.client.budget
+            self.lights.show_budget(budget.level, budget.burst)
 
     # --- the Reverse button ---------------------------------------------------------------
 
     def _update_reverse(self) -> None:
-        if self._sending:
-            self._show_sending()
-            return
-        state = self.form.state(self._position)
-        check = state.check()
-        self.form.show_problem(" ".join(p.message for p in check.problems) or None)
-        blocker = check.blocker if self.backend is not None else "Connecting…"
-        self.reverse_button.setEnabled(blocker is None)
-        self.reverse_button.setText("REVERSE")
-        self.reason.setText(blocker or "")
-        self.preview.setText(state.preview() if self._position is not None else "")
-
-    def _show_sending(self) -> None:
-        self.reverse_button.setEnabled(False)
-        self.reverse_button.setText("SENDING…")
-        self.reason.setText("Waiting for CrossTrade's answer.")
+        """Show what the ticket says: armed or not, why, the button's label, the preview."""
+        form = self.form.state(None)
+        self.form.show_problem(" ".join(p.message for p in form.check().problems) or None)
+        arming = self.ticket.arming(form)
+        self.reverse_button.setEnabled(arming.armed)
+        self.reverse_button.setText(arming.label)
+        self.reason.setText(arming.reason)
+        self.preview.setText(arming.preview)
+        next_change = self.ticket.next_change_at()
+        if next_change is not None:
+            wait_ms = max(0, int((next_change - self.ticket.clock()) * 1000) + 1)
+            self.rearm_timer.start(wait_ms)
 
     def request_reverse(self) -> None:
-        """Button click or hotkey. Synchronous guard first: at most one order in flight."""
-        if self._sending or self.backend is None:
+        """Button click or hotkey: the ticket decides, synchronously, whether this press
+        sends; a double click, a held key or a press too soon after an order does not."""
+        if self.backend is None:
             return
-        state = self.form.state(self._position)
-        check = state.check()  # the one validation on the click path
-        if check.blocker is not None:
-            self._log(Level.WARNING, f"Reverse not sent: {check.blocker}")
+        press = self.ticket.press(self.form.state(None), confirm=self._needs_confirmation())
+        if press.order is None:
+            if press.say_it:
+                self._log(Level.WARNING, press.ignored)
+            self._update_reverse()
             return
-        self._sending = True
-        self._orders_started += 1
         if self._position_task is not None and not self._position_task.done():
             self._position_task.cancel()  # its answer could predate the order
-        self._show_sending()
-        self._reverse_task = self._spawn(self._reverse(check.order, state.position),
-                                         name="reverse")
+        self._update_reverse()
+        self._reverse_task = self._spawn(self._reverse(press), name="reverse")
 
     def _needs_confirmation(self) -> bool:
         mode = self.preferences.get("confirm")
@@ -494,38 +549,68 @@ class MainWindow(QMainWindow):
     def _transport(self) -> Transport:
         return Transport(self.preferences.get("transport"))
 
-    async def _reverse(self, order: ReverseOrder, before: Position | None) -> None:
-        outcome: ReverseReport | CtError | None = None
-        try:
-            if self._needs_confirmation() and not await self.confirm.ask(
-                    self, "Confirm reverse", self._confirmation_text(order)):
-                self._log(Level.INFO, "Reverse cancelled; nothing was sent.")
+    async def _reverse(self, press: Press) -> None:
+        if self.ticket.phase is Phase.CONFIRMING:
+            yes = await self.confirm.ask(self, "Confirm reverse",
+                                         self._confirmation_text(press.order))
+            press = self.ticket.confirmed(self.form.state(None), yes)
+            if press.order is None:
+                self._log(Level.INFO if not yes else Level.WARNING, press.ignored)
+                self._update_reverse()
                 return
+            self._update_reverse()
+        order = press.order
+        outcome: ReverseReport | CtError | None = None
+        self._reread_token = None
+        looking = self._spawn(self._look_while_waiting(order), name="look-while-waiting")
+        try:
             outcome = await self.backend.service.reverse(
-                order, transport=self._transport(), before=before,
+                order, transport=self._transport(), before=press.before,
                 on_accepted=lambda result: self._on_order_accepted(order, result))
         except UncertainOutcome as unknown:
             outcome = unknown
             self._log(Level.WARNING, str(unknown))
-            self._show_position(unknown.after)
         except CtError as error:
             outcome = error
             self._report_failure("Reverse failed", error)
-        else:
-            self._on_reverse_confirmed(outcome)
         finally:
-            self._sending = False
-            self._update_reverse()
+            looking.cancel()
+            self.ticket.finished()
+            self._remirror = True
+        if isinstance(outcome, ReverseReport):
+            self._on_reverse_confirmed(outcome)
+        else:
+            self._load_view(account_changed=False)  # read after the outcome; re-arms on it
+        self._update_reverse()
         if outcome is not None:
             self.sig_order_finished.emit(outcome)
 
+    async def _look_while_waiting(self, order: ReverseOrder) -> None:
+        """Never blind: no answer after a few seconds, so read the position (on the reads
+        connection) and say what it shows. The order is never re-sent."""
+        import asyncio
+
+        await asyncio.sleep(WAIT_BEFORE_LOOKING_S)
+        try:
+            position = await self.backend.client.get_position(order.account, order.instrument)
+        except CtError as error:
+            self._log(Level.WARNING, f"Still no answer; the position could not be read "
+                                     f"either: {error}")
+            return
+        self.strip.show_position(position)
+        self.strip.show_note("read while waiting for the answer")
+        self._log(Level.INFO, f"Still waiting for CrossTrade's answer; the position now reads "
+                              f"{position.describe()} (read while waiting for the answer).")
+
     def _confirmation_text(self, order: ReverseOrder) -> str:
-        preview = self.form.state(self._position).preview()
+        preview = self.ticket.arming(self.form.state(None)).preview
         return (f"{self.backend.mode.value.upper()} account {order.account}\n\n"
                 f"{order.describe()}\n{preview}\n\nSend this order?")
 
     def _on_order_accepted(self, order: ReverseOrder, result: OrderResult) -> None:
         """The order id, shown the moment CrossTrade answers (the position re-read follows)."""
+        self.ticket.answered()
+        self._reread_token = self.ticket.begin_read()  # the service reads right after this
         self._log(Level.SUCCESS, f"Order {result.order_id}: {order.describe()} on "
                                  f"{order.account} ({result.round_trip_ms:.0f} ms)",
                   order_id=result.order_id)
@@ -543,9 +628,9 @@ class MainWindow(QMainWindow):
         if report.order.strategy:
             self.form.set_strategies(
                 self.preferences.remember("recent_strategies", report.order.strategy))
-        if report.after is not None:
-            self._show_position(report.after)
-        else:
+        if report.after is not None and self._reread_token is not None:
+            self._accept_reading(self._reread_token, report.after)
+        if self.ticket.reading is None or self.ticket.reading.position is not report.after:
             self._load_view(account_changed=False)
 
     # --- reporting ------------------------------------------------------------------------
@@ -562,6 +647,7 @@ class MainWindow(QMainWindow):
         self._log(Level.ERROR, f"{what}: {error}")
         if isinstance(error, AuthError):
             self.lights.token.set("bad", "rejected by CrossTrade")
+            self.lights.crosstrade.set("ok", "reachable (it answered)")
         elif isinstance(error, NotConnectedError):
             self.lights.crosstrade.set("ok", "reachable")
             self.lights.ninjatrader.set("bad", "not connected (408)")
@@ -607,7 +693,7 @@ class MainWindow(QMainWindow):
     def _on_token_changed(self, dialog: TokenDialog, token: Secret | None) -> None:
         session = dialog.session_store
         self.session_token = session.get() if session is not None else None
-        if token is None and self.backend.mode is Mode.LIVE:
+        if token is None and self.backend is not None and self.backend.mode is Mode.LIVE:
             self._log(Level.WARNING, "The token was cleared; switching to demo mode.")
             self._spawn(self.switch_backend(Mode.DEMO, None))
         elif token is not None:
@@ -633,7 +719,7 @@ class MainWindow(QMainWindow):
             self.backend.stream.start()
 
     def _start_stream_if_used(self) -> None:
-        if self._transport() is Transport.WS:
+        if self.backend is not None and self._transport() is Transport.WS:
             self.backend.stream.start()
 
     def _on_always_on_top_toggled(self, on: bool) -> None:

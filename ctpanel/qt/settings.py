@@ -13,6 +13,8 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QSettings
 
 from ctpanel.core.journal import data_dir
+from ctpanel.panel.hotkeys import DEFAULT_HOTKEY
+from ctpanel.panel.ticket import DEFAULT_REARM_DELAY_S
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,10 @@ class Option:
 OPTIONS: dict[str, Option] = {
     "transport": Option("rest", "How orders travel: rest or ws (WebSocket)."),
     "confirm": Option("live", "Ask before sending: never, always, or live (live accounts only)."),
-    "hotkey": Option("Ctrl+Shift+R", "Keyboard shortcut for Reverse while the panel has focus."),
+    "hotkey": Option(DEFAULT_HOTKEY, "Keyboard shortcut for Reverse while the panel has focus "
+                                     "(Ctrl, Alt or Meta with a key, or a function key)."),
+    "rearm_delay": Option(DEFAULT_REARM_DELAY_S, "Seconds after an order's new position is shown "
+                                                 "before Reverse re-arms (0.3 to 5)."),
     "always_on_top": Option(False, "Keep the panel above other windows."),
     "max_quantity": Option(100, "Largest quantity the form accepts."),
     "mirror": Option(True, "Mirror the position: other side, same size."),
@@ -88,9 +93,9 @@ def _coerce(value: Any, default: Any) -> Any:
     """INI files hand back strings; turn them into the default's type, else the default."""
     if isinstance(default, bool):
         return value if isinstance(value, bool) else str(value).lower() in ("true", "1", "yes")
-    if isinstance(default, int):
+    if isinstance(default, int | float):
         try:
-            return int(value)
+            return type(default)(value)
         except (TypeError, ValueError):
             return default
     if isinstance(default, list):

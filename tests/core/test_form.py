@@ -22,9 +22,17 @@ def test_without_mirror_the_trader_overrides():
                      mirror=False, position=LONG_2)
     assert form.order().quantity == 1
     assert form.preview() == "Long 2 -> Short 1, MARKET, DAY"
-    same = FormState(account="Sim101", instrument="ES", action=Action.BUY, quantity=2,
+
+
+def test_a_same_side_reverse_is_refused_because_it_would_add_to_the_position():
+    same = FormState(account="Sim101", instrument="ES", action=Action.BUY, quantity=3,
                      mirror=False, position=LONG_2)
-    assert "same side" in same.preview()
+    assert same.blocker() == ("BUY 3 would add to the Long 2 position: a reverse takes the "
+                              "other side (SELL). Tick Mirror, or choose SELL.")
+    assert same.check().order is not None, "the order itself is valid: the position refuses it"
+    short = FormState(account="Sim102", instrument="MES", action=Action.SELL, mirror=False,
+                      position=SHORT_3)
+    assert "would add to the Short 3 position" in short.blocker()
 
 
 def test_disabled_price_fields_are_not_sent():
@@ -36,7 +44,18 @@ def test_disabled_price_fields_are_not_sent():
                       stop_price=6790, order_type=OrderType.LIMIT,
                       time_in_force=TimeInForce.GTC)
     assert (limit.order().limit_price, limit.order().stop_price) == (6800.0, None)
-    assert limit.preview() == "Long 2 -> Short 2, LIMIT, limit 6800, GTC"
+    assert limit.preview() == "Long 2 -> Flat, then SELL 2 LIMIT @ 6,800.00 working, GTC"
+
+
+def test_stop_and_limit_previews_say_the_position_is_flat_until_the_entry_fills():
+    stop = FormState(account="Sim102", instrument="MES", position=SHORT_3, stop_price=25410,
+                     order_type=OrderType.STOPMARKET)
+    assert stop.preview() == "Short 3 -> Flat, then BUY 3 STOPMARKET @ 25,410.00 working, DAY"
+    stop_limit = FormState(account="Sim102", instrument="MES", position=SHORT_3,
+                           stop_price=25410, limit_price=25411.25,
+                           order_type=OrderType.STOPLIMIT)
+    assert stop_limit.preview().startswith(
+        "Short 3 -> Flat, then BUY 3 STOPLIMIT @ 25,410.00 / 25,411.25 working")
 
 
 def test_the_blocker_names_the_first_reason():

@@ -11,7 +11,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 
 from ctpanel.backend import Mode, assemble
 from ctpanel.core.secret import Secret
@@ -31,12 +30,6 @@ def journal_records(panel) -> list[dict]:
     return panel.window.journal.read_last()
 
 
-def click_and_wait(panel) -> object:
-    with panel.qtbot.waitSignal(panel.window.sig_order_finished, timeout=10_000) as done:
-        panel.qtbot.mouseClick(panel.window.reverse_button, Qt.MouseButton.LeftButton)
-    return done.args[0]
-
-
 def prove_usable(panel, *, new_backend: bool = False) -> None:
     """Put things right (a new demo backend when the old server is gone), then reverse."""
     if new_backend:
@@ -45,7 +38,7 @@ def prove_usable(panel, *, new_backend: bool = False) -> None:
     panel.sim.reset()
     panel.window.reconnect_action.trigger()
     panel.pick("Sim101", "ES 12-26", "Long 2")
-    outcome = click_and_wait(panel)
+    outcome = panel.click_reverse()
     assert getattr(outcome, "after", None) is not None, outcome
     assert outcome.after.describe() == "Short 2"
 
@@ -97,7 +90,7 @@ def test_panel(case, panel_factory, qtbot):
     sim.apply_state(case.state)
     if case.fault:
         sim.add_fault(**case.fault)
-    click_and_wait(panel)
+    panel.click_reverse()
     missing = [words for words in case.words if words not in joined(panel)]
     assert not missing, f"{missing} not in the log:\n{joined(panel)}"
     assert len(sim.orders_received()) == case.sent, "an order is never re-sent"

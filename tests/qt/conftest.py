@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 import qasync
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from ctpanel.backend import open_demo
@@ -92,9 +93,21 @@ class Panel:
 
     def wait_for_position(self, described: str, timeout: int = 5000) -> None:
         def shown() -> bool:
-            position = self.window._position
+            position = self.window.shown_position()
             return position is not None and position.describe() == described
         self.qtbot.waitUntil(shown, timeout=timeout)
+
+    def wait_armed(self, timeout: int = 5000) -> None:
+        """Until Reverse is armed: a fresh position read after the last order, the re-arm
+        delay over."""
+        self.qtbot.waitUntil(self.window.reverse_button.isEnabled, timeout=timeout)
+
+    def click_reverse(self):
+        """Once armed, one real click on REVERSE; the order's outcome."""
+        self.wait_armed()
+        with self.qtbot.waitSignal(self.window.sig_order_finished, timeout=10_000) as done:
+            self.qtbot.mouseClick(self.window.reverse_button, Qt.MouseButton.LeftButton)
+        return done.args[0]
 
     def pick(self, account: str, instrument: str, expect: str) -> None:
         index = self.form.account.findData(account)
@@ -121,7 +134,9 @@ def panel_factory(qtbot, qloop, tmp_path, memory_keyring):
         opening = backend_at(journal) if backend_at else open_demo(journal, timeout=timeout)
         backend = run_async(qtbot, opening)
         prefs = Preferences(tmp_path / "settings.ini")
-        for key, value in (preferences or {}).items():
+        # The shortest re-arm delay, so tests that send several orders stay quick; the tests
+        # of the delay itself set it.
+        for key, value in {"rearm_delay": 0.3, **(preferences or {})}.items():
             prefs.set(key, value)
         confirm = ScriptedConfirm(confirm_answer)
         window = MainWindow(backend, preferences=prefs,

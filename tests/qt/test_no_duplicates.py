@@ -8,6 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 
+from ctpanel.panel.ticket import Phase
+
 MODIFIERS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 REPLIES = {
     "fast": {},
@@ -39,8 +41,8 @@ def activate(panel, action: str) -> None:
 def settle(panel) -> None:
     """Wait until no order is in flight and the position is known again."""
     window = panel.window
-    panel.qtbot.waitUntil(lambda: not window._sending and window._position is not None,
-                          timeout=10_000)
+    panel.qtbot.waitUntil(lambda: window.ticket.phase is Phase.IDLE
+                          and window.shown_position() is not None, timeout=10_000)
 
 
 @settings(max_examples=20, deadline=None,

@@ -7,13 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from ctpanel.core.models import Action, OrderType, TimeInForce, Transport
+from ctpanel.panel.ticket import Phase
 from tests.qt.conftest import put_cursor_on_line, run_async
-
-
-def click_reverse(panel):
-    with panel.qtbot.waitSignal(panel.window.sig_order_finished, timeout=10_000) as done:
-        panel.qtbot.mouseClick(panel.window.reverse_button, Qt.MouseButton.LeftButton)
-    return done.args[0]
 
 
 @pytest.mark.parametrize(
@@ -77,7 +72,7 @@ def test_one_click_sends_exactly_one_request_with_the_expected_body(panel, order
     panel.form.stop_price.setValue(prices.get("stop_price", 0))
     panel.form.oco_id.setText("grp-7")
     panel.form.strategy.setEditText("ATM 2R")
-    report = click_reverse(panel)
+    report = panel.click_reverse()
     [order] = panel.orders()
     assert order.body == {"instrument": "ES 12-26", "action": "SELL", "quantity": 2,
                           "orderType": order_type.value, "timeInForce": "GTC",
@@ -87,7 +82,7 @@ def test_one_click_sends_exactly_one_request_with_the_expected_body(panel, order
 
 
 def test_the_order_id_lands_in_the_log_and_can_be_copied(panel):
-    report = click_reverse(panel)
+    report = panel.click_reverse()
     order_id = report.result.order_id
     [entry] = [e for e in panel.window.log_model.entries() if e.order_id]
     assert entry.order_id == order_id
@@ -101,7 +96,7 @@ def test_the_order_id_lands_in_the_log_and_can_be_copied(panel):
     with panel.qtbot.waitSignal(pane.sig_copied):
         panel.window.log_pane.copy_id_action.trigger()
     assert QGuiApplication.clipboard().text() == order_id
-    assert panel.window.reverse_button.isEnabled(), "ready for the next flip"
+    panel.wait_armed()  # ready for the next flip, on the position read after the order
     assert panel.window.preview.text() == "Short 2 -> Long 2, MARKET, DAY"
 
 
@@ -154,7 +149,7 @@ FAILURES = {
 def test_each_failure_shows_its_message_and_the_panel_keeps_working(panel, case):
     arrange, words = FAILURES[case]
     arrange(panel.sim)
-    click_reverse(panel)
+    panel.click_reverse()
     assert any(words in line for line in panel.log_lines()), panel.log_lines()
     assert len(panel.orders()) == 1, "never re-sent"
     # The panel is still usable: put things right and flip successfully.
@@ -163,14 +158,13 @@ def test_each_failure_shows_its_message_and_the_panel_keeps_working(panel, case)
     panel.sim.state.set_position("Sim101", "ES", 2)
     panel.form.instrument.lineEdit().editingFinished.emit()
     panel.wait_for_position("Long 2")
-    assert panel.window.reverse_button.isEnabled()
-    report = click_reverse(panel)
+    report = panel.click_reverse()
     assert report.after.describe() == "Short 2"
 
 
 def test_lights_follow_failures(panel):
     panel.sim.state.ninjatrader_connected = False
-    click_reverse(panel)
+    panel.click_reverse()
     assert panel.window.lights.ninjatrader.state == "bad"
     assert panel.window.lights.crosstrade.state == "ok"
 
@@ -187,7 +181,7 @@ def test_confirmation_always_asks_and_no_means_nothing_sent(panel_factory):
 
 
 def test_demo_is_not_confirmed_by_default(panel):
-    click_reverse(panel)
+    panel.click_reverse()
     assert panel.confirm.asked == [] and len(panel.orders()) == 1
 
 
@@ -201,7 +195,7 @@ def test_no_module_is_loaded_between_the_click_and_the_order_id(panel_factory, t
     loaded_at_answer = []
     panel.window.sig_order_accepted.connect(lambda _: loaded_at_answer.append(set(sys.modules)))
     loaded_before_click = set(sys.modules)
-    report = click_reverse(panel)
+    report = panel.click_reverse()
     assert report.transport is transport and len(panel.orders()) == 1
     assert loaded_at_answer[0] - loaded_before_click == set()
 
@@ -209,7 +203,7 @@ def test_no_module_is_loaded_between_the_click_and_the_order_id(panel_factory, t
 def test_websocket_transport(panel_factory):
     panel = panel_factory(preferences={"transport": "ws"})
     panel.pick("Sim101", "ES 12-26", "Long 2")
-    report = click_reverse(panel)
+    report = panel.click_reverse()
     assert report.transport is Transport.WS
     assert [o.transport for o in panel.orders()] == ["ws"]
     assert panel.window.lights.websocket.state == "ok"
@@ -227,7 +221,7 @@ def test_instruments_with_positions_come_first(panel):
 def test_the_journal_is_shown_on_start(panel_factory, tmp_path):
     first = panel_factory()
     first.pick("Sim101", "ES 12-26", "Long 2")
-    report = click_reverse(first)
+    report = first.click_reverse()
     second = panel_factory()
     second.qtbot.waitUntil(lambda: any(report.result.order_id in line and " demo]" in line
                                        for line in second.log_lines()))
@@ -254,13 +248,13 @@ def test_reverse_is_disabled_until_a_position_is_known(panel_factory):
     panel.form.account.setCurrentIndex(panel.form.account.findData("Sim102"))
     panel.qtbot.waitUntil(lambda: panel.form.instrument_name() == "MES 12-26")
     assert not panel.window.reverse_button.isEnabled()
-    assert panel.window.reason.text() == "Waiting for the position in this instrument."
+    assert panel.window.reason.text() == "Reading the position in MES 12-26…"
 
 
 def test_closing_with_an_order_in_flight_lets_it_finish_and_journals_it(panel):
     panel.sim.add_fault(apis=["ReversePosition"], latency=0.4, execute=True)
     panel.qtbot.mouseClick(panel.window.reverse_button, Qt.MouseButton.LeftButton)
-    assert panel.window._sending
+    assert panel.window.ticket.phase is Phase.SENDING
     run_async(panel.qtbot, panel.window.shutdown())  # the window is being closed
     [record] = panel.window.journal.read_last()
     assert record["status"] == "ok" and len(record["order_id"]) == 32

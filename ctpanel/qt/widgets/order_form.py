@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from enum import Enum
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -175,11 +176,17 @@ class OrderForm(QWidget):
             self.instrument.setEditText(text)
         self.sig_instrument_changed.emit(text)
 
-    def follow(self, position: Position | None) -> None:
-        """With mirroring on, show the action and size that will be sent."""
-        if self.mirror.isChecked() and position is not None and not position.is_flat:
+    def follow(self, position: Position | None, *, force: bool = False) -> None:
+        """With mirroring on (or ``force``d, after an order), show the action and size that
+        mirror ``position``: a hand-set action never outlives the position it was set for."""
+        if (self.mirror.isChecked() or force) and position is not None and not position.is_flat:
             self.action.select(position.side.closing_action)
             self.quantity.setValue(min(position.quantity, self.quantity.maximum()))
+
+    def clear_prices(self) -> None:
+        """Prices typed for one instrument mean nothing for another."""
+        self.limit_price.setValue(0)
+        self.stop_price.setValue(0)
 
     # --- the semantic API -----------------------------------------------------------------
 
@@ -201,15 +208,30 @@ class OrderForm(QWidget):
         self.account.blockSignals(False)
         self.sig_account_changed.emit(self.account_name())
 
-    def set_instrument_choices(self, open_instruments: list[str], recent: list[str]) -> None:
-        """Instruments with an open position first, then recent ones; typed text is kept."""
-        text = self.instrument.currentText()
+    def set_instrument_choices(self, open_instruments: list[str], recent: list[str], *,
+                               prefer_open: bool = False) -> None:
+        """Instruments with an open position first (in bold, "open position" as their tip),
+        then recent ones. Typed text is kept, except with ``prefer_open`` (a new account):
+        then the instrument moves to one with a position there, if the typed one has none."""
+        text = self.instrument_name()
         choices = list(dict.fromkeys(open_instruments + recent))
         self.instrument.blockSignals(True)
         self.instrument.clear()
         self.instrument.addItems(choices)
+        bold = QFont()
+        bold.setBold(True)
+        for index in range(len(open_instruments)):
+            self.instrument.setItemData(index, bold, Qt.ItemDataRole.FontRole)
+            self.instrument.setItemData(index, "open position", Qt.ItemDataRole.ToolTipRole)
+        if prefer_open and open_instruments and text not in open_instruments:
+            text = open_instruments[0]
         self.instrument.setEditText(text or (choices[0] if choices else ""))
         self.instrument.blockSignals(False)
+
+    def has_open_position(self, instrument: str) -> bool:
+        index = self.instrument.findText(instrument)
+        return index >= 0 and self.instrument.itemData(
+            index, Qt.ItemDataRole.ToolTipRole) == "open position"
 
     def set_strategies(self, names: list[str]) -> None:
         text = self.strategy.currentText()

@@ -18,16 +18,17 @@ class PositionStrip(QWidget):
         self.setObjectName("positionStrip")
         self.position: Position | None = None
         self._stamp: float | None = None
+        self._note = ""
         self.side = QLabel("–")
         self.side.setObjectName("positionSide")
-        self.size = QLabel("")
+        self.quantity_label = QLabel("")  # not "size": that would hide QWidget.size()
         self.average = QLabel("")
         self.pnl = QLabel("")
         self.age = QLabel("")
         self.age.setObjectName("positionAge")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
-        for label in (self.side, self.size, self.average, self.pnl):
+        for label in (self.side, self.quantity_label, self.average, self.pnl):
             layout.addWidget(label)
         layout.addStretch(1)
         layout.addWidget(self.age)
@@ -35,15 +36,17 @@ class PositionStrip(QWidget):
     def show_position(self, position: Position | None) -> None:
         self.position = position
         self._stamp = time.monotonic() if position is not None else None
+        self._note = ""
         if position is None:
             self.side.setText("Position unknown")
             self.side.setStyleSheet("")
-            for label in (self.size, self.average, self.pnl):
+            for label in (self.quantity_label, self.average, self.pnl):
                 label.setText("")
         else:
             self.side.setText(position.side.value.upper())
             self.side.setStyleSheet(f"color: {SIDE_COLOURS[position.side]}; font-weight: bold;")
-            self.size.setText("" if position.is_flat else f"{position.quantity} contracts")
+            self.quantity_label.setText(
+                "" if position.is_flat else f"{position.quantity} contracts")
             average = position.average_price
             self.average.setText(f"avg {average:,.2f}" if average and not position.is_flat
                                  else "")
@@ -55,10 +58,18 @@ class PositionStrip(QWidget):
     def mark_stale(self, reason: str) -> None:
         self.age.setText(f"not updated: {reason}")
 
-    def tick(self) -> None:
-        """Refresh the age label (called every second)."""
+    def show_note(self, note: str) -> None:
+        """Say where the figure shown came from, until the next one (e.g. read mid-order)."""
+        self._note = note
+        self.age.setText(note)
+
+    def tick(self, *, stale: bool = False) -> None:
+        """Refresh the age label (called every second); a stale figure says so."""
+        if self._note:
+            return
         if self._stamp is None:
             self.age.setText("")
             return
         seconds = time.monotonic() - self._stamp
-        self.age.setText("just now" if seconds < 1.5 else f"{seconds:.0f} s ago")
+        age = "just now" if seconds < 1.5 else f"{seconds:.0f} s ago"
+        self.age.setText(f"STALE, read {age}: not used for orders" if stale else age)

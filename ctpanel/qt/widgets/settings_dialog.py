@@ -1,4 +1,4 @@
-"""Preferences: transport, confirmation, hotkey, always-on-top, quantity limit."""
+"""Preferences: transport, confirmation, hotkey, re-arm delay, always-on-top, quantity limit."""
 
 from __future__ import annotations
 
@@ -8,13 +8,17 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QKeySequenceEdit,
+    QLabel,
     QSpinBox,
     QWidget,
 )
 
-from ctpanel.qt.settings import CONFIRM_MODES, OPTIONS, Preferences
+from ctpanel.panel.hotkeys import hotkey_problem
+from ctpanel.panel.ticket import REARM_DELAY_RANGE_S
+from ctpanel.qt.settings import CONFIRM_MODES, Preferences
 
 CONFIRM_LABELS = {"never": "Never", "always": "Always", "live": "Live accounts only"}
 
@@ -35,6 +39,16 @@ class SettingsDialog(QDialog):
             self.confirm.addItem(CONFIRM_LABELS[mode], mode)
         self.confirm.setCurrentIndex(max(0, self.confirm.findData(preferences.get("confirm"))))
         self.hotkey = QKeySequenceEdit(QKeySequence(preferences.get("hotkey")))
+        self.hotkey.setMaximumSequenceLength(1)
+        self.hotkey_problem = QLabel("")
+        self.hotkey_problem.setObjectName("hotkeyProblem")
+        self.hotkey_problem.setWordWrap(True)
+        self.rearm_delay = QDoubleSpinBox()
+        self.rearm_delay.setRange(*REARM_DELAY_RANGE_S)
+        self.rearm_delay.setSingleStep(0.1)
+        self.rearm_delay.setDecimals(1)
+        self.rearm_delay.setSuffix(" s")
+        self.rearm_delay.setValue(preferences.get("rearm_delay"))
         self.always_on_top = QCheckBox("Keep the panel above other windows")
         self.always_on_top.setChecked(preferences.get("always_on_top"))
         self.max_quantity = QSpinBox()
@@ -48,15 +62,23 @@ class SettingsDialog(QDialog):
         layout.addRow("Send orders over", self.transport)
         layout.addRow("Confirm before sending", self.confirm)
         layout.addRow("Reverse hotkey", self.hotkey)
+        layout.addRow("", self.hotkey_problem)
+        layout.addRow("Re-arm after an order", self.rearm_delay)
         layout.addRow("", self.always_on_top)
         layout.addRow("Largest quantity", self.max_quantity)
         layout.addRow(buttons)
 
     def accept(self) -> None:
+        """Saves, unless the hotkey would fire while typing: then it says why and stays open."""
         hotkey = self.hotkey.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
+        problem = hotkey_problem(hotkey)
+        self.hotkey_problem.setText(problem or "")
+        if problem:
+            return
         self.preferences.set("transport", self.transport.currentData())
         self.preferences.set("confirm", self.confirm.currentData())
-        self.preferences.set("hotkey", hotkey or OPTIONS["hotkey"].default)
+        self.preferences.set("hotkey", hotkey)
+        self.preferences.set("rearm_delay", self.rearm_delay.value())
         self.preferences.set("always_on_top", self.always_on_top.isChecked())
         self.preferences.set("max_quantity", self.max_quantity.value())
         super().accept()

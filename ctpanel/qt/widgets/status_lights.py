@@ -41,5 +41,11 @@ class StatusLights(QWidget):
         layout.addStretch(1)
         layout.addWidget(self.budget)
 
+    def reset(self) -> None:
+        """A new backend: nothing is known about it until it answers."""
+        for light in (self.token, self.crosstrade, self.ninjatrader, self.websocket):
+            light.set("unknown", "not checked yet")
+        self.budget.setText("Budget –")
+
     def show_budget(self, level: float, burst: float) -> None:
         self.budget.setText(f"Budget {int(level)}/{int(burst)}")

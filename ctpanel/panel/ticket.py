@@ -1,0 +1,258 @@
+"""The order ticket's rules: when an order may go, and in plain words why not. Qt-free.
+
+The panel asks :meth:`Ticket.arming` what to show and :meth:`Ticket.press` whether a click (or a
+hotkey press) sends; every rule a trader relies on is here, tested with a fake clock:
+
+- **A fresh, true picture.** An order is built only from a position read from this backend,
+  for this account and instrument, by a read *started after the latest order's outcome* was
+  known, and no older than ``freshness`` seconds. A read started before then (a poll racing the
+  order, a reply from a backend since replaced) is refused on arrival.
+- **One intent, one order.** Nothing goes while an order is in flight or a confirmation is
+  open; after an order, nothing goes until the position after it was read and shown, and then
+  not before ``rearm_delay`` more seconds: a double click, a double tap, a held key, and
+  presses during that delay send nothing (the log says so once per order).
+- **Nothing survives a change** of backend, account or instrument: :meth:`select` forgets the
+  position (the view also clears the prices).
+
+The ticket is generic over the action; Reverse is the first one (a Close comes later): the
+action's own validation is the :class:`~ctpanel.core.form.FormState` it is given.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from ctpanel.core.form import FormState
+from ctpanel.core.models import Position, ReverseOrder
+
+DEFAULT_FRESHNESS_S = 12.0  # two 5 s polls plus a margin
+DEFAULT_REARM_DELAY_S = 1.0
+REARM_DELAY_RANGE_S = (0.3, 5.0)
+TOO_SOON = "Ignored: too soon after the last order."
+
+
+class Phase(StrEnum):
+    IDLE = "idle"
+    CONFIRMING = "confirming"  # the confirmation dialog is open; nothing is sent yet
+    SENDING = "sending"  # the order is on its way; its outcome is not known yet
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a position figure belongs to: one backend (by generation), account, instrument."""
+
+    backend: int
+    account: str
+    instrument: str
+
+
+@dataclass(frozen=True)
+class ReadToken:
+    """Handed out when a read starts; the figure it brings back is judged against it."""
+
+    scope: Scope
+    epoch: int
+    started_at: float
+
+
+@dataclass(frozen=True)
+class Reading:
+    position: Position
+    scope: Scope
+    read_at: float  # when the read started: the figure is at least this old
+
+
+class Freshness(StrEnum):
+    FRESH = "fresh"
+    STALE = "stale"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Arming:
+    """What the button shows: armed or not, the reason in plain words, its label, the preview."""
+
+    armed: bool
+    reason: str
+    label: str
+    preview: str
+    order: ReverseOrder | None = None
+
+
+@dataclass(frozen=True)
+class Press:
+    """The answer to a press: an order to send (``order``), or why nothing was sent."""
+
+    order: ReverseOrder | None
+    before: Position | None = None
+    ignored: str = ""
+    say_it: bool = True  # False: already said for this order (auto-repeat, storms)
+
+
+class Ticket:
+    def __init__(self, clock: Callable[[], float] = time.monotonic, *,
+                 freshness: float = DEFAULT_FRESHNESS_S,
+                 rearm_delay: float = DEFAULT_REARM_DELAY_S) -> None:
+        self.clock = clock
+        self.freshness = freshness
+        self.rearm_delay = rearm_delay
+        self.scope: Scope | None = None
+        self.reading: Reading | None = None
+        self.phase = Phase.IDLE
+        self._epoch = 0  # moves at every send and outcome: reads started before are refused
+        self._answered = False
+        self._awaiting_read = False  # an order ended; its position has not been read yet
+        self._rearm_at: float | None = None
+        self._too_soon_said = False
+
+    # --- what the panel looks at ----------------------------------------------------------
+
+    def select(self, scope: Scope | None) -> bool:
+        """A change of backend, account or instrument; True when the scope really changed."""
+        if scope == self.scope:
+            return False
+        self.scope = scope
+        self.reading = None
+        return True
+
+    def freshness_of_reading(self) -> Freshness:
+        if self.reading is None:
+            return Freshness.UNKNOWN
+        if self.clock() - self.reading.read_at > self.freshness:
+            return Freshness.STALE
+        return Freshness.FRESH
+
+    def begin_read(self) -> ReadToken | None:
+        """Called as a position read starts; None when there is nothing to read."""
+        if self.scope is None or not self.scope.account or not self.scope.instrument:
+            return None
+        return ReadToken(self.scope, self._epoch, self.clock())
+
+    def read_done(self, token: ReadToken, position: Position) -> bool:
+        """A figure came back. Kept (True) only if it is still about what is selected and its
+        read started after the latest order's outcome."""
+        if token.scope != self.scope or token.epoch != self._epoch or self.phase is Phase.SENDING:
+            return False
+        if self.reading is not None and self.reading.read_at > token.started_at:
+            return False  # a newer figure is already shown
+        self.reading = Reading(position, token.scope, token.started_at)
+        if self._awaiting_read:
+            self._awaiting_read = False
+            self._rearm_at = self.clock() + self.rearm_delay
+        return True
+
+    def arming(self, form: FormState) -> Arming:
+        """The button's state for ``form`` (whose position is replaced by the ticket's own)."""
+        if self.phase is Phase.CONFIRMING:
+            return Arming(False, "Waiting for your confirmation.", "CONFIRM?", "")
+        if self.phase is Phase.SENDING:
+            return Arming(False, "Waiting for CrossTrade's answer.", "SENDING…", "")
+        position = self.reading.position if self.reading else None
+        state = _with_position(form, position)
+        preview = state.preview() if position is not None else ""
+        reason = self._blocker(state)
+        if reason:
+            return Arming(False, reason, "REVERSE", preview)
+        return Arming(True, "", "REVERSE", preview, state.order())
+
+    def next_change_at(self) -> float | None:
+        """When :meth:`arming` may change by itself (re-arm delay over, figure going stale)."""
+        times = []
+        if self._rearm_at is not None and self._rearm_at > self.clock():
+            times.append(self._rearm_at)
+        if self.reading is not None:
+            times.append(self.reading.read_at + self.freshness)
+        return min(times) if times else None
+
+    # --- the order's life -----------------------------------------------------------------
+
+    def press(self, form: FormState, *, confirm: bool) -> Press:
+        """A click or a hotkey press. With ``confirm`` the ticket waits for :meth:`confirmed`."""
+        if self.phase is not Phase.IDLE:
+            return Press(None, ignored="An order is already on its way.", say_it=False)
+        if self._awaiting_read or self._in_rearm_delay():
+            said, self._too_soon_said = self._too_soon_said, True
+            return Press(None, ignored=TOO_SOON, say_it=not said)
+        arming = self.arming(form)
+        if not arming.armed:
+            return Press(None, ignored=f"Reverse not sent: {arming.reason}")
+        self.phase = Phase.CONFIRMING if confirm else Phase.SENDING
+        if not confirm:
+            self._sent()
+        return Press(arming.order, before=self.reading.position)
+
+    def confirmed(self, form: FormState, yes: bool) -> Press:
+        """The confirmation's answer. The rules are checked again: the dialog may have been
+        open while the position changed or went stale."""
+        self.phase = Phase.IDLE
+        if not yes:
+            return Press(None, ignored="Reverse cancelled; nothing was sent.")
+        arming = self.arming(form)
+        if not arming.armed:
+            return Press(None, ignored=f"Reverse not sent: {arming.reason}")
+        self.phase = Phase.SENDING
+        self._sent()
+        return Press(arming.order, before=self.reading.position)
+
+    def answered(self) -> None:
+        """CrossTrade answered the order: reads started from now on see its result."""
+        self._epoch += 1
+        self._answered = True
+
+    def finished(self) -> None:
+        """The order's outcome is settled (confirmed, failed or unknown)."""
+        if not self._answered:
+            self._epoch += 1  # a read that started while it was unanswered proves nothing
+        self.phase = Phase.IDLE
+        self._awaiting_read = True
+        self._rearm_at = None
+        self.reading = None  # the figure from before the order is no longer known
+
+    def _in_rearm_delay(self) -> bool:
+        return self._rearm_at is not None and self.clock() < self._rearm_at
+
+    def _sent(self) -> None:
+        self._epoch += 1
+        self._answered = False
+        self._too_soon_said = False
+
+    # --- the rules ------------------------------------------------------------------------
+
+    def _blocker(self, state: FormState) -> str:
+        if self.scope is None:
+            return "Connecting…"
+        if not self.scope.account:
+            return "Choose an account."
+        if not self.scope.instrument:
+            return "Choose an instrument."
+        check = state.check()
+        if check.problems:
+            return check.problems[0].message
+        if self._awaiting_read:
+            return "Reading the position after the last order…"
+        if self._in_rearm_delay():
+            return "Re-arming after the last order…"
+        freshness = self.freshness_of_reading()
+        if freshness is Freshness.UNKNOWN:
+            return f"Reading the position in {self.scope.instrument}…"
+        if freshness is Freshness.STALE:
+            age = self.clock() - self.reading.read_at
+            return (f"The position was last read {age:.0f} s ago; waiting for a fresh read "
+                    "before any order.")
+        return check.blocker or ""
+
+
+def _with_position(form: FormState, position: Position | None) -> FormState:
+    return replace(form, position=position)
+
+
+def clamp_rearm_delay(seconds: float) -> float:
+    """The preference, kept inside its range (a hand-edited settings file may hold anything)."""
+    low, high = REARM_DELAY_RANGE_S
+    if not math.isfinite(seconds):
+        return DEFAULT_REARM_DELAY_S
+    return min(high, max(low, seconds))
