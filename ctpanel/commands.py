@@ -33,9 +33,11 @@ from ctpanel.core.errors import (
     InvalidOrder,
     NoPositionError,
     NotFoundError,
+    Problem,
     RejectedError,
     TokenStoreError,
 )
+from ctpanel.core.form import same_side_problem
 from ctpanel.core.journal import Journal, default_journal_path
 from ctpanel.core.models import Transport
 from ctpanel.core.secret import Secret
@@ -107,6 +109,9 @@ async def _reverse(args, order, client, token: Secret, ws_url: str, timeout: flo
             before = await service.read_position(order.account, order.instrument)
         except CtError:
             before = None  # the order attempt below meets the same cause, and journals it
+        same_side = same_side_problem(before, order.action, order.quantity)
+        if same_side:
+            raise InvalidOrder([Problem("action", same_side)])
         report = await service.reverse(order, transport=transport, before=before)
     finally:
         if stream is not None:
@@ -115,9 +120,8 @@ async def _reverse(args, order, client, token: Secret, ws_url: str, timeout: flo
     after = report.after.describe() if report.after else None
     _print(args, {"orderId": report.result.order_id, "before": before_text,
                   "after": after, "roundTripMs": round(report.result.round_trip_ms, 1),
-                  "transport": transport.value},
-           [report.result.order_id,
-            f"Position: {before_text or 'unknown'} -> {after or 'unknown'}"])
+                  "transport": transport.value, "entryState": report.entry_state},
+           [report.result.order_id, f"Position: {report.position_words()}"])
     return EXIT_OK
 
 

@@ -170,3 +170,24 @@ def test_token_set_status_clear_through_the_keyring(standalone_sim, private_file
 def test_no_keyring_backend_is_explained(standalone_sim, private_files):
     done = run_cli(standalone_sim, private_files, "token", "set", token=None, stdin="abc\n")
     assert done.returncode == 4 and "No OS keyring is available" in done.stderr
+
+
+def test_a_same_side_reverse_is_refused_and_nothing_is_sent(standalone_sim, control,
+                                                             private_files):
+    same_side = list(REVERSE_ES)
+    same_side[same_side.index("SELL")] = "BUY"  # Sim101 is long 2 ES
+    done = run_cli(standalone_sim, private_files, *same_side)
+    assert done.returncode == 2
+    assert "BUY 2 would add to the Long 2 position" in done.stderr
+    assert [r for r in control.get("/_sim/received").json()
+            if r["api"] == "ReversePosition"] == []
+
+
+def test_a_stop_entry_says_the_position_is_flat_until_it_fills(standalone_sim, control,
+                                                               private_files):
+    done = run_cli(standalone_sim, private_files, *REVERSE_ES, "--order-type", "STOPMARKET",
+                   "--stop-price", "1")  # far below the market: a sell stop that waits
+    assert done.returncode == 0, done.stderr
+    order_id, position = done.stdout.splitlines()
+    assert position == (f"Position: Long 2 -> Flat; entry SELL 2 ES STOPMARKET stop 1 DAY "
+                        f"is working (order {order_id}): flat until it fills")

@@ -85,7 +85,7 @@ join_background() {
   wait "$BACKGROUND_PID"
   cat "$1"
   local line; line=$(cat "$1.result" 2>/dev/null || echo "$1: no result")
-  SUMMARY+=("$line"); echo ">>> $line"
+  SUMMARY+=("$line")  # its ">>>" line is in the log just shown
   [[ $line == *" PASS "* ]] || FAILED=$((FAILED + 1))
   [[ $line == *" PASS "* ]]
 }

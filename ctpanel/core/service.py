@@ -89,12 +89,26 @@ class ReverseReport:
     before: Position | None
     after: Position | None
     transport: Transport
+    entry_state: str | None = None  # a limit or stop entry's NinjaTrader state, once read
 
     def summary(self) -> str:
         before = self.before.describe() if self.before else "?"
         after = self.after.describe() if self.after else "not re-read"
         return (f"Order {self.result.order_id}: {self.order.describe()} "
                 f"({before} -> {after}, {self.result.round_trip_ms:.0f} ms)")
+
+    def position_words(self) -> str:
+        """Before -> after in plain words; a limit or stop entry that has not filled is named,
+        with its state, and the position is said to be flat until it fills."""
+        before = self.before.describe() if self.before else "unknown"
+        after = self.after.describe() if self.after else "unknown"
+        text = f"{before} -> {after}"
+        if self.order.order_type is not OrderType.MARKET and self.after is not None \
+                and self.after.is_flat:
+            state = (self.entry_state or "state unknown").lower()
+            text += (f"; entry {self.order.describe()} is {state} (order "
+                     f"{self.result.order_id}): flat until it fills")
+        return text
 
 
 class UncertainOutcome(CtError):
@@ -171,9 +185,11 @@ class ReverseService:
         if on_accepted is not None:
             on_accepted(result)
         after = await self._reread(order) if verify else None
+        entry_state = await self._entry_state(order, result.order_id) if verify else None
         await self._record(order, transport, "ok", result.round_trip_ms,
-                           order_id=result.order_id, before=before, after=after)
-        return ReverseReport(order, result, before, after, transport)
+                           order_id=result.order_id, before=before, after=after,
+                           entry_state=entry_state)
+        return ReverseReport(order, result, before, after, transport, entry_state)
 
     async def _reread(self, order: ReverseOrder) -> Position | None:
         try:
@@ -181,6 +197,19 @@ class ReverseService:
         except CtError as error:
             log.warning("Could not re-read the position: %s", error)
             return None
+
+    async def _entry_state(self, order: ReverseOrder, order_id: str) -> str | None:
+        """A limit or stop entry does not fill at once: its state (Working, Accepted, Filled,
+        Rejected...), read from the account's orders. None for market orders, or unreadable."""
+        if order.order_type is OrderType.MARKET:
+            return None
+        try:
+            orders = await self.reader.list_orders(order.account)
+        except CtError as error:
+            log.warning("Could not read the entry order's state: %s", error)
+            return None
+        state = next((o.get("orderState") for o in orders if o.get("orderId") == order_id), None)
+        return state if isinstance(state, str) and state else None
 
     async def _working_entries(self, order: ReverseOrder, after: Position | None) -> list[str]:
         """Working orders that look like the new entry (only asked about non-market entries)."""
@@ -197,7 +226,7 @@ class ReverseService:
     async def _record(self, order: ReverseOrder, transport: Transport, status: str,
                       round_trip_ms: float, *, order_id: str | None = None,
                       error: CtError | None = None, before: Position | None = None,
-                      after: Position | None = None) -> None:
+                      after: Position | None = None, entry_state: str | None = None) -> None:
         if self.journal is None:
             return
         record = {
@@ -210,6 +239,8 @@ class ReverseService:
             "before": before.describe() if before else None,
             "after": after.describe() if after else None,
         }
+        if entry_state is not None:
+            record["entry_state"] = entry_state
         try:
             await self.journal.append_async(record)
         except OSError as failure:

@@ -102,6 +102,7 @@ class Ticket:
         self.rearm_delay = rearm_delay
         self.scope: Scope | None = None
         self.reading: Reading | None = None
+        self.read_problem = ""  # why the last read of this scope failed, in plain words
         self.phase = Phase.IDLE
         self._epoch = 0  # moves at every send and outcome: reads started before are refused
         self._answered = False
@@ -117,6 +118,7 @@ class Ticket:
             return False
         self.scope = scope
         self.reading = None
+        self.read_problem = ""
         return True
 
     def freshness_of_reading(self) -> Freshness:
@@ -140,10 +142,17 @@ class Ticket:
         if self.reading is not None and self.reading.read_at > token.started_at:
             return False  # a newer figure is already shown
         self.reading = Reading(position, token.scope, token.started_at)
+        self.read_problem = ""
         if self._awaiting_read:
             self._awaiting_read = False
             self._rearm_at = self.clock() + self.rearm_delay
         return True
+
+    def read_failed(self, token: ReadToken, problem: str) -> None:
+        """A read of the selected scope failed: the reason shows while nothing fresh is known
+        (the figure already shown still goes stale on time)."""
+        if token.scope == self.scope:
+            self.read_problem = problem
 
     def arming(self, form: FormState) -> Arming:
         """The button's state for ``form`` (whose position is replaced by the ticket's own)."""
@@ -238,7 +247,7 @@ class Ticket:
             return "Re-arming after the last order…"
         freshness = self.freshness_of_reading()
         if freshness is Freshness.UNKNOWN:
-            return f"Reading the position in {self.scope.instrument}…"
+            return self.read_problem or f"Reading the position in {self.scope.instrument}…"
         if freshness is Freshness.STALE:
             age = self.clock() - self.reading.read_at
             return (f"The position was last read {age:.0f} s ago; waiting for a fresh read "

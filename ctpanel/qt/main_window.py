@@ -35,6 +35,7 @@ from ctpanel.core.errors import (
     NetworkError,
     NotConnectedError,
     RateLimitedError,
+    RejectedError,
     TokenStoreError,
 )
 from ctpanel.core.journal import Journal
@@ -78,6 +79,22 @@ MODE_BANDS = {
     Mode.DEMO: "DEMO — simulated account and prices; nothing reaches NinjaTrader",
     Mode.LIVE: "LIVE — orders go to NinjaTrader through CrossTrade",
 }
+
+
+def read_problem(error: CtError, instrument: str) -> str:
+    """Why the position could not be read, in the words the trader needs."""
+    if isinstance(error, RejectedError) and "unknown instrument" in str(error).lower():
+        return f"CrossTrade does not know instrument {instrument}."
+    return f"Could not read the position: {error}"
+
+
+def journal_time(stamp: object) -> datetime:
+    """A journal record's own time, in local time (its ISO stamp is UTC); an unreadable stamp
+    is shown as the epoch's start, never as now."""
+    try:
+        return datetime.fromisoformat(str(stamp)).astimezone().replace(tzinfo=None)
+    except ValueError:
+        return datetime(1970, 1, 1)
 
 
 class MainWindow(QMainWindow):
@@ -220,6 +237,7 @@ class MainWindow(QMainWindow):
         self.poll_timer.timeout.connect(self._on_poll_timer)
         self.clock.timeout.connect(self._on_clock)
         self.rearm_timer.timeout.connect(self._update_reverse)
+        self.log_pane.sig_notice.connect(lambda text: self.statusBar().showMessage(text, 4000))
 
     def _apply_preferences(self) -> None:
         self.form.set_max_quantity(self.preferences.get("max_quantity"))
@@ -468,8 +486,10 @@ class MainWindow(QMainWindow):
             position = await self.backend.client.get_position(token.scope.account,
                                                               token.scope.instrument)
         except CtError as error:
+            problem = read_problem(error, token.scope.instrument)
+            self.ticket.read_failed(token, problem)
             self.strip.mark_stale(type(error).__name__)
-            self._report_failure("Could not read the position", error)
+            self._report_failure("Could not read the position", error, problem)
             self._update_reverse()
             return
         self._accept_reading(token, position)
@@ -620,10 +640,8 @@ class MainWindow(QMainWindow):
 
     def _on_reverse_confirmed(self, report: ReverseReport) -> None:
         self._mark_connected()
-        before = report.before.describe() if report.before else "?"
-        after = report.after.describe() if report.after else "not re-read"
         self._log(Level.INFO, f"Position {report.order.instrument} on {report.order.account}: "
-                              f"{before} -> {after}")
+                              f"{report.position_words()}")
         self.preferences.remember("recent_instruments", report.order.instrument)
         if report.order.strategy:
             self.form.set_strategies(
@@ -639,12 +657,15 @@ class MainWindow(QMainWindow):
         self.log_model.append(LogEntry(datetime.now(), level, text, order_id))
         self.statusBar().showMessage(text, 8000)
 
+    def log_startup_problem(self, message: str) -> None:
+        self._log(Level.ERROR, message)
+
     def log_unexpected(self, summary: str) -> None:
         """A bug's one-line summary (already scrubbed) in the log pane."""
         self._log(Level.ERROR, f"Unexpected error: {summary}")
 
-    def _report_failure(self, what: str, error: CtError) -> None:
-        self._log(Level.ERROR, f"{what}: {error}")
+    def _report_failure(self, what: str, error: CtError, plain: str | None = None) -> None:
+        self._log(Level.ERROR, plain or f"{what}: {error}")
         if isinstance(error, AuthError):
             self.lights.token.set("bad", "rejected by CrossTrade")
             self.lights.crosstrade.set("ok", "reachable (it answered)")
@@ -670,15 +691,17 @@ class MainWindow(QMainWindow):
             self._log(Level.ERROR, f"WebSocket stopped: {reason}")
 
     async def _show_journal_history(self) -> None:
+        """The journal's last records of this mode, dimmed, each at its own time."""
+        mode = self.backend.mode.value
         records = await self.journal.read_last_async(JOURNAL_LINES_SHOWN)
         for record in records:
-            level = {"ok": Level.SUCCESS, "unknown": Level.WARNING}.get(record.get("status"),
-                                                                         Level.ERROR)
-            mode = f" {record['mode']}" if record.get("mode") else ""
-            text = (f"[journal {str(record.get('time', ''))[:19]}{mode}] {record.get('account')} "
-                    f"{record.get('instrument')}: "
-                    f"{record.get('order_id') or record.get('error') or record.get('status')}")
-            self.log_model.append(LogEntry(datetime.now(), level, text, record.get("order_id")))
+            if record.get("mode") != mode:
+                continue  # demo history never appears in the live log, nor live in demo
+            when = journal_time(record.get("time"))
+            outcome = record.get("order_id") or record.get("error") or record.get("status")
+            text = (f"[journal, {mode}, {when:%Y-%m-%d}] {record.get('status')}: "
+                    f"{record.get('account')} {record.get('instrument')}: {outcome}")
+            self.log_model.append(LogEntry(when, Level.HISTORY, text, record.get("order_id")))
 
     # --- dialogs and preferences ----------------------------------------------------------
 

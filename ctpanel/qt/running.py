@@ -17,9 +17,9 @@ import traceback
 
 from PySide6.QtWidgets import QMessageBox
 
-from ctpanel.backend import Mode
+from ctpanel.backend import Backend, Mode
 from ctpanel.core.credentials import resolve_token_async
-from ctpanel.core.errors import TokenStoreError, scrub
+from ctpanel.core.errors import CtError, TokenStoreError, scrub
 from ctpanel.core.termination import stop_on_signals
 from ctpanel.qt.app import peak_memory_kib
 from ctpanel.qt.main_window import MainWindow
@@ -75,6 +75,19 @@ async def report_ready(window: MainWindow, request_quit) -> None:
         request_quit()
 
 
+async def open_backend(window: MainWindow, token) -> Backend:
+    """Live with a token, else demo; a live backend that cannot be opened (a base URL refused
+    as unsafe, say) is said in plain words, and the panel starts in demo mode instead."""
+    if token is not None:
+        try:
+            return await window.backend_factory(Mode.LIVE, token)
+        except CtError as error:
+            message = f"Could not go live: {error} Starting in demo mode."
+            print(f"ctpanel: {message}", file=sys.stderr)
+            window.log_startup_problem(message)
+    return await window.backend_factory(Mode.DEMO, None)
+
+
 async def amain(args: argparse.Namespace, window: MainWindow) -> int:
     """Decide the mode, open the backend, attach it; run until the window asks to quit."""
     install_crash_handler(window)
@@ -98,7 +111,7 @@ async def amain(args: argparse.Namespace, window: MainWindow) -> int:
             token = (await resolve_token_async(window.token_store)).token
         except TokenStoreError as error:
             print(f"ctpanel: {error} Starting in demo mode.", file=sys.stderr)
-    window.attach(await window.backend_factory(Mode.LIVE if token else Mode.DEMO, token))
+    window.attach(await open_backend(window, token))
     code = await quit_requested
     if ready_report is not None:
         ready_report.cancel()

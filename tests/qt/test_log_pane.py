@@ -2,7 +2,8 @@
 
 from datetime import datetime
 
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QContextMenuEvent, QGuiApplication
+from PySide6.QtWidgets import QApplication, QMenu
 
 from ctpanel.qt.widgets.log_pane import Level, LogEntry, LogModel, LogPane
 from tests.qt.conftest import put_cursor_on_line
@@ -68,3 +69,40 @@ def test_copy_takes_the_selected_lines_as_plain_text(qtbot):
     with qtbot.waitSignal(pane.sig_copied):
         pane.copy_action.trigger()
     assert QGuiApplication.clipboard().text() == "\n".join(e.line() for e in model.entries())
+
+
+def right_click_line(pane: LogPane, index: int) -> None:
+    """What a right-click on line ``index`` delivers: a context-menu event at that line."""
+    block = pane.document().findBlockByNumber(index)
+    cursor = pane.textCursor()
+    cursor.setPosition(block.position())
+    where = pane.cursorRect(cursor).center()
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, where,
+                              pane.viewport().mapToGlobal(where))
+    QApplication.sendEvent(pane.viewport(), event)
+
+
+def test_copy_order_id_takes_the_line_right_clicked_not_the_text_cursors(qtbot):
+    model = LogModel()
+    pane = make_pane(qtbot, model)
+    pane.show()
+    for number in range(4):
+        model.append(entry(number, order_id=f"id-{number}"))
+    put_cursor_on_line(pane, 0)  # the text cursor sits on another line
+    right_click_line(pane, 2)
+    with qtbot.waitSignal(pane.sig_notice) as notice:
+        pane.copy_id_action.trigger()
+    assert QGuiApplication.clipboard().text() == "id-2"
+    assert notice.args == ["Copied order id id-2."]
+    for menu in pane.findChildren(QMenu):
+        menu.close()
+
+
+def test_a_line_without_an_order_id_says_so(qtbot):
+    model = LogModel()
+    pane = make_pane(qtbot, model)
+    model.append(entry(1))
+    put_cursor_on_line(pane, 0)
+    with qtbot.waitSignal(pane.sig_notice) as notice:
+        pane.copy_id_action.trigger()
+    assert notice.args == ["No order id on that line: nothing was copied."]

@@ -6,8 +6,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
+from ctpanel.core.journal import Journal
 from ctpanel.core.models import Action, OrderType, TimeInForce, Transport
 from ctpanel.panel.ticket import Phase
+from ctpanel.qt.main_window import journal_time
+from ctpanel.qt.widgets.log_pane import Level
 from tests.qt.conftest import put_cursor_on_line, run_async
 
 
@@ -218,13 +221,26 @@ def test_instruments_with_positions_come_first(panel):
     assert items[:2] == ["ES 12-26", "NQ 12-26"] and "CL 01-27" in items
 
 
-def test_the_journal_is_shown_on_start(panel_factory, tmp_path):
+def test_the_journal_is_shown_on_start_dimmed_at_its_own_time_and_only_for_this_mode(
+        panel_factory, tmp_path):
+    journal = Journal(tmp_path / "journal.jsonl")
+    journal.append({"mode": "live", "status": "ok", "account": "APEX1", "instrument": "NQ",
+                    "order_id": "live-order-1"})
     first = panel_factory()
     first.pick("Sim101", "ES 12-26", "Long 2")
     report = first.click_reverse()
     second = panel_factory()
-    second.qtbot.waitUntil(lambda: any(report.result.order_id in line and " demo]" in line
-                                       for line in second.log_lines()))
+    order_id = report.result.order_id
+
+    def history():
+        return [e for e in second.window.log_model.entries() if e.level is Level.HISTORY]
+    second.qtbot.waitUntil(lambda: any(order_id in e.text for e in history()))
+    [entry] = history()
+    written = journal_time(journal.read_last()[-1]["time"])
+    assert entry.time == written and entry.text.startswith("[journal, demo, ")
+    assert entry.order_id == order_id
+    assert not any("live-order-1" in line for line in second.log_lines()), \
+        "live history stays out of the demo log"
 
 
 def test_the_account_choice_is_remembered(panel):

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import IntEnum
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QGuiApplication, QTextCharFormat
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QColor, QContextMenuEvent, QGuiApplication, QTextCharFormat
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QWidget
 
 MAX_ENTRIES = 500
 
@@ -25,11 +25,13 @@ class Level(IntEnum):
     SUCCESS = 1
     WARNING = 2
     ERROR = 3
+    HISTORY = 4  # a journal record from an earlier session: dimmed, with its own time
 
 
 LEVEL_COLOURS = {Level.INFO: "#c8ccd4", Level.SUCCESS: "#7cc4ff", Level.WARNING: "#ffd166",
-                 Level.ERROR: "#ff6b6b"}
-LEVEL_TAGS = {Level.INFO: "", Level.SUCCESS: "OK ", Level.WARNING: "WARN ", Level.ERROR: "ERROR "}
+                 Level.ERROR: "#ff6b6b", Level.HISTORY: "#7a808c"}
+LEVEL_TAGS = {Level.INFO: "", Level.SUCCESS: "OK ", Level.WARNING: "WARN ", Level.ERROR: "ERROR ",
+              Level.HISTORY: ""}
 
 
 @dataclass(frozen=True)
@@ -38,17 +40,24 @@ class LogEntry:
     level: Level
     text: str
     order_id: str | None = None
+    count: int = 1  # the same message, repeated: one line with a count
 
     def line(self) -> str:
         """One line, always: the pane keeps one text block per entry."""
         text = " ".join(self.text.splitlines())
-        return f"{self.time:%H:%M:%S}  {LEVEL_TAGS[self.level]}{text}"
+        repeated = f" (×{self.count}, last at {self.time:%H:%M:%S})" if self.count > 1 else ""
+        return f"{self.time:%H:%M:%S}  {LEVEL_TAGS[self.level]}{text}{repeated}"
+
+    def repeats(self, other: LogEntry) -> bool:
+        return (other.level, other.text, other.order_id) == (self.level, self.text, None)
 
 
 class LogModel(QObject):
-    """At most ``capacity`` entries; the oldest fall off the top."""
+    """At most ``capacity`` entries; the oldest fall off the top. A message that repeats the
+    last one (a poll failing the same way every 5 s) updates that line's count instead."""
 
     sig_appended = Signal(object)  # the LogEntry just added
+    sig_last_replaced = Signal(object)  # the last entry, with its count and time updated
 
     def __init__(self, capacity: int = MAX_ENTRIES, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -56,6 +65,11 @@ class LogModel(QObject):
         self.capacity = capacity
 
     def append(self, entry: LogEntry) -> None:
+        if self._entries and self._entries[-1].repeats(entry):
+            last = self._entries[-1]
+            self._entries[-1] = replace(last, time=entry.time, count=last.count + 1)
+            self.sig_last_replaced.emit(self._entries[-1])
+            return
         self._entries.append(entry)
         self.sig_appended.emit(entry)
 
@@ -64,10 +78,12 @@ class LogModel(QObject):
 
 
 class LogPane(QPlainTextEdit):
-    """Shows the model, newest line last. Its menu's "Copy" copies the selected text (or the
-    line under the cursor), "Copy order id" the ids of those lines."""
+    """Shows the model, newest line last. Its right-click menu's "Copy" copies the selected
+    text (or the line right-clicked), "Copy order id" the id of the line right-clicked (or of
+    the selected lines); each says what it copied (``sig_notice``)."""
 
     sig_copied = Signal(str)
+    sig_notice = Signal(str)  # "Copied order id …" / "No order id on that line."
 
     def __init__(self, model: LogModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,7 +92,7 @@ class LogPane(QPlainTextEdit):
         self.setReadOnly(True)
         self.setUndoRedoEnabled(False)
         self.setMaximumBlockCount(model.capacity)  # trims in step with the model
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self._clicked_line: int | None = None  # the line the open menu was opened on
         self._formats = {level: QTextCharFormat() for level in Level}
         for level, text_format in self._formats.items():
             text_format.setForeground(QColor(LEVEL_COLOURS[level]))
@@ -84,10 +100,11 @@ class LogPane(QPlainTextEdit):
         self.copy_action.triggered.connect(self.copy_lines)
         self.copy_id_action = QAction("Copy order id", self)
         self.copy_id_action.triggered.connect(self.copy_order_id)
-        self.addActions([self.copy_action, self.copy_id_action])
+        self.addActions([self.copy_action, self.copy_id_action])  # their shortcuts, if any
         for entry in model.entries():
             self._show(entry)
         model.sig_appended.connect(self._show)
+        model.sig_last_replaced.connect(self._replace_last)
 
     def _show(self, entry: LogEntry) -> None:
         cursor = self.textCursor()
@@ -97,26 +114,54 @@ class LogPane(QPlainTextEdit):
         cursor.insertText(entry.line(), self._formats[entry.level])
         self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
 
-    def _selected_entries(self) -> list[LogEntry]:
+    def _replace_last(self, entry: LogEntry) -> None:
         cursor = self.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        cursor.movePosition(cursor.MoveOperation.StartOfBlock, cursor.MoveMode.KeepAnchor)
+        cursor.insertText(entry.line(), self._formats[entry.level])
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """The menu acts on the line under the mouse, not on wherever the text cursor is."""
+        self._clicked_line = self.cursorForPosition(event.pos()).blockNumber()
+        menu = QMenu(self)
+        menu.addActions([self.copy_action, self.copy_id_action])
+        menu.aboutToHide.connect(menu.deleteLater)
+        menu.popup(event.globalPos())
+
+    def _selected_entries(self, *, clicked_first: bool) -> list[LogEntry]:
+        """The right-clicked line (``clicked_first``, or when nothing is selected), else the
+        selected lines, else the line under the text cursor."""
+        cursor = self.textCursor()
+        clicked, self._clicked_line = self._clicked_line, None
+        if clicked is not None and (clicked_first or not cursor.hasSelection()):
+            return self.model.entries()[clicked:clicked + 1]
         first = self.document().findBlock(cursor.selectionStart()).blockNumber()
         last = self.document().findBlock(cursor.selectionEnd()).blockNumber()
         return self.model.entries()[first:last + 1]
 
     def copy_lines(self) -> None:
         selected = self.textCursor().selectedText()
+        entries = self._selected_entries(clicked_first=False)
         # Qt writes a paragraph break as U+2029 in selections; a clipboard wants newlines.
-        self._to_clipboard(selected.replace("\u2029", "\n") if selected
-                           else "\n".join(entry.line() for entry in self._selected_entries()))
+        text = selected.replace("\u2029", "\n") if selected else \
+            "\n".join(entry.line() for entry in entries)
+        if self._to_clipboard(text):
+            self.sig_notice.emit(f"Copied {text.count(chr(10)) + 1} line(s).")
 
     def copy_order_id(self) -> None:
-        ids = [entry.order_id for entry in self._selected_entries() if entry.order_id]
-        self._to_clipboard("\n".join(ids))
+        ids = [entry.order_id for entry in self._selected_entries(clicked_first=True)
+               if entry.order_id]
+        if self._to_clipboard("\n".join(ids)):
+            self.sig_notice.emit(f"Copied order id {', '.join(ids)}.")
+        else:
+            self.sig_notice.emit("No order id on that line: nothing was copied.")
 
-    def _to_clipboard(self, text: str) -> None:
-        if text:
-            QGuiApplication.clipboard().setText(text)
-            self.sig_copied.emit(text)
+    def _to_clipboard(self, text: str) -> bool:
+        if not text:
+            return False
+        QGuiApplication.clipboard().setText(text)
+        self.sig_copied.emit(text)
+        return True
 
 
 class LogPaneHandler(logging.Handler):
