@@ -169,12 +169,11 @@ class Ticket:
         return Arming(True, "", "REVERSE", preview, state.order())
 
     def next_change_at(self) -> float | None:
-        """When :meth:`arming` may change by itself (re-arm delay over, figure going stale)."""
-        times = []
-        if self._rearm_at is not None and self._rearm_at > self.clock():
-            times.append(self._rearm_at)
-        if self.reading is not None:
-            times.append(self.reading.read_at + self.freshness)
+        """When :meth:`arming` will next change by itself (the re-arm delay ends, the figure
+        goes stale); None when nothing is pending."""
+        now = self.clock()
+        stale_at = self.reading.read_at + self.freshness if self.reading else None
+        times = [at for at in (self._rearm_at, stale_at) if at is not None and at > now]
         return min(times) if times else None
 
     # --- the order's life -----------------------------------------------------------------

@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
         self.form = OrderForm()
         self.preview = QLabel("")
         self.preview.setObjectName("preview")
+        self.preview.setWordWrap(True)  # a long preview wraps; it never widens the window
         self.reverse_button = QPushButton("REVERSE")
         self.reverse_button.setObjectName("reverseButton")
         self.reverse_button.setMinimumHeight(64)
@@ -201,6 +202,7 @@ class MainWindow(QMainWindow):
         self.clock.setInterval(1000)
         self.rearm_timer = QTimer(self)  # when the ticket's state changes by itself
         self.rearm_timer.setSingleShot(True)
+        self.rearm_timer.setTimerType(Qt.TimerType.PreciseTimer)  # coarse ones fire early
 
     def _build_menus(self) -> None:
         connection = self.menuBar().addMenu("&Connection")
@@ -253,9 +255,22 @@ class MainWindow(QMainWindow):
         geometry = self.window_state.load("geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(560, 820)
+        self.fit_on_screen()
         splitter = self.window_state.load("splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
+
+    def fit_on_screen(self) -> None:
+        """Keep the whole window, REVERSE included, on the screen it is on: a geometry saved
+        at another scaling (or on a monitor since removed) may not fit any more."""
+        screen = self.screen().availableGeometry()
+        frame = self.frameGeometry()
+        extra = frame.size() - self.geometry().size()  # title bar and borders
+        self.resize(self.size().boundedTo(screen.size() - extra))
+        frame = self.frameGeometry()
+        left = min(max(frame.left(), screen.left()), screen.right() - frame.width() + 1)
+        top = min(max(frame.top(), screen.top()), screen.bottom() - frame.height() + 1)
+        self.move(left, top)
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -535,8 +550,11 @@ class MainWindow(QMainWindow):
     def _update_reverse(self) -> None:
         """Show what the ticket says: armed or not, why, the button's label, the preview."""
         form = self.form.state(None)
-        self.form.show_problem(" ".join(p.message for p in form.check().problems) or None)
         arming = self.ticket.arming(form)
+        # One message per problem: the first is the reason under the button, any others
+        # stand by the fields.
+        others = [p.message for p in form.check().problems if p.message != arming.reason]
+        self.form.show_problem(" ".join(others) or None)
         self.reverse_button.setEnabled(arming.armed)
         self.reverse_button.setText(arming.label)
         self.reason.setText(arming.reason)

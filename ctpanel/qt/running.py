@@ -71,6 +71,9 @@ async def report_ready(window: MainWindow, request_quit) -> None:
         await asyncio.wait({usable}, timeout=0.005)
         longest_stall = max(longest_stall, loop.time() - started - 0.005)
     print(f"usable {time.time():.6f} {peak_memory_kib()} {longest_stall * 1000:.1f}", flush=True)
+    button = window.reverse_button  # where a real mouse finds it (end-to-end tests)
+    centre = button.mapToGlobal(button.rect().center())
+    print(f"reverse-button {centre.x()} {centre.y()}", flush=True)
     if request_quit is not None:
         request_quit()
 

@@ -159,3 +159,8 @@ def test_next_change_is_the_end_of_the_delay_or_the_figure_going_stale(ticket, c
     send(ticket)
     settle(ticket, clock)
     assert ticket.next_change_at() == pytest.approx(clock.now + 1.0)
+
+
+def test_nothing_is_pending_once_the_figure_is_stale(ticket, clock):
+    clock.now += 13
+    assert ticket.next_change_at() is None, "a stale figure changes nothing more by itself"

@@ -109,6 +109,11 @@ class Panel:
             self.qtbot.mouseClick(self.window.reverse_button, Qt.MouseButton.LeftButton)
         return done.args[0]
 
+    def pick_instrument(self, instrument: str) -> None:
+        """Type an instrument and leave the field, as a trader does."""
+        self.form.instrument.setEditText(instrument)
+        self.form.instrument.lineEdit().editingFinished.emit()
+
     def pick(self, account: str, instrument: str, expect: str) -> None:
         index = self.form.account.findData(account)
         assert index >= 0, f"{account} not in the account picker"
