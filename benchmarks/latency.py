@@ -109,6 +109,16 @@ class LagProbe:
         await asyncio.gather(self._task, return_exceptions=True)
 
 
+async def armed(window: MainWindow, limit: float = 30.0) -> None:
+    """Until REVERSE re-arms after the last order (the position after it read and shown, then
+    the re-arm delay); outside the timed part of each sample."""
+    deadline = time.perf_counter() + limit
+    while not window.reverse_button.isEnabled():
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"REVERSE did not re-arm: {window.reason.text()}")
+        await asyncio.sleep(0.005)
+
+
 async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Transport,
                     probe: LagProbe) -> tuple[list[float], float]:
     """The click-to-order-id samples, and the time from ``start()`` to the position shown
@@ -122,6 +132,7 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
     preferences.set("confirm", "never")
     preferences.set("transport", transport.value)
     preferences.set("last_instrument", "ES 12-26")
+    preferences.set("rearm_delay", 0.3)  # the shortest re-arm delay: not part of the sample
 
     async def no_backend(mode, token):
         raise RuntimeError("not used")
@@ -153,9 +164,7 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
     samples = []
     probe.start()
     for _ in range(n):
-        while not window.reverse_button.isEnabled():
-            ready.clear()
-            await asyncio.wait_for(ready.wait(), 30)
+        await armed(window)
         shown.clear()
         finished.clear()
         started = time.perf_counter()

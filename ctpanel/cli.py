@@ -4,33 +4,23 @@ Only the parser lives here, so that ``ctpanel`` without a command (the panel) pa
 it does not need before its window is shown; the commands themselves are in
 :mod:`ctpanel.commands`, imported when one is run.
 
-Exit codes (also in README):
-0 ok, 2 invalid input, 3 rejected (incl. no position), 4 token problem,
-5 not connected / unreachable / rate limited / server error, 6 outcome unknown.
+The exit codes are in :mod:`ctpanel.config`.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from ctpanel.config import EXIT_INVALID
 from ctpanel.core.models import Action, OrderType, TimeInForce, Transport
-from ctpanel.core.urls import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ws_url_for
+from ctpanel.core.urls import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
     from ctpanel.core.credentials import TokenStore
-
-EXIT_OK = 0
-EXIT_INVALID = 2
-EXIT_REJECTED = 3
-EXIT_AUTH = 4
-EXIT_UNAVAILABLE = 5
-EXIT_UNKNOWN = 6
-
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -89,15 +79,6 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
                         help="WebSocket URL (env CTPANEL_WS_URL; default from the base URL)")
     parser.add_argument("--timeout", type=float, default=argparse.SUPPRESS,
                         help=f"seconds to wait for a reply (default {DEFAULT_TIMEOUT:g})")
-
-
-def connection_settings(args: argparse.Namespace) -> tuple[str, str, float]:
-    base_url = getattr(args, "base_url", None) or os.environ.get("CTPANEL_BASE_URL") \
-        or DEFAULT_BASE_URL
-    ws_url = getattr(args, "ws_url", None) or os.environ.get("CTPANEL_WS_URL") \
-        or ws_url_for(base_url)
-    timeout = getattr(args, "timeout", None) or DEFAULT_TIMEOUT
-    return base_url, ws_url, timeout
 
 
 def main(argv: Sequence[str] | None = None, *,

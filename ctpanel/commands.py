@@ -1,5 +1,5 @@
 """The headless commands behind ``ctpanel reverse|accounts|positions|token`` (the parser and
-the exit codes are in :mod:`ctpanel.cli`)."""
+the exit codes are in :mod:`ctpanel.config`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import json
 import sys
 from typing import Any
 
-from ctpanel.cli import (
+from ctpanel.backend import Backend, Mode, assemble
+from ctpanel.config import (
     EXIT_AUTH,
     EXIT_INVALID,
     EXIT_OK,
@@ -19,7 +20,6 @@ from ctpanel.cli import (
     EXIT_UNKNOWN,
     connection_settings,
 )
-from ctpanel.core.client import CrossTradeClient
 from ctpanel.core.credentials import (
     TOKEN_ENV,
     KeyringTokenStore,
@@ -39,10 +39,9 @@ from ctpanel.core.errors import (
 )
 from ctpanel.core.form import same_side_problem
 from ctpanel.core.journal import Journal, default_journal_path
-from ctpanel.core.models import Transport
+from ctpanel.core.models import ReverseOrder, Transport
 from ctpanel.core.secret import Secret
-from ctpanel.core.service import ReverseService, UncertainOutcome
-from ctpanel.core.stream import CrossTradeStream
+from ctpanel.core.service import UncertainOutcome
 from ctpanel.core.validation import OrderInput, parse_order
 
 
@@ -84,38 +83,36 @@ async def _run(args: argparse.Namespace, store: TokenStore) -> int:
     token = (await asyncio.to_thread(resolve_token, store)).token
     if not token:
         raise AuthError(f"No API token. Run `ctpanel token set` (or set {TOKEN_ENV}).")
-    async with CrossTradeClient(token, base_url=base_url, timeout=timeout) as client:
+    # The panel's own assembly: one client, one stream, one request budget shared by both.
+    backend = assemble(Mode.LIVE, token, base_url, ws_url, Journal(default_journal_path()),
+                       timeout=timeout)
+    try:
         if args.command == "accounts":
-            accounts = await client.list_accounts()
+            accounts = await backend.client.list_accounts()
             _print(args, [a.__dict__ for a in accounts], [a.label for a in accounts])
             return EXIT_OK
         if args.command == "positions":
-            positions = await client.list_positions(args.account)
+            positions = await backend.client.list_positions(args.account)
             _print(args, [p.__dict__ for p in positions],
                    [f"{p.instrument}: {p.describe()} @ {p.average_price}" for p in positions]
                    or ["No open positions."])
             return EXIT_OK
-        return await _reverse(args, order, client, token, ws_url, timeout)
-
-
-async def _reverse(args, order, client, token: Secret, ws_url: str, timeout: float) -> int:
-    transport = Transport(args.transport)
-    stream = CrossTradeStream(token, url=ws_url, rpc_timeout=timeout) \
-        if transport is Transport.WS else None
-    senders = {Transport.REST: client, **({Transport.WS: stream} if stream else {})}
-    service = ReverseService(client, senders, Journal(default_journal_path()))
-    try:
-        try:
-            before = await service.read_position(order.account, order.instrument)
-        except CtError:
-            before = None  # the order attempt below meets the same cause, and journals it
-        same_side = same_side_problem(before, order.action, order.quantity)
-        if same_side:
-            raise InvalidOrder([Problem("action", same_side)])
-        report = await service.reverse(order, transport=transport, before=before)
+        return await _reverse(args, order, backend)
     finally:
-        if stream is not None:
-            await stream.close()
+        await backend.aclose()
+
+
+async def _reverse(args, order: ReverseOrder, backend: Backend) -> int:
+    transport = Transport(args.transport)
+    service = backend.service
+    try:
+        before = await service.read_position(order.account, order.instrument)
+    except CtError:
+        before = None  # the order attempt below meets the same cause, and journals it
+    same_side = same_side_problem(before, order.action, order.quantity)
+    if same_side:
+        raise InvalidOrder([Problem("action", same_side)])
+    report = await service.reverse(order, transport=transport, before=before)
     before_text = before.describe() if before else None
     after = report.after.describe() if report.after else None
     _print(args, {"orderId": report.result.order_id, "before": before_text,

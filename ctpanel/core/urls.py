@@ -8,7 +8,7 @@ from urllib.parse import quote, urlsplit
 from ctpanel.core.errors import ConfigError
 
 DEFAULT_BASE_URL = "https://app.crosstrade.io"
-DEFAULT_TIMEOUT = 30.0  # seconds; a reverse may wait ~5 s on CrossTrade's side for the flatten
+DEFAULT_TIMEOUT = 15.0  # seconds: CrossTrade waits up to ~5 s for the flatten, plus a margin
 DEFAULT_WS_URL = "wss://app.crosstrade.io/ws/stream"
 API_PREFIX = "/v1/api"
 

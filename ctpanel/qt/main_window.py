@@ -30,10 +30,7 @@ from PySide6.QtWidgets import (
 from ctpanel.backend import Backend, Mode
 from ctpanel.core.credentials import TokenStore, resolve_token_async
 from ctpanel.core.errors import (
-    AuthError,
     CtError,
-    NetworkError,
-    NotConnectedError,
     RateLimitedError,
     RejectedError,
     TokenStoreError,
@@ -43,7 +40,9 @@ from ctpanel.core.models import OrderResult, Position, ReverseOrder
 from ctpanel.core.secret import Secret
 from ctpanel.core.service import ReverseReport, Transport, UncertainOutcome
 from ctpanel.core.urls import DEFAULT_BASE_URL
+from ctpanel.panel.history import history_lines
 from ctpanel.panel.hotkeys import usable_hotkey
+from ctpanel.panel.status import ConnectionStatus
 from ctpanel.panel.ticket import (
     Freshness,
     Phase,
@@ -88,15 +87,6 @@ def read_problem(error: CtError, instrument: str) -> str:
     return f"Could not read the position: {error}"
 
 
-def journal_time(stamp: object) -> datetime:
-    """A journal record's own time, in local time (its ISO stamp is UTC); an unreadable stamp
-    is shown as the epoch's start, never as now."""
-    try:
-        return datetime.fromisoformat(str(stamp)).astimezone().replace(tzinfo=None)
-    except ValueError:
-        return datetime(1970, 1, 1)
-
-
 class MainWindow(QMainWindow):
     """The panel. Collaborators are injected; the composition root is :mod:`ctpanel.qt.app`.
 
@@ -138,6 +128,7 @@ class MainWindow(QMainWindow):
         self.log_model = log_model or LogModel()
         self.shutdown_done = False
         self.session_token: Secret | None = None
+        self.status = ConnectionStatus()
         self.ticket = Ticket(rearm_delay=clamp_rearm_delay(preferences.get("rearm_delay")))
         self._backend_generation = 0  # every backend's reads are told apart from the last's
         self._reread_token: ReadToken | None = None  # the service's read after the answer
@@ -363,10 +354,12 @@ class MainWindow(QMainWindow):
             action.setEnabled(True)
         self.go_live_action.setEnabled(mode is Mode.DEMO)
         self.go_demo_action.setEnabled(mode is Mode.LIVE)
-        self.lights.reset()
-        self.lights.token.set("unknown" if mode is Mode.LIVE else "off",
-                              "not checked yet" if mode is Mode.LIVE else "demo mode uses none")
-        self.backend.stream.add_state_listener(self._on_stream_state)
+        self.status.reset(live=mode is Mode.LIVE)
+        self.lights.show(self.status)
+        self.lights.budget.setText("Budget –")
+        generation = self._backend_generation
+        self.backend.stream.add_state_listener(
+            lambda state, reason: self._on_stream_state(generation, state, reason))
         self._update_title()
         self._sync_scope()
 
@@ -684,42 +677,28 @@ class MainWindow(QMainWindow):
 
     def _report_failure(self, what: str, error: CtError, plain: str | None = None) -> None:
         self._log(Level.ERROR, plain or f"{what}: {error}")
-        if isinstance(error, AuthError):
-            self.lights.token.set("bad", "rejected by CrossTrade")
-            self.lights.crosstrade.set("ok", "reachable (it answered)")
-        elif isinstance(error, NotConnectedError):
-            self.lights.crosstrade.set("ok", "reachable")
-            self.lights.ninjatrader.set("bad", "not connected (408)")
-        elif isinstance(error, NetworkError):
-            self.lights.crosstrade.set("bad", str(error))
-        elif isinstance(error, RateLimitedError):
+        self.status.failed(error)
+        self.lights.show(self.status)
+        if isinstance(error, RateLimitedError):
             self.lights.budget.setText("Budget 0 — rate limited")
 
     def _mark_connected(self) -> None:
-        self.lights.crosstrade.set("ok", "reachable")
-        self.lights.ninjatrader.set("ok", "connected")
-        if self.backend.mode is Mode.LIVE:
-            self.lights.token.set("ok", "accepted")
+        self.status.answered(live=self.backend.mode is Mode.LIVE)
+        self.lights.show(self.status)
 
-    def _on_stream_state(self, state: str, reason: str) -> None:
-        colour = {"connected": "ok", "stopped": "bad", "reconnecting": "warn",
-                  "connecting": "unknown", "idle": "off"}[state]
-        self.lights.websocket.set(colour, reason or state)
+    def _on_stream_state(self, generation: int, state: str, reason: str) -> None:
+        if generation != self._backend_generation:
+            return  # the replaced backend's stream closing: nothing to do with this one
+        self.status.stream(state, reason)
+        self.lights.show(self.status)
         if state == "stopped":
             self._log(Level.ERROR, f"WebSocket stopped: {reason}")
 
     async def _show_journal_history(self) -> None:
         """The journal's last records of this mode, dimmed, each at its own time."""
-        mode = self.backend.mode.value
         records = await self.journal.read_last_async(JOURNAL_LINES_SHOWN)
-        for record in records:
-            if record.get("mode") != mode:
-                continue  # demo history never appears in the live log, nor live in demo
-            when = journal_time(record.get("time"))
-            outcome = record.get("order_id") or record.get("error") or record.get("status")
-            text = (f"[journal, {mode}, {when:%Y-%m-%d}] {record.get('status')}: "
-                    f"{record.get('account')} {record.get('instrument')}: {outcome}")
-            self.log_model.append(LogEntry(when, Level.HISTORY, text, record.get("order_id")))
+        for line in history_lines(records, self.backend.mode.value):
+            self.log_model.append(LogEntry(line.time, Level.HISTORY, line.text, line.order_id))
 
     # --- dialogs and preferences ----------------------------------------------------------
 

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import QMessageBox
 from ctpanel.backend import Backend, Mode
 from ctpanel.core.credentials import resolve_token_async
 from ctpanel.core.errors import CtError, TokenStoreError, scrub
+from ctpanel.core.process import peak_memory_kib
 from ctpanel.core.termination import stop_on_signals
-from ctpanel.qt.app import peak_memory_kib
 from ctpanel.qt.main_window import MainWindow
 
 log = logging.getLogger("ctpanel")

@@ -105,8 +105,8 @@ async def check_startup(folder: Path) -> str:
     """The real start-up path, as ``ctpanel --demo`` runs it: the window, the main coroutine
     (signal handling, mode choice, the backend), to "usable", then through shutdown."""
     from ctpanel.cli import build_parser
-    from ctpanel.qt.app import build_window
     from ctpanel.qt.running import amain
+    from ctpanel.qt.window import build_window
 
     args = build_parser().parse_args(["--demo", "--exit-when-ready"])
     window = build_window(args)

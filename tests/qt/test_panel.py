@@ -8,8 +8,8 @@ from PySide6.QtGui import QGuiApplication
 
 from ctpanel.core.journal import Journal
 from ctpanel.core.models import Action, OrderType, TimeInForce, Transport
+from ctpanel.panel.history import journal_time
 from ctpanel.panel.ticket import Phase
-from ctpanel.qt.main_window import journal_time
 from ctpanel.qt.widgets.log_pane import Level
 from tests.qt.conftest import put_cursor_on_line, run_async
 

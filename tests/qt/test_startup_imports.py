@@ -17,7 +17,8 @@ SHOW_THE_WINDOW = f"""
 import sys
 from PySide6.QtWidgets import QApplication
 from ctpanel.cli import build_parser
-from ctpanel.qt.app import build_window, load_style
+from ctpanel.qt.app import load_style
+from ctpanel.qt.window import build_window
 
 app = QApplication(sys.argv[:1])
 app.setStyleSheet(load_style())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
+from ctpanel.panel.status import ConnectionStatus
+
 LIGHT_COLOURS = {"ok": "#3fb68b", "bad": "#ff6b6b", "warn": "#ffd166", "unknown": "#6b7280",
                  "off": "#3a3f4b"}
 
@@ -41,11 +43,12 @@ class StatusLights(QWidget):
         layout.addStretch(1)
         layout.addWidget(self.budget)
 
-    def reset(self) -> None:
-        """A new backend: nothing is known about it until it answers."""
-        for light in (self.token, self.crosstrade, self.ninjatrader, self.websocket):
-            light.set("unknown", "not checked yet")
-        self.budget.setText("Budget –")
+    def show(self, status: ConnectionStatus) -> None:
+        """Bind to the model: each light shows its state and, as a tip, its reason."""
+        for light, value in ((self.token, status.token), (self.crosstrade, status.crosstrade),
+                             (self.ninjatrader, status.ninjatrader),
+                             (self.websocket, status.websocket)):
+            light.set(value.state.value, value.reason)
 
     def show_budget(self, level: float, burst: float) -> None:
         self.budget.setText(f"Budget {int(level)}/{int(burst)}")

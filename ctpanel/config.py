@@ -1,0 +1,33 @@
+"""What ctpanel takes from its command line and its environment, in one place: the connection
+settings (``--base-url``/``CTPANEL_BASE_URL``, ``--ws-url``/``CTPANEL_WS_URL``, ``--timeout``)
+and the exit codes the command line promises.
+
+Exit codes (also in README):
+0 ok, 2 invalid input, 3 rejected (incl. no position), 4 token problem,
+5 not connected / unreachable / rate limited / server error, 6 outcome unknown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from ctpanel.core.urls import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ws_url_for
+
+EXIT_OK = 0
+EXIT_INVALID = 2
+EXIT_REJECTED = 3
+EXIT_AUTH = 4
+EXIT_UNAVAILABLE = 5
+EXIT_UNKNOWN = 6
+
+
+def connection_settings(args: argparse.Namespace) -> tuple[str, str, float]:
+    """Base URL, WebSocket URL and timeout: the arguments first, then the environment, then
+    CrossTrade's own."""
+    base_url = getattr(args, "base_url", None) or os.environ.get("CTPANEL_BASE_URL") \
+        or DEFAULT_BASE_URL
+    ws_url = getattr(args, "ws_url", None) or os.environ.get("CTPANEL_WS_URL") \
+        or ws_url_for(base_url)
+    timeout = getattr(args, "timeout", None) or DEFAULT_TIMEOUT
+    return base_url, ws_url, timeout

@@ -1,0 +1,39 @@
+"""Journal records -> the log's history lines, Qt-free: each at its own time, labelled with
+its mode, and only the current mode's (demo history never appears in a live log)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    time: datetime  # local time, as the log shows every line
+    text: str
+    order_id: str | None
+
+
+def journal_time(stamp: object) -> datetime:
+    """A record's own time in local time (its ISO stamp is UTC); an unreadable stamp is shown
+    as the epoch's start, never as now."""
+    try:
+        return datetime.fromisoformat(str(stamp)).astimezone().replace(tzinfo=None)
+    except ValueError:
+        return datetime(1970, 1, 1)
+
+
+def history_lines(records: Iterable[dict[str, Any]], mode: str) -> list[HistoryLine]:
+    lines = []
+    for record in records:
+        if record.get("mode") != mode:
+            continue
+        when = journal_time(record.get("time"))
+        outcome = record.get("order_id") or record.get("error") or record.get("status")
+        text = (f"[journal, {mode}, {when:%Y-%m-%d}] {record.get('status')}: "
+                f"{record.get('account')} {record.get('instrument')}: {outcome}")
+        order_id = record.get("order_id")
+        lines.append(HistoryLine(when, text, order_id if isinstance(order_id, str) else None))
+    return lines
