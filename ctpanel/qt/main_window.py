@@ -42,6 +42,7 @@ from ctpanel.core.service import ReverseReport, Transport, UncertainOutcome
 from ctpanel.core.urls import DEFAULT_BASE_URL
 from ctpanel.panel.history import history_lines
 from ctpanel.panel.hotkeys import usable_hotkey
+from ctpanel.panel.session import Session
 from ctpanel.panel.status import ConnectionStatus
 from ctpanel.panel.ticket import (
     Freshness,
@@ -116,7 +117,7 @@ class MainWindow(QMainWindow):
         log_model: LogModel | None = None,
     ) -> None:
         super().__init__()
-        self.backend = backend
+        self.session = Session(backend)
         self.preferences = preferences
         self.window_state = window_state
         self.token_store = token_store
@@ -130,11 +131,9 @@ class MainWindow(QMainWindow):
         self.session_token: Secret | None = None
         self.status = ConnectionStatus()
         self.ticket = Ticket(rearm_delay=clamp_rearm_delay(preferences.get("rearm_delay")))
-        self._backend_generation = 0  # every backend's reads are told apart from the last's
         self._reread_token: ReadToken | None = None  # the service's read after the answer
         self._remirror = False  # after an order, hand-set action and quantity follow again
         self._tasks: set[asyncio.Task] = set()
-        self._backend_tasks: set[asyncio.Task] = set()  # cancelled when the backend changes
         self._position_task: asyncio.Task | None = None
         self._reverse_task: asyncio.Task | None = None
         self._build_ui()
@@ -267,8 +266,7 @@ class MainWindow(QMainWindow):
 
     def attach(self, backend: Backend) -> None:
         """Give the window its backend and begin work."""
-        self.backend = backend
-        self._backend_generation += 1
+        self.session.attach(backend)
         self._show_backend()
         self.start()
 
@@ -299,8 +297,7 @@ class MainWindow(QMainWindow):
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        if self.backend is not None:
-            await self.backend.aclose()
+        await self.session.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.shutdown_done:
@@ -311,16 +308,21 @@ class MainWindow(QMainWindow):
             return
         super().closeEvent(event)
 
+    @property
+    def backend(self) -> Backend | None:
+        return self.session.backend
+
     def _spawn(self, coroutine: Coroutine[Any, Any, Any], name: str | None = None, *,
                backend_scoped: bool = False) -> asyncio.Task:
-        """A task of the window; ``backend_scoped`` ones work for the current backend and are
-        cancelled when it is replaced."""
+        """A task of the window; ``backend_scoped`` ones work for the current backend (the
+        session cancels them when it is replaced)."""
         import asyncio
 
+        if backend_scoped:
+            return self.session.spawn(coroutine, name)
         task = asyncio.get_running_loop().create_task(coroutine, name=name)
-        for tasks in (self._tasks, self._backend_tasks) if backend_scoped else (self._tasks,):
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
         return task
 
     # --- mode and backend -----------------------------------------------------------------
@@ -357,7 +359,7 @@ class MainWindow(QMainWindow):
         self.status.reset(live=mode is Mode.LIVE)
         self.lights.show(self.status)
         self.lights.budget.setText("Budget –")
-        generation = self._backend_generation
+        generation = self.session.generation
         self.backend.stream.add_state_listener(
             lambda state, reason: self._on_stream_state(generation, state, reason))
         self._update_title()
@@ -376,11 +378,7 @@ class MainWindow(QMainWindow):
         except CtError as error:  # e.g. a base URL refused as unsafe: stay where we are
             self._log(Level.ERROR, f"Could not switch to {mode.value}: {error}")
             return
-        for task in list(self._backend_tasks):
-            task.cancel()  # they read through the backend about to close
-        old = self.backend
-        self.backend = new
-        self._backend_generation += 1
+        old = self.session.attach(new)  # cancels what read through the old one
         self._show_backend()
         self.sig_backend_changed.emit(self.backend)
         self._log(Level.INFO, MODE_BANDS[mode])
@@ -445,7 +443,7 @@ class MainWindow(QMainWindow):
     def _scope(self) -> Scope | None:
         if self.backend is None:
             return None
-        return Scope(self._backend_generation, self.form.account_name(),
+        return Scope(self.session.generation, self.form.account_name(),
                      self.form.instrument_name())
 
     def _sync_scope(self) -> None:
@@ -687,7 +685,7 @@ class MainWindow(QMainWindow):
         self.lights.show(self.status)
 
     def _on_stream_state(self, generation: int, state: str, reason: str) -> None:
-        if generation != self._backend_generation:
+        if generation != self.session.generation:
             return  # the replaced backend's stream closing: nothing to do with this one
         self.status.stream(state, reason)
         self.lights.show(self.status)
