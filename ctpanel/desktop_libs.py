@@ -4,11 +4,12 @@ PySide6's wheels carry Qt but not the X11/OpenGL/font libraries of the system. W
 missing, Qt aborts the process (exit 134, "xcb-cursor0 ... is needed") with a message a trader
 cannot act on. This asks the dynamic loader for each library by its soname, the way Qt will,
 and, if any is missing, names the one ``apt-get install`` line that fixes it. No Qt is imported.
+It runs before the window is shown, so it looks for files first and asks the loader only about
+a library it did not find.
 """
 
 from __future__ import annotations
 
-import ctypes
 import os
 import sys
 from pathlib import Path
@@ -52,10 +53,26 @@ def needed_libraries(qt_platform: str | None) -> dict[str, str]:
     return {**GUI_LIBRARIES, **(XCB_LIBRARIES if uses_xcb else {})}
 
 
-def _loadable(soname: str) -> bool:
+def _library_folders() -> list[Path]:
+    """Where the dynamic loader looks first: LD_LIBRARY_PATH, a bundle's own folder, then the
+    usual system folders (multiarch Debian/Ubuntu, and the others)."""
+    folders = [Path(entry) for entry in os.environ.get("LD_LIBRARY_PATH", "").split(":") if entry]
     bundle = getattr(sys, "_MEIPASS", None)  # a PyInstaller bundle may carry its own copy
-    if bundle and Path(bundle, soname).exists():
+    if bundle:
+        folders.append(Path(bundle))
+    machine = os.uname().machine
+    for root in ("/lib", "/usr/lib", "/usr/local/lib"):
+        folders += [Path(root, f"{machine}-linux-gnu"), Path(root)]
+    return [*folders, Path("/lib64"), Path("/usr/lib64")]
+
+
+def _loadable(soname: str, folders: list[Path]) -> bool:
+    """A file lookup first (microseconds); only a library found nowhere there is asked of the
+    dynamic loader itself (dlopen: exact, but it maps the library and binds its symbols)."""
+    if any(folder.joinpath(soname).exists() for folder in folders):
         return True
+    import ctypes
+
     try:
         ctypes.CDLL(soname)
     except OSError:
@@ -64,7 +81,9 @@ def _loadable(soname: str) -> bool:
 
 
 def missing_libraries(libraries: dict[str, str]) -> dict[str, str]:
-    return {soname: package for soname, package in libraries.items() if not _loadable(soname)}
+    folders = _library_folders()
+    return {soname: package for soname, package in libraries.items()
+            if not _loadable(soname, folders)}
 
 
 def check_qt_libraries(out: TextIO = sys.stderr, libraries: dict[str, str] | None = None

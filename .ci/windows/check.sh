@@ -237,6 +237,10 @@ startup() {
 
 step "From source: self-test, start-up, two CLI reverses"
 check "self-test (source)" panel "$PY" -m ctpanel --self-test
+check "keyring round trip (Credential Manager)" wine_run "$PY" -c "import keyring; \
+print(type(keyring.get_keyring()).__name__); keyring.set_password('ctpanel-check', 'u', 's3'); \
+assert keyring.get_password('ctpanel-check', 'u') == 's3'; \
+keyring.delete_password('ctpanel-check', 'u'); assert keyring.get_password('ctpanel-check', 'u') is None"
 check "panel start-up to usable and shutdown (source)" startup "$PY" -m ctpanel
 check "two CLI reverses, one journal (source)" two_reverses source "$PY" -m ctpanel
 
