@@ -32,7 +32,6 @@ from ctpanel.core.credentials import TokenStore, resolve_token_async
 from ctpanel.core.errors import (
     CtError,
     RateLimitedError,
-    RejectedError,
     TokenStoreError,
 )
 from ctpanel.core.journal import Journal
@@ -53,6 +52,7 @@ from ctpanel.panel.ticket import (
     Ticket,
     clamp_rearm_delay,
 )
+from ctpanel.panel.watcher import PositionWatcher
 from ctpanel.qt.confirm import ConfirmService
 from ctpanel.qt.settings import Preferences, WindowState
 from ctpanel.qt.widgets.log_pane import Level, LogEntry, LogModel, LogPane
@@ -69,7 +69,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 POLL_MS = 5000  # position refresh: 0.2 requests/s, far inside CrossTrade's 3/s
-POLL_RESERVE = 8  # polls pause when fewer requests than this are left in the budget
 JOURNAL_LINES_SHOWN = 50
 WAIT_BEFORE_LOOKING_S = 3.0  # no answer yet: read the position and show it (never re-send)
 READ_TIMEOUT_MARGIN = 15.0  # on top of the order timeout: the re-read after an unknown outcome
@@ -79,13 +78,6 @@ MODE_BANDS = {
     Mode.DEMO: "DEMO — simulated account and prices; nothing reaches NinjaTrader",
     Mode.LIVE: "LIVE — orders go to NinjaTrader through CrossTrade",
 }
-
-
-def read_problem(error: CtError, instrument: str) -> str:
-    """Why the position could not be read, in the words the trader needs."""
-    if isinstance(error, RejectedError) and "unknown instrument" in str(error).lower():
-        return f"CrossTrade does not know instrument {instrument}."
-    return f"Could not read the position: {error}"
 
 
 class MainWindow(QMainWindow):
@@ -131,6 +123,9 @@ class MainWindow(QMainWindow):
         self.session_token: Secret | None = None
         self.status = ConnectionStatus()
         self.ticket = Ticket(rearm_delay=clamp_rearm_delay(preferences.get("rearm_delay")))
+        self.watcher = PositionWatcher(self.session, self.ticket,
+                                       on_shown=self._on_position_shown,
+                                       on_failed=self._on_read_failed)
         self._reread_token: ReadToken | None = None  # the service's read after the answer
         self._remirror = False  # after an order, hand-set action and quantity follow again
         self._tasks: set[asyncio.Task] = set()
@@ -484,30 +479,17 @@ class MainWindow(QMainWindow):
         await self._read_position()
 
     async def _read_position(self) -> None:
-        token = self.ticket.begin_read()
-        if token is None:
-            self._show_position()
-            return
-        try:
-            position = await self.backend.client.get_position(token.scope.account,
-                                                              token.scope.instrument)
-        except CtError as error:
-            problem = read_problem(error, token.scope.instrument)
-            self.ticket.read_failed(token, problem)
-            self.strip.mark_stale(type(error).__name__)
-            self._report_failure("Could not read the position", error, problem)
-            self._update_reverse()
-            return
-        self._accept_reading(token, position)
+        await self.watcher.read()
 
-    def _accept_reading(self, token: ReadToken, position: Position) -> None:
-        """A figure came back: shown only if the ticket keeps it (same scope, read after the
-        latest order's outcome)."""
-        if self.ticket.read_done(token, position):
+    def _on_read_failed(self, error: CtError, problem: str) -> None:
+        self.strip.mark_stale(type(error).__name__)
+        self._report_failure("Could not read the position", error, problem)
+        self._update_reverse()
+
+    def _on_position_shown(self) -> None:
+        """The watcher kept a figure (or there is nothing to read): show what is known."""
+        if self.ticket.reading is not None:
             self._mark_connected()
-            self._show_position()
-
-    def _show_position(self) -> None:
         position = self.shown_position()
         self.strip.show_position(position)
         self.form.follow(position, force=self._remirror)
@@ -516,19 +498,13 @@ class MainWindow(QMainWindow):
         self.sig_position_updated.emit(position)
 
     def _on_poll_timer(self) -> None:
-        busy = self.ticket.phase is Phase.SENDING or (self._position_task is not None
-                                                      and not self._position_task.done())
-        if busy or self.backend.client.budget.level < POLL_RESERVE:
-            return  # orders keep the budget; a poll can wait for the next tick
-        self._position_task = self._spawn(self._poll(), name="position", backend_scoped=True)
+        reading = self._position_task is not None and not self._position_task.done()
+        if not reading and self.watcher.may_poll():
+            self._position_task = self._spawn(self._poll(), name="position",
+                                              backend_scoped=True)
 
     async def _poll(self) -> None:
-        await self._read_position()
-        if self.ticket.phase is not Phase.SENDING:
-            try:
-                await self.backend.client.keep_warm()
-            except CtError as error:
-                log.warning("Could not keep the orders connection warm: %s", error)
+        await self.watcher.poll()
 
     def _on_clock(self) -> None:
         self.strip.tick(stale=self.ticket.freshness_of_reading() is Freshness.STALE)
@@ -656,7 +632,7 @@ class MainWindow(QMainWindow):
             self.form.set_strategies(
                 self.preferences.remember("recent_strategies", report.order.strategy))
         if report.after is not None and self._reread_token is not None:
-            self._accept_reading(self._reread_token, report.after)
+            self.watcher.accept(self._reread_token, report.after)
         if self.ticket.reading is None or self.ticket.reading.position is not report.after:
             self._load_view(account_changed=False)
 

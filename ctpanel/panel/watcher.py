@@ -1,0 +1,81 @@
+"""The position watcher, Qt-free: reads the selected position through the session's backend,
+within CrossTrade's request budget, and hands each figure to the ticket, which keeps it only
+if it is still about what is selected and was read after the latest order's outcome.
+
+The view calls :meth:`PositionWatcher.read` when the selection changes and
+:meth:`PositionWatcher.poll` on its timer; it hears back through ``on_shown`` (a figure was
+kept, or there is nothing to read) and ``on_failed`` (why a read failed, in plain words).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from ctpanel.core.errors import CtError, RejectedError
+from ctpanel.core.models import Position
+from ctpanel.panel.session import Session
+from ctpanel.panel.ticket import Phase, ReadToken, Ticket
+
+log = logging.getLogger(__name__)
+
+POLL_RESERVE = 8  # polls pause while fewer requests than this are left: orders keep the budget
+
+
+def read_problem(error: CtError, instrument: str) -> str:
+    """Why the position could not be read, in the words the trader needs."""
+    if isinstance(error, RejectedError) and "unknown instrument" in str(error).lower():
+        return f"CrossTrade does not know instrument {instrument}."
+    return f"Could not read the position: {error}"
+
+
+class PositionWatcher:
+    def __init__(self, session: Session, ticket: Ticket, *,
+                 on_shown: Callable[[], None],
+                 on_failed: Callable[[CtError, str], None],
+                 reserve: int = POLL_RESERVE) -> None:
+        self.session = session
+        self.ticket = ticket
+        self.on_shown = on_shown
+        self.on_failed = on_failed
+        self.reserve = reserve
+
+    def may_poll(self) -> bool:
+        """False while an order is on its way or the budget is low: a poll can wait."""
+        backend = self.session.backend
+        return (backend is not None and self.ticket.phase is not Phase.SENDING
+                and backend.client.budget.level >= self.reserve)
+
+    async def read(self) -> None:
+        """Read the selected position once."""
+        token = self.ticket.begin_read()
+        if token is None or self.session.backend is None:
+            self.on_shown()  # nothing selected: nothing is known, and that is shown
+            return
+        try:
+            position = await self.session.backend.client.get_position(token.scope.account,
+                                                                      token.scope.instrument)
+        except CtError as error:
+            problem = read_problem(error, token.scope.instrument)
+            self.ticket.read_failed(token, problem)
+            self.on_failed(error, problem)
+            return
+        self.accept(token, position)
+
+    def accept(self, token: ReadToken, position: Position) -> bool:
+        """A figure read elsewhere (the service's re-read after an order) goes the same way."""
+        kept = self.ticket.read_done(token, position)
+        if kept:
+            self.on_shown()
+        return kept
+
+    async def poll(self) -> None:
+        """The timer's read; then keep the orders connection warm (a click never waits for a
+        handshake), unless an order is using it."""
+        await self.read()
+        backend = self.session.backend
+        if backend is not None and self.ticket.phase is not Phase.SENDING:
+            try:
+                await backend.client.keep_warm()
+            except CtError as error:
+                log.warning("Could not keep the orders connection warm: %s", error)
