@@ -41,13 +41,13 @@ from ctpanel.core.service import ReverseReport, Transport, UncertainOutcome
 from ctpanel.core.urls import DEFAULT_BASE_URL
 from ctpanel.panel.history import history_lines
 from ctpanel.panel.hotkeys import usable_hotkey
+from ctpanel.panel.orders import OrderFlow
 from ctpanel.panel.session import Session
 from ctpanel.panel.status import ConnectionStatus
 from ctpanel.panel.ticket import (
     Freshness,
     Phase,
     Press,
-    ReadToken,
     Scope,
     Ticket,
     clamp_rearm_delay,
@@ -126,7 +126,7 @@ class MainWindow(QMainWindow):
         self.watcher = PositionWatcher(self.session, self.ticket,
                                        on_shown=self._on_position_shown,
                                        on_failed=self._on_read_failed)
-        self._reread_token: ReadToken | None = None  # the service's read after the answer
+        self.orders = OrderFlow(self.session, self.ticket, self.watcher)
         self._remirror = False  # after an order, hand-set action and quantity follow again
         self._tasks: set[asyncio.Task] = set()
         self._position_task: asyncio.Task | None = None
@@ -565,30 +565,21 @@ class MainWindow(QMainWindow):
                 return
             self._update_reverse()
         order = press.order
-        outcome: ReverseReport | CtError | None = None
-        self._reread_token = None
+        self._remirror = True  # the first figure after the order sets action and size again
         looking = self._spawn(self._look_while_waiting(order), name="look-while-waiting")
         try:
-            outcome = await self.backend.service.reverse(
-                order, transport=self._transport(), before=press.before,
-                on_accepted=lambda result: self._on_order_accepted(order, result))
-        except UncertainOutcome as unknown:
-            outcome = unknown
-            self._log(Level.WARNING, str(unknown))
-        except CtError as error:
-            outcome = error
-            self._report_failure("Reverse failed", error)
+            outcome = await self.orders.send(order, press.before, transport=self._transport(),
+                                             on_accepted=self._on_order_accepted)
         finally:
             looking.cancel()
-            self.ticket.finished()
-            self._remirror = True
         if isinstance(outcome, ReverseReport):
             self._on_reverse_confirmed(outcome)
+        elif isinstance(outcome, UncertainOutcome):
+            self._log(Level.WARNING, str(outcome))
         else:
-            self._load_view(account_changed=False)  # read after the outcome; re-arms on it
+            self._report_failure("Reverse failed", outcome)
         self._update_reverse()
-        if outcome is not None:
-            self.sig_order_finished.emit(outcome)
+        self.sig_order_finished.emit(outcome)
 
     async def _look_while_waiting(self, order: ReverseOrder) -> None:
         """Never blind: no answer after a few seconds, so read the position (on the reads
@@ -614,8 +605,6 @@ class MainWindow(QMainWindow):
 
     def _on_order_accepted(self, order: ReverseOrder, result: OrderResult) -> None:
         """The order id, shown the moment CrossTrade answers (the position re-read follows)."""
-        self.ticket.answered()
-        self._reread_token = self.ticket.begin_read()  # the service reads right after this
         self._log(Level.SUCCESS, f"Order {result.order_id}: {order.describe()} on "
                                  f"{order.account} ({result.round_trip_ms:.0f} ms)",
                   order_id=result.order_id)
@@ -631,10 +620,6 @@ class MainWindow(QMainWindow):
         if report.order.strategy:
             self.form.set_strategies(
                 self.preferences.remember("recent_strategies", report.order.strategy))
-        if report.after is not None and self._reread_token is not None:
-            self.watcher.accept(self._reread_token, report.after)
-        if self.ticket.reading is None or self.ticket.reading.position is not report.after:
-            self._load_view(account_changed=False)
 
     # --- reporting ------------------------------------------------------------------------
 

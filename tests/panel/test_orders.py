@@ -1,0 +1,77 @@
+"""An order's way through the ticket, the service and the watcher, against the simulator."""
+
+import pytest
+
+from ctpanel.backend import open_demo
+from ctpanel.core.form import FormState
+from ctpanel.core.journal import Journal
+from ctpanel.core.models import Action, Transport
+from ctpanel.core.service import ReverseReport, UncertainOutcome
+from ctpanel.panel.orders import OrderFlow
+from ctpanel.panel.session import Session
+from ctpanel.panel.ticket import Phase, Scope, Ticket
+from ctpanel.panel.watcher import PositionWatcher
+
+FORM = FormState(account="Sim101", instrument="ES 12-26")
+
+
+@pytest.fixture
+async def flow(tmp_path):
+    backend = await open_demo(Journal(tmp_path / "journal.jsonl"), timeout=1.0)
+    session, ticket = Session(backend), Ticket(rearm_delay=0.3)
+    failures: list[str] = []
+    watcher = PositionWatcher(session, ticket, on_shown=lambda: None,
+                              on_failed=lambda error, problem: failures.append(problem))
+    ticket.select(Scope(1, "Sim101", "ES 12-26"))
+    await watcher.read()
+    yield OrderFlow(session, ticket, watcher), ticket, backend
+    await session.close()
+
+
+async def send(flow, ticket):
+    press = ticket.press(FORM, confirm=False)
+    accepted = []
+    outcome = await flow.send(press.order, press.before, transport=Transport.REST,
+                              on_accepted=lambda order, result: accepted.append(result))
+    return outcome, accepted
+
+
+async def test_a_confirmed_order_re_arms_on_the_service_s_re_read(flow):
+    orders, ticket, backend = flow
+    outcome, accepted = await send(orders, ticket)
+    assert isinstance(outcome, ReverseReport) and accepted[0] is outcome.result
+    assert ticket.phase is Phase.IDLE and ticket.reading.position.describe() == "Short 2"
+    assert [r.api for r in backend.simulator.received][-2:] == ["ReversePosition",
+                                                               "GetPosition"], \
+        "the service's re-read was used: no extra read"
+
+
+async def test_an_unknown_outcome_is_followed_by_a_fresh_read_never_a_resend(flow):
+    orders, ticket, backend = flow
+    backend.simulator.add_fault(apis=["ReversePosition"], no_reply=True, execute=True)
+    outcome, accepted = await send(orders, ticket)
+    assert isinstance(outcome, UncertainOutcome) and accepted == []
+    assert ticket.reading.position.describe() == "Short 2", "read after the outcome"
+    assert len(backend.simulator.orders_received()) == 1
+    again = ticket.press(FORM, confirm=False)
+    assert again.order is None, "inside the re-arm delay"
+
+
+async def test_a_rejected_order_leaves_the_position_read_anew(flow):
+    orders, ticket, backend = flow
+    backend.simulator.add_fault(apis=["ReversePosition"], status=400,
+                                body={"error": "Insufficient margin"}, times=1)
+    outcome, _ = await send(orders, ticket)
+    assert "Insufficient margin" in str(outcome)
+    assert ticket.reading.position.describe() == "Long 2"
+    assert ticket.arming(FORM).order is None  # re-arming: the delay has not passed
+    assert (await send_when_armed(orders, ticket)).order.action is Action.SELL
+
+
+async def send_when_armed(orders, ticket):
+    import asyncio
+
+    while not ticket.arming(FORM).armed:
+        await asyncio.sleep(0.02)
+    outcome, _ = await send(orders, ticket)
+    return outcome
