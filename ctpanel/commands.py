@@ -19,6 +19,7 @@ from ctpanel.config import (
     EXIT_UNAVAILABLE,
     EXIT_UNKNOWN,
     connection_settings,
+    default_journal_path,
 )
 from ctpanel.core.credentials import (
     TOKEN_ENV,
@@ -38,7 +39,7 @@ from ctpanel.core.errors import (
     TokenStoreError,
 )
 from ctpanel.core.form import same_side_problem
-from ctpanel.core.journal import Journal, default_journal_path
+from ctpanel.core.journal import Journal
 from ctpanel.core.models import ReverseOrder, Transport
 from ctpanel.core.secret import Secret
 from ctpanel.core.service import UncertainOutcome

@@ -18,22 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 JOURNAL_FILE = "journal.jsonl"
 # O_BINARY (Windows only): without it Windows' C runtime opens the file in text mode and
 # writes every "\n" as "\r\n".
 OPEN_FLAGS = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
-
-
-def data_dir() -> Path:
-    """Where ctpanel keeps its files; ``CTPANEL_DATA_DIR`` overrides (tests, portable use)."""
-    override = os.environ.get("CTPANEL_DATA_DIR")
-    return Path(override) if override else Path(platformdirs.user_data_dir("ctpanel", False))
-
-
-def default_journal_path() -> Path:
-    return data_dir() / JOURNAL_FILE
 
 
 def now_iso() -> str:

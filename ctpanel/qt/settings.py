@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from ctpanel.core.journal import data_dir
+from ctpanel.config import data_dir
 from ctpanel.panel.hotkeys import DEFAULT_HOTKEY
 from ctpanel.panel.ticket import DEFAULT_REARM_DELAY_S
 

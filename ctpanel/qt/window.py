@@ -9,9 +9,9 @@ import logging
 from PySide6.QtGui import QIcon
 
 from ctpanel.backend import Backend, Mode, open_demo, open_live
-from ctpanel.config import connection_settings
+from ctpanel.config import connection_settings, default_journal_path
 from ctpanel.core.credentials import KeyringTokenStore
-from ctpanel.core.journal import Journal, default_journal_path
+from ctpanel.core.journal import Journal
 from ctpanel.core.secret import Secret
 from ctpanel.qt.assets import asset
 from ctpanel.qt.confirm import ConfirmService

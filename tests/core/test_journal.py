@@ -2,7 +2,8 @@
 
 import json
 
-from ctpanel.core.journal import Journal, default_journal_path
+from ctpanel.config import default_journal_path
+from ctpanel.core.journal import Journal
 
 
 def test_records_round_trip_in_order(tmp_path):
