@@ -69,6 +69,14 @@ class PositionWatcher:
             self.on_shown()
         return kept
 
+    async def peek(self, account: str, instrument: str) -> Position | CtError:
+        """A read for the eyes only (while an order waits for its answer): the ticket never
+        keeps it, so nothing is ever armed on it."""
+        try:
+            return await self.session.backend.client.get_position(account, instrument)
+        except CtError as error:
+            return error
+
     async def poll(self) -> None:
         """The timer's read; then keep the orders connection warm (a click never waits for a
         handshake), unless an order is using it."""

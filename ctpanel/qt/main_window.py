@@ -587,11 +587,10 @@ class MainWindow(QMainWindow):
         import asyncio
 
         await asyncio.sleep(WAIT_BEFORE_LOOKING_S)
-        try:
-            position = await self.backend.client.get_position(order.account, order.instrument)
-        except CtError as error:
+        position = await self.watcher.peek(order.account, order.instrument)
+        if isinstance(position, CtError):
             self._log(Level.WARNING, f"Still no answer; the position could not be read "
-                                     f"either: {error}")
+                                     f"either: {position}")
             return
         self.strip.show_position(position)
         self.strip.show_note("read while waiting for the answer")

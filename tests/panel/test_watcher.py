@@ -64,3 +64,11 @@ async def test_polls_leave_the_budget_to_orders(watched):
     while backend.client.budget.level >= watcher.reserve:
         backend.client.budget.take()
     assert not watcher.may_poll(), "a poll waits while fewer than the reserve are left"
+
+
+async def test_a_peek_is_shown_but_never_kept(watched):
+    watcher, ticket, heard, _backend = watched
+    ticket.select(Scope(1, "Sim101", "ES 12-26"))
+    position = await watcher.peek("Sim101", "ES 12-26")
+    assert position.describe() == "Long 2"
+    assert ticket.reading is None and heard.shown == 0
