@@ -1,12 +1,14 @@
-"""The Reverse panel's main window: binds the widgets to the ticket model on the qasync loop.
+"""The Reverse panel's main window: layout, menus, and bindings to the Qt-free panel model
+(:mod:`ctpanel.panel`) on the qasync loop.
 
-Every network call is awaited on the loop; nothing here blocks. Whether an order may go is the
-Qt-free :class:`~ctpanel.panel.ticket.Ticket`'s decision: the window feeds it what happened
-(selections, position reads, the order's answer) and shows what it says.
+Whether an order may go is the :class:`~ctpanel.panel.ticket.Ticket`'s decision; positions come
+through the :class:`~ctpanel.panel.watcher.PositionWatcher`, orders through the
+:class:`~ctpanel.panel.orders.OrderFlow`, the backend and its tasks live in the
+:class:`~ctpanel.panel.session.Session`. The window feeds them what the trader does and shows
+what they say. Nothing here blocks.
 
-asyncio is imported inside the two methods that need it, not at the top: the window is built
-and shown before asyncio (and ssl with it, ~30 ms) is loaded, and those methods only run later,
-on the loop.
+asyncio is imported inside the methods that need it, not at the top: the window is built and
+shown before asyncio (and ssl with it, ~30 ms) is loaded, and those methods only run later.
 """
 
 from __future__ import annotations
