@@ -64,7 +64,7 @@ class Journal:
         size = os.fstat(fd).st_size
         if not size:
             return b""
-        # lseek + read, not os.pread (POSIX only). Moving the offset is harmless: with
+        # lseek + read, not pread (POSIX only). Moving the offset is harmless: with
         # O_APPEND every write goes to the end of the file, on Windows as on POSIX.
         os.lseek(fd, size - 1, os.SEEK_SET)
         return b"" if os.read(fd, 1) == b"\n" else b"\n"

@@ -1,7 +1,7 @@
 """Stop cleanly on Ctrl+C (and SIGTERM where it exists), on every platform.
 
-``loop.add_signal_handler`` exists only on POSIX event loops: on Windows every event loop
-raises ``NotImplementedError``, which once kept the panel from starting there at all. Windows
+An event loop's own signal handling exists only on POSIX: on Windows every event loop raises
+``NotImplementedError`` for it, which once kept the panel from starting there at all. Windows
 has no SIGTERM to catch (``TerminateProcess`` cannot be intercepted); a console's Ctrl+C and
 Ctrl+Break arrive as SIGINT and SIGBREAK through ``signal.signal``, whose handler runs on the
 main thread between bytecodes, so it hands the callback to the loop thread-safely.
@@ -22,7 +22,7 @@ def stop_on_signals(loop: asyncio.AbstractEventLoop, callback: Callable[[], obje
     the signals that are now caught (for a log line, and for tests)."""
     try:
         for name in POSIX_SIGNALS:
-            loop.add_signal_handler(getattr(signal, name), callback)
+            loop.add_signal_handler(getattr(signal, name), callback)  # windows-ok: see below
         return list(POSIX_SIGNALS)
     except NotImplementedError:  # Windows: no event-loop signal handling
         pass

@@ -21,6 +21,10 @@ def orders(sim_url: str) -> list[dict]:
     return [r for r in received(sim_url) if r["api"] == "ReversePosition"]
 
 
+def position_reads(sim_url: str) -> int:
+    return sum(r["api"] == "GetPosition" for r in received(sim_url))
+
+
 def fault(sim_url: str, **spec) -> None:
     httpx.post(f"{sim_url}/_sim/faults", json=spec, timeout=5).raise_for_status()
 
@@ -111,8 +115,10 @@ def test_with_position_reads_failing_the_hotkey_sends_nothing_then_reverses_what
     assert orders(app.sim_url) == [], "an order built on a position it could not vouch for"
     clear_faults(app.sim_url)
     fault(app.sim_url, **HOME_LINK)
-    # The next poll (every 5 s) reads Short 1, it is shown, the re-arm delay passes.
-    time.sleep(7)
+    reads_before = position_reads(app.sim_url)  # any read after this one is answered
+    # The next poll (every 5 s) reads Short 1; its answer is shown, then the re-arm delay.
+    wait_until(lambda: position_reads(app.sim_url) > reads_before, what="the next poll")
+    time.sleep(1.5)  # 40 ms answer + 1 s re-arm delay: a press any sooner is "too soon"
     app.keys("ctrl+shift+r")
     settles_at(app.sim_url, 1)
     [order] = orders(app.sim_url)
