@@ -57,7 +57,8 @@ def install_crash_handler(window: MainWindow) -> None:
 
 async def report_ready(window: MainWindow, request_quit) -> None:
     """``--report-ready``: the wall-clock time the panel became usable, its peak memory, and
-    the event loop's longest stall until then (``--exit-when-ready`` then quits)."""
+    the event loop's longest stall until then (``--exit-when-ready`` then quits; otherwise
+    what the panel shows is reported as it changes)."""
     loop = asyncio.get_running_loop()
     usable = loop.create_future()
     window.sig_position_updated.connect(
@@ -76,6 +77,31 @@ async def report_ready(window: MainWindow, request_quit) -> None:
     print(f"reverse-button {centre.x()} {centre.y()}", flush=True)
     if request_quit is not None:
         request_quit()
+        return
+    await report_state_changes(window)
+
+
+def panel_state(window: MainWindow) -> str:
+    """What the trader sees that matters, in one line: mode, position, REVERSE, two lights."""
+    position = window.shown_position()
+    status = window.status
+    return (f"state mode={window.backend.mode.value} "
+            f"position={position.describe().replace(' ', '_') if position else 'unknown'} "
+            f"armed={'yes' if window.reverse_button.isEnabled() else 'no'} "
+            f"crosstrade={status.crosstrade.state.value} "
+            f"ninjatrader={status.ninjatrader.state.value}")
+
+
+async def report_state_changes(window: MainWindow) -> None:
+    """``--report-ready``, after "usable": a ``state`` line each time it changes, so a test
+    in another process can see what the panel shows (end-to-end tests)."""
+    last = ""
+    while True:
+        state = panel_state(window)
+        if state != last:
+            print(state, flush=True)
+            last = state
+        await asyncio.sleep(0.1)
 
 
 async def open_backend(window: MainWindow, token) -> Backend:

@@ -16,10 +16,10 @@ REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e
 
 
-def start_app(tmp_path, *args, platform="offscreen", display=None):
+def start_app(tmp_path, *args, platform="offscreen", display=None, env=None):
     """The app process and its simulator's URL (the first line a demo panel prints)."""
     env = {**os.environ, "CTPANEL_DATA_DIR": str(tmp_path / "data"), "QT_QPA_PLATFORM": platform,
-           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", **(env or {})}
     env.pop("CTPANEL_TOKEN", None)
     if display:
         env["DISPLAY"] = display

@@ -4,12 +4,18 @@ its simulator answering in 40 ms (a home link's round trip), confirmations off (
 One intent, one order; never an order on a position the panel can no longer vouch for.
 """
 
+import json
+import os
+import queue
+import subprocess
+import threading
 import time
 
 import httpx
 import pytest
 
 from tests.e2e.test_app_process import received, start_app, stop, wait_until, xdotool, xvfb
+from tests.matrix.cases import unused_port
 
 pytestmark = pytest.mark.e2e
 __all__ = ["xvfb"]  # the fixture, shared with the other end-to-end tests
@@ -124,3 +130,78 @@ def test_with_position_reads_failing_the_hotkey_sends_nothing_then_reverses_what
     [order] = orders(app.sim_url)
     assert (order["body"]["action"], order["body"]["quantity"]) == ("BUY", 1)
     app.quit()
+
+
+def answer_yes(display: str, dialog: str) -> None:
+    """Alt+Y on the dialog until it is gone: it is mapped a moment before it takes keys."""
+    env = {**os.environ, "DISPLAY": display}
+
+    def visible() -> bool:
+        found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^Go live$"],
+                               capture_output=True, text=True, env=env).stdout.split()
+        return dialog in found
+
+    def answered() -> bool:
+        if visible():
+            subprocess.run(["xdotool", "windowfocus", "--sync", dialog, "key", "alt+y"],
+                           capture_output=True, env=env, timeout=15)
+            time.sleep(0.3)  # the key's effect, seen from another process
+        return not visible()
+    wait_until(answered, timeout=10, what="the confirmation to take the answer")
+
+
+class States:
+    """The panel's ``state`` lines (``--report-ready``), read on a thread so a wait has a
+    deadline: a test never hangs on a line that does not come."""
+
+    def __init__(self, process) -> None:
+        self.lines: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, args=(process.stdout,), daemon=True).start()
+
+    def _read(self, stream) -> None:
+        for line in iter(stream.readline, ""):
+            if line.startswith("state "):
+                self.lines.put(dict(item.split("=", 1) for item in line.split()[1:]))
+
+    def wait_for(self, wanted, timeout: float = 20.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                state = self.lines.get(timeout=left)
+            except queue.Empty:
+                break
+            if wanted(state):
+                return state
+        raise AssertionError(f"no state line matched within {timeout} s")
+
+
+def test_going_live_to_an_unreachable_server_shows_nothing_of_the_demo(tmp_path, xvfb):
+    keyring_file = tmp_path / "keyring.json"
+    keyring_file.write_text(json.dumps({"ctpanel/crosstrade-api-token": "live-token-e2e"}))
+    env = {"PYTHON_KEYRING_BACKEND": "tests.helpers.file_keyring.FileKeyring",
+           "CTPANEL_TEST_KEYRING": str(keyring_file),
+           "CTPANEL_BASE_URL": f"http://127.0.0.1:{unused_port()}"}  # nothing listens there
+    process, _sim_url = start_app(tmp_path, "--demo", "--report-ready", platform="xcb",
+                                  display=xvfb, env=env)
+    try:
+        window = xdotool(xvfb, "search", "--sync", "--onlyvisible", "--name",
+                         "^ctpanel — DEMO").split()[0]
+        states = States(process)
+        demo = states.wait_for(lambda state: True)
+        assert (demo["mode"], demo["position"], demo["ninjatrader"]) == ("demo", "Long_2", "ok")
+        # Connection -> Go live…, then "Yes" in the confirmation (No is the default button).
+        xdotool(xvfb, "windowfocus", "--sync", window, "key", "alt+c", "l")
+        confirm = xdotool(xvfb, "search", "--sync", "--onlyvisible", "--name",
+                          "^Go live$").split()[0]
+        answer_yes(xvfb, confirm)
+        live = states.wait_for(lambda state: state["mode"] == "live")
+        assert (live["position"], live["armed"]) == ("unknown", "no")
+        assert live["ninjatrader"] != "ok", "the demo's green light must not survive"
+        failed = live if live["crosstrade"] == "bad" else \
+            states.wait_for(lambda state: state["crosstrade"] == "bad")
+        assert (failed["position"], failed["armed"], failed["ninjatrader"]) == \
+            ("unknown", "no", "unknown")
+        xdotool(xvfb, "windowfocus", "--sync", window, "key", "ctrl+q")
+    finally:
+        code, output = stop(process)
+    assert code == 0 and "Traceback" not in output, output
