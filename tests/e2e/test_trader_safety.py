@@ -205,3 +205,16 @@ def test_going_live_to_an_unreachable_server_shows_nothing_of_the_demo(tmp_path,
     finally:
         code, output = stop(process)
     assert code == 0 and "Traceback" not in output, output
+
+
+def test_a_refused_live_url_is_a_plain_message_and_the_panel_starts_in_demo(tmp_path):
+    keyring_file = tmp_path / "keyring.json"
+    keyring_file.write_text(json.dumps({"ctpanel/crosstrade-api-token": "live-token-e2e"}))
+    env = {"PYTHON_KEYRING_BACKEND": "tests.helpers.file_keyring.FileKeyring",
+           "CTPANEL_TEST_KEYRING": str(keyring_file),
+           "CTPANEL_BASE_URL": "http://example.com"}  # not https, not loopback: refused
+    process, _sim_url = start_app(tmp_path, "--report-ready", "--exit-when-ready", env=env)
+    code, output = stop(process)
+    assert code == 0, output
+    assert "ctpanel: Could not go live:" in output and "clear text" in output
+    assert "Starting in demo mode." in output and "Traceback" not in output
