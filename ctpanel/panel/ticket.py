@@ -89,6 +89,7 @@ class Press:
 
     order: ReverseOrder | None
     before: Position | None = None
+    preview: str = ""  # what the order will do, for a confirmation question
     ignored: str = ""
     say_it: bool = True  # False: already said for this order (auto-repeat, storms)
 
@@ -154,12 +155,20 @@ class Ticket:
         if token.scope == self.scope:
             self.read_problem = problem
 
-    def arming(self, form: FormState) -> Arming:
-        """The button's state for ``form`` (whose position is replaced by the ticket's own)."""
+    def busy(self) -> Arming | None:
+        """The button's state while an order is being asked about or sent (no form needed:
+        the click path shows it without validating anything again); None when idle."""
         if self.phase is Phase.CONFIRMING:
             return Arming(False, "Waiting for your confirmation.", "CONFIRM?", "")
         if self.phase is Phase.SENDING:
             return Arming(False, "Waiting for CrossTrade's answer.", "SENDING…", "")
+        return None
+
+    def arming(self, form: FormState) -> Arming:
+        """The button's state for ``form`` (whose position is replaced by the ticket's own)."""
+        busy = self.busy()
+        if busy is not None:
+            return busy
         position = self.reading.position if self.reading else None
         state = _with_position(form, position)
         preview = state.preview() if position is not None else ""
@@ -191,7 +200,7 @@ class Ticket:
         self.phase = Phase.CONFIRMING if confirm else Phase.SENDING
         if not confirm:
             self._sent()
-        return Press(arming.order, before=self.reading.position)
+        return Press(arming.order, before=self.reading.position, preview=arming.preview)
 
     def confirmed(self, form: FormState, yes: bool) -> Press:
         """The confirmation's answer. The rules are checked again: the dialog may have been
@@ -204,7 +213,7 @@ class Ticket:
             return Press(None, ignored=f"Reverse not sent: {arming.reason}")
         self.phase = Phase.SENDING
         self._sent()
-        return Press(arming.order, before=self.reading.position)
+        return Press(arming.order, before=self.reading.position, preview=arming.preview)
 
     def answered(self) -> None:
         """CrossTrade answered the order: reads started from now on see its result."""

@@ -47,6 +47,7 @@ from ctpanel.panel.orders import OrderFlow
 from ctpanel.panel.session import Session
 from ctpanel.panel.status import ConnectionStatus
 from ctpanel.panel.ticket import (
+    Arming,
     Freshness,
     Phase,
     Press,
@@ -518,20 +519,27 @@ class MainWindow(QMainWindow):
 
     def _update_reverse(self) -> None:
         """Show what the ticket says: armed or not, why, the button's label, the preview."""
+        busy = self.ticket.busy()
+        if busy is not None:  # on the click path: the button and its reason only
+            self._show_arming(busy)
+            return
         form = self.form.state(None)
         arming = self.ticket.arming(form)
         # One message per problem: the first is the reason under the button, any others
         # stand by the fields.
         others = [p.message for p in form.check().problems if p.message != arming.reason]
         self.form.show_problem(" ".join(others) or None)
-        self.reverse_button.setEnabled(arming.armed)
-        self.reverse_button.setText(arming.label)
-        self.reason.setText(arming.reason)
+        self._show_arming(arming)
         self.preview.setText(arming.preview)
         next_change = self.ticket.next_change_at()
         if next_change is not None:
             wait_ms = max(0, int((next_change - self.ticket.clock()) * 1000) + 1)
             self.rearm_timer.start(wait_ms)
+
+    def _show_arming(self, arming: Arming) -> None:
+        self.reverse_button.setEnabled(arming.armed)
+        self.reverse_button.setText(arming.label)
+        self.reason.setText(arming.reason)
 
     def request_reverse(self) -> None:
         """Button click or hotkey: the ticket decides, synchronously, whether this press
@@ -559,7 +567,7 @@ class MainWindow(QMainWindow):
     async def _reverse(self, press: Press) -> None:
         if self.ticket.phase is Phase.CONFIRMING:
             yes = await self.confirm.ask(self, "Confirm reverse",
-                                         self._confirmation_text(press.order))
+                                         self._confirmation_text(press))
             press = self.ticket.confirmed(self.form.state(None), yes)
             if press.order is None:
                 self._log(Level.INFO if not yes else Level.WARNING, press.ignored)
@@ -599,10 +607,9 @@ class MainWindow(QMainWindow):
         self._log(Level.INFO, f"Still waiting for CrossTrade's answer; the position now reads "
                               f"{position.describe()} (read while waiting for the answer).")
 
-    def _confirmation_text(self, order: ReverseOrder) -> str:
-        preview = self.ticket.arming(self.form.state(None)).preview
-        return (f"{self.backend.mode.value.upper()} account {order.account}\n\n"
-                f"{order.describe()}\n{preview}\n\nSend this order?")
+    def _confirmation_text(self, press: Press) -> str:
+        return (f"{self.backend.mode.value.upper()} account {press.order.account}\n\n"
+                f"{press.order.describe()}\n{press.preview}\n\nSend this order?")
 
     def _on_order_accepted(self, order: ReverseOrder, result: OrderResult) -> None:
         """The order id, shown the moment CrossTrade answers (the position re-read follows)."""

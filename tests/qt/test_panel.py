@@ -179,6 +179,7 @@ def test_confirmation_always_asks_and_no_means_nothing_sent(panel_factory):
     panel.qtbot.waitUntil(lambda: "Reverse cancelled; nothing was sent." in
                           "\n".join(panel.log_lines()))
     assert panel.confirm.asked and "SELL 2 ES 12-26 MARKET DAY" in panel.confirm.asked[0]
+    assert "Long 2 -> Short 2, MARKET, DAY" in panel.confirm.asked[0], "the preview is asked too"
     assert panel.orders() == []
     assert panel.window.reverse_button.isEnabled()
 
