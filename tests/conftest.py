@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication exists
+# The simulator lists the contract months not expired on its day: pinned, so ES is ES 12-26.
+os.environ["CTPANEL_SIM_TODAY"] = "2026-11-24"
 
 import keyring
 import pytest

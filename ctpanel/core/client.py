@@ -28,8 +28,14 @@ from ctpanel.core.errors import (
 )
 from ctpanel.core.models import Account, OrderResult, Position, Quote, ReverseOrder
 from ctpanel.core.payloads import (
+    Execution,
+    OrderInfo,
     accounts_from,
+    executions_from,
+    has_list,
+    order_from,
     order_id_from,
+    order_state_from,
     position_from,
     positions_from,
     quote_from,
@@ -51,6 +57,7 @@ READ_TIMEOUT = 10.0
 MAX_REPLY_BYTES = 1 << 20
 KEEPALIVE_SECONDS = 120.0
 ORDERS_LANE_IDLE = 25.0  # well inside the idle timeouts of common load balancers
+MAX_EXECUTIONS_LOOKBACK_S = 900
 
 
 class _Wire:
@@ -168,13 +175,14 @@ class CrossTradeClient:
         return True
 
     async def list_accounts(self) -> list[Account]:
-        """Accounts from ``GET /accounts``, falling back to the documented snapshot."""
+        """Accounts from ``GET /accounts`` (an empty list when NinjaTrader is closed, §10.4),
+        falling back to the documented snapshot when that route or its shape is unknown."""
         try:
-            accounts = accounts_from(await self._read("GET", f"{API_PREFIX}/accounts"))
+            payload = await self._read("GET", f"{API_PREFIX}/accounts")
         except NotFoundError:
-            accounts = []  # the list's shape and route are undocumented; the snapshot is not
-        if accounts:
-            return accounts
+            payload = None  # the list's route is undocumented; the snapshot's is not
+        if has_list(payload, "accounts"):
+            return accounts_from(payload)
         return accounts_from(await self._read("GET", f"{API_PREFIX}/accounts/snapshot"))
 
     async def list_positions(self, account: str) -> list[Position]:
@@ -203,10 +211,37 @@ class CrossTradeClient:
         payload = await self._read(
             "GET", f"{API_PREFIX}/market/quote", params={"instrument": instrument}
         )
-        quote = quote_from(payload, instrument)
+        quote = quote_from(payload, instrument, received_at=time.monotonic())
         if quote is None:
             raise bad_reply(200, json.dumps(payload)[:200], "no readable quote in it")
         return quote
+
+    async def get_order_status(self, account: str, order_id: str) -> str:
+        """``GetOrderStatus``: NinjaTrader's state of one order (``Working``, ``Filled``...)."""
+        payload = await self._read("GET", account_path(account, "orders", order_id, "status"))
+        state = order_state_from(payload)
+        if state is None:
+            raise bad_reply(200, json.dumps(payload)[:200], "no order status in it")
+        return state
+
+    async def get_order(self, account: str, order_id: str) -> OrderInfo:
+        payload = await self._read("GET", account_path(account, "orders", order_id))
+        order = order_from(payload)
+        if order is None:
+            raise bad_reply(200, json.dumps(payload)[:200], "no readable order in it")
+        return order
+
+    async def get_order_lifecycle(self, account: str, order_id: str) -> Any:
+        """The order's events (add-on 1.13.2+; older ones answer ``Unknown API command``)."""
+        return await self._read("GET", account_path(account, "orders", order_id, "lifecycle"),
+                                params={"includeFills": "true", "limit": "50"})
+
+    async def list_executions(self, account: str, lookback_s: int = 320) -> list[Execution]:
+        """Fills in ``account`` in the last ``lookback_s`` seconds (CrossTrade allows 900)."""
+        lookback = max(1, min(int(lookback_s), MAX_EXECUTIONS_LOOKBACK_S))
+        payload = await self._read("GET", account_path(account, "executions"),
+                                   params={"lookbackTime": str(lookback)})
+        return executions_from(payload)
 
     # --- orders (never retried) -------------------------------------------------------------
 

@@ -71,6 +71,10 @@ class RejectedError(ApiError):
     """CrossTrade or NinjaTrader refused the request (400 and similar)."""
 
 
+class UnknownAccountError(RejectedError):
+    """CrossTrade does not know the account (``invalid_account``, HTTP 400 or 404)."""
+
+
 class AuthError(ApiError):
     """The token is missing, wrong, or lacks the subscription (401/403)."""
 

@@ -9,7 +9,25 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ctpanel.core.errors import InvalidOrder, Problem
-from ctpanel.core.models import Action, OrderType, Position, ReverseOrder, Side, TimeInForce
+from ctpanel.core.models import (
+    Action,
+    OrderType,
+    Position,
+    Quote,
+    ReverseOrder,
+    Side,
+    TimeInForce,
+)
+from ctpanel.core.pricing import (
+    DEFAULT_CONFIRM_DISTANCE_TICKS,
+    MarketCheck,
+    Severity,
+    far_from_market,
+    format_price,
+    side_of_market,
+    snap,
+    touch,
+)
 from ctpanel.core.validation import DEFAULT_MAX_QUANTITY, OrderInput, parse_order
 
 
@@ -39,6 +57,8 @@ class FormState:
     mirror: bool = True
     position: Position | None = None
     max_quantity: int = DEFAULT_MAX_QUANTITY
+    quote: Quote | None = None  # the market in this instrument, when known
+    confirm_distance_ticks: float = DEFAULT_CONFIRM_DISTANCE_TICKS
 
     def effective(self) -> FormState:
         """With mirroring on, action and quantity follow the position (other side, same size)."""
@@ -62,9 +82,47 @@ class FormState:
     def check(self) -> Check:
         """Validate once: the order (if valid), every problem, and what blocks Reverse."""
         try:
-            return Check(self.order(), [], self._position_blocker())
+            order = self.order()
         except InvalidOrder as invalid:
             return Check(None, list(invalid.problems), invalid.problems[0].message)
+        refused = [c.message for c in self.market_checks() if c.severity is Severity.REFUSE]
+        return Check(order, [], self._position_blocker() or (refused[0] if refused else None))
+
+    def _used_prices(self) -> tuple[float | None, float | None]:
+        state = self.effective()
+        kind = state.order_type
+        return (state.limit_price if kind.needs_limit_price else None,
+                state.stop_price if kind.needs_stop_price else None)
+
+    def off_grid(self) -> list[Problem]:
+        """Prices that are not a whole number of ticks (the tick size comes from the quote)."""
+        tick = self.quote.tick_size if self.quote else None
+        if not tick:
+            return []
+        problems = []
+        for name, price in zip(("limit_price", "stop_price"), self._used_prices(), strict=True):
+            if price and snap(price, tick) != price:
+                problems.append(Problem(name, (
+                    f"{format_price(price)} is not on the {tick:g} tick grid: nearest "
+                    f"{format_price(snap(price, tick))}.")))
+        return problems
+
+    def market_checks(self) -> list[MarketCheck]:
+        """Side-of-market checks of the entry (refusals first), from the quote."""
+        limit, stop = self._used_prices()
+        state = self.effective()
+        checks = [MarketCheck(Severity.REFUSE, p.message) for p in self.off_grid()]
+        checks += side_of_market(state.action, state.order_type, limit, stop, self.quote)
+        return sorted(checks, key=lambda c: c.severity is not Severity.REFUSE)
+
+    def warnings(self) -> list[str]:
+        return [c.message for c in self.market_checks() if c.severity is Severity.WARN]
+
+    def needs_confirming(self) -> str | None:
+        """Why this order asks for confirmation even with confirmations off: a price further
+        than ``confirm_distance_ticks`` from the market."""
+        prices = [price for price in self._used_prices() if price]
+        return far_from_market(prices, self.quote, self.confirm_distance_ticks)
 
     def problems(self) -> list[Problem]:
         return self.check().problems
@@ -92,7 +150,10 @@ class FormState:
         now = self.position.describe() if self.position else "?"
         entry = f"{state.action.value} {state.quantity}"
         if state.order_type is OrderType.MARKET:
-            parts = [f"{now} -> {Side.after(state.action).value} {state.quantity}", "MARKET"]
+            at = touch(self.quote, state.action)
+            about = f" at about {format_price(at[0])} ({at[1]})" if at else ""
+            parts = [f"{now} -> {Side.after(state.action).value} {state.quantity}{about}",
+                     "MARKET"]
         else:
             prices = [format_price(price) for price, used in (
                 (state.stop_price, state.order_type.needs_stop_price),
@@ -115,10 +176,3 @@ def same_side_problem(position: Position | None, action: Action, quantity: int) 
     other = position.side.closing_action
     return (f"{action.value} {quantity} would add to the {position.describe()} position: a "
             f"reverse takes the other side ({other.value}). Tick Mirror, or choose {other.value}.")
-
-
-def format_price(price: float) -> str:
-    """``25,410.00``, ``6,849.13``, ``1.08545``: two decimals, more when the price has them."""
-    text = f"{price:,.10f}".rstrip("0")
-    decimals = len(text.partition(".")[2])
-    return f"{price:,.{max(2, decimals)}f}"

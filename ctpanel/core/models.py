@@ -157,12 +157,28 @@ class OrderResult:
 
 @dataclass(frozen=True)
 class Quote:
+    """One quote as CrossTrade sends it (GetQuote, or a ``marketData`` push); any field may be
+    missing. ``received_at`` is our monotonic clock when it arrived: its age is ours to judge."""
+
     instrument: str
     bid: float | None = None
     ask: float | None = None
     last: float | None = None
     tick_size: float | None = None
+    point_value: float | None = None
+    tick_value: float | None = None
+    is_market_open: bool | None = None
+    received_at: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def value_per_tick(self) -> float | None:
+        """Currency per tick per contract: ``tickValue``, else tick size x point value."""
+        if self.tick_value:
+            return self.tick_value
+        if self.tick_size and self.point_value:
+            return self.tick_size * self.point_value
+        return None
 
 
 def finite_float(value: Any) -> float | None:

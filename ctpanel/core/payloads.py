@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ctpanel.core.models import Account, Position, Quote, Side, finite_float
@@ -34,6 +35,13 @@ def _listed(payload: Any, *keys: str) -> list[Any]:
             return value[:_MAX_ITEMS]
     data = field(payload, "data")
     return data[:_MAX_ITEMS] if isinstance(data, list) else []
+
+
+def has_list(payload: Any, *keys: str) -> bool:
+    """Whether ``payload`` is a list, or holds one under a key or ``data`` (even empty)."""
+    if isinstance(payload, list):
+        return True
+    return any(isinstance(field(payload, key), list) for key in (*keys, "data"))
 
 
 def side_from(value: Any) -> Side | None:
@@ -104,16 +112,159 @@ def order_id_from(payload: Any) -> str | None:
     return None
 
 
-def quote_from(payload: Any, instrument: str) -> Quote | None:
+def quote_from(payload: Any, instrument: str = "", *, received_at: float = 0.0) -> Quote | None:
+    """A :class:`Quote` from one quote object (or the first of an array), or None."""
     item = payload[0] if isinstance(payload, list) and payload else payload
     if not isinstance(item, Mapping):
         return None
     data = item.get("data") if isinstance(item.get("data"), Mapping) else item
+    name = _text(data.get("instrument")) or instrument
+    if not name:
+        return None
+    open_flag = data.get("isMarketOpen")
     return Quote(
-        instrument=_text(data.get("instrument")) or instrument,
-        bid=finite_float(data.get("bid")),
-        ask=finite_float(data.get("ask")),
-        last=finite_float(data.get("last")),
-        tick_size=finite_float(data.get("tickSize")),
+        instrument=name,
+        bid=_positive(data.get("bid")),
+        ask=_positive(data.get("ask")),
+        last=_positive(data.get("last")),
+        tick_size=_positive(data.get("tickSize")),
+        point_value=_positive(data.get("pointValue")),
+        tick_value=_positive(data.get("tickValue")),
+        is_market_open=open_flag if isinstance(open_flag, bool) else None,
+        received_at=received_at,
         extra={k: v for k, v in data.items() if isinstance(k, str)},
     )
+
+
+def quotes_from(message: Any, *, received_at: float = 0.0) -> list[Quote]:
+    """The quotes of a ``marketData`` push (``{"type": "marketData", "quotes": [...]}``)."""
+    items = _listed(message, "quotes")
+    found = (quote_from(item, received_at=received_at) for item in items)
+    return [quote for quote in found if quote is not None]
+
+
+def _positive(value: Any) -> float | None:
+    number = finite_float(value)
+    return number if number is not None and number > 0 else None
+
+
+@dataclass(frozen=True)
+class AccountPnl:
+    account: str
+    unrealized: float | None
+    realized: float | None
+
+
+_UNREALIZED_KEYS = ("unrealizedProfitLoss", "unrealizedPnl", "unrealizedPnL", "unrealized")
+_REALIZED_KEYS = ("realizedProfitLoss", "realizedPnl", "realizedPnL", "realized")
+
+
+def pnl_from(message: Any, account: str) -> AccountPnl | None:
+    """``account``'s P&L in a ``pnlUpdate`` push. Its ``accounts`` element shape is not
+    documented (§10.4): a list of per-account objects (named by ``name`` or ``account``) or a
+    dict keyed by account, with ``unrealizedProfitLoss`` or ``unrealizedPnl``: both are read."""
+    accounts = field(message, "accounts")
+    wanted = account.strip().lower()
+    entry: Any = None
+    if isinstance(accounts, Mapping):
+        entry = next((v for k, v in accounts.items()
+                      if isinstance(k, str) and k.strip().lower() == wanted), None)
+    elif isinstance(accounts, list):
+        entry = next((item for item in accounts[:_MAX_ITEMS] if isinstance(item, Mapping)
+                      and str(item.get("name") or item.get("account") or "").strip().lower()
+                      == wanted), None)
+    if not isinstance(entry, Mapping):
+        return None
+    if isinstance(entry.get("item"), Mapping):
+        entry = {**entry, **entry["item"]}  # the snapshot's nesting, should it appear here
+    unrealized = next((finite_float(entry[k]) for k in _UNREALIZED_KEYS if k in entry), None)
+    realized = next((finite_float(entry[k]) for k in _REALIZED_KEYS if k in entry), None)
+    if unrealized is None and realized is None:
+        return None
+    return AccountPnl(account, unrealized, realized)
+
+
+@dataclass(frozen=True)
+class OrderInfo:
+    """An order as ``GetOrder`` returns it (NinjaTrader's fields, §10.2)."""
+
+    order_id: str
+    state: str
+    action: str = ""
+    order_type: str = ""
+    instrument: str = ""
+    quantity: int | None = None
+    filled: int = 0
+    average_fill_price: float | None = None
+    limit_price: float | None = None
+    stop_price: float | None = None
+
+
+def order_state_from(payload: Any) -> str | None:
+    """``GetOrderStatus``'s ``status`` (or an order's ``orderState``), e.g. ``Filled``."""
+    value = field(payload, "status")
+    if not isinstance(value, str):
+        value = field(payload, "orderState")
+    return _text(value, 40)
+
+
+def order_from(payload: Any) -> OrderInfo | None:
+    order_id = order_id_from(payload)
+    state = order_state_from(payload)
+    if order_id is None or state is None:
+        return None
+    data = payload if "orderId" in payload else payload.get("data", {})
+    quantity, filled = data.get("quantity"), data.get("filled")
+    return OrderInfo(
+        order_id=order_id, state=state,
+        action=(_text(data.get("orderAction"), 10) or "").upper(),
+        order_type=(_text(data.get("orderType"), 20) or "").upper(),
+        instrument=_text(data.get("instrument")) or "",
+        quantity=quantity if _is_count(quantity) else None,
+        filled=filled if _is_count(filled) else 0,
+        average_fill_price=_positive(data.get("averageFillPrice")),
+        limit_price=_positive(data.get("limitPrice")),
+        stop_price=_positive(data.get("stopPrice")),
+    )
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**9
+
+
+@dataclass(frozen=True)
+class Execution:
+    order_id: str
+    instrument: str
+    price: float
+    quantity: int
+    epoch_ms: int
+    market_position: str = ""
+
+
+def executions_from(payload: Any) -> list[Execution]:
+    found: list[Execution] = []
+    for item in _listed(payload, "executions"):
+        if not isinstance(item, Mapping):
+            continue
+        price, quantity, epoch = (_positive(item.get("price")), item.get("quantity"),
+                                  item.get("epoch"))
+        epoch = finite_float(epoch)
+        if price is None or not _is_count(quantity) or epoch is None or epoch <= 0:
+            continue
+        found.append(Execution(_text(item.get("orderId")) or "",
+                               _text(item.get("instrument")) or "", price, quantity, int(epoch),
+                               _text(item.get("marketPosition"), 10) or ""))
+    return found
+
+
+def rejection_reason(payload: Any) -> str | None:
+    """Why an order was rejected, from its lifecycle events (the field is not documented:
+    ``error``, ``message``, ``comment`` or ``reason`` of the last Rejected event)."""
+    for event in reversed(_listed(payload, "events")):
+        if isinstance(event, Mapping) and str(event.get("orderState", "")).lower() == "rejected":
+            for key in ("error", "message", "comment", "reason", "nativeError"):
+                reason = _text(event.get(key), 200)
+                if reason:
+                    return reason
+    return None

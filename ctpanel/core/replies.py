@@ -25,6 +25,7 @@ from ctpanel.core.errors import (
     RateLimitedError,
     RejectedError,
     ServerError,
+    UnknownAccountError,
 )
 
 SNIPPET_LENGTH = 160
@@ -104,8 +105,22 @@ def _did_you_mean(payload: Any) -> list[str]:
     return []
 
 
+# CrossTrade's error codes (reference §10.1, §10.5) and the status each one amounts to.
+# "branch on `error`, not on the HTTP status alone": a WebSocket reply carries no status.
+CODE_STATUS = {
+    "addon_disconnected": 408,
+    "rate limit exceeded": 429,
+}
+
+
+def error_code(payload: Any) -> str:
+    """The ``error`` field, lower-cased: CrossTrade's code (or its short message)."""
+    code = field(payload, "error")
+    return code.strip().lower() if isinstance(code, str) else ""
+
+
 def _status_from_text(text: str) -> int:
-    """Guess an HTTP-like status for a WebSocket error reply, which carries none."""
+    """Guess an HTTP-like status from the words of an error that has no known code."""
     lowered = text.lower()
     if _NO_POSITION.search(text):
         return 400
@@ -121,14 +136,33 @@ def _status_from_text(text: str) -> int:
 def error_for(
     status: int | None, payload: Any, *, retry_after: str | None = None
 ) -> ApiError:
-    """The typed error for a failed reply. ``status`` is None for WebSocket replies."""
+    """The typed error for a failed reply, by CrossTrade's code first, then its HTTP status
+    (REST only: ``status`` is None for WebSocket replies), then its words."""
     text = server_text(payload)
-    if status is None or 200 <= status < 300:
-        embedded = field(payload, "status")
-        status_known = isinstance(embedded, int) and not isinstance(embedded, bool)
-        effective = embedded if status_known and embedded >= 400 else _status_from_text(text)
-        return _error_for_status(effective, text, payload, retry_after, shown_status=status)
-    return _error_for_status(status, text, payload, retry_after, shown_status=status)
+    code = error_code(payload)
+    if code in ("invalid_account", "unknown api command", "order_not_found"):
+        return _coded_error(code, text, status)
+    effective = CODE_STATUS.get(code)
+    if effective is None:
+        known_status = status is not None and not 200 <= status < 300
+        effective = status if known_status else _status_from_text(f"{code} {text}")
+    return _error_for_status(effective, text, payload, retry_after, shown_status=status)
+
+
+def _coded_error(code: str, text: str, status: int | None) -> ApiError:
+    said = f" CrossTrade says: {text}" if text else ""
+    if code == "invalid_account":
+        return UnknownAccountError(
+            "CrossTrade does not know this account (invalid_account): pick it again from the "
+            f"account list (Refresh accounts). Nothing was traded.{said}",
+            status=status, server_text=text or None)
+    if code == "order_not_found":
+        return NotFoundError(f"CrossTrade does not know that order (order_not_found).{said}",
+                             status=status, server_text=text or None)
+    return RejectedError(
+        "The CrossTrade add-on in NinjaTrader does not know this request (Unknown API "
+        f"command): update the add-on. Nothing was traded.{said}",
+        status=status, server_text=text or None)
 
 
 def _error_for_status(

@@ -55,5 +55,6 @@ def ws_url_for(base_url: str) -> str:
 
 
 def account_path(account: str, *rest: str) -> str:
-    """``/v1/api/accounts/<account, URL-encoded>/<rest...>``."""
-    return "/".join([f"{API_PREFIX}/accounts", quote(account, safe=""), *rest])
+    """``/v1/api/accounts/<account>/<rest...>``, each part URL-encoded (an order id too)."""
+    return "/".join([f"{API_PREFIX}/accounts", *(quote(part, safe="") for part in
+                                                   (account, *rest))])

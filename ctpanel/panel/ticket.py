@@ -90,6 +90,7 @@ class Press:
     order: ReverseOrder | None
     before: Position | None = None
     preview: str = ""  # what the order will do, for a confirmation question
+    far: str = ""  # why it asks even with confirmations off: a price far from the market
     ignored: str = ""
     say_it: bool = True  # False: already said for this order (auto-repeat, storms)
 
@@ -188,7 +189,8 @@ class Ticket:
     # --- the order's life -----------------------------------------------------------------
 
     def press(self, form: FormState, *, confirm: bool) -> Press:
-        """A click or a hotkey press. With ``confirm`` the ticket waits for :meth:`confirmed`."""
+        """A click or a hotkey press. With ``confirm`` the ticket waits for :meth:`confirmed`;
+        so it does, even without, for a price far from the market (smart confirmation)."""
         if self.phase is not Phase.IDLE:
             return Press(None, ignored="An order is already on its way.", say_it=False)
         if self._awaiting_read or self._in_rearm_delay():
@@ -197,10 +199,13 @@ class Ticket:
         arming = self.arming(form)
         if not arming.armed:
             return Press(None, ignored=f"Reverse not sent: {arming.reason}")
+        far = form.needs_confirming() or ""
+        confirm = confirm or bool(far)
         self.phase = Phase.CONFIRMING if confirm else Phase.SENDING
         if not confirm:
             self._sent()
-        return Press(arming.order, before=self.reading.position, preview=arming.preview)
+        return Press(arming.order, before=self.reading.position, preview=arming.preview,
+                     far=far)
 
     def confirmed(self, form: FormState, yes: bool) -> Press:
         """The confirmation's answer. The rules are checked again: the dialog may have been

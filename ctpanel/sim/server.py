@@ -21,7 +21,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from ctpanel.core.budget import TokenBucket
-from ctpanel.sim.state import Reply, SimState, fail
+from ctpanel.sim.state import ADDON_DISCONNECTED, Reply, SimState, fail
 
 log = logging.getLogger(__name__)
 
@@ -39,13 +39,25 @@ ROUTES = (
     ("POST", "/accounts/{account}/positions/flatten", "Flatten"),
     ("POST", "/accounts/{account}/orders/place", "PlaceOrder"),
     ("GET", "/accounts/{account}/orders", "ListOrders"),
+    ("POST", "/accounts/{account}/orders/cancel", "CancelOrders"),
     ("GET", "/accounts/{account}/orders/{orderId}", "GetOrder"),
+    ("GET", "/accounts/{account}/orders/{orderId}/status", "GetOrderStatus"),
+    ("GET", "/accounts/{account}/orders/{orderId}/lifecycle", "GetOrderLifecycle"),
     ("POST", "/accounts/{account}/orders/{orderId}/cancel", "Cancel"),
+    ("POST", "/orders/cancelall", "CancelAllOrders"),
+    ("GET", "/accounts/{account}/executions", "ListExecutions"),
+    ("GET", "/accounts/{account}/executions/{executionId}", "GetExecution"),
     ("GET", "/positions", "GetAllPositions"),
     ("POST", "/positions/flatten", "Flatten"),
     ("GET", "/market/quote", "GetQuote"),
 )
-RPC_NAMES = {name for _, _, name in ROUTES} | {"FlattenEverything"}
+# RPCs with no REST path (FlattenEverything is the empty-body flatten; the other has none
+# documented).
+RPC_NAMES = {name for _, _, name in ROUTES} | {"FlattenEverything", "GetExecutionsByOrderId"}
+# Reads that still answer with NinjaTrader closed (an empty account list, §10.4).
+ANSWERED_WITHOUT_NINJATRADER = {"ListAccounts"}
+SUBSCRIPTION_BUDGET = (5, 20 / 60)  # ~20 subscription changes a minute, bursts of about 5
+CLOSE_AFTER_VIOLATIONS = 10  # consecutive over-budget RPCs before the socket is closed (1008)
 
 
 @dataclass
@@ -126,6 +138,10 @@ class Simulator:
         self._ticker: asyncio.Task | None = None
         self._subscribers: dict[web.WebSocketResponse, set[str]] = {}
         self._pnl: dict[web.WebSocketResponse, float] = {}
+        self._violations: dict[web.WebSocketResponse, int] = {}
+        self._sub_buckets: dict[str, TokenBucket] = {}
+        self.subscription_changes: list[tuple[float, str]] = []  # (monotonic time, action)
+        self.subscriptions_over_budget = 0
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -190,14 +206,23 @@ class Simulator:
         self.faults.clear()
         self.received.clear()
         self._buckets.clear()
-        self.over_budget = 0
+        self._sub_buckets.clear()
+        self.subscription_changes.clear()
+        self.over_budget = self.subscriptions_over_budget = 0
 
     def apply_state(self, change: dict) -> None:
-        """``{"ninjatrader_connected": bool, "positions": [[account, instrument, signed]]}``."""
+        """``{"ninjatrader_connected": bool, "market_open": bool, "reject_next": reason,
+        "positions": [[account, instrument, signed]], "prices": [[instrument, last]]}``."""
         if "ninjatrader_connected" in change:
             self.state.ninjatrader_connected = bool(change["ninjatrader_connected"])
+        if "market_open" in change:
+            self.state.market.is_open = bool(change["market_open"])
+        if "reject_next" in change:
+            self.state.reject_next = change["reject_next"] or None
         for account, instrument, quantity in change.get("positions", []):
             self.state.set_position(account, instrument, int(quantity))
+        for instrument, last in change.get("prices", []):
+            self.state.market.set_last(self.state.market.resolve(instrument).name, float(last))
 
     def orders_received(self, api: str = "ReversePosition") -> list[Received]:
         return [r for r in self.received if r.api == api]
@@ -235,9 +260,8 @@ class Simulator:
         limited = self._budget(token)
         if limited:
             return limited
-        if not self.state.ninjatrader_connected:
-            return fail(408, "NinjaTrader is not connected",
-                        "The CrossTrade XT add-on is not connected to NinjaTrader 8.")
+        if not self.state.ninjatrader_connected and api not in ANSWERED_WITHOUT_NINJATRADER:
+            return fail(408, *ADDON_DISCONNECTED)
         if fault and fault.latency:
             await asyncio.sleep(fault.latency)
         handler = getattr(self.state, api)
@@ -338,6 +362,7 @@ class Simulator:
         finally:
             self._subscribers.pop(ws, None)
             self._pnl.pop(ws, None)
+            self._violations.pop(ws, None)
             if self._sockets.get(token) is ws:
                 del self._sockets[token]
         return ws
@@ -353,12 +378,8 @@ class Simulator:
         action = message.get("action")
         if action == "ping":
             await ws.send_json({"type": "pong"})
-        elif action == "subscribe":
-            self._subscribers.setdefault(ws, set()).update(message.get("instruments") or [])
-            await ws.send_json({"type": "subscribed", "instruments": message.get("instruments")})
-        elif action == "unsubscribe":
-            self._subscribers.setdefault(ws, set()).difference_update(
-                message.get("instruments") or [])
+        elif action in ("subscribe", "unsubscribe"):
+            await self._on_subscription(ws, token, action, message.get("instruments"))
         elif action == "streamPnl":
             if message.get("enabled"):
                 self._pnl[ws] = max(0.05, float(message.get("interval") or 1000) / 1000)
@@ -368,22 +389,62 @@ class Simulator:
             # Each RPC in its own task: many may be in flight, as on CrossTrade.
             asyncio.get_running_loop().create_task(self._ws_rpc(ws, token, message))
 
+    async def _on_subscription(self, ws: web.WebSocketResponse, token: str, action: str,
+                               instruments: Any) -> None:
+        """Market-data subscription changes: their own budget (§10.1), and only instruments
+        the simulator knows (pushed under their full names)."""
+        self.subscription_changes.append((time.monotonic(), action))
+        names = instruments if isinstance(instruments, list) else []
+        bucket = self._sub_buckets.setdefault(token, TokenBucket(*SUBSCRIPTION_BUDGET))
+        if not bucket.take():
+            self.subscriptions_over_budget += 1
+            await ws.send_json({"type": "error", "action": action,
+                                "error": "Rate limit exceeded",
+                                "detail": "Too many subscription changes"})
+            return
+        contracts = [self.state.market.resolve(n) if isinstance(n, str) else None
+                     for n in names]
+        unknown = [str(n) for n, c in zip(names, contracts, strict=True) if c is None]
+        if unknown or not names:
+            await ws.send_json({"type": "error", "action": action,
+                                "error": "invalid_instrument",
+                                "detail": f"Unknown instrument(s): {', '.join(unknown)}"})
+            return
+        subscribed = self._subscribers.setdefault(ws, set())
+        full_names = {c.name for c in contracts}
+        if action == "subscribe":
+            subscribed.update(full_names)
+        else:
+            subscribed.difference_update(full_names)
+        await ws.send_json({"type": f"{action}d", "instruments": sorted(full_names)})
+
     async def _ws_rpc(self, ws: web.WebSocketResponse, token: str, message: dict) -> None:
         api, request_id = message.get("api"), message.get("id")
         args = message.get("args") if isinstance(message.get("args"), dict) else {}
         self.received.append(Received("ws", str(api), "RPC", "/ws/stream", {}, {},
                                       json.dumps(message), message))
         if api not in RPC_NAMES:
-            reply = fail(400, "Invalid request", f"Unknown api '{api}'")
+            reply = fail(400, "Unknown API command", f"'{api}' is not a known API")
             fault = None
         else:
             fault = self._take_fault(api)
             reply = await self._answer(api, args, token, fault)
+        if await self._too_many_violations(ws, reply):
+            return
         with contextlib.suppress(ConnectionError, RuntimeError):
             if fault and _replaces_reply(fault) and reply.status != 429:
                 await self._faulty_ws_reply(ws, request_id, fault)
             else:
                 await ws.send_json(_ws_reply(request_id, reply))
+
+    async def _too_many_violations(self, ws: web.WebSocketResponse, reply: Reply) -> bool:
+        """About ten over-budget RPCs in a row close the socket with 1008 (§10.1)."""
+        streak = self._violations.get(ws, 0) + 1 if reply.status == 429 else 0
+        self._violations[ws] = streak
+        if streak < CLOSE_AFTER_VIOLATIONS:
+            return False
+        await ws.close(code=1008, message=b"Rate limit exceeded")
+        return True
 
     async def _faulty_ws_reply(self, ws: web.WebSocketResponse, request_id: Any,
                                fault: Fault) -> None:
@@ -405,11 +466,11 @@ class Simulator:
         last_pnl: dict[web.WebSocketResponse, float] = {}
         while True:
             await asyncio.sleep(self.push_interval)
-            self.state.market.step()
+            self.state.step()
             now = time.monotonic()
             for ws, names in list(self._subscribers.items()):
-                quotes = [self.state.quote_json(c) for c in
-                          filter(None, map(self.state.market.resolve, names))]
+                quotes = [self.state.quote_json(self.state.market.contracts[name])
+                          for name in sorted(names)]
                 if quotes and not ws.closed:
                     with contextlib.suppress(ConnectionError, RuntimeError):
                         await ws.send_json({"type": "marketData", "quotes": quotes})
@@ -461,8 +522,10 @@ def _json(reply: Reply) -> web.Response:
 
 
 def _ws_reply(request_id: Any, reply: Reply) -> dict[str, Any]:
+    """The one documented reply form, ``{"id", "data"}``; an error's ``data`` carries only
+    ``success``, ``error`` and ``detail`` (§10.1): no HTTP status travels over the socket."""
     if reply.status >= 400:
         body = reply.body if isinstance(reply.body, dict) else {"error": str(reply.body)}
-        data = {"success": False, **body, "status": reply.status}
-        return {"id": request_id, "data": data, "error": data.get("error")}
+        data = {key: value for key, value in body.items() if key in ("error", "detail")}
+        return {"id": request_id, "data": {"success": False, **data}}
     return {"id": request_id, "data": reply.body}

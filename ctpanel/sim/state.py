@@ -8,18 +8,29 @@ CrossTrade's WebSocket API does) and returns a :class:`Reply`; the REST and WebS
 from __future__ import annotations
 
 import asyncio
-import uuid
+import math
+import re
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from ctpanel.sim.book import (
+    ACTIONS,
+    ORDER_TYPES,
+    TIFS,
+    OrderBook,
+    SimOrder,
+    Ticket,
+    fill_price,
+    stop_on_wrong_side,
+)
 from ctpanel.sim.market import Contract, Market
 
-ORDER_TYPES = {"MARKET": "Market", "LIMIT": "Limit", "STOPMARKET": "StopMarket",
-               "STOPLIMIT": "StopLimit"}
-ACTIONS = {"BUY": "Buy", "SELL": "Sell"}
-TIFS = {"DAY": "Day", "GTC": "Gtc"}
-ACTIVE_STATES = {"Submitted", "Accepted", "Working", "PartFilled"}
+CUSTOM_ORDER_ID = re.compile(r"[A-Za-z0-9_\-]{1,64}")
+EXECUTIONS_LOOKBACK_S = (320, 900)  # CrossTrade's default and maximum
+ADDON_DISCONNECTED = ("addon_disconnected",
+                      "The CrossTrade XT add-on is not connected to NinjaTrader 8.")
 
 
 @dataclass
@@ -74,21 +85,6 @@ def _price(value: Any) -> float | None:
     return float(value)
 
 
-@dataclass(frozen=True)
-class Ticket:
-    """An order body the simulator accepted."""
-
-    contract: Contract
-    action: str
-    quantity: int
-    order_type: str
-    tif: str
-    limit_price: float | None
-    stop_price: float | None
-    oco: str | None
-    strategy: str | None
-
-
 class SimState:
     """Accounts, positions and orders, with CrossTrade's semantics as the reference describes."""
 
@@ -98,8 +94,9 @@ class SimState:
         self.ninjatrader_connected = True
         self.accounts_shape = "objects"  # objects | names | data | missing (404 -> snapshot)
         self.flat_position_style = "flat"  # flat | error
+        self.reject_next: str | None = None  # the next order NinjaTrader rejects, and why
         self.accounts: dict[str, SimAccount] = {}
-        self.orders: dict[str, dict[str, Any]] = {}
+        self.book = OrderBook()
         self.seed()
 
     # --- set-up ---------------------------------------------------------------------------
@@ -107,7 +104,8 @@ class SimState:
     def seed(self) -> None:
         """Sim101 long 2 ES and short 1 NQ; Sim102 short 3 MES; Sim103 flat."""
         self.accounts = {}
-        self.orders = {}
+        self.book = OrderBook()
+        self.reject_next = None
         for index, name in enumerate(("Sim101", "Sim102", "Sim103"), start=1):
             self.accounts[name.lower()] = SimAccount(id=index, name=name)
         self.set_position("Sim101", "ES", 2)
@@ -131,6 +129,10 @@ class SimState:
         if holder is None or contract is None:
             return SimPosition()
         return holder.positions.get(contract.name, SimPosition())
+
+    @property
+    def orders(self) -> dict[str, SimOrder]:
+        return self.book.orders
 
     # --- JSON shapes ----------------------------------------------------------------------
 
@@ -167,35 +169,26 @@ class SimState:
         }
 
     def quote_json(self, contract: Contract) -> dict:
-        bid, ask = self.market.bid_ask(contract.name)
+        """The documented quote (§5.15): no ``success`` key in it."""
+        name = contract.name
+        bid, ask = self.market.bid_ask(name)
+        open_, high, low = self.market.session[name]
         now = datetime.now(UTC)
         return {
             "description": contract.description, "type": "Future",
             "tickSize": contract.tick_size, "pointValue": contract.point_value,
-            "tickValue": contract.tick_size * contract.point_value, "exchange": "Globex",
-            "instrument": contract.name, "bid": bid, "ask": ask,
-            "last": self.market.last(contract.name), "volume": self.market.volume[contract.name],
-            "quoteTime": now.strftime("%m/%d/%Y %I:%M:%S %p"),
+            "tickValue": round(contract.tick_size * contract.point_value, 6),
+            "exchange": "Globex", "expiration": contract.expiration.isoformat(),
+            "tradingHours": contract.trading_hours, "instrument": name, "bid": bid, "ask": ask,
+            "last": self.market.last(name), "open": open_, "high": high, "low": low,
+            "close": open_, "volume": self.market.volume[name],
+            "quoteTime": now.astimezone().strftime("%m/%d/%Y %I:%M:%S %p"),
             "quoteTimeUtc": now.strftime("%Y-%m-%d %H:%M:%S"), "epoch": int(now.timestamp()),
             "dataSource": {"status": "Simulated", "connectedFeeds": ["Simulated"]},
-            "isMarketOpen": True,
+            "isMarketOpen": self.market.is_open,
         }
 
     # --- trading mechanics ----------------------------------------------------------------
-
-    def _new_order(self, holder: SimAccount, ticket: Ticket, state: str) -> dict:
-        order_id = uuid.uuid4().hex
-        order = {
-            "account": holder.name, "orderId": order_id, "instrument": ticket.contract.name,
-            "instrumentType": "Future", "orderType": ORDER_TYPES[ticket.order_type],
-            "orderAction": ACTIONS[ticket.action], "orderState": state,
-            "quantity": ticket.quantity, "filled": 0, "averageFillPrice": 0.0,
-            "limitPrice": ticket.limit_price or 0.0, "stopPrice": ticket.stop_price or 0.0,
-            "timeInForce": TIFS[ticket.tif], "oco": ticket.oco or "",
-            "name": ticket.strategy or "", "time": datetime.now(UTC).isoformat(),
-        }
-        self.orders[order_id] = order
-        return order
 
     def _fill(self, holder: SimAccount, contract: Contract, signed: int, price: float) -> None:
         position = holder.positions.setdefault(contract.name, SimPosition())
@@ -215,35 +208,62 @@ class SimState:
         if new == 0:
             position.average_price = 0.0
 
-    def _execute(self, holder: SimAccount, ticket: Ticket) -> dict:
-        """Market orders fill at once at the touch; limit and stop orders are left working."""
-        if ticket.order_type != "MARKET":
-            return self._new_order(holder, ticket, "Working")
-        bid, ask = self.market.bid_ask(ticket.contract.name)
-        price = ask if ticket.action == "BUY" else bid
+    def _fill_order(self, order: SimOrder, price: float) -> None:
+        holder = self.account(order.account)
+        ticket = order.ticket
         signed = ticket.quantity if ticket.action == "BUY" else -ticket.quantity
         self._fill(holder, ticket.contract, signed, price)
-        order = self._new_order(holder, ticket, "Filled")
-        order.update(filled=ticket.quantity, averageFillPrice=price)
-        self.market.step()
+        after = holder.positions[ticket.contract.name]
+        side = "Flat" if after.signed_quantity == 0 else (
+            "Long" if after.signed_quantity > 0 else "Short")
+        self.book.fill(order, price, side)
+
+    def _execute(self, holder: SimAccount, ticket: Ticket, *, order_id: str | None = None,
+                 name: str = "Entry") -> SimOrder:
+        """Place an order: a market order fills at once at the touch, limit and stop orders
+        work until the market reaches them; NinjaTrader rejects a stop on the wrong side."""
+        order = self.book.new(holder.name, ticket, order_id=order_id, name=name)
+        bid, ask = self.market.bid_ask(ticket.contract.name)
+        rejection = self.reject_next or stop_on_wrong_side(ticket, bid, ask)
+        if rejection:
+            self.reject_next = None
+            order.set_state("Rejected", "OrderRejected", error=rejection)
+            return order
+        price = fill_price(order, bid, ask)
+        if price is None:
+            order.set_state("Working", "OrderWorking")
+            return order
+        self._fill_order(order, price)
+        self.step()
         return order
 
+    def step(self) -> None:
+        """The market moves; working orders it reaches fill."""
+        self.market.step()
+        for order in list(self.book.orders.values()):
+            if order.active:
+                bid, ask = self.market.bid_ask(order.ticket.contract.name)
+                price = fill_price(order, bid, ask)
+                if price is not None:
+                    self._fill_order(order, price)
+
     def _cancel_working(self, holder: SimAccount, contract: Contract | None) -> list[str]:
-        cancelled = []
-        for order in self.orders.values():
-            if (order["account"] == holder.name and order["orderState"] in ACTIVE_STATES
-                    and (contract is None or order["instrument"] == contract.name)):
-                order["orderState"] = "Cancelled"
-                cancelled.append(order["orderId"])
-        return cancelled
+        cancelled = self.book.active(holder.name, contract)
+        for order in cancelled:
+            self.book.cancel(order)
+        return [order.order_id for order in cancelled]
 
     def _close(self, holder: SimAccount, contract: Contract, quantity: int | None = None) -> dict:
+        """Close ``quantity`` (all by default) at market with a closing order; returns the
+        position as it was before."""
         position = holder.positions[contract.name]
         snapshot = self.position_json(holder, contract.name, position)
         size = abs(position.signed_quantity) if quantity is None else quantity
-        signed = -size if position.signed_quantity > 0 else size
+        action = "BUY" if position.signed_quantity < 0 else "SELL"
+        ticket = Ticket(contract, action, size, "MARKET", "DAY", None, None, None, None)
+        order = self.book.new(holder.name, ticket, name="Close")
         bid, ask = self.market.bid_ask(contract.name)
-        self._fill(holder, contract, signed, ask if signed > 0 else bid)
+        self._fill_order(order, ask if action == "BUY" else bid)
         return snapshot
 
     # --- request parsing ------------------------------------------------------------------
@@ -303,7 +323,9 @@ class SimState:
     # --- the API (one method per RPC name) ------------------------------------------------
 
     async def ListAccounts(self, args: dict) -> Reply:
-        holders = list(self.accounts.values())
+        """``{name, connection, broker}`` per account (§10.4); an empty list, not a 408, when
+        NinjaTrader is closed."""
+        holders = list(self.accounts.values()) if self.ninjatrader_connected else []
         if self.accounts_shape == "missing":
             return fail(404, "not_found", "No such route",
                         did_you_mean=["/v1/api/accounts/snapshot"])
@@ -311,7 +333,8 @@ class SimState:
             return ok(accounts=[h.name for h in holders])
         if self.accounts_shape == "data":
             return ok(data=[self.account_json(h) for h in holders])
-        return ok(accounts=[self.account_json(h) for h in holders])
+        return ok(accounts=[{"name": h.name, "connection": "Simulated Data Feed",
+                             "broker": "NinjaTrader"} for h in holders])
 
     async def GetAccount(self, args: dict) -> Reply:
         holder = self._holder(args)
@@ -383,21 +406,35 @@ class SimState:
         self._close(holder, ticket.contract)
         if self.reverse_wait:
             await asyncio.sleep(self.reverse_wait)  # CrossTrade's flatten-wait
-        return ok(orderId=self._execute(holder, ticket)["orderId"])
+        return ok(orderId=self._execute(holder, ticket).order_id)
 
     async def ClosePosition(self, args: dict) -> Reply:
+        """§10.3: ``quantity`` is capped at the open size; ``percent`` (0..1) rounds up and
+        applies only without it; a partial close leaves working orders, a full close cancels
+        them (NinjaTrader's flatten)."""
         found = self._holder_and_contract(args)
         if isinstance(found, Reply):
             return found
         holder, contract = found
         position = holder.positions.get(contract.name, SimPosition())
-        if position.signed_quantity == 0:
+        open_size = abs(position.signed_quantity)
+        if open_size == 0:
             return fail(400, f"No positions found for instrument '{args.get('instrument')}'")
-        quantity = args.get("quantity")
-        if quantity is not None and (isinstance(quantity, bool) or not isinstance(quantity, int)
-                                     or not 0 < quantity <= abs(position.signed_quantity)):
-            return invalid("quantity must be between 1 and the open quantity")
-        return ok(closedPositions=[self._close(holder, contract, quantity)])
+        quantity, percent = args.get("quantity"), args.get("percent")
+        if quantity is not None:
+            if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+                return invalid("quantity must be a positive integer")
+            size = min(quantity, open_size)
+        elif percent is not None:
+            if isinstance(percent, bool) or not isinstance(percent, int | float) \
+                    or not 0 < percent <= 1:
+                return invalid("percent must be between 0 and 1")
+            size = min(open_size, math.ceil(open_size * percent - 1e-9))
+        else:
+            size = open_size
+        if size == open_size:
+            self._cancel_working(holder, contract)
+        return ok(closedPositions=[self._close(holder, contract, size)])
 
     def _flatten(self, holders: list[SimAccount], contract: Contract | None,
                  side: str | None) -> tuple[list[dict], list[str]]:
@@ -439,6 +476,12 @@ class SimState:
         ticket = self._ticket(args)
         if isinstance(ticket, Reply):
             return ticket
+        custom_id = args.get("orderId")
+        if custom_id is not None:
+            if not isinstance(custom_id, str) or not CUSTOM_ORDER_ID.fullmatch(custom_id):
+                return invalid("orderId must be 1 to 64 letters, digits, '-' or '_'")
+            if custom_id in self.book.orders:
+                return invalid(f"orderId '{custom_id}' is already in use")
         required = args.get("requireMarketPosition")
         if isinstance(required, str) and required.strip():
             signed = holder.positions.get(ticket.contract.name, SimPosition()).signed_quantity
@@ -446,38 +489,111 @@ class SimState:
             allowed = {part.strip().lower() for part in required.split(",")}
             if now not in allowed:
                 return invalid(f"requireMarketPosition not satisfied: position is {now}")
-        return ok(orderId=self._execute(holder, ticket)["orderId"])
+        return ok(orderId=self._execute(holder, ticket, order_id=custom_id).order_id)
+
+    # --- orders and executions (§10.2, §10.3) ---------------------------------------------
+
+    def _order(self, args: dict) -> SimOrder | Reply:
+        holder = self._holder(args)
+        if isinstance(holder, Reply):
+            return holder
+        order = self.book.get(args.get("orderId"))
+        if order is None or order.account != holder.name:
+            return fail(404, "order_not_found", f"Order '{args.get('orderId')}' not found")
+        return order
 
     async def ListOrders(self, args: dict) -> Reply:
         holder = self._holder(args)
         if isinstance(holder, Reply):
             return holder
         active_only = str(args.get("activeOnly", "false")).lower() == "true"
-        orders = [o for o in self.orders.values() if o["account"] == holder.name
-                  and (not active_only or o["orderState"] in ACTIVE_STATES)]
+        orders = [o.json() for o in self.book.orders.values() if o.account == holder.name
+                  and (not active_only or o.active)]
         return ok(orders=orders)
 
     async def GetOrder(self, args: dict) -> Reply:
-        order = self.orders.get(str(args.get("orderId")))
-        if order is None or order["account"].lower() != str(args.get("account")).lower():
-            return fail(400, f"Order linked to '{args.get('orderId')}' not found")
-        return ok(**order)
+        order = self._order(args)
+        return order if isinstance(order, Reply) else ok(**order.json())
+
+    async def GetOrderStatus(self, args: dict) -> Reply:
+        order = self._order(args)
+        return order if isinstance(order, Reply) else ok(status=order.state)
+
+    async def GetOrderLifecycle(self, args: dict) -> Reply:
+        order = self._order(args)
+        if isinstance(order, Reply):
+            return order
+        include_fills = str(args.get("includeFills", "true")).lower() != "false"
+        events = [e for e in order.events if include_fills or e["event"] != "Execution"]
+        limit = _bounded_int(args.get("limit"), 200, 1, 1000)
+        events = events[-limit:]
+        return ok(orderId=order.order_id, originalOrderId=order.order_id,
+                  account=order.account, count=len(events), events=events)
 
     async def Cancel(self, args: dict) -> Reply:
-        order = self.orders.get(str(args.get("orderId")))
-        if order is None or order["orderState"] not in ACTIVE_STATES:
+        order = self.book.get(args.get("orderId"))
+        if order is None or not order.active:
             return fail(400, f"Order linked to '{args.get('orderId')}' not found or already "
                              "terminal.")
-        order["orderState"] = "Cancelled"
-        return ok(orderId=order["orderId"])
+        self.book.cancel(order)
+        return ok(orderId=order.order_id)
+
+    async def CancelOrders(self, args: dict) -> Reply:
+        holder = self._holder(args)
+        if isinstance(holder, Reply):
+            return holder
+        contract = None
+        if args.get("instrument"):
+            contract = self._contract(args)
+            if isinstance(contract, Reply):
+                return contract
+        return ok(orderIds=self._cancel_working(holder, contract))
+
+    async def CancelAllOrders(self, args: dict) -> Reply:
+        cancelled = [order_id for holder in self.accounts.values()
+                     for order_id in self._cancel_working(holder, None)]
+        return ok(orderIds=cancelled)
+
+    async def ListExecutions(self, args: dict) -> Reply:
+        holder = self._holder(args)
+        if isinstance(holder, Reply):
+            return holder
+        default, most = EXECUTIONS_LOOKBACK_S
+        lookback = _bounded_int(args.get("lookbackTime"), default, 1, most)
+        since = int((time.time() - lookback) * 1000)
+        return ok(executions=self.book.executions_since(holder.name, since))
+
+    async def GetExecution(self, args: dict) -> Reply:
+        holder = self._holder(args)
+        if isinstance(holder, Reply):
+            return holder
+        found = next((e for e in self.book.executions if e["id"] == args.get("executionId")
+                      and e["account"] == holder.name), None)
+        if found is None:
+            return fail(404, "execution_not_found",
+                        f"Execution '{args.get('executionId')}' not found")
+        return ok(**found)
+
+    async def GetExecutionsByOrderId(self, args: dict) -> Reply:
+        order = self._order(args)
+        if isinstance(order, Reply):
+            return order
+        return ok(executions=[e for e in self.book.executions
+                              if e["orderId"] == order.order_id])
+
+    # --- market data ----------------------------------------------------------------------
 
     async def GetQuote(self, args: dict) -> Reply:
-        names = [n.strip() for n in str(args.get("instrument") or "ES").split(",") if n.strip()]
+        """One instrument: the quote object; several (comma-separated): a bare array."""
+        text = args.get("instrument")
+        if not isinstance(text, str) or not text.strip():
+            return invalid("instrument is required")
+        names = [n.strip() for n in text.split(",") if n.strip()]
         contracts = [self.market.resolve(name) for name in names]
         if not contracts or None in contracts:
-            return invalid(f"Unknown instrument '{args.get('instrument')}'")
+            return invalid(f"Unknown instrument '{text}'")
         quotes = [self.quote_json(c) for c in contracts]
-        return Reply(200, quotes) if len(quotes) > 1 else ok(**quotes[0])
+        return Reply(200, quotes if len(quotes) > 1 else quotes[0])
 
     def pnl_update(self) -> dict:
         accounts = []
@@ -487,3 +603,11 @@ class SimState:
                              "unrealizedProfitLoss": item["unrealizedProfitLoss"]})
         return {"type": "pnlUpdate", "epoch": int(datetime.now(UTC).timestamp() * 1000),
                 "accounts": accounts}
+
+
+def _bounded_int(value: Any, default: int, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return min(high, max(low, number))

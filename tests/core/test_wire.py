@@ -6,7 +6,7 @@ import json
 import pytest
 
 from ctpanel.core.client import CrossTradeClient
-from ctpanel.core.errors import NetworkError, NotFoundError
+from ctpanel.core.errors import NetworkError, UnknownAccountError
 from ctpanel.core.models import ReverseOrder
 from ctpanel.core.validation import OrderInput, parse_order
 from tests.conftest import TOKEN
@@ -53,7 +53,7 @@ async def test_optional_fields_are_sent_only_when_set(sim, client):
 
 async def test_the_account_is_url_encoded_in_the_path(sim, client):
     order = parse_order(OrderInput(account="Apex 12/3?x#", instrument="ES", action="SELL"))
-    with pytest.raises(NotFoundError):
+    with pytest.raises(UnknownAccountError):
         await client.reverse_position(order)  # the simulator has no such account
     [received] = sim.orders_received()
     assert received.raw_path == \

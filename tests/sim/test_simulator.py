@@ -157,6 +157,9 @@ async def test_websocket_ping_unknown_api_and_bad_json(sim):
         await ws.send('{"action": "rpc", "id": "x1", "api": "Teleport", "args": {}}')
         reply = json.loads(await ws.recv())
         assert reply["id"] == "x1" and reply["data"]["success"] is False
-        assert "Unknown api 'Teleport'" in reply["data"]["detail"]
+        # The documented reply form only: no invented "status" inside "data" (§10.1).
+        assert set(reply) == {"id", "data"}
+        assert set(reply["data"]) == {"success", "error", "detail"}
+        assert reply["data"]["error"] == "Unknown API command"
         await ws.send("not json")
         assert json.loads(await ws.recv())["error"] == "Invalid JSON"
