@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from ctpanel.core.models import Action, OrderType, Quote
+from ctpanel.core.models import Action, OrderType, Position, Quote, Side
 
 DEFAULT_STOP_OFFSET_TICKS = 4
 DEFAULT_CONFIRM_DISTANCE_TICKS = 40
@@ -150,3 +150,31 @@ def describe_slippage(action: Action, fill: float, last_at_click: float | None,
     words = f"{size:g} tick{'s' if size != 1 else ''}"
     return f"{words} slippage vs last at click" if ticks > 0 else \
         f"{words} better than last at click"
+
+
+def position_pnl(position: Position | None, quote: Quote | None
+                 ) -> tuple[float, float | None] | None:
+    """(currency, ticks per contract) of an open position's unrealised P&L: from the live last
+    price when a fresh quote has it, else CrossTrade's own figure from the position read."""
+    if position is None or position.is_flat:
+        return None
+    sign = 1 if position.side is Side.LONG else -1
+    tick = quote.tick_size if quote else None
+    per_tick = quote.value_per_tick if quote else None
+    average = position.average_price
+    if quote is not None and quote.last is not None and tick and per_tick and average:
+        ticks = sign * ticks_between(quote.last, average, tick)
+        return ticks * per_tick * position.quantity, ticks
+    if position.unrealized_pnl is None:
+        return None
+    ticks = position.unrealized_pnl / (per_tick * position.quantity) if per_tick else None
+    return position.unrealized_pnl, ticks
+
+
+def pnl_words(pnl: tuple[float, float | None] | None) -> str:
+    """``P&L +250.00 (+5 ticks)``."""
+    if pnl is None:
+        return ""
+    money, ticks = pnl
+    text = f"P&L {round(money, 2) + 0.0:+,.2f}"
+    return text + (f" ({round(ticks, 1) + 0.0:+g} ticks)" if ticks is not None else "")

@@ -16,6 +16,8 @@ from typing import Protocol
 
 from ctpanel.core.errors import CtError
 from ctpanel.core.journal import Journal
+from ctpanel.core.payloads import Execution
+from ctpanel.core.pricing import format_price
 from ctpanel.core.models import (
     OrderResult,
     OrderType,
@@ -36,6 +38,9 @@ class PositionReader(Protocol):
     async def get_position(self, account: str, instrument: str) -> Position: ...
 
     async def list_orders(self, account: str) -> list[dict]: ...
+
+    async def list_executions(self, account: str, lookback_s: int = 320
+                              ) -> list[Execution]: ...
 
 
 class Verdict(StrEnum):
@@ -115,17 +120,30 @@ class UncertainOutcome(CtError):
     """The order may or may not have been placed; ``verdict`` says what a re-read found."""
 
     def __init__(self, cause: CtError, order: ReverseOrder, before: Position | None,
-                 after: Position | None, working: list[str] | None = None) -> None:
+                 after: Position | None, working: list[str] | None = None,
+                 fills: list[Execution] | None = None) -> None:
         self.cause = cause
         self.order = order
         self.before = before
         self.after = after
         self.working = working or []
+        self.fills = fills  # executions in that instrument since the click; None: not read
         self.verdict = judge(order, before, after, entry_working=bool(self.working))
         now = after.describe() if after else "unknown"
         orders = f" Working: {', '.join(self.working)}." if self.working else ""
         super().__init__(f"Outcome unknown. {cause} Re-read the position: {now}; "
-                         f"{VERDICT_WORDS[self.verdict]}.{orders}")
+                         f"{VERDICT_WORDS[self.verdict]}.{orders} {fills_words(fills)}")
+
+
+def fills_words(fills: list[Execution] | None) -> str:
+    """What the executions since the click say, in plain words."""
+    if fills is None:
+        return "The recent executions could not be read."
+    if not fills:
+        return "No execution in this instrument since the click."
+    listed = ", ".join(f"{'BUY' if f.market_position == 'Long' else 'SELL'} {f.quantity} @ "
+                       f"{format_price(f.price)}" for f in fills)
+    return f"Executions since the click: {listed}."
 
 
 WORKING_STATES = {"submitted", "accepted", "working", "partfilled", "changepending"}
@@ -169,6 +187,7 @@ class ReverseService:
         """
         sender = self.senders[transport]
         started = time.perf_counter()
+        clicked_at = time.time()
         try:
             result = await sender.reverse_position(order)
         except CtError as error:
@@ -178,7 +197,8 @@ class ReverseService:
                 raise
             after = await self._reread(order)
             working = await self._working_entries(order, after)
-            uncertain = UncertainOutcome(error, order, before, after, working)
+            fills = await self._fills_since(order, after, clicked_at)
+            uncertain = UncertainOutcome(error, order, before, after, working, fills)
             await self._record(order, transport, "unknown", elapsed, error=uncertain,
                                before=before, after=after)
             raise uncertain from error
@@ -197,6 +217,21 @@ class ReverseService:
         except CtError as error:
             log.warning("Could not re-read the position: %s", error)
             return None
+
+    async def _fills_since(self, order: ReverseOrder, after: Position | None,
+                           clicked_at: float) -> list[Execution] | None:
+        """Executions in the order's account and instrument since the click (§10.2:
+        ``ListExecutions``, lookback at most 900 s); None when they could not be read."""
+        lookback = min(900, int(time.time() - clicked_at) + 5)
+        try:
+            executions = await self.reader.list_executions(order.account, lookback)
+        except CtError as error:
+            log.warning("Could not read the recent executions: %s", error)
+            return None
+        names = {order.instrument.upper()} | ({after.instrument.upper()} if after else set())
+        since_ms = int(clicked_at * 1000) - 1000  # a second of clock skew
+        return [e for e in executions
+                if e.instrument.upper() in names and e.epoch_ms >= since_ms]
 
     async def _entry_state(self, order: ReverseOrder, order_id: str) -> str | None:
         """A limit or stop entry does not fill at once: its state (Working, Accepted, Filled,

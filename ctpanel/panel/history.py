@@ -31,8 +31,12 @@ def history_lines(records: Iterable[dict[str, Any]], mode: str) -> list[HistoryL
         if record.get("mode") != mode:
             continue
         when = journal_time(record.get("time"))
-        outcome = record.get("order_id") or record.get("error") or record.get("status")
-        text = (f"[journal, {mode}, {when:%Y-%m-%d}] {record.get('status')}: "
+        if record.get("kind") == "fill":
+            outcome, status = f"{record.get('order_id')} {record.get('line')}", "fill"
+        else:
+            outcome = record.get("order_id") or record.get("error") or record.get("status")
+            status = record.get("status")
+        text = (f"[journal, {mode}, {when:%Y-%m-%d}] {status}: "
                 f"{record.get('account')} {record.get('instrument')}: {outcome}")
         order_id = record.get("order_id")
         lines.append(HistoryLine(when, text, order_id if isinstance(order_id, str) else None))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -37,12 +38,16 @@ from ctpanel.core.errors import (
     TokenStoreError,
 )
 from ctpanel.core.journal import Journal
+from ctpanel.core.form import FormState
 from ctpanel.core.models import OrderResult, Position, ReverseOrder
+from ctpanel.core.pricing import pnl_words, position_pnl, prefilled_prices
 from ctpanel.core.secret import Secret
 from ctpanel.core.service import ReverseReport, Transport, UncertainOutcome
 from ctpanel.core.urls import DEFAULT_BASE_URL
+from ctpanel.panel.fills import FillFollower
 from ctpanel.panel.history import history_lines
 from ctpanel.panel.hotkeys import usable_hotkey
+from ctpanel.panel.market import MarketWatch
 from ctpanel.panel.orders import OrderFlow
 from ctpanel.panel.session import Session
 from ctpanel.panel.status import ConnectionStatus
@@ -61,6 +66,7 @@ from ctpanel.qt.settings import Preferences, WindowState
 from ctpanel.qt.widgets.log_pane import Level, LogEntry, LogModel, LogPane
 from ctpanel.qt.widgets.order_form import OrderForm
 from ctpanel.qt.widgets.position_strip import PositionStrip
+from ctpanel.qt.widgets.quote_line import QuoteLine
 from ctpanel.qt.widgets.status_lights import StatusLights
 
 if TYPE_CHECKING:
@@ -72,6 +78,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 POLL_MS = 5000  # position refresh: 0.2 requests/s, far inside CrossTrade's 3/s
+MARKET_TICK_MS = 250  # the market watch's debounce, subscription and poll decisions
 JOURNAL_LINES_SHOWN = 50
 WAIT_BEFORE_LOOKING_S = 3.0  # no answer yet: read the position and show it (never re-send)
 READ_TIMEOUT_MARGIN = 15.0  # on top of the order timeout: the re-read after an unknown outcome
@@ -130,6 +137,8 @@ class MainWindow(QMainWindow):
                                        on_shown=self._on_position_shown,
                                        on_failed=self._on_read_failed)
         self.orders = OrderFlow(self.session, self.ticket, self.watcher)
+        self.market = MarketWatch(self.session, on_change=self._on_market_changed)
+        self._market_task: asyncio.Task | None = None
         self._remirror = False  # after an order, hand-set action and quantity follow again
         self._tasks: set[asyncio.Task] = set()
         self._position_task: asyncio.Task | None = None
@@ -150,6 +159,7 @@ class MainWindow(QMainWindow):
         self.band.setObjectName("modeBand")
         self.band.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.lights = StatusLights()
+        self.quote_line = QuoteLine()
         self.strip = PositionStrip()
         self.form = OrderForm()
         self.preview = QLabel("")
@@ -167,7 +177,8 @@ class MainWindow(QMainWindow):
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.strip, self.form, self.preview, self.reverse_button, self.reason):
+        for widget in (self.quote_line, self.strip, self.form, self.preview,
+                       self.reverse_button, self.reason):
             top_layout.addWidget(widget)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("mainSplitter")
@@ -188,6 +199,8 @@ class MainWindow(QMainWindow):
         self.poll_timer.setInterval(POLL_MS)
         self.clock = QTimer(self)
         self.clock.setInterval(1000)
+        self.market_timer = QTimer(self)
+        self.market_timer.setInterval(MARKET_TICK_MS)
         self.rearm_timer = QTimer(self)  # when the ticket's state changes by itself
         self.rearm_timer.setSingleShot(True)
         self.rearm_timer.setTimerType(Qt.TimerType.PreciseTimer)  # coarse ones fire early
@@ -226,6 +239,9 @@ class MainWindow(QMainWindow):
         self.always_on_top_action.toggled.connect(self._on_always_on_top_toggled)
         self.poll_timer.timeout.connect(self._on_poll_timer)
         self.clock.timeout.connect(self._on_clock)
+        self.market_timer.timeout.connect(self._on_market_timer)
+        self.form.sig_type_picked.connect(self._prefill_prices)
+        self.form.sig_price_snapped.connect(lambda text: self._log(Level.INFO, text))
         self.rearm_timer.timeout.connect(self._update_reverse)
         self.log_pane.sig_notice.connect(lambda text: self.statusBar().showMessage(text, 4000))
 
@@ -273,9 +289,10 @@ class MainWindow(QMainWindow):
         the journal's last lines, the poll timer."""
         self._spawn(self._show_journal_history())
         self.refresh_accounts(warm_up=True)  # also opens the orders connection
-        self._start_stream_if_used()
+        self._start_stream()
         self.poll_timer.start()
         self.clock.start()
+        self.market_timer.start()
 
     async def shutdown(self) -> None:
         """Stop timers and tasks, close the backend. Called by the composition root.
@@ -287,6 +304,7 @@ class MainWindow(QMainWindow):
 
         self.poll_timer.stop()
         self.clock.stop()
+        self.market_timer.stop()
         if self._reverse_task is not None and not self._reverse_task.done():
             limit = self.backend.client.timeout + READ_TIMEOUT_MARGIN
             await asyncio.wait({self._reverse_task}, timeout=limit)
@@ -360,6 +378,9 @@ class MainWindow(QMainWindow):
         generation = self.session.generation
         self.backend.stream.add_state_listener(
             lambda state, reason: self._on_stream_state(generation, state, reason))
+        self.backend.stream.add_event_listener(
+            lambda message: self._on_stream_event(generation, message))
+        self.market.reset(account=self.form.account_name())
         self._update_title()
         self._sync_scope()
 
@@ -382,7 +403,7 @@ class MainWindow(QMainWindow):
         self._log(Level.INFO, MODE_BANDS[mode])
         await old.aclose()
         self.refresh_accounts(warm_up=True)
-        self._start_stream_if_used()
+        self._start_stream()
 
     def _on_go_live(self) -> None:
         self._spawn(self._go_live(), name="go-live")
@@ -450,6 +471,9 @@ class MainWindow(QMainWindow):
         if self.ticket.select(self._scope()):
             self.form.clear_prices()
             self.strip.show_position(None)
+            self.market.select_account(self.form.account_name())
+            self.market.select(self.form.instrument_name())
+            self._show_market()
         self._update_reverse()
 
     def shown_position(self) -> Position | None:
@@ -495,6 +519,7 @@ class MainWindow(QMainWindow):
             self._mark_connected()
         position = self.shown_position()
         self.strip.show_position(position)
+        self._show_pnl()
         self.form.follow(position, force=self._remirror)
         self._remirror = self._remirror and position is None
         self._update_reverse()
@@ -511,11 +536,17 @@ class MainWindow(QMainWindow):
 
     def _on_clock(self) -> None:
         self.strip.tick(stale=self.ticket.freshness_of_reading() is Freshness.STALE)
+        self._show_market()  # the quote's age, and stale once it is
         if self.backend is not None:
             budget = self.backend.client.budget
             self.lights.show_budget(budget.level, budget.burst)
 
     # --- the Reverse button ---------------------------------------------------------------
+
+    def _form_state(self) -> FormState:
+        """The form as the trader set it, with the market when a fresh quote is known."""
+        return replace(self.form.state(None), quote=self.market.view().usable,
+                       confirm_distance_ticks=self.preferences.get("confirm_distance_ticks"))
 
     def _update_reverse(self) -> None:
         """Show what the ticket says: armed or not, why, the button's label, the preview."""
@@ -523,11 +554,12 @@ class MainWindow(QMainWindow):
         if busy is not None:  # on the click path: the button and its reason only
             self._show_arming(busy)
             return
-        form = self.form.state(None)
+        form = self._form_state()
         arming = self.ticket.arming(form)
         # One message per problem: the first is the reason under the button, any others
         # stand by the fields.
         others = [p.message for p in form.check().problems if p.message != arming.reason]
+        others += [warning for warning in form.warnings() if warning != arming.reason]
         self.form.show_problem(" ".join(others) or None)
         self._show_arming(arming)
         self.preview.setText(arming.preview)
@@ -546,7 +578,7 @@ class MainWindow(QMainWindow):
         sends; a double click, a held key or a press too soon after an order does not."""
         if self.backend is None:
             return
-        press = self.ticket.press(self.form.state(None), confirm=self._needs_confirmation())
+        press = self.ticket.press(self._form_state(), confirm=self._needs_confirmation())
         if press.order is None:
             if press.say_it:
                 self._log(Level.WARNING, press.ignored)
@@ -568,13 +600,14 @@ class MainWindow(QMainWindow):
         if self.ticket.phase is Phase.CONFIRMING:
             yes = await self.confirm.ask(self, "Confirm reverse",
                                          self._confirmation_text(press))
-            press = self.ticket.confirmed(self.form.state(None), yes)
+            press = self.ticket.confirmed(self._form_state(), yes)
             if press.order is None:
                 self._log(Level.INFO if not yes else Level.WARNING, press.ignored)
                 self._update_reverse()
                 return
             self._update_reverse()
         order = press.order
+        at_click = self.market.view().usable
         self._remirror = True  # the first figure after the order sets action and size again
         looking = self._spawn(self._look_while_waiting(order), name="look-while-waiting")
         try:
@@ -584,6 +617,8 @@ class MainWindow(QMainWindow):
             looking.cancel()
         if isinstance(outcome, ReverseReport):
             self._on_reverse_confirmed(outcome)
+            self._spawn(self._follow_fill(outcome, at_click), name="follow-fill",
+                        backend_scoped=True)
         elif isinstance(outcome, UncertainOutcome):
             self._log(Level.WARNING, str(outcome))
         else:
@@ -608,8 +643,9 @@ class MainWindow(QMainWindow):
                               f"{position.describe()} (read while waiting for the answer).")
 
     def _confirmation_text(self, press: Press) -> str:
+        far = f"\n\nFar from the market: {press.far}" if press.far else ""
         return (f"{self.backend.mode.value.upper()} account {press.order.account}\n\n"
-                f"{press.order.describe()}\n{press.preview}\n\nSend this order?")
+                f"{press.order.describe()}\n{press.preview}{far}\n\nSend this order?")
 
     def _on_order_accepted(self, order: ReverseOrder, result: OrderResult) -> None:
         """The order id, shown the moment CrossTrade answers (the position re-read follows)."""
@@ -628,6 +664,60 @@ class MainWindow(QMainWindow):
         if report.order.strategy:
             self.form.set_strategies(
                 self.preferences.remember("recent_strategies", report.order.strategy))
+
+    async def _follow_fill(self, report: ReverseReport, at_click) -> None:
+        """The new order's fill (or why it has none), after the id is shown; journaled."""
+        follower = FillFollower(self.backend.client)
+        fill = await follower.follow(report.order, report.result.order_id,
+                                     last_at_click=at_click.last if at_click else None,
+                                     tick=at_click.tick_size if at_click else None)
+        level = Level.SUCCESS if fill.state == "Filled" else (
+            Level.ERROR if fill.state.lower() == "rejected" else Level.INFO)
+        self._log(level, f"Order {fill.order_id}: {fill.line}", order_id=fill.order_id)
+        record = {**fill.record(), "mode": self.backend.mode.value,
+                  "account": report.order.account, "instrument": report.order.instrument}
+        try:
+            await self.journal.append_async(record)
+        except OSError as failure:
+            log.error("Could not journal the fill: %s", failure)
+
+    # --- the market -----------------------------------------------------------------------
+
+    def _on_stream_event(self, generation: int, message: dict) -> None:
+        if generation == self.session.generation:
+            self.market.on_event(message)
+
+    def _on_market_timer(self) -> None:
+        if self.backend is not None and (self._market_task is None or self._market_task.done()):
+            self._market_task = self._spawn(self.market.tick(), name="market",
+                                            backend_scoped=True)
+
+    def _on_market_changed(self) -> None:
+        self._show_market()
+        if self.ticket.busy() is None:
+            self._update_reverse()
+
+    def _show_market(self) -> None:
+        view = self.market.view()
+        self.quote_line.show_view(view)
+        if view.usable is not None:
+            self.form.set_tick(view.usable.tick_size)
+        self._show_pnl()
+
+    def _show_pnl(self) -> None:
+        account = self.market.account_pnl()
+        words = pnl_words(position_pnl(self.shown_position(), self.market.view().usable))
+        if account is not None and account.unrealized is not None:
+            words += f"   account {account.unrealized + 0.0:+,.2f}"
+        self.strip.show_pnl(words)
+
+    def _prefill_prices(self) -> None:
+        """A newly picked limit or stop type: prices from the market, when it is known."""
+        form = self._form_state().effective()
+        limit, stop = prefilled_prices(
+            form.action, form.order_type, self.market.view().usable,
+            stop_offset_ticks=self.preferences.get("stop_offset_ticks"))
+        self.form.prefill(limit, stop)
 
     # --- reporting ------------------------------------------------------------------------
 
@@ -696,7 +786,6 @@ class MainWindow(QMainWindow):
 
     def _on_settings_accepted(self) -> None:
         self._apply_preferences()
-        self._start_stream_if_used()
         self._update_reverse()
 
     def _on_reconnect_websocket(self) -> None:
@@ -705,9 +794,11 @@ class MainWindow(QMainWindow):
             self._log(Level.INFO, "Reconnecting the WebSocket…")
             self.backend.stream.start()
 
-    def _start_stream_if_used(self) -> None:
-        if self.backend is not None and self._transport() is Transport.WS:
+    def _start_stream(self) -> None:
+        """The WebSocket carries live prices and P&L (and orders, when chosen for them)."""
+        if self.backend is not None:
             self.backend.stream.start()
+            self._spawn(self.market.start_pnl(), name="stream-pnl", backend_scoped=True)
 
     def _on_always_on_top_toggled(self, on: bool) -> None:
         self.preferences.set("always_on_top", on)

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QSettings
 
 from ctpanel.config import data_dir
+from ctpanel.core.pricing import DEFAULT_CONFIRM_DISTANCE_TICKS, DEFAULT_STOP_OFFSET_TICKS
 from ctpanel.panel.hotkeys import DEFAULT_HOTKEY
 from ctpanel.panel.ticket import DEFAULT_REARM_DELAY_S
 
@@ -31,6 +32,12 @@ OPTIONS: dict[str, Option] = {
     "rearm_delay": Option(DEFAULT_REARM_DELAY_S, "Seconds after an order's new position is shown "
                                                  "before Reverse re-arms (0.3 to 5)."),
     "always_on_top": Option(False, "Keep the panel above other windows."),
+    "stop_offset_ticks": Option(DEFAULT_STOP_OFFSET_TICKS, "Ticks beyond the market for a stop "
+                                                           "price filled in from the market."),
+    "confirm_distance_ticks": Option(DEFAULT_CONFIRM_DISTANCE_TICKS,
+                                     "A limit or stop price further than this many ticks from "
+                                     "the market asks for confirmation, even with confirmations "
+                                     "off."),
     "max_quantity": Option(100, "Largest quantity the form accepts."),
     "mirror": Option(True, "Mirror the position: other side, same size."),
     "last_account": Option("", "The account picked last time."),

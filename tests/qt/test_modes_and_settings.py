@@ -81,6 +81,8 @@ def test_going_live_with_a_token_asks_then_switches(switchable):
     with panel.qtbot.waitSignal(panel.window.sig_backend_changed):
         panel.window.go_demo_action.trigger()
     assert panel.window.backend.mode is Mode.DEMO
+    # The live backend (its WebSocket included) is closed by the switch, before "live" stops.
+    panel.qtbot.waitUntil(lambda: all(task.done() for task in panel.window._tasks))
 
 
 def test_a_declined_switch_stays_in_demo(switchable):

@@ -230,16 +230,19 @@ def test_the_journal_is_shown_on_start_dimmed_at_its_own_time_and_only_for_this_
     first = panel_factory()
     first.pick("Sim101", "ES 12-26", "Long 2")
     report = first.click_reverse()
-    second = panel_factory()
     order_id = report.result.order_id
+    first.qtbot.waitUntil(lambda: any("Filled 2 @" in line for line in first.log_lines()))
+    second = panel_factory()
 
     def history():
         return [e for e in second.window.log_model.entries() if e.level is Level.HISTORY]
-    second.qtbot.waitUntil(lambda: any(order_id in e.text for e in history()))
-    [entry] = history()
-    written = journal_time(journal.read_last()[-1]["time"])
-    assert entry.time == written and entry.text.startswith("[journal, demo, ")
-    assert entry.order_id == order_id
+    second.qtbot.waitUntil(lambda: len(history()) == 2)
+    reverse, fill = history()
+    records = journal.read_last()
+    assert [r.get("kind") for r in records[-2:]] == ["reverse", "fill"]
+    assert reverse.time == journal_time(records[-2]["time"])
+    assert reverse.text.startswith("[journal, demo, ") and reverse.order_id == order_id
+    assert fill.order_id == order_id and "Filled 2 @" in fill.text
     assert not any("live-order-1" in line for line in second.log_lines()), \
         "live history stays out of the demo log"
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ctpanel.core.form import FormState
 from ctpanel.core.models import Account, Action, OrderType, Position, TimeInForce
+from ctpanel.core.pricing import format_price, snap
 from ctpanel.core.validation import normalise_instrument
 
 PRICE_MAX = 1e9
@@ -64,11 +65,14 @@ class OrderForm(QWidget):
     sig_account_changed = Signal(str)
     sig_instrument_changed = Signal(str)
     sig_refresh_accounts = Signal()
+    sig_type_picked = Signal()  # the trader picked another order type: prices from the market
+    sig_price_snapped = Signal(str)  # a typed price moved to the tick grid, in plain words
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._build_ui()
         self._connect_signals()
+        self.tick_size: float | None = None
         self._apply_order_type()
         self._apply_mirror(self.mirror.isChecked())
 
@@ -148,6 +152,9 @@ class OrderForm(QWidget):
         self.instrument.lineEdit().editingFinished.connect(self._on_instrument_edited)
         self.instrument.activated.connect(lambda _: self._on_instrument_edited())
         self.order_type.currentIndexChanged.connect(lambda _: self._apply_order_type())
+        self.order_type.activated.connect(lambda _: self.sig_type_picked.emit())
+        for box in (self.limit_price, self.stop_price):
+            box.editingFinished.connect(lambda box=box: self._snap(box))
         self.mirror.toggled.connect(self._apply_mirror)
         for combo in (self.action, self.order_type, self.time_in_force):
             combo.currentIndexChanged.connect(lambda _: self.sig_changed.emit())
@@ -184,9 +191,41 @@ class OrderForm(QWidget):
             self.quantity.setValue(min(position.quantity, self.quantity.maximum()))
 
     def clear_prices(self) -> None:
-        """Prices typed for one instrument mean nothing for another."""
+        """Prices typed for one instrument mean nothing for another (nor does its tick)."""
         self.limit_price.setValue(0)
         self.stop_price.setValue(0)
+        self.set_tick(None)
+
+    def set_tick(self, tick: float | None) -> None:
+        """The arrows step one tick; typed values snap to the grid when editing ends."""
+        if tick == self.tick_size:
+            return
+        self.tick_size = tick
+        decimals = max(2, len(f"{tick:.10f}".rstrip("0").partition(".")[2])) if tick else 4
+        for box in (self.limit_price, self.stop_price):
+            box.setDecimals(decimals)
+            box.setSingleStep(tick or 1.0)
+        for box in (self.limit_price, self.stop_price):
+            self._snap(box)
+
+    def _snap(self, box: QDoubleSpinBox) -> None:
+        value = box.value()
+        if not self.tick_size or value <= 0:
+            return
+        snapped = snap(value, self.tick_size)
+        if abs(snapped - value) > 1e-9:
+            box.setValue(snapped)
+            self.sig_price_snapped.emit(
+                f"{box.objectName().replace('Price', '')} price {format_price(value)} moved to "
+                f"{format_price(snapped)}, on the {self.tick_size:g} tick grid.")
+
+    def prefill(self, limit: float | None, stop: float | None) -> None:
+        """Prices from the market for a newly picked order type (the used fields only)."""
+        order_type: OrderType = self.order_type.member()
+        if order_type.needs_limit_price and limit:
+            self.limit_price.setValue(limit)
+        if order_type.needs_stop_price and stop:
+            self.stop_price.setValue(stop)
 
     # --- the semantic API -----------------------------------------------------------------
 

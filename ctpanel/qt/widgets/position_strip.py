@@ -1,4 +1,4 @@
-"""The position strip: side, size, average price, unrealised P&L, and the figure's age."""
+"""The position strip: side, size, average price, open P&L, and the figure's age."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import time
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from ctpanel.core.models import Position, Side
+from ctpanel.core.pricing import format_price
 
 # Blue and orange stay apart under the common colour-vision deficiencies; the word is shown too.
 SIDE_COLOURS = {Side.LONG: "#4ea1ff", Side.SHORT: "#ff9f1c", Side.FLAT: "#9aa0aa"}
@@ -48,12 +49,13 @@ class PositionStrip(QWidget):
             self.quantity_label.setText(
                 "" if position.is_flat else f"{position.quantity} contracts")
             average = position.average_price
-            self.average.setText(f"avg {average:,.2f}" if average and not position.is_flat
-                                 else "")
-            pnl = position.unrealized_pnl
-            shown = pnl is not None and not position.is_flat
-            self.pnl.setText(f"uP&L {round(pnl, 2) + 0.0:+,.2f}" if shown else "")
+            self.average.setText(f"avg {format_price(average)}"
+                                 if average and not position.is_flat else "")
         self.tick()
+
+    def show_pnl(self, text: str) -> None:
+        """The open P&L in currency and ticks (from live prices, else CrossTrade's figure)."""
+        self.pnl.setText(text)
 
     def mark_stale(self, reason: str) -> None:
         self.age.setText(f"not updated: {reason}")

@@ -1,0 +1,114 @@
+"""Following a new order to its fill, Qt-free: after the order id is shown, ``GetOrderStatus``
+(cheap) until the order is filled, working or ended, then ``GetOrder`` for the fill's price
+and size (or the lifecycle for a rejection's reason), in one plain line:
+"Filled 2 @ 25,401.25 (1 tick slippage vs last at click)", "Working: BUY 3 STOPMARKET @ ...",
+"Rejected: <reason>". Every read waits for the request budget to keep a reserve for orders.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from ctpanel.core.errors import CtError
+from ctpanel.core.models import OrderType, ReverseOrder
+from ctpanel.core.payloads import OrderInfo, rejection_reason
+from ctpanel.core.pricing import describe_slippage, format_price
+
+log = logging.getLogger(__name__)
+
+FILLED, WORKING_STATES = "filled", {"working", "accepted", "triggerpending", "partfilled"}
+ENDED_STATES = {"rejected", "cancelled", "canceled", "unknown"}
+FOLLOW_FOR_S = 10.0
+FIRST_LOOK_S, LOOK_GROWTH, LONGEST_GAP_S = 0.1, 2.0, 2.0
+BUDGET_RESERVE = 8
+
+
+@dataclass(frozen=True)
+class FillReport:
+    order_id: str
+    state: str  # NinjaTrader's, or "unknown" when it could not be followed
+    line: str
+    filled: int = 0
+    average_fill_price: float | None = None
+    slippage: str = ""
+
+    def record(self) -> dict:
+        """The journal's record of the fill."""
+        return {"kind": "fill", "order_id": self.order_id, "state": self.state,
+                "filled": self.filled, "average_fill_price": self.average_fill_price,
+                "slippage": self.slippage or None, "line": self.line}
+
+
+class FillFollower:
+    def __init__(self, client, *, sleep: Callable[[float], Awaitable[None]] | None = None,
+                 follow_for: float = FOLLOW_FOR_S) -> None:
+        import asyncio  # here: the window is shown before asyncio is loaded
+
+        self.client = client
+        self.sleep = sleep or asyncio.sleep
+        self.follow_for = follow_for
+
+    async def follow(self, order: ReverseOrder, order_id: str, *,
+                     last_at_click: float | None, tick: float | None) -> FillReport:
+        """Until filled, working (a limit or stop entry) or ended; a line either way."""
+        waited, gap = 0.0, FIRST_LOOK_S
+        state = ""
+        while waited <= self.follow_for:
+            await self._budget_room()
+            try:
+                state = await self.client.get_order_status(order.account, order_id)
+            except CtError as error:
+                return FillReport(order_id, "unknown", f"Fill not known: {error}")
+            lowered = state.lower().replace(" ", "")
+            if lowered == FILLED:
+                return await self._filled(order, order_id, last_at_click, tick)
+            if lowered in ENDED_STATES:
+                return await self._ended(order, order_id, state)
+            if lowered in WORKING_STATES and order.order_type is not OrderType.MARKET:
+                return FillReport(order_id, state, f"{state}: {working_words(order)}")
+            await self.sleep(gap)
+            waited += gap
+            gap = min(gap * LOOK_GROWTH, LONGEST_GAP_S)
+        return FillReport(order_id, state or "unknown",
+                          f"Not filled after {self.follow_for:g} s: the order is "
+                          f"{(state or 'in an unknown state').lower()}. Check NinjaTrader.")
+
+    async def _filled(self, order: ReverseOrder, order_id: str, last_at_click: float | None,
+                      tick: float | None) -> FillReport:
+        try:
+            info: OrderInfo = await self.client.get_order(order.account, order_id)
+        except CtError as error:
+            return FillReport(order_id, "Filled", f"Filled (price not read: {error})")
+        price = info.average_fill_price
+        filled = info.filled or order.quantity
+        if price is None:
+            return FillReport(order_id, "Filled", f"Filled {filled} (price not given)", filled)
+        slippage = describe_slippage(order.action, price, last_at_click, tick)
+        words = f" ({slippage})" if slippage else ""
+        return FillReport(order_id, "Filled", f"Filled {filled} @ {format_price(price)}{words}",
+                          filled, price, slippage)
+
+    async def _ended(self, order: ReverseOrder, order_id: str, state: str) -> FillReport:
+        reason = None
+        if state.lower() == "rejected":
+            try:
+                reason = rejection_reason(await self.client.get_order_lifecycle(
+                    order.account, order_id))
+            except CtError as error:  # an add-on before 1.13.2 has no lifecycle
+                log.info("No lifecycle for order %s: %s", order_id, error)
+        return FillReport(order_id, state,
+                          f"{state}: {reason}" if reason else f"{state} (no reason given)")
+
+    async def _budget_room(self) -> None:
+        budget = self.client.budget
+        while budget.level < BUDGET_RESERVE:
+            await self.sleep(1 / budget.rate)
+
+
+def working_words(order: ReverseOrder) -> str:
+    """``BUY 3 STOPMARKET @ 25,410.00``."""
+    prices = [format_price(p) for p in (order.stop_price, order.limit_price) if p]
+    at = f" @ {' / '.join(prices)}" if prices else ""
+    return f"{order.action.value} {order.quantity} {order.order_type.value}{at}"
