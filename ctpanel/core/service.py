@@ -16,8 +16,6 @@ from typing import Protocol
 
 from ctpanel.core.errors import CtError
 from ctpanel.core.journal import Journal
-from ctpanel.core.payloads import Execution
-from ctpanel.core.pricing import format_price
 from ctpanel.core.models import (
     OrderResult,
     OrderType,
@@ -26,6 +24,8 @@ from ctpanel.core.models import (
     Side,
     Transport,
 )
+from ctpanel.core.payloads import Execution
+from ctpanel.core.pricing import format_price
 
 log = logging.getLogger(__name__)
 

@@ -37,8 +37,8 @@ from ctpanel.core.errors import (
     RateLimitedError,
     TokenStoreError,
 )
-from ctpanel.core.journal import Journal
 from ctpanel.core.form import FormState
+from ctpanel.core.journal import Journal
 from ctpanel.core.models import OrderResult, Position, ReverseOrder
 from ctpanel.core.pricing import pnl_words, position_pnl, prefilled_prices
 from ctpanel.core.secret import Secret
