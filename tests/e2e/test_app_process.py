@@ -108,7 +108,8 @@ def test_the_hotkey_reverses_in_the_real_app(tmp_path, xvfb):
                    what="the order to reach the simulator")
         journal = tmp_path / "data" / "journal.jsonl"
         wait_until(lambda: journal.exists() and journal.read_text().strip(), what="journal")
-        [record] = [json.loads(line) for line in journal.read_text().splitlines()]
+        [record] = [r for r in map(json.loads, journal.read_text().splitlines())
+                    if r["kind"] == "reverse"]
         assert record["status"] == "ok" and len(record["order_id"]) == 32
         assert (record["before"], record["after"]) == ("Long 2", "Short 2")
         orders = [r for r in received(sim_url) if r["api"] == "ReversePosition"]
