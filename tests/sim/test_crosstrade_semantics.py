@@ -115,17 +115,16 @@ async def test_market_data_only_for_known_instruments_within_the_subscription_bu
 
 
 async def test_ten_over_budget_rpcs_in_a_row_close_the_socket_with_1008():
-    async with Simulator(token=TOKEN, rate_limit=(1, 0.01)) as sim:
-        async with connect(sim.ws_url,
-                           additional_headers={"Authorization": f"Bearer {TOKEN}"}) as ws:
-            for index in range(12):
-                await ws.send(json.dumps({"action": "rpc", "id": f"r{index}",
-                                          "api": "ListAccounts", "args": {}}))
-            with pytest.raises(ConnectionClosed):
-                async with asyncio.timeout(5):
-                    while True:
-                        await ws.recv()
-            assert ws.close_code == 1008
+    async with Simulator(token=TOKEN, rate_limit=(1, 0.01)) as sim, connect(sim.ws_url,
+                       additional_headers={"Authorization": f"Bearer {TOKEN}"}) as ws:
+        for index in range(12):
+            await ws.send(json.dumps({"action": "rpc", "id": f"r{index}",
+                                      "api": "ListAccounts", "args": {}}))
+        with pytest.raises(ConnectionClosed):
+            async with asyncio.timeout(5):
+                while True:
+                    await ws.recv()
+        assert ws.close_code == 1008
 
 
 async def test_an_over_budget_ws_rpc_is_a_rate_limit_error():
