@@ -52,6 +52,11 @@ class PositionWatcher:
         if token is None or self.session.backend is None:
             self.on_shown()  # nothing selected: nothing is known, and that is shown
             return
+        if self.session.backend.client.budget.level < self.reserve:
+            # Instruments switched faster than the budget refills: orders keep their share;
+            # the poll reads this one as soon as there is room (nothing is shown until then).
+            self.on_shown()
+            return
         try:
             position = await self.session.backend.client.get_position(token.scope.account,
                                                                       token.scope.instrument)
