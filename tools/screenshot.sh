@@ -12,9 +12,9 @@ export DISPLAY=$display
 for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
 CTPANEL_DATA_DIR=$data QT_QPA_PLATFORM=xcb "$python" -m ctpanel --demo >/dev/null & app=$!
 window=$(timeout 15 xdotool search --sync --onlyvisible --name "^ctpanel" | head -1)
-sleep 2                                   # accounts and position load
+sleep 3                                   # accounts, position and prices load
 timeout 10 xdotool windowfocus --sync "$window" key ctrl+shift+r
-sleep 1.5                                 # the order, the re-read position, the log line
+sleep 2.5                                 # the order, the re-read position, the fill line
 geometry=$(xdotool getwindowgeometry "$window" | awk '/Geometry/{print $2}')
 timeout 10 import -window root -crop "${geometry}+0+0" "$out"
 timeout 10 xdotool windowfocus --sync "$window" key ctrl+q

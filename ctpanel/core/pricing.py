@@ -177,4 +177,7 @@ def pnl_words(pnl: tuple[float, float | None] | None) -> str:
         return ""
     money, ticks = pnl
     text = f"P&L {round(money, 2) + 0.0:+,.2f}"
-    return text + (f" ({round(ticks, 1) + 0.0:+g} ticks)" if ticks is not None else "")
+    if ticks is None:
+        return text
+    shown = round(ticks, 1) + 0.0
+    return text + f" ({shown:+g} tick{'' if abs(shown) == 1 else 's'})"
