@@ -246,6 +246,8 @@ class MainWindow(QMainWindow):
         self.log_pane.sig_notice.connect(lambda text: self.statusBar().showMessage(text, 4000))
 
     def _apply_preferences(self) -> None:
+        # Read once here, not from the settings file on every click or quote.
+        self._confirm_distance_ticks = self.preferences.get("confirm_distance_ticks")
         self.form.set_max_quantity(self.preferences.get("max_quantity"))
         self.form.mirror.setChecked(self.preferences.get("mirror"))
         self.form.set_strategies(self.preferences.get("recent_strategies"))
@@ -546,7 +548,7 @@ class MainWindow(QMainWindow):
     def _form_state(self) -> FormState:
         """The form as the trader set it, with the market when a fresh quote is known."""
         return replace(self.form.state(None), quote=self.market.view().usable,
-                       confirm_distance_ticks=self.preferences.get("confirm_distance_ticks"))
+                       confirm_distance_ticks=self._confirm_distance_ticks)
 
     def _update_reverse(self) -> None:
         """Show what the ticket says: armed or not, why, the button's label, the preview."""

@@ -69,6 +69,22 @@ async def test_outcome_unknown_re_reads_the_position(sim, service, execute, verd
     assert line["status"] == "unknown" and line["after"] == after
 
 
+@pytest.mark.parametrize("execute", [True, False])
+async def test_outcome_unknown_also_looks_at_the_executions_since_the_click(sim, service,
+                                                                          execute):
+    sim.add_fault(apis=["ReversePosition"], drop=True, execute=execute)
+    with pytest.raises(UncertainOutcome) as caught:
+        await service.reverse(SELL_2_ES)
+    fills = caught.value.fills
+    if execute:  # the close and the new entry, both SELL 2 in ES 12-26
+        assert [(f.instrument, f.quantity) for f in fills] == [("ES 12-26", 2)] * 2
+        assert "Executions since the click: SELL 2 @ " in str(caught.value)
+    else:
+        assert fills == []
+        assert "No execution in this instrument since the click." in str(caught.value)
+    assert sim.orders_received("ListExecutions")[0].query["lookbackTime"] == "5"
+
+
 async def test_a_server_error_is_checked_not_guessed(sim, service):
     sim.add_fault(apis=["ReversePosition"], status=500, body={"error": "boom"}, execute=True)
     with pytest.raises(UncertainOutcome) as caught:

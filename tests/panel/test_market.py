@@ -11,14 +11,7 @@ from ctpanel.core.journal import Journal
 from ctpanel.panel.market import MarketWatch, quote_words
 from ctpanel.panel.session import Session
 from ctpanel.panel.ticket import Freshness
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.helpers.clock import FakeClock
 
 
 @pytest.fixture

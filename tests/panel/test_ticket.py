@@ -5,19 +5,12 @@ import pytest
 from ctpanel.core.form import FormState
 from ctpanel.core.models import Action, OrderType, Position, Side
 from ctpanel.panel.ticket import TOO_SOON, Freshness, Scope, Ticket
+from tests.helpers.clock import FakeClock
 
 ES = Scope(backend=1, account="Sim101", instrument="ES 12-26")
 LONG_2 = Position("Sim101", "ES 12-26", Side.LONG, 2)
 SHORT_2 = Position("Sim101", "ES 12-26", Side.SHORT, 2)
 FORM = FormState(account="Sim101", instrument="ES 12-26")
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
