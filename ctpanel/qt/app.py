@@ -18,7 +18,8 @@ from PySide6.QtWidgets import QApplication
 
 from ctpanel.core.process import peak_memory_kib
 from ctpanel.qt.assets import asset
-from ctpanel.qt.window import app_icon, build_window
+from ctpanel.qt.icons import app_icon
+from ctpanel.qt.window import build_window
 
 
 def load_style() -> str:

@@ -1,4 +1,5 @@
-"""Where the style sheet and icons are: package data when installed, beside the app in a bundle.
+"""Where the style sheet, icons and sounds are: package data when installed, beside the app in
+a bundle.
 
 From a wheel or a source checkout they are the ``ctpanel.resources`` package (the top-level
 ``resources/`` folder, mapped in pyproject.toml). PyInstaller bundles do not carry that mapping,
@@ -12,7 +13,8 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-ASSET_NAMES = ("dark.qss", "ctpanel.png", "ctpanel.ico", "ctpanel.icns")
+ASSET_NAMES = ("dark.qss", "ctpanel.png", "ctpanel.ico", "ctpanel.icns", "sound-sent.wav",
+               "sound-filled.wav", "sound-rejected.wav", "sound-unknown.wav")
 
 
 def asset_folder() -> Traversable:

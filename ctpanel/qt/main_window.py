@@ -34,6 +34,7 @@ from ctpanel.backend import Backend, Mode
 from ctpanel.core.credentials import TokenStore, resolve_token_async
 from ctpanel.core.errors import (
     CtError,
+    NotConnectedError,
     RateLimitedError,
     TokenStoreError,
 )
@@ -46,10 +47,13 @@ from ctpanel.core.service import ReverseReport, Transport, UncertainOutcome
 from ctpanel.core.urls import DEFAULT_BASE_URL
 from ctpanel.panel.fills import FillFollower
 from ctpanel.panel.history import history_lines
-from ctpanel.panel.hotkeys import usable_hotkey
+from ctpanel.panel.hotkey_arm import HotkeyArm
+from ctpanel.panel.hotkeys import DEFAULT_ARM_SHORTCUT, usable_global_hotkey, usable_hotkey
 from ctpanel.panel.market import MarketWatch
+from ctpanel.panel.ninjatrader import not_connected_advice_now
 from ctpanel.panel.orders import OrderFlow
 from ctpanel.panel.session import Session
+from ctpanel.panel.sounds import Player, SoundEvent, Sounds
 from ctpanel.panel.status import ConnectionStatus
 from ctpanel.panel.ticket import (
     Arming,
@@ -61,8 +65,13 @@ from ctpanel.panel.ticket import (
     clamp_rearm_delay,
 )
 from ctpanel.panel.watcher import PositionWatcher
+from ctpanel.qt.assets import asset
 from ctpanel.qt.confirm import ConfirmService
+from ctpanel.qt.global_hotkey import GlobalHotkey, platform_hotkey
+from ctpanel.qt.icons import app_icon, armed_icon
+from ctpanel.qt.screen import keep_on_screen
 from ctpanel.qt.settings import Preferences, WindowState
+from ctpanel.qt.widgets.compact import CompactWindow
 from ctpanel.qt.widgets.log_pane import Level, LogEntry, LogModel, LogPane
 from ctpanel.qt.widgets.order_form import OrderForm
 from ctpanel.qt.widgets.position_strip import PositionStrip
@@ -82,6 +91,8 @@ MARKET_TICK_MS = 250  # the market watch's debounce, subscription and poll decis
 JOURNAL_LINES_SHOWN = 50
 WAIT_BEFORE_LOOKING_S = 3.0  # no answer yet: read the position and show it (never re-send)
 READ_TIMEOUT_MARGIN = 15.0  # on top of the order timeout: the re-read after an unknown outcome
+NINJATRADER_CHECK_EVERY_S = 60.0  # a 408 repeated by every poll: look for the process once a minute
+COMPACT_SHORTCUT = "Ctrl+Shift+M"
 BackendFactory = Callable[[Mode, Secret | None], Awaitable[Backend]]
 
 MODE_BANDS = {
@@ -117,6 +128,8 @@ class MainWindow(QMainWindow):
         token_tester: TokenTester,
         live_base_url: str = DEFAULT_BASE_URL,
         log_model: LogModel | None = None,
+        sound_player: Player | None = None,
+        global_hotkey: GlobalHotkey | None = None,
     ) -> None:
         super().__init__()
         self.session = Session(backend)
@@ -138,6 +151,11 @@ class MainWindow(QMainWindow):
                                        on_failed=self._on_read_failed)
         self.orders = OrderFlow(self.session, self.ticket, self.watcher)
         self.market = MarketWatch(self.session, on_change=self._on_market_changed)
+        self.hotkey_arm = HotkeyArm()
+        self.global_hotkey = global_hotkey  # the platform's, made at start() unless given
+        self.sounds = Sounds(lambda event: event in self._sounds_on,
+                             lambda name: str(asset(name)), sound_player)
+        self._ninjatrader_checked_at: float | None = None
         self._market_task: asyncio.Task | None = None
         self._remirror = False  # after an order, hand-set action and quantity follow again
         self._tasks: set[asyncio.Task] = set()
@@ -172,13 +190,17 @@ class MainWindow(QMainWindow):
         self.reason = QLabel("")
         self.reason.setObjectName("reverseReason")
         self.reason.setWordWrap(True)
+        self.arm_button = QPushButton("")
+        self.arm_button.setObjectName("armButton")
+        self.arm_button.setCheckable(True)
         self.log_pane = LogPane(self.log_model)
+        self.compact = CompactWindow()
 
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.quote_line, self.strip, self.form, self.preview,
-                       self.reverse_button, self.reason):
+                       self.reverse_button, self.reason, self.arm_button):
             top_layout.addWidget(widget)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("mainSplitter")
@@ -192,9 +214,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
         self._build_menus()
-        self.hotkey = QShortcut(QKeySequence(self.preferences.get("hotkey")), self)
-        self.hotkey.setAutoRepeat(False)  # a held key is one press
-        self.hotkey.setContext(Qt.ShortcutContext.WindowShortcut)
+        # The panel's own hotkey, in the full window and in compact mode.
+        self.hotkeys = [QShortcut(QKeySequence(self.preferences.get("hotkey")), window)
+                        for window in (self, self.compact)]
+        for hotkey in self.hotkeys:
+            hotkey.setAutoRepeat(False)  # a held key is one press
+            hotkey.setContext(Qt.ShortcutContext.WindowShortcut)
         self.poll_timer = QTimer(self)
         self.poll_timer.setInterval(POLL_MS)
         self.clock = QTimer(self)
@@ -220,10 +245,25 @@ class MainWindow(QMainWindow):
         self.settings_action = settings.addAction("&Preferences…")
         self.always_on_top_action = QAction("Always on &top", self, checkable=True)
         settings.addAction(self.always_on_top_action)
+        view = self.menuBar().addMenu("&View")
+        self.compact_action = view.addAction("&Compact mode")
+        self.compact_action.setCheckable(True)
+        self.compact_action.setShortcut(QKeySequence(COMPACT_SHORTCUT))
+        self.arm_action = view.addAction("&Arm global hotkey")
+        self.arm_action.setCheckable(True)
+        self.arm_action.setShortcut(QKeySequence(DEFAULT_ARM_SHORTCUT))
+        for action in (self.compact_action, self.arm_action, self.quit_action):
+            self.compact.addAction(action)  # their shortcuts work in compact mode too
 
     def _connect_signals(self) -> None:
         self.reverse_button.clicked.connect(self.request_reverse)
-        self.hotkey.activated.connect(self.request_reverse)
+        self.compact.reverse_button.clicked.connect(self.request_reverse)
+        for hotkey in self.hotkeys:
+            hotkey.activated.connect(self.request_reverse)
+        self.arm_action.toggled.connect(self._on_arm_toggled)
+        self.arm_button.clicked.connect(self.arm_action.trigger)
+        self.compact_action.toggled.connect(self._on_compact_toggled)
+        self.compact.sig_closed.connect(lambda: self.compact_action.setChecked(False))
         self.form.sig_changed.connect(self._update_reverse)
         self.form.sig_account_changed.connect(self._on_form_account_changed)
         self.form.sig_instrument_changed.connect(self._on_form_instrument_changed)
@@ -254,29 +294,24 @@ class MainWindow(QMainWindow):
         self.form.set_instrument_choices([], self.preferences.get("recent_instruments"))
         if self.preferences.get("last_instrument"):
             self.form.instrument.setEditText(self.preferences.get("last_instrument"))
-        self.hotkey.setKey(QKeySequence(usable_hotkey(self.preferences.get("hotkey"))))
+        for hotkey in self.hotkeys:
+            hotkey.setKey(QKeySequence(usable_hotkey(self.preferences.get("hotkey"))))
+        chord = usable_global_hotkey(self.preferences.get("global_hotkey"))
+        if self.hotkey_arm.armed and chord != getattr(self, "global_chord", chord):
+            self._disarm_hotkey("Global hotkey disarmed: its combination changed. Arm it "
+                                "again to use the new one.")
+        self.global_chord = chord
+        self._sounds_on = {event for event in SoundEvent if self.preferences.get(event.preference)}
         self.ticket.rearm_delay = clamp_rearm_delay(self.preferences.get("rearm_delay"))
         self.reverse_button.setToolTip(f"Reverse ({self.preferences.get('hotkey')})")
         self.always_on_top_action.setChecked(self.preferences.get("always_on_top"))
         geometry = self.window_state.load("geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(560, 820)
-        self.fit_on_screen()
+        keep_on_screen(self)
         splitter = self.window_state.load("splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
-
-    def fit_on_screen(self) -> None:
-        """Keep the whole window, REVERSE included, on the screen it is on: a geometry saved
-        at another scaling (or on a monitor since removed) may not fit any more."""
-        screen = self.screen().availableGeometry()
-        frame = self.frameGeometry()
-        extra = frame.size() - self.geometry().size()  # title bar and borders
-        self.resize(self.size().boundedTo(screen.size() - extra))
-        frame = self.frameGeometry()
-        left = min(max(frame.left(), screen.left()), screen.right() - frame.width() + 1)
-        top = min(max(frame.top(), screen.top()), screen.bottom() - frame.height() + 1)
-        self.move(left, top)
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -291,6 +326,10 @@ class MainWindow(QMainWindow):
         the journal's last lines, the poll timer."""
         self._spawn(self._show_journal_history())
         self.refresh_accounts(warm_up=True)  # also opens the orders connection
+        if self.global_hotkey is None:
+            self.global_hotkey = platform_hotkey(self)
+        self.global_hotkey.sig_pressed.connect(self._on_global_hotkey)
+        self._show_hotkey()
         self._start_stream()
         self.poll_timer.start()
         self.clock.start()
@@ -307,6 +346,9 @@ class MainWindow(QMainWindow):
         self.poll_timer.stop()
         self.clock.stop()
         self.market_timer.stop()
+        self._disarm_hotkey("Global hotkey off: the panel is closing.")
+        if self.global_hotkey is not None:
+            self.global_hotkey.close()
         if self._reverse_task is not None and not self._reverse_task.done():
             limit = self.backend.client.timeout + READ_TIMEOUT_MARGIN
             await asyncio.wait({self._reverse_task}, timeout=limit)
@@ -322,8 +364,11 @@ class MainWindow(QMainWindow):
             event.ignore()  # the main coroutine closes the connections, then really closes
             self.window_state.save("geometry", self.saveGeometry())
             self.window_state.save("splitter", self.splitter.saveState())
+            if self.compact.isVisible():
+                self.window_state.save("compact_geometry", self.compact.saveGeometry())
             self.sig_closed.emit()
             return
+        self.compact.hide()
         super().closeEvent(event)
 
     @property
@@ -383,12 +428,15 @@ class MainWindow(QMainWindow):
         self.backend.stream.add_event_listener(
             lambda message: self._on_stream_event(generation, message))
         self.market.reset(account=self.form.account_name())
-        self._update_title()
+        self._scope_changed("mode")
         self._sync_scope()
 
     def _update_title(self) -> None:
         account = self.form.account_name() or "no account"
-        self.setWindowTitle(f"ctpanel — {self.backend.mode.value.upper()} — {account}")
+        armed = "HOTKEY ARMED — " if self.hotkey_arm.armed else ""
+        title = f"{armed}ctpanel — {self.backend.mode.value.upper()} — {account}"
+        self.setWindowTitle(title)
+        self.compact.setWindowTitle(title)
 
     async def switch_backend(self, mode: Mode, token: Secret | None) -> None:
         if self.ticket.phase is not Phase.IDLE:
@@ -453,7 +501,7 @@ class MainWindow(QMainWindow):
     def _on_form_account_changed(self, account: str) -> None:
         if account:
             self.preferences.set("last_account", account)
-        self._update_title()
+        self._scope_changed("account")
         self._load_view(account_changed=True)
 
     def _on_form_instrument_changed(self, instrument: str) -> None:
@@ -472,7 +520,7 @@ class MainWindow(QMainWindow):
         prices typed for the old one are cleared."""
         if self.ticket.select(self._scope()):
             self.form.clear_prices()
-            self.strip.show_position(None)
+            self._show_position(None)
             self.market.select_account(self.form.account_name())
             self.market.select(self.form.instrument_name())
             self._show_market()
@@ -520,12 +568,16 @@ class MainWindow(QMainWindow):
         if self.ticket.reading is not None:
             self._mark_connected()
         position = self.shown_position()
-        self.strip.show_position(position)
+        self._show_position(position)
         self._show_pnl()
         self.form.follow(position, force=self._remirror)
         self._remirror = self._remirror and position is None
         self._update_reverse()
         self.sig_position_updated.emit(position)
+
+    def _show_position(self, position: Position | None) -> None:
+        self.strip.show_position(position)
+        self.compact.show_position(position)
 
     def _on_poll_timer(self) -> None:
         reading = self._position_task is not None and not self._position_task.done()
@@ -537,6 +589,7 @@ class MainWindow(QMainWindow):
         await self.watcher.poll()
 
     def _on_clock(self) -> None:
+        self._observe_ticket(self.reverse_button.isEnabled(), self.reason.text())
         self.strip.tick(stale=self.ticket.freshness_of_reading() is Freshness.STALE)
         self._show_market()  # the quote's age, and stale once it is
         if self.backend is not None:
@@ -574,6 +627,8 @@ class MainWindow(QMainWindow):
         self.reverse_button.setEnabled(arming.armed)
         self.reverse_button.setText(arming.label)
         self.reason.setText(arming.reason)
+        self.compact.show_arming(arming)
+        self._observe_ticket(arming.armed, arming.reason)
 
     def request_reverse(self) -> None:
         """Button click or hotkey: the ticket decides, synchronously, whether this press
@@ -599,6 +654,8 @@ class MainWindow(QMainWindow):
         return Transport(self.preferences.get("transport"))
 
     async def _reverse(self, press: Press) -> None:
+        import asyncio
+
         if self.ticket.phase is Phase.CONFIRMING:
             yes = await self.confirm.ask(self, "Confirm reverse",
                                          self._confirmation_text(press))
@@ -610,6 +667,9 @@ class MainWindow(QMainWindow):
             self._update_reverse()
         order = press.order
         at_click = self.market.view().usable
+        # After this task first yields, i.e. once the request is on its way: a player's start
+        # (a child process off Windows) never delays the order.
+        asyncio.get_running_loop().call_soon(self.sounds.event, SoundEvent.SENT)
         self._remirror = True  # the first figure after the order sets action and size again
         looking = self._spawn(self._look_while_waiting(order), name="look-while-waiting")
         try:
@@ -622,8 +682,10 @@ class MainWindow(QMainWindow):
             self._spawn(self._follow_fill(outcome, at_click), name="follow-fill",
                         backend_scoped=True)
         elif isinstance(outcome, UncertainOutcome):
+            self.sounds.event(SoundEvent.UNKNOWN)
             self._log(Level.WARNING, str(outcome))
         else:
+            self.sounds.event(SoundEvent.REJECTED)
             self._report_failure("Reverse failed", outcome)
         self._update_reverse()
         self.sig_order_finished.emit(outcome)
@@ -639,7 +701,7 @@ class MainWindow(QMainWindow):
             self._log(Level.WARNING, f"Still no answer; the position could not be read "
                                      f"either: {position}")
             return
-        self.strip.show_position(position)
+        self._show_position(position)
         self.strip.show_note("read while waiting for the answer")
         self._log(Level.INFO, f"Still waiting for CrossTrade's answer; the position now reads "
                               f"{position.describe()} (read while waiting for the answer).")
@@ -673,8 +735,11 @@ class MainWindow(QMainWindow):
         fill = await follower.follow(report.order, report.result.order_id,
                                      last_at_click=at_click.last if at_click else None,
                                      tick=at_click.tick_size if at_click else None)
+        rejected = fill.state.lower() == "rejected"
         level = Level.SUCCESS if fill.state == "Filled" else (
-            Level.ERROR if fill.state.lower() == "rejected" else Level.INFO)
+            Level.ERROR if rejected else Level.INFO)
+        if fill.state == "Filled" or rejected:
+            self.sounds.event(SoundEvent.FILLED if not rejected else SoundEvent.REJECTED)
         self._log(level, f"Order {fill.order_id}: {fill.line}", order_id=fill.order_id)
         record = {**fill.record(), "mode": self.backend.mode.value,
                   "account": report.order.account, "instrument": report.order.instrument}
@@ -702,6 +767,7 @@ class MainWindow(QMainWindow):
     def _show_market(self) -> None:
         view = self.market.view()
         self.quote_line.show_view(view)
+        self.compact.show_market(view)
         if view.usable is not None:
             self.form.set_tick(view.usable.tick_size)
         self._show_pnl()
@@ -712,6 +778,7 @@ class MainWindow(QMainWindow):
         if account is not None and account.unrealized is not None:
             words += f"   account {account.unrealized + 0.0:+,.2f}"
         self.strip.show_pnl(words)
+        self.compact.show_pnl(words)
 
     def _prefill_prices(self) -> None:
         """A newly picked limit or stop type: prices from the market, when it is known."""
@@ -721,11 +788,108 @@ class MainWindow(QMainWindow):
             stop_offset_ticks=self.preferences.get("stop_offset_ticks"))
         self.form.prefill(limit, stop)
 
+    # --- the global hotkey and compact mode ------------------------------------------------
+
+    def _on_arm_toggled(self, on: bool) -> None:
+        if on == self.hotkey_arm.armed:
+            return
+        if not on:
+            self._disarm_hotkey()
+            self._log(Level.INFO, self.hotkey_arm.note)
+            return
+        if self.backend is None or self.global_hotkey is None:
+            problem = "The panel is still starting; arm the global hotkey once it is up."
+        else:
+            problem = self.global_hotkey.register(self.global_chord)
+        if self.hotkey_arm.arm(problem):
+            self._log(Level.WARNING, f"Global hotkey {self.global_chord.text()} ARMED: it "
+                                     "reverses from any program. "
+                                     f"{DEFAULT_ARM_SHORTCUT} here disarms it.")
+        else:
+            self._log(Level.WARNING, self.hotkey_arm.note)
+        self._show_hotkey()
+
+    def _disarm_hotkey(self, reason: str = "Global hotkey off.") -> None:
+        self.hotkey_arm.disarm(reason)
+        self._show_hotkey()
+
+    def _scope_changed(self, what: str) -> None:
+        """A new mode or account: an armed global hotkey was armed for the old one."""
+        if self.hotkey_arm.armed:
+            self.hotkey_arm.scope_changed(what)
+            self._log(Level.WARNING, self.hotkey_arm.note)
+        self._show_hotkey()
+
+    def _observe_ticket(self, can_send: bool, reason: str) -> None:
+        if self.hotkey_arm.observe(can_send, reason):
+            self._log(Level.WARNING, self.hotkey_arm.note)
+            self._show_hotkey()
+
+    def _show_hotkey(self) -> None:
+        """Armed or not, everywhere it shows: the band, the title, the icons, the toggle."""
+        armed = self.hotkey_arm.armed
+        if not armed and self.global_hotkey is not None:
+            self.global_hotkey.unregister()  # disarmed: the combination is given back
+        self.arm_action.blockSignals(True)
+        self.arm_action.setChecked(armed)
+        self.arm_action.blockSignals(False)
+        chord = self.global_chord.text()
+        self.arm_button.setChecked(armed)
+        self.arm_button.setText(f"GLOBAL HOTKEY {chord} ARMED — click or {DEFAULT_ARM_SHORTCUT} "
+                                "to disarm" if armed else
+                                f"Global hotkey {chord}: off — click or {DEFAULT_ARM_SHORTCUT} "
+                                "to arm")
+        self.arm_button.setToolTip(self.hotkey_arm.note)
+        self.band.setProperty("armed", armed)
+        if self.backend is not None:
+            band = MODE_BANDS[self.backend.mode]
+            self._set_band(f"HOTKEY ARMED ({chord})  ·  {band}" if armed else band,
+                           self.backend.mode.value)
+            self._update_title()
+        icon = armed_icon() if armed else app_icon()
+        self.setWindowIcon(icon)
+        self.compact.setWindowIcon(icon)
+        self.compact.show_hotkey(armed, chord)
+
+    def _on_global_hotkey(self) -> None:
+        """A press of the system-wide combination, whatever program has focus."""
+        if not self.hotkey_arm.press():
+            return  # grabbed only while armed: a press racing the disarm
+        self.request_reverse()
+
+    def _on_compact_toggled(self, on: bool) -> None:
+        """Compact mode in place of the full panel, and back; each keeps its own geometry."""
+        if on:
+            geometry = self.window_state.load("compact_geometry")
+            if geometry is None or not self.compact.restoreGeometry(geometry):
+                self.compact.move(self.frameGeometry().topLeft())
+            self.compact.show()
+            keep_on_screen(self.compact)
+            self.hide()
+            return
+        if self.compact.isVisible():
+            self.window_state.save("compact_geometry", self.compact.saveGeometry())
+        self.show()
+        keep_on_screen(self)
+        self.compact.hide()
+
+    def _say_whether_ninjatrader_runs(self) -> None:
+        now = self.ticket.clock()
+        checked = self._ninjatrader_checked_at
+        if checked is None or now - checked >= NINJATRADER_CHECK_EVERY_S:
+            self._ninjatrader_checked_at = now
+            self._spawn(self._log_ninjatrader_advice(), name="ninjatrader-process")
+
+    async def _log_ninjatrader_advice(self) -> None:
+        self._log(Level.WARNING, await not_connected_advice_now())
+
     # --- reporting ------------------------------------------------------------------------
 
     def _log(self, level: Level, text: str, *, order_id: str | None = None) -> None:
         self.log_model.append(LogEntry(datetime.now(), level, text, order_id))
         self.statusBar().showMessage(text, 8000)
+        if level is not Level.INFO:
+            self.compact.show_result(text)  # the last result, warning or failure
 
     def log_startup_problem(self, message: str) -> None:
         self._log(Level.ERROR, message)
@@ -740,6 +904,8 @@ class MainWindow(QMainWindow):
         self.lights.show(self.status)
         if isinstance(error, RateLimitedError):
             self.lights.budget.setText("Budget 0 — rate limited")
+        if isinstance(error, NotConnectedError):
+            self._say_whether_ninjatrader_runs()
 
     def _mark_connected(self) -> None:
         self.status.answered(live=self.backend.mode is Mode.LIVE)

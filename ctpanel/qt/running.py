@@ -88,19 +88,24 @@ def panel_state(window: MainWindow) -> str:
     return (f"state mode={window.backend.mode.value} "
             f"position={position.describe().replace(' ', '_') if position else 'unknown'} "
             f"armed={'yes' if window.reverse_button.isEnabled() else 'no'} "
+            f"hotkey={'armed' if window.hotkey_arm.armed else 'off'} "
             f"crosstrade={status.crosstrade.state.value} "
             f"ninjatrader={status.ninjatrader.state.value}")
 
 
 async def report_state_changes(window: MainWindow) -> None:
-    """``--report-ready``, after "usable": a ``state`` line each time it changes, so a test
-    in another process can see what the panel shows (end-to-end tests)."""
-    last = ""
+    """``--report-ready``, after "usable": a ``state`` line each time it changes, and the
+    global hotkey's note, so a test in another process can see what the panel shows
+    (end-to-end tests)."""
+    last, last_note = "", ""
     while True:
-        state = panel_state(window)
+        state, note = panel_state(window), window.hotkey_arm.note
         if state != last:
             print(state, flush=True)
             last = state
+        if note != last_note:
+            print(f"hotkey-note {note}", flush=True)
+            last_note = note
         await asyncio.sleep(0.1)
 
 

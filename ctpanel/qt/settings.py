@@ -14,7 +14,8 @@ from PySide6.QtCore import QByteArray, QSettings
 
 from ctpanel.config import data_dir
 from ctpanel.core.pricing import DEFAULT_CONFIRM_DISTANCE_TICKS, DEFAULT_STOP_OFFSET_TICKS
-from ctpanel.panel.hotkeys import DEFAULT_HOTKEY
+from ctpanel.panel.hotkeys import DEFAULT_GLOBAL_HOTKEY, DEFAULT_HOTKEY
+from ctpanel.panel.sounds import SOUND_LABELS, SoundEvent
 from ctpanel.panel.ticket import DEFAULT_REARM_DELAY_S
 
 
@@ -29,6 +30,9 @@ OPTIONS: dict[str, Option] = {
     "confirm": Option("live", "Ask before sending: never, always, or live (live accounts only)."),
     "hotkey": Option(DEFAULT_HOTKEY, "Keyboard shortcut for Reverse while the panel has focus "
                                      "(Ctrl, Alt or Meta with a key, or a function key)."),
+    "global_hotkey": Option(DEFAULT_GLOBAL_HOTKEY, "System-wide Reverse hotkey, from any program "
+                                                   "once armed (Ctrl, Alt or Meta with a letter, a "
+                                                   "digit or F1-F24)."),
     "rearm_delay": Option(DEFAULT_REARM_DELAY_S, "Seconds after an order's new position is shown "
                                                  "before Reverse re-arms (0.3 to 5)."),
     "always_on_top": Option(False, "Keep the panel above other windows."),
@@ -38,6 +42,8 @@ OPTIONS: dict[str, Option] = {
                                      "A limit or stop price further than this many ticks from "
                                      "the market asks for confirmation, even with confirmations "
                                      "off."),
+    **{event.preference: Option(False, f"Play a sound: {SOUND_LABELS[event].lower()}.")
+       for event in SoundEvent},
     "max_quantity": Option(100, "Largest quantity the form accepts."),
     "mirror": Option(True, "Mirror the position: other side, same size."),
     "last_account": Option("", "The account picked last time."),

@@ -6,23 +6,16 @@ from __future__ import annotations
 import argparse
 import logging
 
-from PySide6.QtGui import QIcon
-
 from ctpanel.backend import Backend, Mode, open_demo, open_live
 from ctpanel.config import connection_settings, default_journal_path
 from ctpanel.core.credentials import KeyringTokenStore
 from ctpanel.core.journal import Journal
 from ctpanel.core.secret import Secret
-from ctpanel.qt.assets import asset
 from ctpanel.qt.confirm import ConfirmService
+from ctpanel.qt.icons import app_icon
 from ctpanel.qt.main_window import MainWindow
 from ctpanel.qt.settings import Preferences, WindowState
 from ctpanel.qt.widgets.log_pane import LogModel, LogPaneHandler
-
-
-def app_icon() -> QIcon:
-    icon = asset("ctpanel.png")
-    return QIcon(str(icon)) if icon.is_file() else QIcon()
 
 
 class BackendFactory:

@@ -126,8 +126,10 @@ class Panel:
 @pytest.fixture
 def panel_factory(qtbot, qloop, tmp_path, memory_keyring):
     def make(*, confirm_answer: bool = True, preferences: dict | None = None,
-             timeout: float = 5.0, backend_at=None) -> Panel:
-        """``backend_at(journal)``: a coroutine giving another backend than a demo one."""
+             timeout: float = 5.0, backend_at=None, global_hotkey=None,
+             sound_player=None) -> Panel:
+        """``backend_at(journal)``: a coroutine giving another backend than a demo one;
+        ``global_hotkey`` and ``sound_player`` stand in for the operating system's."""
         journal = Journal(tmp_path / "journal.jsonl")
 
         async def factory(mode, token):
@@ -147,7 +149,8 @@ def panel_factory(qtbot, qloop, tmp_path, memory_keyring):
         window = MainWindow(backend, preferences=prefs,
                             window_state=WindowState(tmp_path / "window-state.ini"),
                             token_store=MemoryTokenStore(), confirm=confirm, journal=journal,
-                            backend_factory=factory, token_tester=tester)
+                            backend_factory=factory, token_tester=tester,
+                            global_hotkey=global_hotkey, sound_player=sound_player)
 
         def shut_down(w: MainWindow) -> None:
             # pytest-qt closes widgets right after the test body: close the backend first.

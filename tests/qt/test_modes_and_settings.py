@@ -105,7 +105,7 @@ def test_preferences_apply_and_persist(panel, tmp_path):
     prefs = Preferences(tmp_path / "settings.ini")  # a fresh reader sees the saved file
     assert (prefs.get("transport"), prefs.get("confirm"), prefs.get("hotkey"),
             prefs.get("max_quantity")) == ("ws", "always", "Ctrl+Alt+V", 5)
-    assert panel.window.hotkey.key().toString() == "Ctrl+Alt+V"
+    assert [h.key().toString() for h in panel.window.hotkeys] == ["Ctrl+Alt+V"] * 2
     assert panel.form.quantity.maximum() == 5
     assert "token" not in (tmp_path / "settings.ini").read_text().lower()
 

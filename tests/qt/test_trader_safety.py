@@ -8,6 +8,7 @@ from ctpanel.backend import Mode, assemble
 from ctpanel.core.models import Action, OrderType
 from ctpanel.core.secret import Secret
 from ctpanel.panel.ticket import Phase
+from ctpanel.qt.screen import keep_on_screen
 from ctpanel.qt.widgets.settings_dialog import SettingsDialog
 from tests.matrix.cases import unused_port
 from tests.qt.conftest import run_async
@@ -172,7 +173,7 @@ def test_a_saved_geometry_larger_than_the_screen_is_put_back_on_it(panel):
     screen = window.screen().availableGeometry()
     window.resize(screen.width() * 2, screen.height() * 2)
     window.move(screen.right() + 500, screen.bottom() + 500)
-    window.fit_on_screen()
+    keep_on_screen(window)
     assert screen.contains(window.frameGeometry()), (screen, window.frameGeometry())
 
 

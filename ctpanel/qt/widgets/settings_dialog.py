@@ -1,4 +1,5 @@
-"""Preferences: transport, confirmation, hotkey, re-arm delay, always-on-top, quantity limit."""
+"""Preferences: transport, confirmation, hotkeys, re-arm delay, always-on-top, sounds, quantity
+limit."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctpanel.panel.hotkeys import hotkey_problem
+from ctpanel.panel.hotkeys import global_hotkey_problem, hotkey_problem
+from ctpanel.panel.sounds import SOUND_LABELS, SoundEvent
 from ctpanel.panel.ticket import REARM_DELAY_RANGE_S
 from ctpanel.qt.settings import CONFIRM_MODES, Preferences
 
@@ -43,6 +45,11 @@ class SettingsDialog(QDialog):
         self.hotkey_problem = QLabel("")
         self.hotkey_problem.setObjectName("hotkeyProblem")
         self.hotkey_problem.setWordWrap(True)
+        self.global_hotkey = QKeySequenceEdit(QKeySequence(preferences.get("global_hotkey")))
+        self.global_hotkey.setMaximumSequenceLength(1)
+        self.sounds = {event: QCheckBox(SOUND_LABELS[event]) for event in SoundEvent}
+        for event, box in self.sounds.items():
+            box.setChecked(preferences.get(event.preference))
         self.rearm_delay = QDoubleSpinBox()
         self.rearm_delay.setRange(*REARM_DELAY_RANGE_S)
         self.rearm_delay.setSingleStep(0.1)
@@ -62,22 +69,30 @@ class SettingsDialog(QDialog):
         layout.addRow("Send orders over", self.transport)
         layout.addRow("Confirm before sending", self.confirm)
         layout.addRow("Reverse hotkey", self.hotkey)
+        layout.addRow("Global hotkey (once armed)", self.global_hotkey)
         layout.addRow("", self.hotkey_problem)
         layout.addRow("Re-arm after an order", self.rearm_delay)
         layout.addRow("", self.always_on_top)
+        for i, box in enumerate(self.sounds.values()):
+            layout.addRow("Sounds" if i == 0 else "", box)
         layout.addRow("Largest quantity", self.max_quantity)
         layout.addRow(buttons)
 
     def accept(self) -> None:
-        """Saves, unless the hotkey would fire while typing: then it says why and stays open."""
+        """Saves, unless a hotkey would fire while typing: then it says why and stays open."""
         hotkey = self.hotkey.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
-        problem = hotkey_problem(hotkey)
+        global_hotkey = self.global_hotkey.keySequence().toString(
+            QKeySequence.SequenceFormat.PortableText)
+        problem = hotkey_problem(hotkey) or global_hotkey_problem(global_hotkey)
         self.hotkey_problem.setText(problem or "")
         if problem:
             return
         self.preferences.set("transport", self.transport.currentData())
         self.preferences.set("confirm", self.confirm.currentData())
         self.preferences.set("hotkey", hotkey)
+        self.preferences.set("global_hotkey", global_hotkey)
+        for event, box in self.sounds.items():
+            self.preferences.set(event.preference, box.isChecked())
         self.preferences.set("rearm_delay", self.rearm_delay.value())
         self.preferences.set("always_on_top", self.always_on_top.isChecked())
         self.preferences.set("max_quantity", self.max_quantity.value())

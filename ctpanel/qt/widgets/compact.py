@@ -1,0 +1,97 @@
+"""Compact mode: a small always-on-top window beside NinjaTrader's chart.
+
+Position, last price, P&L, REVERSE with its reason, and the last result. It holds no logic:
+the main window pushes what its model says to it, and its REVERSE is the main window's.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ctpanel.core.models import Position
+from ctpanel.core.pricing import format_price
+from ctpanel.panel.market import MarketView
+from ctpanel.panel.ticket import Arming
+
+COMPACT_SIZE = (320, 150)  # at 100 % scaling; Qt scales it with the screen
+
+
+class CompactWindow(QWidget):
+    sig_closed = Signal()  # the trader closed it: back to the full panel
+
+    def __init__(self) -> None:
+        super().__init__(None, Qt.WindowType.Window | Qt.WindowType.WindowStaysOnTopHint)
+        self.setObjectName("compactWindow")
+        self.resize(*COMPACT_SIZE)
+        self.position = QLabel("Position unknown")
+        self.position.setObjectName("compactPosition")
+        self.last = QLabel("Last –")
+        self.pnl = QLabel("")
+        self.pnl.setObjectName("compactPnl")
+        self.hotkey = QLabel("")
+        self.hotkey.setObjectName("compactHotkey")
+        self.reverse_button = QPushButton("REVERSE")
+        self.reverse_button.setObjectName("compactReverse")
+        self.reverse_button.setAccessibleName("Reverse position")
+        self.reverse_button.setMinimumHeight(40)
+        self.reason = QLabel("")
+        self.reason.setObjectName("reverseReason")
+        self.reason.setWordWrap(True)
+        self.result = QLabel("")
+        self.result.setObjectName("compactResult")
+        top = QHBoxLayout()
+        top.addWidget(self.position)
+        top.addStretch(1)
+        top.addWidget(self.last)
+        middle = QHBoxLayout()
+        middle.addWidget(self.pnl)
+        middle.addStretch(1)
+        middle.addWidget(self.hotkey)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addLayout(middle)
+        layout.addWidget(self.reverse_button)
+        layout.addWidget(self.reason)
+        layout.addWidget(self.result)
+
+    def show_position(self, position: Position | None) -> None:
+        if position is None:
+            self.position.setText("Position unknown")
+        elif position.is_flat:
+            self.position.setText("FLAT")
+        else:
+            average = f" @ {format_price(position.average_price)}" \
+                if position.average_price else ""
+            self.position.setText(f"{position.side.value.upper()} {position.quantity}{average}")
+
+    def show_market(self, view: MarketView) -> None:
+        quote = view.usable
+        self.last.setText(f"Last {format_price(quote.last)}" if quote and quote.last
+                          else "Last – (stale)" if view.quote else "Last –")
+
+    def show_pnl(self, words: str) -> None:
+        self.pnl.setText(words)
+
+    def show_arming(self, arming: Arming) -> None:
+        self.reverse_button.setEnabled(arming.armed)
+        self.reverse_button.setText(arming.label)
+        self.reason.setText(arming.reason)
+
+    def show_hotkey(self, armed: bool, chord: str) -> None:
+        self.hotkey.setText(f"HOTKEY ARMED {chord}" if armed else "hotkey off")
+        self.setProperty("armed", armed)
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+    def show_result(self, text: str) -> None:
+        self.result.setText(self.result.fontMetrics().elidedText(
+            text, Qt.TextElideMode.ElideRight, max(80, self.width() - 12)))
+        self.result.setToolTip(text)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        event.ignore()  # closing compact mode returns to the full panel; quitting is Ctrl+Q
+        self.sig_closed.emit()

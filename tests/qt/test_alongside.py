@@ -1,0 +1,274 @@
+"""Beside NinjaTrader: the arm switch of the global hotkey (the operating system's part stands in
+as a fake: the real X11 grab is tested end to end, the Windows filter in test_global_hotkey),
+compact mode on the same model, sounds per event, and what a 408 says about NinjaTrader."""
+
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtTest import QTest
+
+from ctpanel.backend import Mode
+from ctpanel.core.models import OrderType
+from ctpanel.panel.sounds import SoundEvent
+from ctpanel.qt.global_hotkey import GlobalHotkey, taken_message
+from tests.qt.conftest import run_async
+
+
+class FakeGlobalHotkey(GlobalHotkey):
+    """The operating system's side: registration answered as told, presses made by the test."""
+
+    def __init__(self, problem=None) -> None:
+        super().__init__()
+        self.problem = problem
+        self.registered = None
+
+    def register(self, chord):
+        if self.problem is None:
+            self.registered = chord
+        return self.problem
+
+    def unregister(self) -> None:
+        self.registered = None
+
+    def press(self) -> None:
+        assert self.registered is not None, "an unregistered combination delivers nothing"
+        self.sig_pressed.emit()
+
+
+@pytest.fixture
+def hotkey():
+    return FakeGlobalHotkey()
+
+
+@pytest.fixture
+def alongside(panel_factory, hotkey):
+    made = panel_factory(global_hotkey=hotkey)
+    made.pick("Sim101", "ES 12-26", "Long 2")
+    return made
+
+
+def arm(panel) -> None:
+    """The panel-focus shortcut, as the trader presses it."""
+    panel.window.activateWindow()
+    QTest.keyClick(panel.window, Qt.Key.Key_A,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+
+
+def test_disarmed_at_start_armed_on_purpose_and_unmistakable(alongside, hotkey):
+    window = alongside.window
+    assert not window.hotkey_arm.armed and hotkey.registered is None
+    assert "HOTKEY ARMED" not in window.windowTitle()
+    icon_off = window.windowIcon().cacheKey()
+    arm(alongside)
+    assert window.hotkey_arm.armed and hotkey.registered.text() == "Ctrl+Alt+R"
+    assert window.windowTitle().startswith("HOTKEY ARMED — ctpanel — DEMO — Sim101")
+    assert window.band.text().startswith("HOTKEY ARMED (Ctrl+Alt+R)")
+    assert window.band.property("armed") is True
+    assert window.windowIcon().cacheKey() != icon_off
+    assert window.arm_button.isChecked() and window.arm_action.isChecked()
+    arm(alongside)  # the same shortcut disarms, and the combination is given back
+    assert not window.hotkey_arm.armed and hotkey.registered is None
+    assert window.band.property("armed") is False
+
+
+def test_an_armed_press_is_one_order_under_the_tickets_rules(alongside, hotkey):
+    alongside.wait_armed()
+    arm(alongside)
+    with alongside.qtbot.waitSignal(alongside.window.sig_order_finished, timeout=10_000):
+        for _ in range(5):  # a storm from another program: the ticket takes the first only
+            hotkey.press()
+    alongside.wait_for_position("Short 2")
+    assert len(alongside.orders()) == 1
+    assert alongside.orders()[0].body["action"] == "SELL"
+    alongside.wait_armed()  # re-armed on the new position, after the delay
+    with alongside.qtbot.waitSignal(alongside.window.sig_order_finished, timeout=10_000):
+        hotkey.press()
+    assert [o.body["action"] for o in alongside.orders()] == ["SELL", "BUY"]
+
+
+def test_the_panel_hotkey_alone_sends_nothing_through_a_disarmed_global_one(alongside, hotkey):
+    alongside.wait_armed()
+    hotkey.sig_pressed.emit()  # a press racing the disarm: the arm switch still says no
+    alongside.qtbot.wait(300)
+    assert alongside.orders() == []
+
+
+def test_a_change_of_account_or_mode_disarms(alongside, hotkey):
+    arm(alongside)
+    alongside.pick("Sim102", "ES 12-26", "Flat")
+    assert not alongside.window.hotkey_arm.armed and hotkey.registered is None
+    assert any("the account changed" in line for line in alongside.log_lines())
+    arm(alongside)
+    assert alongside.window.hotkey_arm.armed
+    run_async(alongside.qtbot, alongside.window.switch_backend(Mode.DEMO, None))
+    assert not alongside.window.hotkey_arm.armed
+    assert any("the mode changed" in line for line in alongside.log_lines())
+
+
+def test_the_ticket_unable_to_send_for_a_while_disarms_it_with_the_reason(alongside):
+    window = alongside.window
+    window.hotkey_arm.disarm_after = 0.5  # the rule's grace, shortened for the test
+    alongside.wait_armed()
+    arm(alongside)
+    window.form.order_type.setCurrentIndex(window.form.order_type.findData(OrderType.LIMIT))
+    window.form.limit_price.clear()  # a limit order without a price: REVERSE cannot send
+    alongside.qtbot.waitUntil(lambda: not window.hotkey_arm.armed, timeout=4000)
+    assert "Reverse could not send for" in window.hotkey_arm.note
+    assert window.windowTitle().startswith("ctpanel — DEMO")
+
+
+def test_a_combination_taken_by_another_program_is_said_and_the_panel_hotkey_still_works(
+        panel_factory):
+    from ctpanel.panel.hotkeys import parse_chord
+
+    taken = taken_message(parse_chord("Ctrl+Alt+R"))
+    panel = panel_factory(global_hotkey=FakeGlobalHotkey(problem=taken))
+    panel.pick("Sim101", "ES 12-26", "Long 2")
+    arm(panel)
+    assert not panel.window.hotkey_arm.armed
+    assert any("Ctrl+Alt+R is already taken by another program" in line
+               for line in panel.log_lines())
+    panel.wait_armed()
+    with panel.qtbot.waitSignal(panel.window.sig_order_finished, timeout=10_000):
+        QTest.keyClick(panel.window, Qt.Key.Key_R,
+                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert len(panel.orders()) == 1
+
+
+# --- compact mode ---------------------------------------------------------------------------
+
+def toggle_compact(panel) -> None:
+    panel.window.compact_action.trigger()
+
+
+def test_compact_mode_shows_the_same_state_and_sends_through_the_same_ticket(alongside):
+    window, compact = alongside.window, alongside.window.compact
+    alongside.qtbot.waitUntil(lambda: window.market.view().usable is not None, timeout=10_000)
+    alongside.wait_armed()
+    toggle_compact(alongside)
+    assert compact.isVisible() and not window.isVisible()
+    assert compact.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    assert compact.position.text().startswith("LONG 2")
+    assert compact.pnl.text() == window.strip.pnl.text()
+    assert compact.last.text().startswith("Last ")
+    assert compact.reverse_button.isEnabled() and compact.reason.text() == window.reason.text()
+    with alongside.qtbot.waitSignal(window.sig_order_finished, timeout=10_000):
+        alongside.qtbot.mouseClick(compact.reverse_button, Qt.MouseButton.LeftButton)
+        alongside.qtbot.mouseClick(compact.reverse_button, Qt.MouseButton.LeftButton)
+    assert len(alongside.orders()) == 1
+    alongside.qtbot.waitUntil(lambda: compact.position.text().startswith("SHORT 2"))
+    assert "Order " in compact.result.toolTip()
+
+
+def test_toggling_back_and_forth_keeps_the_tickets_state(alongside):
+    window, compact = alongside.window, alongside.window.compact
+    alongside.wait_armed()
+    arm(alongside)
+    alongside.click_reverse()
+    phase, reading = window.ticket.phase, window.ticket.reading
+    for _ in range(3):
+        toggle_compact(alongside)
+        toggle_compact(alongside)
+    assert window.isVisible() and not compact.isVisible()
+    assert (window.ticket.phase, window.ticket.reading) == (phase, reading)
+    assert window.hotkey_arm.armed, "compact mode is a view: the arm switch is untouched"
+    toggle_compact(alongside)
+    assert compact.hotkey.text() == "HOTKEY ARMED Ctrl+Alt+R"
+    assert compact.reverse_button.text() == window.reverse_button.text()
+
+
+def test_compact_geometry_is_its_own_and_kept_on_screen(alongside):
+    window, compact = alongside.window, alongside.window.compact
+    toggle_compact(alongside)
+    screen = compact.screen().availableGeometry()
+    assert compact.width() <= 400 and compact.height() <= 250
+    compact.move(screen.right() - 100, screen.bottom() - 40)  # mostly off the screen
+    toggle_compact(alongside)  # saved on the way back
+    toggle_compact(alongside)
+    assert screen.contains(compact.frameGeometry())
+    compact.close()  # closing it returns to the full panel
+    assert window.isVisible() and not compact.isVisible()
+    assert not window.compact_action.isChecked()
+    assert window.window_state.load("compact_geometry") is not None
+    assert QRect(window.frameGeometry()).intersects(screen)
+
+
+# --- sounds ---------------------------------------------------------------------------------
+
+class RecordingPlayer:
+    def __init__(self) -> None:
+        self.played: list[str] = []
+
+    def __call__(self, path: str) -> None:
+        self.played.append(path.rsplit("sound-", 1)[-1].removesuffix(".wav"))
+
+
+ALL_SOUNDS_ON = {event.preference: True for event in SoundEvent}
+
+
+def test_sounds_for_sent_and_filled_when_on(panel_factory):
+    player = RecordingPlayer()
+    panel = panel_factory(preferences=ALL_SOUNDS_ON, sound_player=player)
+    panel.pick("Sim101", "ES 12-26", "Long 2")
+    panel.click_reverse()
+    panel.qtbot.waitUntil(lambda: player.played == ["sent", "filled"], timeout=10_000)
+
+
+def test_a_rejection_sounds_rejected(panel_factory):
+    player = RecordingPlayer()
+    panel = panel_factory(preferences=ALL_SOUNDS_ON, sound_player=player)
+    panel.pick("Sim101", "ES 12-26", "Long 2")
+    panel.sim.state.reject_next = "Order rejected by the risk check"
+    panel.click_reverse()
+    panel.qtbot.waitUntil(lambda: player.played == ["sent", "rejected"], timeout=10_000)
+
+
+def test_an_unknown_outcome_sounds_unknown(panel_factory):
+    player = RecordingPlayer()
+    panel = panel_factory(preferences=ALL_SOUNDS_ON, sound_player=player, timeout=1.0)
+    panel.pick("Sim101", "ES 12-26", "Long 2")
+    panel.sim.add_fault(apis=["ReversePosition"], no_reply=True, execute=True, times=1)
+    panel.click_reverse()
+    assert player.played == ["sent", "unknown"]
+
+
+def test_only_the_chosen_events_sound(panel_factory):
+    player = RecordingPlayer()
+    panel = panel_factory(preferences={"sound_filled": True}, sound_player=player)
+    panel.pick("Sim101", "ES 12-26", "Long 2")
+    panel.click_reverse()
+    panel.qtbot.waitUntil(lambda: player.played == ["filled"], timeout=10_000)
+
+
+def test_no_sound_by_default(panel_factory):
+    player = RecordingPlayer()
+    panel = panel_factory(sound_player=player)
+    panel.pick("Sim101", "ES 12-26", "Long 2")
+    report = panel.click_reverse()
+    panel.qtbot.waitUntil(lambda: any(f"Order {report.result.order_id}: Filled" in line
+                                      for line in panel.log_lines()), timeout=10_000)
+    assert player.played == []
+
+
+def test_the_settings_dialog_saves_a_sound_and_the_global_hotkey(alongside):
+    from PySide6.QtGui import QKeySequence
+
+    dialog = alongside.window.open_settings()
+    dialog.sounds[SoundEvent.REJECTED].setChecked(True)
+    dialog.global_hotkey.setKeySequence(QKeySequence("Shift+F9"))
+    dialog.accept()
+    assert "would fire in every program" in dialog.hotkey_problem.text()
+    dialog.global_hotkey.setKeySequence(QKeySequence("Ctrl+Alt+F9"))
+    dialog.accept()
+    prefs = alongside.window.preferences
+    assert (prefs.get("sound_rejected"), prefs.get("sound_sent")) == (True, False)
+    assert alongside.window.global_chord.text() == "Ctrl+Alt+F9"
+    assert alongside.window._sounds_on == {SoundEvent.REJECTED}
+
+
+# --- 408: is NinjaTrader running here? ----------------------------------------------------
+
+def test_a_408_says_whether_ninjatrader_runs_on_this_computer(alongside):
+    alongside.sim.state.ninjatrader_connected = False
+    alongside.window._on_poll_timer()
+    alongside.qtbot.waitUntil(lambda: any("NinjaTrader is not running on this computer" in line
+                                          for line in alongside.log_lines()), timeout=10_000)
