@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Screenshot of the real panel in demo mode on a virtual X display (Xvfb), for the README.
-# Usage: tools/screenshot.sh [output.png]   (needs xvfb, xdotool, imagemagick, x11-utils)
+# Screenshots of the real panel in demo mode on a virtual X display (Xvfb), for the README: the
+# full panel after a reverse, then compact mode with the global hotkey armed.
+# Usage: tools/screenshot.sh [panel.png] [compact.png]   (needs xvfb, xdotool, imagemagick,
+# x11-utils)
 set -euo pipefail
 out=$(realpath -m "${1:-docs/panel.png}")
+compact_out=$(realpath -m "${2:-docs/compact.png}")
 display=":97"
 python=${PYTHON:-python3}
 data=$(mktemp -d)
@@ -15,8 +18,19 @@ window=$(timeout 15 xdotool search --sync --onlyvisible --name "^ctpanel" | head
 sleep 3                                   # accounts, position and prices load
 timeout 10 xdotool windowfocus --sync "$window" key ctrl+shift+r
 sleep 2.5                                 # the order, the re-read position, the fill line
-geometry=$(xdotool getwindowgeometry "$window" | awk '/Geometry/{print $2}')
-timeout 10 import -window root -crop "${geometry}+0+0" "$out"
-timeout 10 xdotool windowfocus --sync "$window" key ctrl+q
+shoot() {  # shoot WINDOW FILE: the window's rectangle of the root window (no window manager)
+  local position geometry
+  position=$(xdotool getwindowgeometry "$1" | awk '/Position/{print $2}' | tr , +)
+  geometry=$(xdotool getwindowgeometry "$1" | awk '/Geometry/{print $2}')
+  timeout 10 import -window root -crop "${geometry}+${position}" "$2"
+  echo "wrote $2"
+}
+shoot "$window" "$out"
+timeout 10 xdotool windowfocus --sync "$window" key ctrl+shift+a   # arm the global hotkey
+sleep 0.5
+timeout 10 xdotool windowfocus --sync "$window" key ctrl+shift+m   # compact mode
+compact=$(timeout 15 xdotool search --sync --onlyvisible --name "^HOTKEY ARMED" | head -1)
+sleep 1.5
+shoot "$compact" "$compact_out"
+timeout 10 xdotool windowfocus --sync "$compact" key ctrl+q
 wait "$app"
-echo "wrote $out"

@@ -242,6 +242,10 @@ print(type(keyring.get_keyring()).__name__); keyring.set_password('ctpanel-check
 assert keyring.get_password('ctpanel-check', 'u') == 's3'; \
 keyring.delete_password('ctpanel-check', 'u'); assert keyring.get_password('ctpanel-check', 'u') is None"
 check "panel start-up to usable and shutdown (source)" startup "$PY" -m ctpanel
+# RegisterHotKey, then WM_HOTKEY posted to the GUI thread and delivered by Qt's dispatcher.
+hotkey_tests() { (cd "$W/src" && panel "$PY" -m pytest -q -rfEs -p no:cacheprovider \
+                    tests/qt/test_global_hotkey.py); }
+check "global hotkey through Qt's dispatcher (Windows Python)" hotkey_tests
 check "two CLI reverses, one journal (source)" two_reverses source "$PY" -m ctpanel
 
 # --- 4. The PyInstaller bundle ----------------------------------------------------------------

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ctpanel.core.models import Position
 from ctpanel.core.pricing import format_price
@@ -24,6 +31,7 @@ class CompactWindow(QWidget):
     def __init__(self) -> None:
         super().__init__(None, Qt.WindowType.Window | Qt.WindowType.WindowStaysOnTopHint)
         self.setObjectName("compactWindow")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # the armed border
         self.resize(*COMPACT_SIZE)
         self.position = QLabel("Position unknown")
         self.position.setObjectName("compactPosition")
@@ -32,6 +40,7 @@ class CompactWindow(QWidget):
         self.pnl.setObjectName("compactPnl")
         self.hotkey = QLabel("")
         self.hotkey.setObjectName("compactHotkey")
+        self.hotkey.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.reverse_button = QPushButton("REVERSE")
         self.reverse_button.setObjectName("compactReverse")
         self.reverse_button.setAccessibleName("Reverse position")
@@ -41,19 +50,18 @@ class CompactWindow(QWidget):
         self.reason.setWordWrap(True)
         self.result = QLabel("")
         self.result.setObjectName("compactResult")
+        for label in (self.position, self.last, self.pnl, self.hotkey, self.reason, self.result):
+            # Long words are cut, never widen the window past its small size.
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         top = QHBoxLayout()
-        top.addWidget(self.position)
-        top.addStretch(1)
-        top.addWidget(self.last)
-        middle = QHBoxLayout()
-        middle.addWidget(self.pnl)
-        middle.addStretch(1)
-        middle.addWidget(self.hotkey)
+        top.addWidget(self.position, 3)
+        top.addWidget(self.last, 2, Qt.AlignmentFlag.AlignRight)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.setSpacing(2)
+        layout.addWidget(self.hotkey)
         layout.addLayout(top)
-        layout.addLayout(middle)
+        layout.addWidget(self.pnl)
         layout.addWidget(self.reverse_button)
         layout.addWidget(self.reason)
         layout.addWidget(self.result)
@@ -82,10 +90,11 @@ class CompactWindow(QWidget):
         self.reason.setText(arming.reason)
 
     def show_hotkey(self, armed: bool, chord: str) -> None:
-        self.hotkey.setText(f"HOTKEY ARMED {chord}" if armed else "hotkey off")
-        self.setProperty("armed", armed)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        self.hotkey.setText(f"HOTKEY ARMED {chord}" if armed else f"Global hotkey {chord} off")
+        for widget in (self, self.hotkey):  # re-read the style sheet's [armed=...] rules
+            widget.setProperty("armed", armed)
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
 
     def show_result(self, text: str) -> None:
         self.result.setText(self.result.fontMetrics().elidedText(
