@@ -131,6 +131,7 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
     preferences = Preferences(folder / "settings.ini")
     preferences.set("confirm", "never")
     preferences.set("transport", transport.value)
+    preferences.set("last_account", "Sim101")  # remembered from the last session
     preferences.set("last_instrument", "ES 12-26")
     preferences.set("rearm_delay", 0.3)  # the shortest re-arm delay: not part of the sample
 
@@ -151,8 +152,12 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
     log_model.sig_appended.connect(
         lambda entry: entry.order_id and shown.setdefault("at", time.perf_counter()))
     window.sig_order_finished.connect(lambda _outcome: finished.set())
-    window.sig_position_updated.connect(
-        lambda position: position is not None and not position.is_flat and ready.set())
+    def on_position(position) -> None:
+        if position is not None and not position.is_flat and not ready.is_set():
+            shown["position_at"] = time.perf_counter()  # not when awaited: the WS opens too
+            ready.set()
+
+    window.sig_position_updated.connect(on_position)
     window.show()
     starting = time.perf_counter()
     window.start()
@@ -160,7 +165,7 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
     await stream.wait_connected()  # quotes stream in during every panel run
     await stream.subscribe(["ES 12-26", "NQ 12-26", "CL 01-27"])
     await asyncio.wait_for(ready.wait(), 30)
-    usable_ms = (time.perf_counter() - starting) * 1000
+    usable_ms = (shown.pop("position_at") - starting) * 1000
     samples = []
     probe.start()
     for _ in range(n):
@@ -204,6 +209,7 @@ async def measure(args: argparse.Namespace) -> dict:
         report[f"seed_over_panel_rest{tail}"] = round(
             report[f"seed_{suffix}_ms"] / report[f"panel_rest_{suffix}_ms"], 3)
     report["start_to_position_ms"] = round(usable_ms, 1)
+    report["start_to_position_rtt"] = round(usable_ms / args.rtt_ms, 2)
     report["loop_lag_p99_ms"] = round(percentile(probe.lags, 99), 2)
     report["loop_lag_max_ms"] = round(max(probe.lags), 2)
     report["loop_lag_mean_ms"] = round(statistics.fmean(probe.lags), 3)
@@ -221,9 +227,9 @@ def print_table(report: dict) -> None:
           f"p99 {report['panel_ws_over_floor_p99']:.3f}")
     print(f"seed / panel_rest   p50 {report['seed_over_panel_rest']:.3f}   "
           f"p99 {report['seed_over_panel_rest_p99']:.3f}")
-    print(f"panel start -> position shown (TCP+TLS for both lanes, accounts, position): "
-          f"{report['start_to_position_ms']:.0f} ms = "
-          f"{report['start_to_position_ms'] / report['rtt_ms']:.1f} added round trips")
+    print(f"start -> position shown (TCP, TLS 1.3, then the account list and the remembered "
+          f"position side by side): {report['start_to_position_ms']:.0f} ms = "
+          f"{report['start_to_position_rtt']:.2f} round trips")
     print(f"event-loop lag while reversing, polling and streaming quotes: "
           f"p99 {report['loop_lag_p99_ms']:.2f} ms, max {report['loop_lag_max_ms']:.2f} ms")
 

@@ -26,6 +26,7 @@ from ctpanel.core.errors import (
     OutcomeUnknownError,
     scrubbed,
 )
+from ctpanel.core.keepalive import keepalive_options
 from ctpanel.core.models import Account, OrderResult, Position, Quote, ReverseOrder
 from ctpanel.core.payloads import (
     Execution,
@@ -112,12 +113,19 @@ class CrossTradeClient:
         self._orders_last_used = float("-inf")
 
     def _new_lane(self, verify: ssl.SSLContext) -> httpx.AsyncClient:
+        # Short TCP keepalive timers: a connection a NAT forgot errors within ~9 s, and
+        # httpcore drops an errored idle connection before the next request uses it.
+        transport = httpx.AsyncHTTPTransport(
+            verify=verify,
+            limits=httpx.Limits(max_keepalive_connections=2, keepalive_expiry=KEEPALIVE_SECONDS),
+            trust_env=False,
+            socket_options=keepalive_options(),
+        )
         return httpx.AsyncClient(
             base_url=self.base_url,
             headers={"Authorization": f"Bearer {self._token.reveal()}"},
             timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0)),
-            limits=httpx.Limits(max_keepalive_connections=2, keepalive_expiry=KEEPALIVE_SECONDS),
-            verify=verify,
+            transport=transport,
             follow_redirects=False,
             trust_env=False,
         )

@@ -31,6 +31,7 @@ from ctpanel.core.errors import (
     scrub,
     scrubbed,
 )
+from ctpanel.core.keepalive import apply_keepalive
 from ctpanel.core.models import OrderResult, ReverseOrder
 from ctpanel.core.payloads import order_id_from
 from ctpanel.core.replies import bad_reply, error_for, field, is_failure, snippet
@@ -255,6 +256,9 @@ class CrossTradeStream:
             proxy=None,
             logger=self._ws_log,
         ) as ws:
+            # Short keepalive timers: a socket a NAT forgot errors within ~9 s (pings every
+            # 20 s would take up to 40 s to say so).
+            apply_keepalive(ws.transport.get_extra_info("socket"))
             self._ws = ws
             self.connections += 1
             try:

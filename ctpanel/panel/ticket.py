@@ -136,6 +136,12 @@ class Ticket:
             return None
         return ReadToken(self.scope, self._epoch, self.clock())
 
+    def begin_read_for(self, scope: Scope) -> ReadToken:
+        """A read of a scope not selected yet (the remembered account and instrument, read
+        while the account list loads); judged by :meth:`read_done` like any other, once that
+        scope is selected."""
+        return ReadToken(scope, self._epoch, self.clock())
+
     def read_done(self, token: ReadToken, position: Position) -> bool:
         """A figure came back. Kept (True) only if it is still about what is selected and its
         read started after the latest order's outcome."""

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from ctpanel.core.errors import CtError, RejectedError
 from ctpanel.core.models import Position
 from ctpanel.panel.session import Session
-from ctpanel.panel.ticket import Phase, ReadToken, Ticket
+from ctpanel.panel.ticket import Phase, ReadToken, Scope, Ticket
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,8 @@ class PositionWatcher:
         self.on_shown = on_shown
         self.on_failed = on_failed
         self.reserve = reserve
+        self._early: ReadToken | None = None  # the read started before its scope was selected
+        self._early_position: Position | None = None
 
     def may_poll(self) -> bool:
         """False while an order is on its way or the budget is low: a poll can wait."""
@@ -52,6 +54,15 @@ class PositionWatcher:
         if token is None or self.session.backend is None:
             self.on_shown()  # nothing selected: nothing is known, and that is shown
             return
+        if self._early is not None and self._early.scope == token.scope:
+            if self._early_position is None:
+                self.on_shown()  # the early read is on its way: it is handed in as it lands
+                return
+            early, position = self._early, self._early_position
+            self._early = self._early_position = None
+            if self.accept(early, position):
+                return
+        self._early = self._early_position = None  # another scope, or too old: read again
         if self.session.backend.client.budget.level < self.reserve:
             # Instruments switched faster than the budget refills: orders keep their share;
             # the poll reads this one as soon as there is room (nothing is shown until then).
@@ -66,6 +77,31 @@ class PositionWatcher:
             self.on_failed(error, problem)
             return
         self.accept(token, position)
+
+    async def read_early(self, scope: Scope) -> None:
+        """At start, the remembered account and instrument, read side by side with the
+        account list instead of after it. The figure is handed to the ticket only once that
+        scope is selected (the ticket judges it like any read: this backend, no order since,
+        fresh); if the trader's selection turns out different, it is never shown."""
+        token = self._early = self.ticket.begin_read_for(scope)
+        self._early_position = None
+        try:
+            position = await self.session.backend.client.get_position(scope.account,
+                                                                      scope.instrument)
+        except CtError as error:
+            if self._early is token:
+                self._early = None
+                if self.ticket.scope == scope:  # selected meanwhile: its read waited for this
+                    problem = read_problem(error, scope.instrument)
+                    self.ticket.read_failed(token, problem)
+                    self.on_failed(error, problem)
+            return
+        if self._early is not token:
+            return  # superseded
+        if self.accept(token, position):
+            self._early = None
+        else:
+            self._early_position = position  # kept until the selection reaches it
 
     def accept(self, token: ReadToken, position: Position) -> bool:
         """A figure read elsewhere (the service's re-read after an order) goes the same way."""

@@ -326,6 +326,7 @@ class MainWindow(QMainWindow):
         the journal's last lines, the poll timer."""
         self._spawn(self._show_journal_history())
         self.refresh_accounts(warm_up=True)  # also opens the orders connection
+        self._read_remembered_position()
         if self.global_hotkey is None:
             self.global_hotkey = platform_hotkey(self)
         self.global_hotkey.sig_pressed.connect(self._on_global_hotkey)
@@ -498,6 +499,15 @@ class MainWindow(QMainWindow):
         self.form.set_accounts(accounts, self.preferences.get("last_account"))
         self.sig_accounts_loaded.emit(accounts)
 
+    def _read_remembered_position(self) -> None:
+        """The last account and instrument, read at the same time as the account list: the
+        position is on screen one round trip after the connections are up."""
+        account, instrument = self.preferences.get("last_account"), self.form.instrument_name()
+        if self.backend is not None and account and instrument:
+            scope = Scope(self.session.generation, account, instrument)
+            self._spawn(self.watcher.read_early(scope), name="position-early",
+                        backend_scoped=True)
+
     def _on_form_account_changed(self, account: str) -> None:
         if account:
             self.preferences.set("last_account", account)
@@ -542,18 +552,32 @@ class MainWindow(QMainWindow):
         account = self.form.account_name()
         if not account:
             return
-        if account_changed:
-            try:
-                positions = await self.backend.client.list_positions(account)
-            except CtError as error:
-                self._report_failure("Could not list the positions", error)
-                return
-            open_here = [p.instrument for p in positions if not p.is_flat]
-            self.form.set_instrument_choices(open_here,
-                                             self.preferences.get("recent_instruments"),
-                                             prefer_open=True)
-            self._sync_scope()  # the instrument may have moved to one with a position
-        await self._read_position()
+        if not account_changed:
+            await self._read_position()
+            return
+        import asyncio
+
+        # The selected instrument's position, side by side with the account's list of them.
+        reading = asyncio.ensure_future(self._read_position())
+        try:
+            positions = await self.backend.client.list_positions(account)
+        except CtError as error:
+            self._report_failure("Could not list the positions", error)
+            await reading
+            return
+        except asyncio.CancelledError:
+            reading.cancel()
+            raise
+        open_here = [p.instrument for p in positions if not p.is_flat]
+        self.form.set_instrument_choices(open_here, self.preferences.get("recent_instruments"),
+                                         prefer_open=True)
+        scope = self.ticket.scope
+        self._sync_scope()  # the instrument may have moved to one with a position
+        if self.ticket.scope != scope:
+            reading.cancel()
+            await self._read_position()
+        else:
+            await reading
 
     async def _read_position(self) -> None:
         await self.watcher.read()
