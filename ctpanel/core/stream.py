@@ -15,7 +15,7 @@ import logging
 import random
 import ssl
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -220,32 +220,12 @@ class CrossTradeStream:
     # --- the connection loop ----------------------------------------------------------------
 
     async def _run(self) -> None:
-        delay = self.backoff[0]
-        while True:
-            self._set_state("connecting" if self.connections == 0 else "reconnecting",
-                            self.reason)
-            try:
-                await self._session()
-                delay = self.backoff[0]  # it was up; start the backoff again
-            except InvalidStatus as refused:
-                status = refused.response.status_code
-                if status in (401, 403):
-                    self._stop(AuthError(f"CrossTrade refused the WebSocket token ({status}). "
-                                         "Check the token in Settings.", status=status))
-                    return
-                self.reason = f"the server answered HTTP {status} to the upgrade"
-            except SessionElsewhereError as elsewhere:
-                self._stop(elsewhere)
-                return
-            except (OSError, TimeoutError, WebSocketException) as error:
-                self.reason = snippet(str(error) or type(error).__name__, 120)
-            wait = delay * random.uniform(0.8, 1.2)
-            delay = min(delay * 2, self.backoff[1])
-            self._set_state("reconnecting", self.reason)
-            await asyncio.sleep(wait)
-
-    async def _session(self) -> None:
-        async with connect(
+        """websockets' own reconnecting loop (``async for ... in connect(...)``): it retries a
+        failed opening after each of :meth:`_reconnect_delays`, asking :meth:`_retry_or_stop`
+        whether the failure is worth another try. An RPC is never re-sent: those in flight
+        when a socket closes fail once, as unknown (orders) or not answered (reads)."""
+        self._set_state("connecting" if self.connections == 0 else "reconnecting", self.reason)
+        connector = connect(
             self.url,
             additional_headers={"Authorization": f"Bearer {self._token.reveal()}"},
             open_timeout=self.open_timeout,
@@ -255,26 +235,68 @@ class CrossTradeStream:
             ssl=self._ssl,
             proxy=None,
             logger=self._ws_log,
-        ) as ws:
-            # Short keepalive timers: a socket a NAT forgot errors within ~9 s (pings every
-            # 20 s would take up to 40 s to say so).
-            apply_keepalive(ws.transport.get_extra_info("socket"))
-            self._ws = ws
-            self.connections += 1
-            try:
-                await self._restore_subscriptions(ws)
-                self.reason = ""
-                self._connected.set()
-                self._set_state("connected", "")
-                async for message in ws:
-                    self._dispatch(message)
-            except ConnectionClosed:
-                pass
-            finally:
-                self._ws = None
-                self._connected.clear()
-                self.reason = _close_reason(ws)
-                self._fail_pending(self.reason)
+            process_exception=self._retry_or_stop,
+            reconnect_delays=self._reconnect_delays,
+        )
+        try:
+            # aclosing: a stop (cancel) or a fatal close also closes the socket at once.
+            async with contextlib.aclosing(connector.__aiter__()) as connections:
+                async for ws in connections:
+                    await self._session(ws)
+                    self._set_state("reconnecting", self.reason)
+                    # The library reopens at once after a socket that was up: pause first,
+                    # so a server closing every new socket is not hammered.
+                    await asyncio.sleep(self.backoff[0] * random.uniform(0.8, 1.2))
+        except InvalidStatus as refused:  # 401/403: made fatal by _retry_or_stop
+            status = refused.response.status_code
+            self._stop(AuthError(f"CrossTrade refused the WebSocket token ({status}). "
+                                 "Check the token in Settings.", status=status))
+        except SessionElsewhereError as elsewhere:
+            self._stop(elsewhere)
+
+    def _retry_or_stop(self, error: Exception) -> Exception | None:
+        """A failed opening: None to try again (after the next delay), the error to stop."""
+        if isinstance(error, InvalidStatus):
+            status = error.response.status_code
+            if status in (401, 403):
+                return error
+            self.reason = f"the server answered HTTP {status} to the upgrade"
+        elif isinstance(error, OSError | TimeoutError | WebSocketException):
+            self.reason = snippet(str(error) or type(error).__name__, 120)
+        else:
+            return error  # a bug, not the network: let it surface
+        self._set_state("reconnecting", self.reason)
+        return None
+
+    def _reconnect_delays(self) -> Iterator[float]:
+        """Exponential from ``backoff[0]`` to ``backoff[1]``, each with ±20 % jitter
+        (websockets' default starts at up to 5 s: prices would stay stale that long)."""
+        delay = self.backoff[0]
+        while True:
+            yield delay * random.uniform(0.8, 1.2)
+            delay = min(delay * 2, self.backoff[1])
+
+    async def _session(self, ws: ClientConnection) -> None:
+        """One open socket, until it closes."""
+        # Short keepalive timers: a socket a NAT forgot errors within ~9 s (pings every
+        # 20 s would take up to 40 s to say so).
+        apply_keepalive(ws.transport.get_extra_info("socket"))
+        self._ws = ws
+        self.connections += 1
+        try:
+            await self._restore_subscriptions(ws)
+            self.reason = ""
+            self._connected.set()
+            self._set_state("connected", "")
+            async for message in ws:
+                self._dispatch(message)
+        except ConnectionClosed:
+            pass
+        finally:
+            self._ws = None
+            self._connected.clear()
+            self.reason = _close_reason(ws)
+            self._fail_pending(self.reason)
         if "elsewhere" in self.reason.lower():
             raise SessionElsewhereError(
                 "CrossTrade closed this WebSocket because the same token opened a session "

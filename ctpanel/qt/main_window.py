@@ -325,13 +325,12 @@ class MainWindow(QMainWindow):
         """Begin work once the window is shown: accounts (which warms the connection),
         the journal's last lines, the poll timer."""
         self._spawn(self._show_journal_history())
-        self.refresh_accounts(warm_up=True)  # also opens the orders connection
+        self.refresh_accounts(warm_up=True)  # also opens the orders connection, then the stream
         self._read_remembered_position()
         if self.global_hotkey is None:
             self.global_hotkey = platform_hotkey(self)
         self.global_hotkey.sig_pressed.connect(self._on_global_hotkey)
         self._show_hotkey()
-        self._start_stream()
         self.poll_timer.start()
         self.clock.start()
         self.market_timer.start()
@@ -454,7 +453,6 @@ class MainWindow(QMainWindow):
         self._log(Level.INFO, MODE_BANDS[mode])
         await old.aclose()
         self.refresh_accounts(warm_up=True)
-        self._start_stream()
 
     def _on_go_live(self) -> None:
         self._spawn(self._go_live(), name="go-live")
@@ -490,7 +488,13 @@ class MainWindow(QMainWindow):
         try:
             accounts = await (client.warm_up() if warm_up else client.list_accounts())
         except CtError as error:
+            accounts = None
             self._report_failure("Could not load the accounts", error)
+        if warm_up:
+            # The WebSocket's handshake after the first answer, not beside it: on a small
+            # machine its TLS work would delay the account list and the position.
+            self._start_stream()
+        if accounts is None:
             return
         self._mark_connected()
         if not accounts:

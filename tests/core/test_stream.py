@@ -172,3 +172,33 @@ async def test_the_websocket_socket_gets_the_short_keepalive_timers(sim, stream)
     sock = stream._ws.transport.get_extra_info("socket")
     for level, option, value in keepalive_options():
         assert sock.getsockopt(level, option) == value
+
+
+async def test_failed_openings_are_retried_until_the_server_comes_up(unused_tcp_port):
+    from ctpanel.sim.server import Simulator
+
+    stream = CrossTradeStream(TOKEN, url=f"ws://127.0.0.1:{unused_tcp_port}/ws/stream",
+                              open_timeout=0.3, backoff=(0.05, 0.2))
+    states: list[tuple[str, str]] = []
+    stream.add_state_listener(lambda state, reason: states.append((state, reason)))
+    server = Simulator(token=TOKEN, port=unused_tcp_port)
+    try:
+        stream.start()
+        await asyncio.sleep(0.5)  # several refused openings, retried by websockets' loop
+        assert stream.state == "reconnecting" and stream.connections == 0
+        assert any("refused" in reason.lower() or "connect" in reason.lower()
+                   for state, reason in states if state == "reconnecting"), states
+        await server.start()
+        await stream.wait_connected(3)
+        assert stream.connections == 1
+    finally:
+        await stream.close()
+        await server.stop()
+
+
+def test_reconnect_delays_grow_to_the_cap_with_jitter():
+    stream = CrossTradeStream(TOKEN, url="ws://127.0.0.1:1/ws/stream", backoff=(0.5, 4.0))
+    generator = stream._reconnect_delays()
+    delays = [next(generator) for _ in range(6)]
+    for delay, nominal in zip(delays, [0.5, 1.0, 2.0, 4.0, 4.0, 4.0], strict=True):
+        assert 0.8 * nominal <= delay <= 1.2 * nominal
