@@ -2,10 +2,12 @@
 
 import json
 import os
+import queue
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -30,6 +32,35 @@ def start_app(tmp_path, *args, platform="offscreen", display=None, env=None):
             return process, line.split(": ", 1)[1].strip()
     _code, output = stop(process)
     raise AssertionError(f"the app printed no simulator URL: {output}")
+
+
+class OutputLines:
+    """The app's stdout, read on a thread so a wait has a deadline: a test never hangs on a
+    line that does not come. ``parse`` turns a line into what is waited for (None: skip it)."""
+
+    def __init__(self, process) -> None:
+        self.items: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, args=(process.stdout,), daemon=True).start()
+
+    def parse(self, line: str):
+        return line.rstrip("\n")
+
+    def _read(self, stream) -> None:
+        for line in iter(stream.readline, ""):
+            item = self.parse(line)
+            if item is not None:
+                self.items.put(item)
+
+    def wait_for(self, wanted, timeout: float = 20.0):
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                item = self.items.get(timeout=left)
+            except queue.Empty:
+                break
+            if wanted(item):
+                return item
+        raise AssertionError(f"no line matched within {timeout} s")
 
 
 def received(sim_url: str) -> list[dict]:

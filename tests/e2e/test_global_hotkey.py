@@ -2,13 +2,11 @@
 focus, and real key events (XTEST, with the X server's own auto-repeat) reach the panel only
 through its XGrabKey while armed."""
 
-import queue
-import threading
 import time
 
 import pytest
 
-from tests.e2e.test_app_process import start_app, stop, xdotool, xvfb
+from tests.e2e.test_app_process import OutputLines, start_app, stop, xdotool, xvfb
 from tests.e2e.test_trader_safety import orders, settles_at
 
 pytestmark = pytest.mark.e2e
@@ -59,37 +57,13 @@ class OtherProgram:
         self.display.close()
 
 
-class Lines:
-    """The app's stdout on a thread: ``state`` and ``hotkey-note`` lines, waited for with a
-    deadline."""
-
-    def __init__(self, process) -> None:
-        self.lines: queue.Queue = queue.Queue()
-        threading.Thread(target=self._read, args=(process.stdout,), daemon=True).start()
-
-    def _read(self, stream) -> None:
-        for line in iter(stream.readline, ""):
-            self.lines.put(line.rstrip("\n"))
-
-    def wait_for(self, wanted, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                line = self.lines.get(timeout=left)
-            except queue.Empty:
-                break
-            if wanted(line):
-                return line
-        raise AssertionError(f"no matching line within {timeout} s")
-
-
 @pytest.fixture
 def session(tmp_path, xvfb):
     process, sim_url = start_app(tmp_path, "--demo", "--report-ready", platform="xcb",
                                  display=xvfb)
     window = xdotool(xvfb, "search", "--sync", "--onlyvisible", "--name",
                      "^ctpanel — DEMO").split()[0]
-    lines = Lines(process)
+    lines = OutputLines(process)
     lines.wait_for(lambda line: line.startswith("usable "))
     other = OtherProgram(xvfb)
     try:

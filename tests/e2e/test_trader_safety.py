@@ -6,15 +6,21 @@ One intent, one order; never an order on a position the panel can no longer vouc
 
 import json
 import os
-import queue
 import subprocess
-import threading
 import time
 
 import httpx
 import pytest
 
-from tests.e2e.test_app_process import received, start_app, stop, wait_until, xdotool, xvfb
+from tests.e2e.test_app_process import (
+    OutputLines,
+    received,
+    start_app,
+    stop,
+    wait_until,
+    xdotool,
+    xvfb,
+)
 from tests.matrix.cases import unused_port
 
 pytestmark = pytest.mark.e2e
@@ -150,29 +156,13 @@ def answer_yes(display: str, dialog: str) -> None:
     wait_until(answered, timeout=10, what="the confirmation to take the answer")
 
 
-class States:
-    """The panel's ``state`` lines (``--report-ready``), read on a thread so a wait has a
-    deadline: a test never hangs on a line that does not come."""
+class States(OutputLines):
+    """The panel's ``state`` lines (``--report-ready``), as dicts."""
 
-    def __init__(self, process) -> None:
-        self.lines: queue.Queue = queue.Queue()
-        threading.Thread(target=self._read, args=(process.stdout,), daemon=True).start()
-
-    def _read(self, stream) -> None:
-        for line in iter(stream.readline, ""):
-            if line.startswith("state "):
-                self.lines.put(dict(item.split("=", 1) for item in line.split()[1:]))
-
-    def wait_for(self, wanted, timeout: float = 20.0) -> dict:
-        deadline = time.monotonic() + timeout
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                state = self.lines.get(timeout=left)
-            except queue.Empty:
-                break
-            if wanted(state):
-                return state
-        raise AssertionError(f"no state line matched within {timeout} s")
+    def parse(self, line: str) -> dict | None:
+        if not line.startswith("state "):
+            return None
+        return dict(item.split("=", 1) for item in line.split()[1:])
 
 
 def test_going_live_to_an_unreachable_server_shows_nothing_of_the_demo(tmp_path, xvfb):
