@@ -48,7 +48,12 @@ from ctpanel.core.urls import DEFAULT_BASE_URL
 from ctpanel.panel.fills import FillFollower
 from ctpanel.panel.history import history_lines
 from ctpanel.panel.hotkey_arm import HotkeyArm
-from ctpanel.panel.hotkeys import DEFAULT_ARM_SHORTCUT, usable_global_hotkey, usable_hotkey
+from ctpanel.panel.hotkeys import (
+    DEFAULT_ARM_SHORTCUT,
+    Chord,
+    usable_global_hotkey,
+    usable_hotkey,
+)
 from ctpanel.panel.market import MarketWatch
 from ctpanel.panel.ninjatrader import not_connected_advice_now
 from ctpanel.panel.orders import OrderFlow
@@ -153,6 +158,7 @@ class MainWindow(QMainWindow):
         self.market = MarketWatch(self.session, on_change=self._on_market_changed)
         self.hotkey_arm = HotkeyArm()
         self.global_hotkey = global_hotkey  # the platform's, made at start() unless given
+        self.global_chord: Chord | None = None  # set from the preferences
         self.sounds = Sounds(lambda event: event in self._sounds_on,
                              lambda name: str(asset(name)), sound_player)
         self._ninjatrader_checked_at: float | None = None
@@ -297,7 +303,7 @@ class MainWindow(QMainWindow):
         for hotkey in self.hotkeys:
             hotkey.setKey(QKeySequence(usable_hotkey(self.preferences.get("hotkey"))))
         chord = usable_global_hotkey(self.preferences.get("global_hotkey"))
-        if self.hotkey_arm.armed and chord != getattr(self, "global_chord", chord):
+        if self.hotkey_arm.armed and chord != self.global_chord:
             self._disarm_hotkey("Global hotkey disarmed: its combination changed. Arm it "
                                 "again to use the new one.")
         self.global_chord = chord
