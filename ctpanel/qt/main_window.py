@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
                              lambda name: str(asset(name)), sound_player)
         self._ninjatrader_checked_at: float | None = None
         self._market_task: asyncio.Task | None = None
+        self._market_usable = False  # a fresh quote was shown last time
         self._remirror = False  # after an order, hand-set action and quantity follow again
         self._tasks: set[asyncio.Task] = set()
         self._position_task: asyncio.Task | None = None
@@ -805,6 +806,11 @@ class MainWindow(QMainWindow):
         if view.usable is not None:
             self.form.set_tick(view.usable.tick_size)
         self._show_pnl()
+        usable = view.usable is not None
+        if usable != self._market_usable:  # e.g. gone stale on the clock, with no new quote
+            self._market_usable = usable
+            if self.ticket.busy() is None:
+                self._update_reverse()  # the preview's reference price and the price checks
 
     def _show_pnl(self) -> None:
         account = self.market.account_pnl()
