@@ -26,7 +26,7 @@ from ctpanel.core.errors import (
     OutcomeUnknownError,
     scrubbed,
 )
-from ctpanel.core.keepalive import keepalive_options
+from ctpanel.core.keepalive import usable_keepalive_options
 from ctpanel.core.models import Account, OrderResult, Position, Quote, ReverseOrder
 from ctpanel.core.payloads import (
     Execution,
@@ -119,7 +119,7 @@ class CrossTradeClient:
             verify=verify,
             limits=httpx.Limits(max_keepalive_connections=2, keepalive_expiry=KEEPALIVE_SECONDS),
             trust_env=False,
-            socket_options=keepalive_options(),
+            socket_options=usable_keepalive_options(),
         )
         return httpx.AsyncClient(
             base_url=self.base_url,

@@ -7,13 +7,20 @@ connection from its pool before the next request instead of writing an order int
 
 The option numbers are the platforms' own (Linux ``netinet/tcp.h``; Windows ``ws2ipdef.h``,
 Windows 10 1709 and later; macOS ``netinet/tcp.h``): written here as a table so each platform's
-set can be tested on any machine, and applied only on the platform it belongs to.
+set can be tested on any machine, and applied only on the platform it belongs to. What is
+applied is what this OS accepts (each option tried once on a throwaway socket): Windows before
+10 1709, and Wine, refuse some of the timers, and a refused option must never cost a connection.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
+import socket
 import sys
 from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
 
 IPPROTO_TCP = 6
 
@@ -68,13 +75,27 @@ def keepalive_options(platform: str = sys.platform,
             (IPPROTO_TCP, options.count, timers.probes)]
 
 
-def apply_keepalive(sock, platform: str = sys.platform,
-                    timers: KeepaliveTimers = DEFAULT_TIMERS) -> bool:
-    """Set the options on a connected socket (the WebSocket's); False if the OS refused one
-    (an old Windows), which leaves the connection as it was, only without short timers."""
-    try:
-        for level, option, value in keepalive_options(platform, timers):
-            sock.setsockopt(level, option, value)
-    except OSError:
-        return False
-    return True
+def accepted_options(options: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The options this OS accepts, each tried on a throwaway TCP socket."""
+    accepted = []
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        for triple in options:
+            try:
+                probe.setsockopt(*triple)
+            except OSError as refused:
+                log.info("This system refuses keepalive option %s: %s", triple[:2], refused)
+            else:
+                accepted.append(triple)
+    return accepted
+
+
+@functools.cache
+def usable_keepalive_options() -> list[tuple[int, int, int]]:
+    """This platform's keepalive set, less what this OS refuses (tried once per process)."""
+    return accepted_options(keepalive_options())
+
+
+def apply_keepalive(sock) -> None:
+    """Set the usable options on a connected socket (the WebSocket's)."""
+    for level, option, value in usable_keepalive_options():
+        sock.setsockopt(level, option, value)

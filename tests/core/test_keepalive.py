@@ -9,8 +9,10 @@ import pytest
 from ctpanel.core.keepalive import (
     DEFAULT_TIMERS,
     KeepaliveTimers,
+    accepted_options,
     apply_keepalive,
     keepalive_options,
+    usable_keepalive_options,
 )
 
 
@@ -41,12 +43,21 @@ def test_a_dead_peer_is_found_within_about_ten_seconds():
 
 
 @pytest.mark.skipif(sys.platform not in ("linux", "win32", "darwin"), reason="no option set")
-def test_the_options_take_on_a_real_socket_of_this_platform():
+def test_the_usable_options_take_on_a_real_socket_of_this_platform():
+    usable = usable_keepalive_options()
+    assert usable[0] == keepalive_options()[0], "keepalive itself is on everywhere"
+    if sys.platform == "linux":
+        assert usable == keepalive_options(), "Linux takes the whole set"
     with socket.create_server(("127.0.0.1", 0)) as server, \
             socket.create_connection(server.getsockname()) as sock:
-        assert apply_keepalive(sock)
-        for level, option, value in keepalive_options():
+        apply_keepalive(sock)
+        for level, option, value in usable:
             assert sock.getsockopt(level, option) == value, (level, option)
+
+
+def test_an_option_the_system_refuses_is_left_out_instead_of_failing_connections():
+    made_up = (6, 0x7FFF, 1)  # no system has this TCP option
+    assert accepted_options([keepalive_options()[0], made_up]) == [keepalive_options()[0]]
 
 
 @pytest.mark.skipif(sys.platform not in ("linux", "win32", "darwin"), reason="no option set")

@@ -12,7 +12,7 @@ from ctpanel.core.errors import (
     OutcomeUnknownError,
     SessionElsewhereError,
 )
-from ctpanel.core.keepalive import keepalive_options
+from ctpanel.core.keepalive import usable_keepalive_options
 from ctpanel.core.stream import CrossTradeStream
 from ctpanel.core.validation import OrderInput, parse_order
 from tests.conftest import TOKEN
@@ -170,7 +170,7 @@ async def test_the_token_is_sent_only_in_the_upgrade_header(sim, stream):
 async def test_the_websocket_socket_gets_the_short_keepalive_timers(sim, stream):
     await stream.wait_connected(5)
     sock = stream._ws.transport.get_extra_info("socket")
-    for level, option, value in keepalive_options():
+    for level, option, value in usable_keepalive_options():
         assert sock.getsockopt(level, option) == value
 
 

@@ -198,7 +198,7 @@ async def test_a_click_15_s_after_a_silent_drop_goes_on_a_fresh_connection(names
 async def test_without_keepalive_the_same_click_is_eaten(namespace, server, monkeypatch):
     """The control: the same drop, no keepalive options; the click goes into the dead
     connection and ends as "outcome unknown", and no order reaches the simulator."""
-    monkeypatch.setattr(client_module, "keepalive_options", lambda: [])
+    monkeypatch.setattr(client_module, "usable_keepalive_options", lambda: [])
     client = client_for(server, timeout=3.0)
     try:
         _ports, dropped_at = await drop_the_warm_connections(namespace, server, client)
