@@ -180,13 +180,14 @@ step "PyInstaller bundle build started in the background (its output is shown wh
 build_bundle() { (cd "$W/bundle-src" && TIMEOUT=900 wine_run "$PY" packaging/build.py); }
 in_background "bundle build" "$W/bundle-build.log" build_bundle
 
+# Also the sounds (winsound) and the NinjaTrader process check (psutil) on Windows itself.
 step "Tests that need no window, under the Windows Python (every skip is listed with its reason)"
 run_tests() {
   (cd "$W/src" && TIMEOUT=900 wine_run "$PY" -m pytest -q -rfEs --durations=5 \
      -p no:cacheprovider tests/core tests/sim tests/test_cli.py tests/matrix/test_cli.py \
-     tests/test_desktop_libs.py)
+     tests/test_desktop_libs.py tests/panel/test_sounds_and_ninjatrader.py)
 }
-check "pytest: core, simulator, CLI (Windows Python)" run_tests
+check "pytest: core, simulator, CLI, sounds (Windows Python)" run_tests
 
 # The simulator the CLI checks talk to runs on the Linux side, on loopback.
 if [ -z "${LINUX_PYTHON:-}" ]; then

@@ -51,8 +51,8 @@ class Sounds:
             return
         try:
             self.player(self.path_of(event.file_name))
-        except OSError as failure:  # a sound is never worth an error on the click path
-            log.debug("Could not play %s: %s", event.value, failure)
+        except (OSError, RuntimeError) as failure:  # winsound raises RuntimeError
+            log.debug("Could not play %s: %s", event.value, failure)  # never worth an error
 
 
 def system_player() -> Player:
