@@ -159,6 +159,7 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
 
     window.sig_position_updated.connect(on_position)
     window.show()
+    QApplication.processEvents()  # painted before start, as ctpanel.qt.app does
     starting = time.perf_counter()
     window.start()
     window.poll_timer.setInterval(500)

@@ -76,6 +76,7 @@ from ctpanel.qt.global_hotkey import GlobalHotkey, platform_hotkey
 from ctpanel.qt.icons import app_icon, armed_icon
 from ctpanel.qt.screen import keep_on_screen
 from ctpanel.qt.settings import Preferences, WindowState
+from ctpanel.qt.style import restyle
 from ctpanel.qt.widgets.compact import CompactWindow
 from ctpanel.qt.widgets.log_pane import Level, LogEntry, LogModel, LogPane
 from ctpanel.qt.widgets.order_form import OrderForm
@@ -159,6 +160,7 @@ class MainWindow(QMainWindow):
         self.hotkey_arm = HotkeyArm()
         self.global_hotkey = global_hotkey  # the platform's, made at start() unless given
         self.global_chord: Chord | None = None  # set from the preferences
+        self._icon_armed = False  # the icon shown is the armed one
         self.sounds = Sounds(lambda event: event in self._sounds_on,
                              lambda name: str(asset(name)), sound_player)
         self._ninjatrader_checked_at: float | None = None
@@ -407,11 +409,7 @@ class MainWindow(QMainWindow):
     def _set_band(self, text: str, mode: str) -> None:
         self.band.setText(text)
         self.band.setProperty("mode", mode)
-        # Re-read the style sheet's [mode=...] rule. Before the first show Qt reads it anyway,
-        # and style() costs ~6 ms the first time (PySide6 builds QStyle's enums).
-        if self.band.isVisible():
-            self.band.style().unpolish(self.band)
-            self.band.style().polish(self.band)
+        restyle(self.band)  # the style sheet's [mode=...] and [armed=...] rules
 
     def _actions_needing_a_backend(self) -> tuple[QAction, ...]:
         return (self.go_live_action, self.go_demo_action, self.refresh_action,
@@ -886,10 +884,12 @@ class MainWindow(QMainWindow):
             self._set_band(f"HOTKEY ARMED ({chord})  ·  {band}" if armed else band,
                            self.backend.mode.value)
             self._update_title()
-        icon = armed_icon() if armed else app_icon()
-        self.setWindowIcon(icon)
-        self.compact.setWindowIcon(icon)
         self.compact.show_hotkey(armed, chord)
+        if armed != self._icon_armed:  # the app's icon is already set at start: only changes
+            self._icon_armed = armed
+            icon = armed_icon() if armed else app_icon()
+            self.setWindowIcon(icon)
+            self.compact.setWindowIcon(icon)
 
     def _on_global_hotkey(self) -> None:
         """A press of the system-wide combination, whatever program has focus."""

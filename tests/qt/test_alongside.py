@@ -53,21 +53,33 @@ def arm(panel) -> None:
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
 
 
-def test_disarmed_at_start_armed_on_purpose_and_unmistakable(alongside, hotkey):
+@pytest.fixture
+def dark_style(qapp):
+    """The app's own style sheet, as ctpanel.qt.app loads it (and none again afterwards)."""
+    from ctpanel.qt.app import load_style
+
+    qapp.setStyleSheet(load_style())
+    yield
+    qapp.setStyleSheet("")
+
+
+def test_disarmed_at_start_armed_on_purpose_and_unmistakable(dark_style, alongside, hotkey):
     window = alongside.window
     assert not window.hotkey_arm.armed and hotkey.registered is None
     assert "HOTKEY ARMED" not in window.windowTitle()
     icon_off = window.windowIcon().cacheKey()
+    band_colour = window.band.grab().toImage().pixelColor(4, 4).name()
     arm(alongside)
     assert window.hotkey_arm.armed and hotkey.registered.text() == "Ctrl+Alt+R"
     assert window.windowTitle().startswith("HOTKEY ARMED — ctpanel — DEMO — Sim101")
     assert window.band.text().startswith("HOTKEY ARMED (Ctrl+Alt+R)")
     assert window.band.property("armed") is True
+    assert window.band.grab().toImage().pixelColor(4, 4).name() == "#ff8c00" != band_colour
     assert window.windowIcon().cacheKey() != icon_off
     assert window.arm_button.isChecked() and window.arm_action.isChecked()
     arm(alongside)  # the same shortcut disarms, and the combination is given back
     assert not window.hotkey_arm.armed and hotkey.registered is None
-    assert window.band.property("armed") is False
+    assert window.band.grab().toImage().pixelColor(4, 4).name() == band_colour
 
 
 def test_an_armed_press_is_one_order_under_the_tickets_rules(alongside, hotkey):

@@ -21,6 +21,7 @@ from ctpanel.core.models import Position
 from ctpanel.core.pricing import format_price
 from ctpanel.panel.market import MarketView
 from ctpanel.panel.ticket import Arming
+from ctpanel.qt.style import restyle
 
 COMPACT_SIZE = (320, 150)  # at 100 % scaling; Qt scales it with the screen
 
@@ -91,10 +92,11 @@ class CompactWindow(QWidget):
 
     def show_hotkey(self, armed: bool, chord: str) -> None:
         self.hotkey.setText(f"HOTKEY ARMED {chord}" if armed else f"Global hotkey {chord} off")
-        for widget in (self, self.hotkey):  # re-read the style sheet's [armed=...] rules
+        if self.property("armed") == armed:
+            return
+        for widget in (self, self.hotkey):
             widget.setProperty("armed", armed)
-            widget.style().unpolish(widget)
-            widget.style().polish(widget)
+            restyle(widget)  # the style sheet's [armed=...] rules
 
     def show_result(self, text: str) -> None:
         self.result.setText(self.result.fontMetrics().elidedText(
