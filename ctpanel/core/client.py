@@ -149,25 +149,6 @@ class CrossTradeClient:
 
     # --- reads ------------------------------------------------------------------------------
 
-    async def warm_up(self) -> list[Account]:
-        """Open both lanes' connections (TCP and TLS) before the first click, side by side.
-
-        The reads lane opens with the read the panel needs first anyway, the account list;
-        the orders lane with a cheap read. Side by side, the two handshakes cost the round
-        trips of one. Should only the orders lane fail, the accounts are still returned: the
-        next click opens that connection itself (and a re-warm is tried when it idles).
-        """
-        accounts, warmed = await asyncio.gather(self.list_accounts(),
-                                                self.keep_warm(force=True),
-                                                return_exceptions=True)
-        if isinstance(accounts, BaseException):
-            raise accounts
-        if isinstance(warmed, CtError):
-            log.info("The orders connection could not be opened ahead: %s", warmed)
-        elif isinstance(warmed, BaseException):
-            raise warmed  # a bug, not a network failure: let it surface
-        return accounts
-
     async def keep_warm(self, *, force: bool = False) -> bool:
         """Re-warm the orders lane if it has been idle for ``ORDERS_LANE_IDLE`` seconds, or
         if a connection has failed since it was last used.

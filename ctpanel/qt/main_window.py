@@ -331,10 +331,11 @@ class MainWindow(QMainWindow):
         self.start()
 
     def start(self) -> None:
-        """Begin work once the window is shown: accounts (which warms the connection),
-        the journal's last lines, the poll timer."""
+        """Begin work once the window is shown: the account list and the remembered position
+        side by side (then the orders connection and the WebSocket), the journal's last
+        lines, the timers."""
         self._spawn(self._show_journal_history())
-        self.refresh_accounts(warm_up=True)  # also opens the orders connection, then the stream
+        self.refresh_accounts(warm_up=True)
         self._read_remembered_position()
         if self.global_hotkey is None:
             self.global_hotkey = platform_hotkey(self)
@@ -491,13 +492,15 @@ class MainWindow(QMainWindow):
     async def _load_accounts(self, warm_up: bool = False) -> None:
         client = self.backend.client
         try:
-            accounts = await (client.warm_up() if warm_up else client.list_accounts())
+            accounts = await client.list_accounts()
         except CtError as error:
             accounts = None
             self._report_failure("Could not load the accounts", error)
         if warm_up:
-            # The WebSocket's handshake after the first answer, not beside it: on a small
-            # machine its TLS work would delay the account list and the position.
+            # The orders connection and the WebSocket open after the first answer, not beside
+            # it: on a small machine their TLS work delayed the account list and the position
+            # (0.3 round trip). A click in the next few round trips opens its own.
+            self._spawn(self._open_orders_connection(), name="orders-lane", backend_scoped=True)
             self._start_stream()
         if accounts is None:
             return
@@ -507,6 +510,12 @@ class MainWindow(QMainWindow):
                                      "or has no account connected.")
         self.form.set_accounts(accounts, self.preferences.get("last_account"))
         self.sig_accounts_loaded.emit(accounts)
+
+    async def _open_orders_connection(self) -> None:
+        try:
+            await self.backend.client.keep_warm(force=True)
+        except CtError as error:  # the next click opens it, the next poll tries again
+            log.info("The orders connection could not be opened ahead: %s", error)
 
     def _read_remembered_position(self) -> None:
         """The last account and instrument, read at the same time as the account list: the

@@ -1,6 +1,5 @@
 """The exact reverse request on the wire, as the simulator received it over loopback."""
 
-import asyncio
 import json
 
 import pytest
@@ -67,19 +66,10 @@ async def test_one_order_is_one_request(sim, client):
     assert json.loads(sim.orders_received()[0].body_text)["quantity"] == 2
 
 
-async def test_warm_up_opens_both_lanes_side_by_side(sim):
-    # The first accounts request is never answered: had warm-up waited for it before opening
-    # the orders lane, the second request could not have been sent.
-    sim.add_fault(apis=["ListAccounts"], no_reply=True, times=1)
-    async with CrossTradeClient(TOKEN, base_url=sim.base_url, timeout=1) as api:
-        await asyncio.gather(api.warm_up(), return_exceptions=True)
-    opened = [r.peer for r in sim.received if r.api == "ListAccounts"]
-    assert len(opened) == 2 and opened[0] != opened[1]
-
-
 async def test_a_failed_connection_gets_the_orders_lane_re_warmed_at_the_next_poll(sim):
     async with CrossTradeClient(TOKEN, base_url=sim.base_url) as api:
-        await api.warm_up()
+        await api.list_accounts()
+        await api.keep_warm(force=True)
         assert not await api.keep_warm(), "just warmed: nothing to do"
         sim.add_fault(apis=["GetPosition"], drop=True, times=1)
         with pytest.raises(NetworkError):
@@ -90,7 +80,8 @@ async def test_a_failed_connection_gets_the_orders_lane_re_warmed_at_the_next_po
 
 async def test_the_order_rides_a_connection_opened_before_the_click(sim):
     async with CrossTradeClient(TOKEN, base_url=sim.base_url) as api:
-        await api.warm_up()
+        await api.list_accounts()  # the reads lane
+        await api.keep_warm(force=True)  # the orders lane, as the panel opens it at start
         warmed = set(sim.peers)
         for _ in range(5):
             await api.get_position("Sim101", "ES")
@@ -98,8 +89,8 @@ async def test_the_order_rides_a_connection_opened_before_the_click(sim):
                                        quantity=2))
         await api.reverse_position(order)
         assert not await api.keep_warm(), "just used: no re-warm needed"
-    assert len(warmed) == 2, "warm_up opens the reads lane and the orders lane"
-    assert sim.peers == warmed, "no request after warm_up() opened a new connection"
+    assert len(warmed) == 2, "one connection per lane"
+    assert sim.peers == warmed, "no request after the warm-up opened a new connection"
     [received] = sim.orders_received()
     polls = {r.peer for r in sim.received if r.api == "GetPosition"}
     assert received.peer in warmed and received.peer not in polls, "orders have their own lane"

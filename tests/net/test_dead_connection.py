@@ -164,7 +164,8 @@ def client_for(server: Server, timeout: float) -> CrossTradeClient:
 
 
 async def drop_the_warm_connections(namespace, server, client) -> tuple[set[int], float]:
-    await client.warm_up()  # both lanes open: reads and orders
+    await client.list_accounts()  # the reads lane
+    await client.keep_warm(force=True)  # the orders lane
     port = int(server.info["base_url"].rsplit(":", 1)[1])
     ports = established_ports(namespace.address, port)
     assert len(ports) >= 2, ports
