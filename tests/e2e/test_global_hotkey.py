@@ -85,7 +85,7 @@ def test_armed_one_order_from_another_program_held_key_one_disarmed_none(session
     sim_url, window, lines, other = session
     # Disarmed (as at every start): the key goes to the focused program, no order.
     xdotool(xvfb, "key", "ctrl+alt+r")
-    time.sleep(1.5)
+    time.sleep(1.5)  # another process: only waiting shows that no order comes
     assert orders(sim_url) == [] and other.r_keys_received() >= 1
     # Arm it with the panel-focus shortcut, then give the focus back to the other program.
     xdotool(xvfb, "windowfocus", "--sync", window, "key", "ctrl+shift+a")
@@ -99,7 +99,7 @@ def test_armed_one_order_from_another_program_held_key_one_disarmed_none(session
     # Held for 4 s: the X server auto-repeats it every 40 ms, past the re-arm: one order.
     armed_line(lines, True)
     xdotool(xvfb, "keydown", "ctrl+alt+r")
-    time.sleep(4)
+    time.sleep(4)  # the key held down: the X server repeats it meanwhile
     xdotool(xvfb, "keyup", "ctrl+alt+r")
     settles_at(sim_url, 2)
     assert orders(sim_url)[1]["body"]["action"] == "BUY"
@@ -108,7 +108,7 @@ def test_armed_one_order_from_another_program_held_key_one_disarmed_none(session
     lines.wait_for(lambda line: line.startswith("state ") and "hotkey=off" in line)
     other.focus()
     xdotool(xvfb, "key", "ctrl+alt+r")
-    time.sleep(1.5)
+    time.sleep(1.5)  # another process: only waiting shows that no order comes
     assert len(orders(sim_url)) == 2 and other.r_keys_received() >= 1
 
 
