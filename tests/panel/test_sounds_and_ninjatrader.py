@@ -1,6 +1,8 @@
 """Sounds and the NinjaTrader process check without Qt, with this platform's real player and
 process list (run under Windows Python too, by .ci/windows: winsound and psutil there)."""
 
+from pathlib import Path
+
 import pytest
 
 from ctpanel.panel.ninjatrader import (
@@ -10,7 +12,8 @@ from ctpanel.panel.ninjatrader import (
     not_connected_advice_now,
 )
 from ctpanel.panel.sounds import SoundEvent, Sounds, system_player
-from ctpanel.qt.assets import asset
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"  # the shipped files, in the source
 
 
 def test_each_event_plays_its_own_file_only_when_on():
@@ -30,9 +33,9 @@ def test_a_player_that_fails_never_raises_into_the_panel(failure):
 
 
 def test_the_systems_own_player_plays_a_shipped_sound_without_raising():
-    sounds = Sounds(lambda event: True, lambda name: str(asset(name)), system_player())
+    sounds = Sounds(lambda event: True, lambda name: str(RESOURCES / name), system_player())
     for event in SoundEvent:
-        assert asset(event.file_name).is_file()
+        assert (RESOURCES / event.file_name).is_file()
         sounds.event(event)  # asynchronous (SND_ASYNC, or a child process), or silence
 
 
