@@ -55,20 +55,13 @@ PLATFORM_OPTIONS = {
 DEFAULT_TIMERS = KeepaliveTimers()
 
 
-def platform_key(platform: str = sys.platform) -> str | None:
-    if platform.startswith("linux"):
-        return "linux"
-    return platform if platform in PLATFORM_OPTIONS else None
-
-
 def keepalive_options(platform: str = sys.platform,
                       timers: KeepaliveTimers = DEFAULT_TIMERS) -> list[tuple[int, int, int]]:
     """``setsockopt`` triples (level, option, value) for ``platform``: on, then the timers;
     none on a platform not in the table (its connections stay as the system makes them)."""
-    key = platform_key(platform)
-    if key is None:
+    options = PLATFORM_OPTIONS.get(platform)
+    if options is None:
         return []
-    options = PLATFORM_OPTIONS[key]
     return [(options.sol_socket, options.so_keepalive, 1),
             (IPPROTO_TCP, options.idle, timers.idle),
             (IPPROTO_TCP, options.interval, timers.interval),
