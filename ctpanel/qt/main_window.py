@@ -499,8 +499,11 @@ class MainWindow(QMainWindow):
         if warm_up:
             # The orders connection and the WebSocket open after the first answer, not beside
             # it: on a small machine their TLS work delayed the account list and the position
-            # (0.3 round trip). A click in the next few round trips opens its own.
-            self._spawn(self._open_orders_connection(), name="orders-lane", backend_scoped=True)
+            # (0.3 round trip). A click in the next few round trips opens its own. After a
+            # failure, the poll re-tries the orders connection (keep_warm) instead.
+            if accounts is not None:
+                self._spawn(self._open_orders_connection(), name="orders-lane",
+                            backend_scoped=True)
             self._start_stream()
         if accounts is None:
             return
