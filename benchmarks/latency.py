@@ -44,6 +44,7 @@ from ctpanel.core.secret import Secret
 from ctpanel.qt.confirm import ScriptedConfirm
 from ctpanel.qt.main_window import MainWindow
 from ctpanel.qt.settings import Preferences, WindowState
+from ctpanel.qt.window import build_panel
 
 BODY = {"instrument": "ES 12-26", "action": "SELL", "quantity": 2, "orderType": "MARKET",
         "timeInForce": "DAY"}
@@ -113,9 +114,10 @@ async def armed(window: MainWindow, limit: float = 30.0) -> None:
     """Until REVERSE re-arms after the last order (the position after it read and shown, then
     the re-arm delay); outside the timed part of each sample."""
     deadline = time.perf_counter() + limit
-    while not window.reverse_button.isEnabled():
+    ticket = window.body.ticket
+    while not ticket.reverse_button.isEnabled():
         if time.perf_counter() > deadline:
-            raise TimeoutError(f"REVERSE did not re-arm: {window.reason.text()}")
+            raise TimeoutError(f"REVERSE did not re-arm: {ticket.reason.text()}")
         await asyncio.sleep(0.005)
 
 
@@ -141,28 +143,28 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
     async def no_test(token):
         return ""
 
-    window = MainWindow(backend, preferences=preferences,
-                        window_state=WindowState(folder / "window-state.ini"),
-                        token_store=MemoryTokenStore(), confirm=ScriptedConfirm(True),
-                        journal=journal, backend_factory=no_backend, token_tester=no_test)
+    panel = build_panel(preferences=preferences, journal=journal, backend_factory=no_backend,
+                        token_store=MemoryTokenStore(), confirmer=ScriptedConfirm(True),
+                        backend=backend)
+    window = MainWindow(panel, window_state=WindowState(folder / "window-state.ini"),
+                        token_tester=no_test)
     shown: dict[str, float] = {}
     finished = asyncio.Event()
     ready = asyncio.Event()
-    log_model = window.log_model
-    log_model.sig_appended.connect(
+    panel.notices.appended.connect(
         lambda entry: entry.order_id and shown.setdefault("at", time.perf_counter()))
-    window.sig_order_finished.connect(lambda _outcome: finished.set())
+    panel.events.order_finished.connect(lambda _outcome: finished.set())
     def on_position(position) -> None:
         if position is not None and not position.is_flat and not ready.is_set():
             shown["position_at"] = time.perf_counter()  # not when awaited: the WS opens too
             ready.set()
 
-    window.sig_position_updated.connect(on_position)
+    panel.events.position.connect(on_position)
     window.show()
     QApplication.processEvents()  # painted before start, as ctpanel.qt.app does
     starting = time.perf_counter()
-    window.start()
-    window.poll_timer.setInterval(500)
+    panel.start()
+    window.ticks.poll.setInterval(500)
     await stream.wait_connected()  # quotes stream in during every panel run
     await stream.subscribe(["ES 12-26", "NQ 12-26", "CL 01-27"])
     await asyncio.wait_for(ready.wait(), 30)
@@ -174,11 +176,11 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
         shown.clear()
         finished.clear()
         started = time.perf_counter()
-        window.reverse_button.click()
+        window.body.ticket.reverse_button.click()
         await asyncio.wait_for(finished.wait(), 30)
         samples.append((shown["at"] - started) * 1000)
     await probe.stop()
-    await window.shutdown()
+    await panel.shutdown()
     window.shutdown_done = True
     window.close()
     return samples, usable_ms

@@ -53,6 +53,14 @@ class MarketView:
         return self.quote if self.freshness is Freshness.FRESH else None
 
 
+@dataclass(frozen=True)
+class MarketState:
+    """The market line and the P&L, as the panel's ``market`` event carries them."""
+
+    view: MarketView
+    pnl: str  # the open P&L in currency and ticks, and the account's
+
+
 class MarketWatch:
     def __init__(self, session: Session, *, on_change: Callable[[], None],
                  clock: Callable[[], float] = time.monotonic,

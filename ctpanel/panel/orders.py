@@ -1,33 +1,139 @@
-"""One order's way through the ticket, the service and the watcher, Qt-free.
+"""The orders part of the panel, Qt-free: one press from the ticket's decision to the fill line.
+
+ticket -> confirmation -> send once -> read while waiting -> the outcome in plain words (and a
+sound) -> the position after it -> the fill followed and journaled. Never a re-send.
 
 The ticket must know when CrossTrade answered (reads started before then may predate the
 order) and when the outcome is settled; the service's own re-read after the answer is handed
 to the ticket like any other figure; if there is none, or the order failed, the position is
-read again now, so the ticket re-arms on what is true after the order. Never a re-send.
+read again now, so the ticket re-arms on what is true after the order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any
 
 from ctpanel.core.errors import CtError
-from ctpanel.core.models import OrderResult, Position, ReverseOrder, Transport
-from ctpanel.core.service import ReverseReport
+from ctpanel.core.form import FormState
+from ctpanel.core.journal import Journal
+from ctpanel.core.models import OrderResult, Position, Quote, ReverseOrder, Transport
+from ctpanel.core.service import ReverseReport, UncertainOutcome
+from ctpanel.panel.events import Event
+from ctpanel.panel.fills import FillFollower
+from ctpanel.panel.notices import Level, Notices
+from ctpanel.panel.ports import Confirmer
 from ctpanel.panel.session import Session
-from ctpanel.panel.ticket import ReadToken, Ticket
+from ctpanel.panel.sounds import SoundEvent, Sounds
+from ctpanel.panel.ticket import Phase, Press, ReadToken, Ticket
 from ctpanel.panel.watcher import PositionWatcher
 
-OnAccepted = Callable[[ReverseOrder, OrderResult], None]
+if TYPE_CHECKING:
+    import asyncio
+
+log = logging.getLogger(__name__)
+
+WAIT_BEFORE_LOOKING_S = 3.0  # no answer yet: read the position and show it (never re-send)
+READ_TIMEOUT_MARGIN = 15.0  # on top of the order timeout: the re-read after an unknown outcome
+Spawn = Callable[[Coroutine[Any, Any, Any], str], "asyncio.Task"]
 
 
-class OrderFlow:
-    def __init__(self, session: Session, ticket: Ticket, watcher: PositionWatcher) -> None:
+class Orders:
+    def __init__(self, session: Session, ticket: Ticket, watcher: PositionWatcher,
+                 notices: Notices, sounds: Sounds, journal: Journal, confirmer: Confirmer, *,
+                 spawn: Spawn, failed: Callable[[str, CtError], None],
+                 wait_before_looking: float = WAIT_BEFORE_LOOKING_S) -> None:
         self.session = session
         self.ticket = ticket
         self.watcher = watcher
+        self.notices = notices
+        self.sounds = sounds
+        self.journal = journal
+        self.confirmer = confirmer
+        self.spawn = spawn
+        self.failed = failed
+        self.wait_before_looking = wait_before_looking
+        self.in_flight: asyncio.Task | None = None
+        self.changed = Event("changed")  # the ticket's phase moved: show it
+        self.sent = Event("sent")  # the order is going (a ReverseOrder)
+        self.accepted = Event("accepted")  # OrderResult, the moment CrossTrade answers
+        self.confirmed = Event("confirmed")  # ReverseReport: the order went through
+        self.finished = Event("finished")  # ReverseReport, or the CtError it ended with
+        self.peeked = Event("peeked")  # a position read while waiting (never armed on)
+
+    # --- the press ------------------------------------------------------------------------
+
+    def press(self, form: FormState, *, confirm: bool, form_now: Callable[[], FormState],
+              transport: Transport) -> bool:
+        """A click or a hotkey press: the ticket decides here, synchronously, whether it sends
+        (a double click, a held key or a press too soon after an order does not). True when an
+        order (or its confirmation) is under way."""
+        press = self.ticket.press(form, confirm=confirm)
+        if press.order is None:
+            if press.say_it:
+                self.notices.say(Level.WARNING, press.ignored)
+            self.changed.emit()
+            return False
+        self.in_flight = self.spawn(self._carry(press, form_now, transport), "reverse")
+        return True
+
+    async def _carry(self, press: Press, form_now: Callable[[], FormState],
+                     transport: Transport) -> None:
+        import asyncio
+
+        if self.ticket.phase is Phase.CONFIRMING:
+            yes = await self.confirmer.ask("Confirm reverse", self.confirmation_text(press))
+            press = self.ticket.confirmed(form_now(), yes)
+            self.changed.emit()
+            if press.order is None:
+                self.notices.say(Level.INFO if not yes else Level.WARNING, press.ignored)
+                return
+        order = press.order
+        at_click = form_now().quote
+        # After this task first yields, i.e. once the request is on its way: a player's start
+        # (a child process off Windows) never delays the order.
+        asyncio.get_running_loop().call_soon(self.sounds.event, SoundEvent.SENT)
+        self.sent.emit(order)
+        looking = self.spawn(self._look_while_waiting(order), "look-while-waiting")
+        try:
+            outcome = await self.send(order, press.before, transport=transport)
+        finally:
+            looking.cancel()
+        if isinstance(outcome, ReverseReport):
+            self.notices.say(Level.INFO, f"Position {order.instrument} on {order.account}: "
+                                         f"{outcome.position_words()}")
+            self.confirmed.emit(outcome)
+            self.session.spawn(self._follow_fill(outcome, at_click), "follow-fill")
+        elif isinstance(outcome, UncertainOutcome):
+            self.sounds.event(SoundEvent.UNKNOWN)
+            self.notices.say(Level.WARNING, str(outcome))
+        else:
+            self.sounds.event(SoundEvent.REJECTED)
+            self.failed("Reverse failed", outcome)
+        self.changed.emit()
+        self.finished.emit(outcome)
+
+    def confirmation_text(self, press: Press) -> str:
+        mode = self.session.backend.mode.value.upper()
+        far = f"\n\nFar from the market: {press.far}" if press.far else ""
+        return (f"{mode} account {press.order.account}\n\n{press.order.describe()}\n"
+                f"{press.preview}{far}\n\nSend this order?")
+
+    async def wait_in_flight(self) -> None:
+        """Closing with an order in flight: its answer (or its timeout) is awaited, so it is
+        reported and journaled even when the panel closes right after the click."""
+        import asyncio
+
+        task = self.in_flight
+        if task is not None and not task.done() and self.session.backend is not None:
+            limit = self.session.backend.client.timeout + READ_TIMEOUT_MARGIN
+            await asyncio.wait({task}, timeout=limit)
+
+    # --- one order ------------------------------------------------------------------------
 
     async def send(self, order: ReverseOrder, before: Position | None, *,
-                   transport: Transport, on_accepted: OnAccepted) -> ReverseReport | CtError:
+                   transport: Transport) -> ReverseReport | CtError:
         """Send ``order`` once (the ticket already let it go); the report, or the error it
         ended with (an :class:`~ctpanel.core.service.UncertainOutcome` when unknown)."""
         reread: ReadToken | None = None
@@ -36,7 +142,7 @@ class OrderFlow:
             nonlocal reread
             self.ticket.answered()
             reread = self.ticket.begin_read()  # the service reads right after this
-            on_accepted(order, result)
+            self._say_accepted(order, result)
 
         try:
             outcome: ReverseReport | CtError = await self.session.backend.service.reverse(
@@ -50,3 +156,49 @@ class OrderFlow:
         if not kept:
             await self.watcher.read()  # after the outcome: the ticket re-arms on this
         return outcome
+
+    def _say_accepted(self, order: ReverseOrder, result: OrderResult) -> None:
+        """The order id, shown the moment CrossTrade answers (the position re-read follows)."""
+        self.notices.say(Level.SUCCESS, f"Order {result.order_id}: {order.describe()} on "
+                                        f"{order.account} ({result.round_trip_ms:.0f} ms)",
+                         order_id=result.order_id)
+        self.accepted.emit(result)
+        if result.warning:
+            self.notices.say(Level.WARNING, f"CrossTrade warning: {result.warning}")
+
+    async def _look_while_waiting(self, order: ReverseOrder) -> None:
+        """Never blind: no answer after a few seconds, so read the position (on the reads
+        connection) and say what it shows. The order is never re-sent."""
+        import asyncio
+
+        await asyncio.sleep(self.wait_before_looking)
+        position = await self.watcher.peek(order.account, order.instrument)
+        if isinstance(position, CtError):
+            self.notices.say(Level.WARNING, f"Still no answer; the position could not be read "
+                                            f"either: {position}")
+            return
+        self.peeked.emit(position, "read while waiting for the answer")
+        self.notices.say(Level.INFO, f"Still waiting for CrossTrade's answer; the position now "
+                                     f"reads {position.describe()} (read while waiting for the "
+                                     "answer).")
+
+    async def _follow_fill(self, report: ReverseReport, at_click: Quote | None) -> None:
+        """The new order's fill (or why it has none), after the id is shown; journaled."""
+        backend = self.session.backend
+        follower = FillFollower(backend.client)
+        fill = await follower.follow(report.order, report.result.order_id,
+                                     last_at_click=at_click.last if at_click else None,
+                                     tick=at_click.tick_size if at_click else None)
+        rejected = fill.state.lower() == "rejected"
+        level = Level.SUCCESS if fill.state == "Filled" else (
+            Level.ERROR if rejected else Level.INFO)
+        if fill.state == "Filled" or rejected:
+            self.sounds.event(SoundEvent.FILLED if not rejected else SoundEvent.REJECTED)
+        self.notices.say(level, f"Order {fill.order_id}: {fill.line}", order_id=fill.order_id)
+        record = {**fill.record(), "mode": backend.mode.value,
+                  "account": report.order.account, "instrument": report.order.instrument}
+        try:
+            await self.journal.append_async(record)
+        except OSError as failure:
+            log.error("Could not journal the fill: %s", failure)
+

@@ -1,10 +1,11 @@
-"""Asking the trader before an order, behind a small injectable service (tests need no modal)."""
+"""Asking the trader a yes/no question: the panel's :class:`~ctpanel.panel.ports.Confirmer`,
+as a window-modal dialog (tests answer through :class:`ScriptedConfirm`, with no modal)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 if TYPE_CHECKING:
     import asyncio
@@ -13,9 +14,10 @@ if TYPE_CHECKING:
 class ConfirmService:
     """Shows a window-modal question without a nested event loop, and awaits the answer."""
 
-    async def ask(self, parent: QWidget, title: str, text: str) -> bool:
+    async def ask(self, title: str, text: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, title, text,
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                          QApplication.activeWindow())
         box.setDefaultButton(QMessageBox.StandardButton.No)  # Enter must not send by accident
         import asyncio  # not at the top: the window is built before asyncio is loaded
 
@@ -36,6 +38,6 @@ class ScriptedConfirm(ConfirmService):
         self.answer = answer
         self.asked: list[str] = []
 
-    async def ask(self, parent: QWidget, title: str, text: str) -> bool:
+    async def ask(self, title: str, text: str) -> bool:
         self.asked.append(text)
         return self.answer

@@ -32,10 +32,10 @@ def install_crash_handler(window: MainWindow) -> None:
 
     def show(kind: type, value: BaseException, tb) -> None:
         text = "".join(traceback.format_exception(kind, value, tb))
-        if window.backend is not None:
-            text = scrub(text, window.backend.client.token_text())
+        if window.panel.backend is not None:
+            text = scrub(text, window.panel.backend.client.token_text())
         sys.stderr.write(text)
-        window.log_unexpected(text.strip().splitlines()[-1])
+        window.panel.say_problem(f"Unexpected error: {text.strip().splitlines()[-1]}")
         if window.isVisible():
             box = QMessageBox(QMessageBox.Icon.Critical, "ctpanel: unexpected error",
                               "Something went wrong inside ctpanel. The panel keeps running; "
@@ -61,7 +61,7 @@ async def report_ready(window: MainWindow, request_quit) -> None:
     what the panel shows is reported as it changes)."""
     loop = asyncio.get_running_loop()
     usable = loop.create_future()
-    window.sig_position_updated.connect(
+    window.panel.events.position.connect(
         lambda position: position is not None and not usable.done() and usable.set_result(1))
     longest_stall = 0.0
     deadline = loop.time() + 30
@@ -72,7 +72,7 @@ async def report_ready(window: MainWindow, request_quit) -> None:
         await asyncio.wait({usable}, timeout=0.005)
         longest_stall = max(longest_stall, loop.time() - started - 0.005)
     print(f"usable {time.time():.6f} {peak_memory_kib()} {longest_stall * 1000:.1f}", flush=True)
-    button = window.reverse_button  # where a real mouse finds it (end-to-end tests)
+    button = window.body.ticket.reverse_button  # where a real mouse finds it (end-to-end tests)
     centre = button.mapToGlobal(button.rect().center())
     print(f"reverse-button {centre.x()} {centre.y()}", flush=True)
     if request_quit is not None:
@@ -83,12 +83,13 @@ async def report_ready(window: MainWindow, request_quit) -> None:
 
 def panel_state(window: MainWindow) -> str:
     """What the trader sees that matters, in one line: mode, position, REVERSE, two lights."""
-    position = window.shown_position()
-    status = window.status
-    return (f"state mode={window.backend.mode.value} "
+    panel = window.panel
+    position = panel.position()
+    status = panel.connection.lights
+    return (f"state mode={panel.backend.mode.value} "
             f"position={position.describe().replace(' ', '_') if position else 'unknown'} "
-            f"armed={'yes' if window.reverse_button.isEnabled() else 'no'} "
-            f"hotkey={'armed' if window.hotkey_arm.armed else 'off'} "
+            f"armed={'yes' if window.body.ticket.reverse_button.isEnabled() else 'no'} "
+            f"hotkey={'armed' if panel.hotkey.armed else 'off'} "
             f"crosstrade={status.crosstrade.state.value} "
             f"ninjatrader={status.ninjatrader.state.value}")
 
@@ -99,7 +100,7 @@ async def report_state_changes(window: MainWindow) -> None:
     (end-to-end tests)."""
     last, last_note = "", ""
     while True:
-        state, note = panel_state(window), window.hotkey_arm.note
+        state, note = panel_state(window), window.panel.hotkey.view().note
         if state != last:
             print(state, flush=True)
             last = state
@@ -112,14 +113,15 @@ async def report_state_changes(window: MainWindow) -> None:
 async def open_backend(window: MainWindow, token) -> Backend:
     """Live with a token, else demo; a live backend that cannot be opened (a base URL refused
     as unsafe, say) is said in plain words, and the panel starts in demo mode instead."""
+    factory = window.panel.connection.backend_factory
     if token is not None:
         try:
-            return await window.backend_factory(Mode.LIVE, token)
+            return await factory(Mode.LIVE, token)
         except CtError as error:
             message = f"Could not go live: {error} Starting in demo mode."
             print(f"ctpanel: {message}", file=sys.stderr)
-            window.log_startup_problem(message)
-    return await window.backend_factory(Mode.DEMO, None)
+            window.panel.say_problem(message)
+    return await factory(Mode.DEMO, None)
 
 
 async def amain(args: argparse.Namespace, window: MainWindow) -> int:
@@ -142,15 +144,15 @@ async def amain(args: argparse.Namespace, window: MainWindow) -> int:
     token = None
     if not args.demo:
         try:
-            token = (await resolve_token_async(window.token_store)).token
+            token = (await resolve_token_async(window.panel.token_store)).token
         except TokenStoreError as error:
             print(f"ctpanel: {error} Starting in demo mode.", file=sys.stderr)
-    window.attach(await open_backend(window, token))
+    window.panel.attach(await open_backend(window, token))
     code = await quit_requested
     if ready_report is not None:
         ready_report.cancel()
         await asyncio.gather(ready_report, return_exceptions=True)
-    await window.shutdown()
+    await window.panel.shutdown()
     window.shutdown_done = True
     window.close()
     return code

@@ -25,10 +25,12 @@ from ctpanel.backend import Mode, open_demo
 from ctpanel.core.credentials import MemoryTokenStore
 from ctpanel.core.journal import Journal
 from ctpanel.core.service import ReverseReport
+from ctpanel.panel.panel import Panel
 from ctpanel.qt.assets import ASSET_NAMES, asset_folder
 from ctpanel.qt.confirm import ScriptedConfirm
 from ctpanel.qt.main_window import MainWindow
 from ctpanel.qt.settings import Preferences, WindowState
+from ctpanel.qt.window import build_panel
 
 STEP_TIMEOUT = 20.0
 
@@ -134,30 +136,33 @@ async def check_orders(folder: Path) -> str:
     async def no_test(token):
         return "not available in the self-test"
 
-    window = MainWindow(backend, preferences=Preferences(folder / "settings.ini"),
-                        window_state=WindowState(folder / "window-state.ini"),
-                        token_store=MemoryTokenStore(), confirm=ScriptedConfirm(True),
-                        journal=journal, backend_factory=factory, token_tester=no_test)
+    panel = build_panel(preferences=Preferences(folder / "settings.ini"), journal=journal,
+                        backend_factory=factory, token_store=MemoryTokenStore(),
+                        confirmer=ScriptedConfirm(True), backend=backend)
+    window = MainWindow(panel, window_state=WindowState(folder / "window-state.ini"),
+                        token_tester=no_test)
     outcomes = []
     try:
         window.show()
-        window.start()
+        panel.start()
         async with asyncio.timeout(STEP_TIMEOUT):
             for _ in range(ORDERS):
                 outcomes.append(await reverse_once(window))
         if backend.mode is not Mode.DEMO:
             raise RuntimeError("the window is not showing the demo account")
     finally:
-        await window.shutdown()
+        await panel.shutdown()
         window.shutdown_done = True
         window.close()
     return describe_journaled(journal, backend, outcomes)
 
 
 async def reverse_once(window: MainWindow) -> ReverseReport:
-    """Wait until Reverse is armed (on a position read from the simulator), press it, wait
-    for the outcome."""
-    while not window.reverse_button.isEnabled():
+    """Wait until Reverse is armed (on a position read from the simulator), click it as the
+    trader does, wait for the outcome."""
+    panel: Panel = window.panel
+    button = window.body.ticket.reverse_button
+    while not button.isEnabled():
         await asyncio.sleep(0.05)
     finished: asyncio.Future = asyncio.get_running_loop().create_future()
 
@@ -165,12 +170,12 @@ async def reverse_once(window: MainWindow) -> ReverseReport:
         if not finished.done():
             finished.set_result(outcome)
 
-    window.sig_order_finished.connect(on_finished)
+    panel.events.order_finished.connect(on_finished)
     try:
-        window.request_reverse()
+        button.click()
         outcome = await finished
     finally:
-        window.sig_order_finished.disconnect(on_finished)
+        panel.events.order_finished.disconnect(on_finished)
     if not isinstance(outcome, ReverseReport):
         raise RuntimeError(str(outcome))
     return outcome

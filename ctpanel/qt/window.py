@@ -1,5 +1,7 @@
-"""The panel's window, assembled with what it needs, but no backend yet: what ``ctpanel`` shows
-first, and what the self-test starts the same way."""
+"""The panel and its window, assembled: :func:`build_panel` is the one assembly of a
+:class:`~ctpanel.panel.panel.Panel` with the Qt things it needs (the app, the self-test, the
+benchmarks and the tests all use it); :func:`build_window` is what ``ctpanel`` shows first, with
+no backend yet."""
 
 from __future__ import annotations
 
@@ -8,14 +10,22 @@ import logging
 
 from ctpanel.backend import Backend, Mode, open_demo, open_live
 from ctpanel.config import connection_settings, default_journal_path
-from ctpanel.core.credentials import KeyringTokenStore
+from ctpanel.core.credentials import KeyringTokenStore, TokenStore
 from ctpanel.core.journal import Journal
 from ctpanel.core.secret import Secret
+from ctpanel.core.urls import DEFAULT_BASE_URL
+from ctpanel.panel.connection import BackendFactory as OpenBackend
+from ctpanel.panel.notices import NoticeHandler
+from ctpanel.panel.options import PreferenceStore
+from ctpanel.panel.panel import Panel
+from ctpanel.panel.ports import Confirmer, HotkeyRegistrar
+from ctpanel.panel.sounds import Player
+from ctpanel.qt.assets import asset
 from ctpanel.qt.confirm import ConfirmService
+from ctpanel.qt.global_hotkey import platform_hotkey
 from ctpanel.qt.icons import app_icon
 from ctpanel.qt.main_window import MainWindow
 from ctpanel.qt.settings import Preferences, WindowState
-from ctpanel.qt.widgets.log_pane import LogModel, LogPaneHandler
 
 
 class BackendFactory:
@@ -45,17 +55,28 @@ class BackendFactory:
         return f"Token accepted by {self.live_base_url}: {len(accounts)} account(s)."
 
 
+def build_panel(*, preferences: PreferenceStore, journal: Journal,
+                backend_factory: OpenBackend, token_store: TokenStore,
+                confirmer: Confirmer | None = None, backend: Backend | None = None,
+                live_base_url: str = DEFAULT_BASE_URL, sound_player: Player | None = None,
+                global_hotkey: HotkeyRegistrar | None = None) -> Panel:
+    """The panel with the app's sounds, confirmation dialog and this platform's global hotkey
+    (each replaceable: tests and the self-test answer for the operating system)."""
+    return Panel(preferences=preferences, journal=journal, backend_factory=backend_factory,
+                 token_store=token_store, confirmer=confirmer or ConfirmService(),
+                 backend=backend, live_base_url=live_base_url, sound_player=sound_player,
+                 sound_path=lambda name: str(asset(name)),
+                 hotkey_registrar=(lambda: global_hotkey) if global_hotkey else platform_hotkey)
+
+
 def build_window(args: argparse.Namespace) -> MainWindow:
-    """The window without a backend: shown before the network stack is even imported."""
+    """The panel and its window, without a backend: shown before the network stack loads."""
     base_url, ws_url, timeout = connection_settings(args)
     journal = Journal(default_journal_path())
     factory = BackendFactory(journal, base_url, ws_url, timeout)
-    log_model = LogModel()
-    logging.getLogger("ctpanel").addHandler(LogPaneHandler(log_model))
-    window = MainWindow(None, preferences=Preferences(), window_state=WindowState(),
-                        token_store=KeyringTokenStore(), confirm=ConfirmService(),
-                        journal=journal, backend_factory=factory,
-                        token_tester=factory.test_token, live_base_url=base_url,
-                        log_model=log_model)
+    panel = build_panel(preferences=Preferences(), journal=journal, backend_factory=factory,
+                        token_store=KeyringTokenStore(), live_base_url=base_url)
+    logging.getLogger("ctpanel").addHandler(NoticeHandler(panel.notices))
+    window = MainWindow(panel, window_state=WindowState(), token_tester=factory.test_token)
     window.setWindowIcon(app_icon())
     return window

@@ -17,7 +17,7 @@ from ctpanel.core.secret import Secret
 from ctpanel.sim import Simulator
 from ctpanel.sim.tls import throwaway_tls
 from tests.matrix.cases import CASES, TIMEOUT, Blackhole
-from tests.qt.conftest import run_async
+from tests.qt.conftest import run_async, wait_event
 
 UNREACHABLE = {"dns": "https://ctpanel-test.invalid"}
 
@@ -27,14 +27,14 @@ def joined(panel) -> str:
 
 
 def journal_records(panel) -> list[dict]:
-    return panel.window.journal.read_last()
+    return panel.model.journal.read_last()
 
 
 def prove_usable(panel, *, new_backend: bool = False) -> None:
     """Put things right (a new demo backend when the old server is gone), then reverse."""
     if new_backend:
-        with panel.qtbot.waitSignal(panel.window.sig_accounts_loaded, timeout=10_000):
-            panel.window._on_go_demo()
+        with wait_event(panel.qtbot, panel.model.events.accounts, timeout=10_000):
+            panel.model.go_demo()
     panel.sim.reset()
     panel.window.reconnect_action.trigger()
     panel.pick("Sim101", "ES 12-26", "Long 2")
@@ -68,8 +68,8 @@ def test_panel(case, panel_factory, qtbot):
         panel = panel_factory(timeout=TIMEOUT, backend_at=unreachable_backend(case, keep))
         try:
             qtbot.waitUntil(lambda: all(w in joined(panel) for w in case.words), timeout=10_000)
-            assert not panel.window.reverse_button.isEnabled()
-            assert panel.window.lights.crosstrade.state == "bad"
+            assert not panel.button.isEnabled()
+            assert panel.window.body.lights.crosstrade.state == "bad"
             assert journal_records(panel) == [], "no order could be attempted"
             prove_usable(panel, new_backend=True)
         finally:
@@ -83,7 +83,7 @@ def test_panel(case, panel_factory, qtbot):
     panel = panel_factory(timeout=TIMEOUT, preferences={"transport": case.transport})
     panel.pick("Sim101", "ES 12-26", "Long 2")
     if case.transport == "ws":
-        qtbot.waitUntil(lambda: panel.window.lights.websocket.state == "ok")
+        qtbot.waitUntil(lambda: panel.window.body.lights.websocket.state == "ok")
     sim = panel.sim
     if case.address == "refused":
         run_async(qtbot, sim.stop())
@@ -96,5 +96,5 @@ def test_panel(case, panel_factory, qtbot):
     assert len(sim.orders_received()) == case.sent, "an order is never re-sent"
     [record] = journal_records(panel)
     assert record["status"] == case.journal
-    assert panel.window.reverse_button.text() == "REVERSE"
+    assert panel.button.text() == "REVERSE"
     prove_usable(panel, new_backend=case.address == "refused")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import contextmanager
+from types import SimpleNamespace
 
 import pytest
 import qasync
@@ -12,9 +14,11 @@ from PySide6.QtWidgets import QApplication
 from ctpanel.backend import open_demo
 from ctpanel.core.credentials import MemoryTokenStore
 from ctpanel.core.journal import Journal
+from ctpanel.panel.panel import Panel
 from ctpanel.qt.confirm import ScriptedConfirm
 from ctpanel.qt.main_window import MainWindow
 from ctpanel.qt.settings import Preferences, WindowState
+from ctpanel.qt.window import build_panel
 
 # Closed qasync loops are freed by the cyclic GC at random moments, possibly inside
 # processEvents() while Qt still has timers for them (qasync #73): keep them all alive.
@@ -69,44 +73,81 @@ def put_cursor_on_line(pane, index: int) -> None:
     pane.setTextCursor(cursor)
 
 
-class Panel:
-    """A real MainWindow on a real demo backend (embedded simulator on a loopback port)."""
+@contextmanager
+def wait_event(qtbot, event, timeout: int = 5000, raising: bool = True):
+    """Like ``qtbot.waitSignal`` for one of the panel's (Qt-free) events: the first emission
+    after the ``with`` block starts is in ``.args`` once the block ends."""
+    seen: list[tuple] = []
+
+    def record(*args) -> None:
+        seen.append(args)
+
+    got = SimpleNamespace(args=None, triggered=False)
+    event.connect(record)
+    try:
+        yield got
+        try:
+            qtbot.waitUntil(lambda: bool(seen), timeout=timeout)
+        except qtbot.TimeoutError:
+            if raising:
+                raise
+    finally:
+        event.disconnect(record)
+    if seen:
+        got.args, got.triggered = seen[0], True
+
+
+class PanelWindow:
+    """A real Panel on a real demo backend (embedded simulator on a loopback port), and the
+    real window bound to it."""
 
     def __init__(self, window: MainWindow, confirm: ScriptedConfirm, qtbot) -> None:
         self.window = window
+        self.model: Panel = window.panel
         self.confirm = confirm
         self.qtbot = qtbot
 
     @property
     def sim(self):
-        return self.window.backend.simulator
+        return self.model.backend.simulator
 
     @property
     def form(self):
-        return self.window.form
+        return self.window.body.form
+
+    @property
+    def ticket(self):
+        return self.window.body.ticket
+
+    @property
+    def button(self):
+        return self.window.body.ticket.reverse_button
 
     def orders(self, api: str = "ReversePosition"):
         return self.sim.orders_received(api)
 
     def log_lines(self) -> list[str]:
-        return [entry.line() for entry in self.window.log_model.entries()]
+        return self.model.notices.lines()
 
     def wait_for_position(self, described: str, timeout: int = 5000) -> None:
         def shown() -> bool:
-            position = self.window.shown_position()
+            position = self.model.position()
             return position is not None and position.describe() == described
         self.qtbot.waitUntil(shown, timeout=timeout)
 
     def wait_armed(self, timeout: int = 5000) -> None:
         """Until Reverse is armed: a fresh position read after the last order, the re-arm
         delay over."""
-        self.qtbot.waitUntil(self.window.reverse_button.isEnabled, timeout=timeout)
+        self.qtbot.waitUntil(self.button.isEnabled, timeout=timeout)
+
+    def finished(self, timeout: int = 10_000):
+        return wait_event(self.qtbot, self.model.events.order_finished, timeout)
 
     def click_reverse(self):
         """Once armed, one real click on REVERSE; the order's outcome."""
         self.wait_armed()
-        with self.qtbot.waitSignal(self.window.sig_order_finished, timeout=10_000) as done:
-            self.qtbot.mouseClick(self.window.reverse_button, Qt.MouseButton.LeftButton)
+        with self.finished() as done:
+            self.qtbot.mouseClick(self.button, Qt.MouseButton.LeftButton)
         return done.args[0]
 
     def pick_instrument(self, instrument: str) -> None:
@@ -123,20 +164,34 @@ class Panel:
         self.wait_for_position(expect)
 
 
+def make_window(qtbot, panel: Panel, tmp_path, token_tester=None) -> MainWindow:
+    """The real window on ``panel``; closed after the test, once the panel is shut down."""
+    async def tester(token):
+        return "tested"
+
+    window = MainWindow(panel, window_state=WindowState(tmp_path / "window-state.ini"),
+                        token_tester=token_tester or tester)
+
+    def shut_down(w: MainWindow) -> None:
+        # pytest-qt closes widgets right after the test body: close the backend first.
+        run_async(qtbot, w.panel.shutdown())
+        w.shutdown_done = True
+
+    qtbot.addWidget(window, before_close_func=shut_down)
+    return window
+
+
 @pytest.fixture
 def panel_factory(qtbot, qloop, tmp_path, memory_keyring):
     def make(*, confirm_answer: bool = True, preferences: dict | None = None,
              timeout: float = 5.0, backend_at=None, global_hotkey=None,
-             sound_player=None) -> Panel:
+             sound_player=None) -> PanelWindow:
         """``backend_at(journal)``: a coroutine giving another backend than a demo one;
         ``global_hotkey`` and ``sound_player`` stand in for the operating system's."""
         journal = Journal(tmp_path / "journal.jsonl")
 
         async def factory(mode, token):
             return await open_demo(journal, timeout=timeout)
-
-        async def tester(token):
-            return "tested"
 
         opening = backend_at(journal) if backend_at else open_demo(journal, timeout=timeout)
         backend = run_async(qtbot, opening)
@@ -146,33 +201,25 @@ def panel_factory(qtbot, qloop, tmp_path, memory_keyring):
         for key, value in {"rearm_delay": 0.3, **(preferences or {})}.items():
             prefs.set(key, value)
         confirm = ScriptedConfirm(confirm_answer)
-        window = MainWindow(backend, preferences=prefs,
-                            window_state=WindowState(tmp_path / "window-state.ini"),
-                            token_store=MemoryTokenStore(), confirm=confirm, journal=journal,
-                            backend_factory=factory, token_tester=tester,
-                            global_hotkey=global_hotkey, sound_player=sound_player)
-
-        def shut_down(w: MainWindow) -> None:
-            # pytest-qt closes widgets right after the test body: close the backend first.
-            run_async(qtbot, w.shutdown())
-            w.shutdown_done = True
-
-        qtbot.addWidget(window, before_close_func=shut_down)
+        panel = build_panel(preferences=prefs, journal=journal, backend_factory=factory,
+                            token_store=MemoryTokenStore(), confirmer=confirm, backend=backend,
+                            sound_player=sound_player, global_hotkey=global_hotkey)
+        window = make_window(qtbot, panel, tmp_path)
         window.show()
         qtbot.waitExposed(window)
-        panel = Panel(window, confirm, qtbot)
+        made = PanelWindow(window, confirm, qtbot)
         if backend_at is None:
-            with qtbot.waitSignal(window.sig_accounts_loaded, timeout=5000):
-                window.start()
+            with wait_event(qtbot, panel.events.accounts, timeout=5000):
+                panel.start()
         else:
-            window.start()
-        return panel
+            panel.start()
+        return made
 
     return make
 
 
 @pytest.fixture
-def panel(panel_factory) -> Panel:
+def panel(panel_factory) -> PanelWindow:
     """The panel on Sim101 / ES 12-26 (long 2), mirroring on."""
     made = panel_factory()
     made.pick("Sim101", "ES 12-26", "Long 2")

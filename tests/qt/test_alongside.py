@@ -11,7 +11,7 @@ from ctpanel.core.models import OrderType
 from ctpanel.panel.sounds import SoundEvent
 from ctpanel.panel.ticket import Phase
 from ctpanel.qt.global_hotkey import GlobalHotkey, taken_message
-from tests.qt.conftest import run_async
+from tests.qt.conftest import run_async, wait_event
 
 
 class FakeGlobalHotkey(GlobalHotkey):
@@ -66,34 +66,34 @@ def dark_style(qapp):
 
 def test_disarmed_at_start_armed_on_purpose_and_unmistakable(dark_style, alongside, hotkey):
     window = alongside.window
-    assert not window.hotkey_arm.armed and hotkey.registered is None
+    assert not window.panel.hotkey.arm.armed and hotkey.registered is None
     assert "HOTKEY ARMED" not in window.windowTitle()
     icon_off = window.windowIcon().cacheKey()
-    band_colour = window.band.grab().toImage().pixelColor(4, 4).name()
+    band_colour = window.body.band.grab().toImage().pixelColor(4, 4).name()
     arm(alongside)
-    assert window.hotkey_arm.armed and hotkey.registered.text() == "Ctrl+Alt+R"
+    assert window.panel.hotkey.arm.armed and hotkey.registered.text() == "Ctrl+Alt+R"
     assert window.windowTitle().startswith("HOTKEY ARMED — ctpanel — DEMO — Sim101")
-    assert window.band.text().startswith("HOTKEY ARMED (Ctrl+Alt+R)")
-    assert window.band.property("armed") is True
-    assert window.band.grab().toImage().pixelColor(4, 4).name() == "#ff8c00" != band_colour
+    assert window.body.band.text().startswith("HOTKEY ARMED (Ctrl+Alt+R)")
+    assert window.body.band.property("armed") is True
+    assert window.body.band.grab().toImage().pixelColor(4, 4).name() == "#ff8c00" != band_colour
     assert window.windowIcon().cacheKey() != icon_off
-    assert window.arm_button.isChecked() and window.arm_action.isChecked()
+    assert window.body.ticket.arm_button.isChecked() and window.arm_action.isChecked()
     arm(alongside)  # the same shortcut disarms, and the combination is given back
-    assert not window.hotkey_arm.armed and hotkey.registered is None
-    assert window.band.grab().toImage().pixelColor(4, 4).name() == band_colour
+    assert not window.panel.hotkey.arm.armed and hotkey.registered is None
+    assert window.body.band.grab().toImage().pixelColor(4, 4).name() == band_colour
 
 
 def test_an_armed_press_is_one_order_under_the_tickets_rules(alongside, hotkey):
     alongside.wait_armed()
     arm(alongside)
-    with alongside.qtbot.waitSignal(alongside.window.sig_order_finished, timeout=10_000):
+    with wait_event(alongside.qtbot, alongside.model.events.order_finished, timeout=10_000):
         for _ in range(5):  # a storm from another program: the ticket takes the first only
             hotkey.press()
     alongside.wait_for_position("Short 2")
     assert len(alongside.orders()) == 1
     assert alongside.orders()[0].body["action"] == "SELL"
     alongside.wait_armed()  # re-armed on the new position, after the delay
-    with alongside.qtbot.waitSignal(alongside.window.sig_order_finished, timeout=10_000):
+    with wait_event(alongside.qtbot, alongside.model.events.order_finished, timeout=10_000):
         hotkey.press()
     assert [o.body["action"] for o in alongside.orders()] == ["SELL", "BUY"]
 
@@ -101,31 +101,31 @@ def test_an_armed_press_is_one_order_under_the_tickets_rules(alongside, hotkey):
 def test_the_panel_hotkey_alone_sends_nothing_through_a_disarmed_global_one(alongside, hotkey):
     alongside.wait_armed()
     hotkey.sig_pressed.emit()  # a press racing the disarm: the arm switch still says no
-    assert alongside.window.ticket.phase is Phase.IDLE, "no order started"
+    assert alongside.model.ticket.phase is Phase.IDLE, "no order started"
     assert alongside.orders() == []
 
 
 def test_a_change_of_account_or_mode_disarms(alongside, hotkey):
     arm(alongside)
     alongside.pick("Sim102", "ES 12-26", "Flat")
-    assert not alongside.window.hotkey_arm.armed and hotkey.registered is None
+    assert not alongside.model.hotkey.arm.armed and hotkey.registered is None
     assert any("the account changed" in line for line in alongside.log_lines())
     arm(alongside)
-    assert alongside.window.hotkey_arm.armed
-    run_async(alongside.qtbot, alongside.window.switch_backend(Mode.DEMO, None))
-    assert not alongside.window.hotkey_arm.armed
+    assert alongside.model.hotkey.arm.armed
+    run_async(alongside.qtbot, alongside.model.switch_backend(Mode.DEMO, None))
+    assert not alongside.model.hotkey.arm.armed
     assert any("the mode changed" in line for line in alongside.log_lines())
 
 
 def test_the_ticket_unable_to_send_for_a_while_disarms_it_with_the_reason(alongside):
     window = alongside.window
-    window.hotkey_arm.disarm_after = 0.5  # the rule's grace, shortened for the test
+    window.panel.hotkey.arm.disarm_after = 0.5  # the rule's grace, shortened for the test
     alongside.wait_armed()
     arm(alongside)
-    window.form.order_type.setCurrentIndex(window.form.order_type.findData(OrderType.LIMIT))
-    window.form.limit_price.clear()  # a limit order without a price: REVERSE cannot send
-    alongside.qtbot.waitUntil(lambda: not window.hotkey_arm.armed, timeout=4000)
-    assert "Reverse could not send for" in window.hotkey_arm.note
+    window.body.form.order_type.setCurrentIndex(window.body.form.order_type.findData(OrderType.LIMIT))
+    window.body.form.limit_price.clear()  # a limit order without a price: REVERSE cannot send
+    alongside.qtbot.waitUntil(lambda: not window.panel.hotkey.arm.armed, timeout=4000)
+    assert "Reverse could not send for" in window.panel.hotkey.arm.note
     assert window.windowTitle().startswith("ctpanel — DEMO")
 
 
@@ -137,11 +137,11 @@ def test_a_combination_taken_by_another_program_is_said_and_the_panel_hotkey_sti
     panel = panel_factory(global_hotkey=FakeGlobalHotkey(problem=taken))
     panel.pick("Sim101", "ES 12-26", "Long 2")
     arm(panel)
-    assert not panel.window.hotkey_arm.armed
+    assert not panel.model.hotkey.arm.armed
     assert any("Ctrl+Alt+R is already taken by another program" in line
                for line in panel.log_lines())
     panel.wait_armed()
-    with panel.qtbot.waitSignal(panel.window.sig_order_finished, timeout=10_000):
+    with wait_event(panel.qtbot, panel.model.events.order_finished, timeout=10_000):
         QTest.keyClick(panel.window, Qt.Key.Key_R,
                        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert len(panel.orders()) == 1
@@ -155,16 +155,17 @@ def toggle_compact(panel) -> None:
 
 def test_compact_mode_shows_the_same_state_and_sends_through_the_same_ticket(alongside):
     window, compact = alongside.window, alongside.window.compact
-    alongside.qtbot.waitUntil(lambda: window.market.view().usable is not None, timeout=10_000)
+    alongside.qtbot.waitUntil(lambda: window.panel.market.view().usable is not None, timeout=10_000)
     alongside.wait_armed()
     toggle_compact(alongside)
     assert compact.isVisible() and not window.isVisible()
     assert compact.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
     assert compact.position.text().startswith("LONG 2")
-    assert compact.pnl.text() == window.strip.pnl.text()
+    assert compact.pnl.text() == window.body.strip.pnl.text()
     assert compact.last.text().startswith("Last ")
-    assert compact.reverse_button.isEnabled() and compact.reason.text() == window.reason.text()
-    with alongside.qtbot.waitSignal(window.sig_order_finished, timeout=10_000):
+    assert compact.reverse_button.isEnabled()
+    assert compact.reason.text() == window.body.ticket.reason.text()
+    with wait_event(alongside.qtbot, window.panel.events.order_finished, timeout=10_000):
         alongside.qtbot.mouseClick(compact.reverse_button, Qt.MouseButton.LeftButton)
         alongside.qtbot.mouseClick(compact.reverse_button, Qt.MouseButton.LeftButton)
     assert len(alongside.orders()) == 1
@@ -177,16 +178,16 @@ def test_toggling_back_and_forth_keeps_the_tickets_state(alongside):
     alongside.wait_armed()
     arm(alongside)
     alongside.click_reverse()
-    phase, reading = window.ticket.phase, window.ticket.reading
+    phase, reading = window.panel.ticket.phase, window.panel.ticket.reading
     for _ in range(3):
         toggle_compact(alongside)
         toggle_compact(alongside)
     assert window.isVisible() and not compact.isVisible()
-    assert (window.ticket.phase, window.ticket.reading) == (phase, reading)
-    assert window.hotkey_arm.armed, "compact mode is a view: the arm switch is untouched"
+    assert (window.panel.ticket.phase, window.panel.ticket.reading) == (phase, reading)
+    assert window.panel.hotkey.arm.armed, "compact mode is a view: the arm switch is untouched"
     toggle_compact(alongside)
     assert compact.hotkey.text() == "HOTKEY ARMED Ctrl+Alt+R"
-    assert compact.reverse_button.text() == window.reverse_button.text()
+    assert compact.reverse_button.text() == window.body.ticket.reverse_button.text()
 
 
 def test_compact_geometry_is_its_own_and_kept_on_screen(alongside):
@@ -272,16 +273,16 @@ def test_the_settings_dialog_saves_a_sound_and_the_global_hotkey(alongside):
     assert "would fire in every program" in dialog.hotkey_problem.text()
     dialog.global_hotkey.setKeySequence(QKeySequence("Ctrl+Alt+F9"))
     dialog.accept()
-    prefs = alongside.window.preferences
+    prefs = alongside.model.preferences
     assert (prefs.get("sound_rejected"), prefs.get("sound_sent")) == (True, False)
-    assert alongside.window.global_chord.text() == "Ctrl+Alt+F9"
-    assert alongside.window._sounds_on == {SoundEvent.REJECTED}
+    assert alongside.model.hotkey.chord.text() == "Ctrl+Alt+F9"
+    assert alongside.model.options.sounds == {SoundEvent.REJECTED}
 
 
 # --- 408: is NinjaTrader running here? ----------------------------------------------------
 
 def test_a_408_says_whether_ninjatrader_runs_on_this_computer(alongside):
     alongside.sim.state.ninjatrader_connected = False
-    alongside.window._on_poll_timer()
+    alongside.model.poll_tick()
     alongside.qtbot.waitUntil(lambda: any("NinjaTrader is not running on this computer" in line
                                           for line in alongside.log_lines()), timeout=10_000)

@@ -12,7 +12,7 @@ from tests.qt.conftest import run_async
 
 
 def quote_text(panel) -> str:
-    return panel.window.quote_line.text()
+    return panel.window.body.quote_line.text()
 
 
 def pick_order_type(panel, order_type: OrderType) -> None:
@@ -36,7 +36,8 @@ def test_live_prices_stream_into_the_panel_and_the_loop_stays_responsive(panel):
     panel.sim.push_interval = 0.05  # 20 quotes a second
     panel.qtbot.waitUntil(lambda: " live " in quote_text(panel), timeout=10_000)
     seen: list[str] = []
-    panel.window.quote_line.show_view = _recording(panel.window.quote_line.show_view, seen)
+    line = panel.window.body.quote_line
+    line.show_view = _recording(line.show_view, seen)
     lags = run_async(panel.qtbot, loop_lag(3.0), timeout=10_000)
     p99 = statistics.quantiles(lags, n=100)[98] * 1000
     print(f"loop lag while streaming 20 quotes/s: p50 {statistics.median(lags) * 1000:.2f} ms, "
@@ -57,9 +58,9 @@ def test_a_stale_or_closed_market_is_said(panel):
     panel.qtbot.waitUntil(lambda: "Bid" in quote_text(panel), timeout=10_000)
     panel.sim.state.market.is_open = False
     panel.qtbot.waitUntil(lambda: quote_text(panel).startswith("MARKET CLOSED"), timeout=10_000)
-    panel.window.market.stale_after = 0.0  # every quote is now too old to use
+    panel.model.market.stale_after = 0.0  # every quote is now too old to use
     panel.qtbot.waitUntil(lambda: "STALE" in quote_text(panel), timeout=5000)
-    assert "at about" not in panel.window.preview.text(), "no reference price from a stale quote"
+    assert "at about" not in panel.ticket.preview.text(), "no reference price from a stale quote"
 
 
 def test_switching_instruments_fifty_times_stays_inside_the_subscription_budget(panel):
@@ -68,19 +69,19 @@ def test_switching_instruments_fifty_times_stays_inside_the_subscription_budget(
         panel.pick_instrument(names[index % len(names)])
         panel.qtbot.wait(450 if index % 5 == 4 else 20)  # some picks settle, most do not
     panel.pick_instrument("NQ")
-    panel.qtbot.waitUntil(lambda: "NQ 12-26" in (panel.window.market.full_name() or ""),
+    panel.qtbot.waitUntil(lambda: "NQ 12-26" in (panel.model.market.full_name() or ""),
                           timeout=5000)
     panel.qtbot.waitUntil(lambda: "Bid 25," in quote_text(panel), timeout=10_000)
     panel.wait_for_position("Short 1", timeout=10_000)  # read once the budget had room
     assert panel.sim.subscriptions_over_budget == 0
     assert panel.sim.over_budget == 0
-    assert len(panel.window.market.subscribed) <= 3
+    assert len(panel.model.market.subscribed) <= 3
 
 
 def test_prices_step_one_tick_snap_and_fill_in_from_the_market(panel):
     panel.qtbot.waitUntil(lambda: panel.form.tick_size == 0.25, timeout=10_000)
     pick_order_type(panel, OrderType.STOPMARKET)
-    quote = panel.window.market.view().quote
+    quote = panel.model.market.view().quote
     assert panel.form.stop_price.value() == quote.bid - 4 * 0.25  # a sell stop, 4 ticks below
     assert panel.form.stop_price.singleStep() == 0.25
     panel.form.stop_price.setValue(6800.1)
@@ -92,10 +93,10 @@ def test_prices_step_one_tick_snap_and_fill_in_from_the_market(panel):
 def test_a_sell_stop_above_the_market_is_refused_in_plain_words(panel):
     panel.qtbot.waitUntil(lambda: panel.form.tick_size == 0.25, timeout=10_000)
     pick_order_type(panel, OrderType.STOPMARKET)
-    panel.form.stop_price.setValue(panel.window.market.view().quote.bid + 10)
+    panel.form.stop_price.setValue(panel.model.market.view().quote.bid + 10)
     panel.qtbot.waitUntil(lambda: "A sell stop must be below the market: bid is"
-                          in panel.window.reason.text(), timeout=5000)
-    assert not panel.window.reverse_button.isEnabled()
+                          in panel.ticket.reason.text(), timeout=5000)
+    assert not panel.button.isEnabled()
 
 
 def test_a_price_far_from_the_market_asks_even_with_confirmations_off(panel_factory):
@@ -103,10 +104,10 @@ def test_a_price_far_from_the_market_asks_even_with_confirmations_off(panel_fact
     panel.pick("Sim101", "ES 12-26", "Long 2")
     panel.qtbot.waitUntil(lambda: panel.form.tick_size == 0.25, timeout=10_000)
     pick_order_type(panel, OrderType.STOPMARKET)
-    panel.form.stop_price.setValue(panel.window.market.view().quote.bid - 100)  # 400 ticks
+    panel.form.stop_price.setValue(panel.model.market.view().quote.bid - 100)  # 400 ticks
     panel.confirm.answer = False
     panel.wait_armed()
-    panel.qtbot.mouseClick(panel.window.reverse_button, Qt.MouseButton.LeftButton)
+    panel.qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)
     panel.qtbot.waitUntil(lambda: bool(panel.confirm.asked))
     assert "Far from the market" in panel.confirm.asked[-1]
     assert panel.orders() == []
@@ -120,7 +121,7 @@ def test_the_fill_of_a_market_reverse_is_shown_and_journaled(panel):
                                       for line in panel.log_lines()), timeout=10_000)
     line = next(line for line in panel.log_lines() if f"{order_id}: Filled" in line)
     assert "vs last at click" in line or "than last at click" in line
-    fills = [r for r in panel.window.journal.read_last() if r.get("kind") == "fill"]
+    fills = [r for r in panel.model.journal.read_last() if r.get("kind") == "fill"]
     assert fills[-1]["order_id"] == order_id and fills[-1]["filled"] == 2
 
 

@@ -10,12 +10,12 @@ from ctpanel.core.credentials import MemoryTokenStore
 from ctpanel.core.journal import Journal
 from ctpanel.core.secret import Secret
 from ctpanel.qt.confirm import ScriptedConfirm
-from ctpanel.qt.main_window import MainWindow
-from ctpanel.qt.settings import Preferences, WindowState
+from ctpanel.qt.settings import Preferences
 from ctpanel.qt.widgets.settings_dialog import SettingsDialog
 from ctpanel.qt.widgets.token_dialog import TokenDialog
+from ctpanel.qt.window import build_panel
 from ctpanel.sim import Simulator
-from tests.qt.conftest import Panel, run_async
+from tests.qt.conftest import PanelWindow, make_window, run_async, wait_event
 
 LIVE_TOKEN = "live-token-for-the-switch-test"
 
@@ -34,20 +34,14 @@ def switchable(qtbot, qloop, tmp_path):
     store = MemoryTokenStore()
     confirm = ScriptedConfirm(True)
     backend = run_async(qtbot, factory(Mode.DEMO, None))
-    window = MainWindow(backend, preferences=Preferences(tmp_path / "s.ini"),
-                        window_state=WindowState(tmp_path / "w.ini"), token_store=store,
-                        confirm=confirm, journal=journal, backend_factory=factory,
-                        token_tester=lambda token: None, live_base_url=live.base_url)
-
-    def shut_down(w):
-        run_async(qtbot, w.shutdown())
-        w.shutdown_done = True
-
-    qtbot.addWidget(window, before_close_func=shut_down)
+    panel = build_panel(preferences=Preferences(tmp_path / "s.ini"), journal=journal,
+                        backend_factory=factory, token_store=store, confirmer=confirm,
+                        backend=backend, live_base_url=live.base_url)
+    window = make_window(qtbot, panel, tmp_path)
     window.show()
-    with qtbot.waitSignal(window.sig_accounts_loaded):
-        window.start()
-    yield Panel(window, confirm, qtbot), store, live
+    with wait_event(qtbot, panel.events.accounts):
+        panel.start()
+    yield PanelWindow(window, confirm, qtbot), store, live
     run_async(qtbot, live.stop())
 
 
@@ -56,7 +50,7 @@ def test_going_live_without_a_token_opens_the_token_dialog(switchable):
     panel.window.go_live_action.trigger()
     panel.qtbot.waitUntil(lambda: any(isinstance(child, TokenDialog) and child.isVisible()
                                       for child in panel.window.children()))
-    assert panel.window.backend.mode is Mode.DEMO and panel.confirm.asked == []
+    assert panel.model.backend.mode is Mode.DEMO and panel.confirm.asked == []
     assert any("Going live needs an API token" in line for line in panel.log_lines())
     assert live.received == []
 
@@ -64,25 +58,27 @@ def test_going_live_without_a_token_opens_the_token_dialog(switchable):
 def test_going_live_with_a_token_asks_then_switches(switchable):
     panel, store, live = switchable
     store.set(Secret(LIVE_TOKEN))
-    with panel.qtbot.waitSignal(panel.window.sig_backend_changed):
+    with wait_event(panel.qtbot, panel.model.events.backend_changed):
         panel.window.go_live_action.trigger()
     assert panel.confirm.asked and "Switch to LIVE trading" in panel.confirm.asked[0]
-    assert panel.window.backend.mode is Mode.LIVE
+    assert panel.model.backend.mode is Mode.LIVE
     panel.qtbot.waitUntil(lambda: panel.window.windowTitle().startswith("ctpanel — LIVE"))
-    assert panel.window.band.property("mode") == "live"
+    assert panel.window.body.band.property("mode") == "live"
     panel.qtbot.waitUntil(lambda: any(r.api == "ListAccounts" for r in live.received))
     assert live.received[0].headers["Authorization"] == f"Bearer {LIVE_TOKEN}"
     # Live orders are confirmed by default; the confirmation names the account and order.
     panel.pick("Sim101", "ES 12-26", "Long 2")
-    with panel.qtbot.waitSignal(panel.window.sig_order_finished, timeout=10_000):
-        panel.qtbot.mouseClick(panel.window.reverse_button, Qt.MouseButton.LeftButton)
+    with wait_event(panel.qtbot, panel.model.events.order_finished, timeout=10_000):
+        panel.qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)
     assert "LIVE account Sim101" in panel.confirm.asked[-1]
     assert len(live.orders_received()) == 1
-    with panel.qtbot.waitSignal(panel.window.sig_backend_changed):
+    live_backend = panel.model.backend
+    with wait_event(panel.qtbot, panel.model.events.backend_changed):
         panel.window.go_demo_action.trigger()
-    assert panel.window.backend.mode is Mode.DEMO
+    assert panel.model.backend.mode is Mode.DEMO
     # The live backend (its WebSocket included) is closed by the switch, before "live" stops.
-    panel.qtbot.waitUntil(lambda: all(task.done() for task in panel.window._tasks))
+    panel.qtbot.waitUntil(lambda: (live_backend.stream.state, live_backend.stream.reason)
+                          == ("idle", "closed"))
 
 
 def test_a_declined_switch_stays_in_demo(switchable):
@@ -91,7 +87,7 @@ def test_a_declined_switch_stays_in_demo(switchable):
     panel.confirm.answer = False
     panel.window.go_live_action.trigger()
     panel.qtbot.waitUntil(lambda: bool(panel.confirm.asked))
-    assert panel.window.backend.mode is Mode.DEMO and live.received == []
+    assert panel.model.backend.mode is Mode.DEMO and live.received == []
 
 
 def test_preferences_apply_and_persist(panel, tmp_path):
@@ -114,7 +110,7 @@ def test_every_control_is_reachable_by_keyboard(panel):
     controls = [w for w in panel.window.findChildren(QWidget)
                 if isinstance(w, QAbstractButton | QComboBox | QLineEdit | QSpinBox)
                 and w.isVisibleTo(panel.window)]
-    assert panel.window.reverse_button in controls
+    assert panel.button in controls
     unreachable = [w.objectName() or type(w).__name__ for w in controls
                    if not w.focusPolicy() & Qt.FocusPolicy.TabFocus
                    and not (isinstance(w, QLineEdit) and isinstance(w.parent(), QComboBox))]

@@ -24,25 +24,25 @@ ACTIONS = ["click", "double click", "hotkey", "call", "settle"]
 def activate(panel, action: str) -> None:
     window = panel.window
     if action == "click":
-        panel.qtbot.mouseClick(window.reverse_button, Qt.MouseButton.LeftButton)
+        panel.qtbot.mouseClick(window.body.ticket.reverse_button, Qt.MouseButton.LeftButton)
     elif action == "double click":
         # What a window system delivers: press, release, press + double-click, release.
         # (QTest.mouseDClick alone sends only the double-click event, which clicks nothing.)
-        panel.qtbot.mouseClick(window.reverse_button, Qt.MouseButton.LeftButton)
-        panel.qtbot.mousePress(window.reverse_button, Qt.MouseButton.LeftButton)
-        panel.qtbot.mouseDClick(window.reverse_button, Qt.MouseButton.LeftButton)
-        panel.qtbot.mouseRelease(window.reverse_button, Qt.MouseButton.LeftButton)
+        panel.qtbot.mouseClick(window.body.ticket.reverse_button, Qt.MouseButton.LeftButton)
+        panel.qtbot.mousePress(window.body.ticket.reverse_button, Qt.MouseButton.LeftButton)
+        panel.qtbot.mouseDClick(window.body.ticket.reverse_button, Qt.MouseButton.LeftButton)
+        panel.qtbot.mouseRelease(window.body.ticket.reverse_button, Qt.MouseButton.LeftButton)
     elif action == "hotkey":
         panel.qtbot.keyClick(window, Qt.Key.Key_R, MODIFIERS)
     elif action == "call":
-        window.request_reverse()
+        window.panel.press()
 
 
 def settle(panel) -> None:
     """Wait until no order is in flight and the position is known again."""
     window = panel.window
-    panel.qtbot.waitUntil(lambda: window.ticket.phase is Phase.IDLE
-                          and window.shown_position() is not None, timeout=10_000)
+    panel.qtbot.waitUntil(lambda: window.panel.ticket.phase is Phase.IDLE
+                          and window.panel.position() is not None, timeout=10_000)
 
 
 @settings(max_examples=20, deadline=None,
@@ -60,7 +60,7 @@ def test_orders_sent_equal_idle_activations(panel, reply, actions):
         if action == "settle":
             settle(panel)
             continue
-        idle = panel.window.reverse_button.isEnabled()
+        idle = panel.button.isEnabled()
         activate(panel, action)
         expected += idle
     settle(panel)

@@ -9,9 +9,9 @@ from PySide6.QtGui import QGuiApplication
 from ctpanel.core.journal import Journal
 from ctpanel.core.models import Action, OrderType, TimeInForce, Transport
 from ctpanel.panel.history import journal_time
+from ctpanel.panel.notices import Level
 from ctpanel.panel.ticket import Phase
-from ctpanel.qt.widgets.log_pane import Level
-from tests.qt.conftest import put_cursor_on_line, run_async
+from tests.qt.conftest import put_cursor_on_line, run_async, wait_event
 
 
 @pytest.mark.parametrize(
@@ -28,31 +28,31 @@ def test_price_fields_are_enabled_only_when_the_type_uses_them(panel, order_type
 
 def test_the_window_names_mode_and_account(panel):
     assert panel.window.windowTitle() == "ctpanel — DEMO — Sim101"
-    assert panel.window.band.property("mode") == "demo"
-    assert "DEMO" in panel.window.band.text()
+    assert panel.window.body.band.property("mode") == "demo"
+    assert "DEMO" in panel.window.body.band.text()
 
 
 def test_mirror_previews_the_flip(panel):
-    assert panel.window.preview.text() == "Long 2 -> Short 2, MARKET, DAY"
+    assert panel.ticket.preview.text() == "Long 2 -> Short 2, MARKET, DAY"
     assert panel.form.action.member() is Action.SELL and panel.form.quantity.value() == 2
     assert not panel.form.action.isEnabled(), "mirrored values are set by the position"
-    assert panel.window.reverse_button.isEnabled()
+    assert panel.button.isEnabled()
 
 
 def test_validation_blocks_the_button_with_the_reason(panel):
     panel.form.order_type.select(OrderType.LIMIT)
-    assert not panel.window.reverse_button.isEnabled()
-    assert panel.window.reason.text() == "Limit price is required for LIMIT orders."
+    assert not panel.button.isEnabled()
+    assert panel.ticket.reason.text() == "Limit price is required for LIMIT orders."
     assert panel.form.problem.text() == "", "said once, under the button"
     panel.form.limit_price.setValue(6900)
-    assert panel.window.reverse_button.isEnabled() and panel.window.reason.text() == ""
+    assert panel.button.isEnabled() and panel.ticket.reason.text() == ""
 
 
 def test_no_position_blocks_the_button(panel):
     panel.pick("Sim103", "ES 12-26", "Flat")
-    assert not panel.window.reverse_button.isEnabled()
-    assert panel.window.reason.text() == "No open position in ES 12-26 on Sim103."
-    panel.window.request_reverse()  # the hotkey path checks too
+    assert not panel.button.isEnabled()
+    assert panel.ticket.reason.text() == "No open position in ES 12-26 on Sim103."
+    panel.model.press()  # the hotkey path checks too
     assert panel.orders() == []
 
 
@@ -87,39 +87,39 @@ def test_one_click_sends_exactly_one_request_with_the_expected_body(panel, order
 def test_the_order_id_lands_in_the_log_and_can_be_copied(panel):
     report = panel.click_reverse()
     order_id = report.result.order_id
-    [entry] = [e for e in panel.window.log_model.entries() if e.order_id]
+    [entry] = [e for e in panel.model.notices.entries() if e.order_id]
     assert entry.order_id == order_id
     assert "SELL 2 ES 12-26 MARKET DAY on Sim101" in entry.text
     assert "Position ES 12-26 on Sim101: Long 2 -> Short 2" in "\n".join(panel.log_lines())
     panel.wait_for_position("Short 2")
     pane = panel.window.log_pane
-    row = panel.window.log_model.entries().index(entry)
+    row = panel.model.notices.entries().index(entry)
     assert pane.document().findBlockByNumber(row).text() == entry.line()
     put_cursor_on_line(pane, row)
     with panel.qtbot.waitSignal(pane.sig_copied):
         panel.window.log_pane.copy_id_action.trigger()
     assert QGuiApplication.clipboard().text() == order_id
     panel.wait_armed()  # ready for the next flip, on the position read after the order
-    assert panel.window.preview.text() == "Short 2 -> Long 2, MARKET, DAY"
+    assert panel.ticket.preview.text() == "Short 2 -> Long 2, MARKET, DAY"
 
 
 def test_a_burst_of_clicks_and_hotkeys_sends_one_order(panel):
     panel.sim.add_fault(apis=["ReversePosition"], latency=0.3, execute=True)
     window = panel.window
-    with panel.qtbot.waitSignal(window.sig_order_finished, timeout=10_000):
+    with wait_event(panel.qtbot, window.panel.events.order_finished, timeout=10_000):
         for _ in range(5):
-            panel.qtbot.mouseClick(window.reverse_button, Qt.MouseButton.LeftButton)
-            panel.qtbot.mouseClick(window.reverse_button, Qt.MouseButton.LeftButton)
+            panel.qtbot.mouseClick(window.body.ticket.reverse_button, Qt.MouseButton.LeftButton)
+            panel.qtbot.mouseClick(window.body.ticket.reverse_button, Qt.MouseButton.LeftButton)
             panel.qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier
                                  | Qt.KeyboardModifier.ShiftModifier)
-            window.request_reverse()
-        assert window.reverse_button.text() == "SENDING…"
-        assert not window.reverse_button.isEnabled()
+            window.panel.press()
+        assert window.body.ticket.reverse_button.text() == "SENDING…"
+        assert not window.body.ticket.reverse_button.isEnabled()
     assert len(panel.orders()) == 1
 
 
 def test_the_hotkey_sends_the_order(panel):
-    with panel.qtbot.waitSignal(panel.window.sig_order_finished, timeout=10_000):
+    with wait_event(panel.qtbot, panel.model.events.order_finished, timeout=10_000):
         panel.qtbot.keyClick(panel.window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier
                              | Qt.KeyboardModifier.ShiftModifier)
     assert len(panel.orders()) == 1
@@ -168,20 +168,20 @@ def test_each_failure_shows_its_message_and_the_panel_keeps_working(panel, case)
 def test_lights_follow_failures(panel):
     panel.sim.state.ninjatrader_connected = False
     panel.click_reverse()
-    assert panel.window.lights.ninjatrader.state == "bad"
-    assert panel.window.lights.crosstrade.state == "ok"
+    assert panel.window.body.lights.ninjatrader.state == "bad"
+    assert panel.window.body.lights.crosstrade.state == "ok"
 
 
 def test_confirmation_always_asks_and_no_means_nothing_sent(panel_factory):
     panel = panel_factory(confirm_answer=False, preferences={"confirm": "always"})
     panel.pick("Sim101", "ES 12-26", "Long 2")
-    panel.qtbot.mouseClick(panel.window.reverse_button, Qt.MouseButton.LeftButton)
+    panel.qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)
     panel.qtbot.waitUntil(lambda: "Reverse cancelled; nothing was sent." in
                           "\n".join(panel.log_lines()))
     assert panel.confirm.asked and "SELL 2 ES 12-26 MARKET DAY" in panel.confirm.asked[0]
     assert "Long 2 -> Short 2, MARKET, DAY" in panel.confirm.asked[0], "the preview is asked too"
     assert panel.orders() == []
-    assert panel.window.reverse_button.isEnabled()
+    assert panel.button.isEnabled()
 
 
 def test_demo_is_not_confirmed_by_default(panel):
@@ -195,9 +195,9 @@ def test_no_module_is_loaded_between_the_click_and_the_order_id(panel_factory, t
     panel = panel_factory(preferences={"transport": transport.value})
     panel.pick("Sim101", "ES 12-26", "Long 2")
     if transport is Transport.WS:
-        panel.qtbot.waitUntil(lambda: panel.window.lights.websocket.state == "ok")
+        panel.qtbot.waitUntil(lambda: panel.window.body.lights.websocket.state == "ok")
     loaded_at_answer = []
-    panel.window.sig_order_accepted.connect(lambda _: loaded_at_answer.append(set(sys.modules)))
+    panel.model.events.order_accepted.connect(lambda _: loaded_at_answer.append(set(sys.modules)))
     loaded_before_click = set(sys.modules)
     report = panel.click_reverse()
     assert report.transport is transport and len(panel.orders()) == 1
@@ -210,11 +210,11 @@ def test_websocket_transport(panel_factory):
     report = panel.click_reverse()
     assert report.transport is Transport.WS
     assert [o.transport for o in panel.orders()] == ["ws"]
-    assert panel.window.lights.websocket.state == "ok"
+    assert panel.window.body.lights.websocket.state == "ok"
 
 
 def test_instruments_with_positions_come_first(panel):
-    panel.window.preferences.remember("recent_instruments", "CL 01-27")
+    panel.model.preferences.remember("recent_instruments", "CL 01-27")
     panel.pick("Sim102", "MES 12-26", "Short 3")
     panel.form.account.setCurrentIndex(panel.form.account.findData("Sim101"))
     panel.qtbot.waitUntil(lambda: panel.form.instrument.count() >= 3)
@@ -235,7 +235,7 @@ def test_the_journal_is_shown_on_start_dimmed_at_its_own_time_and_only_for_this_
     second = panel_factory()
 
     def history():
-        return [e for e in second.window.log_model.entries() if e.level is Level.HISTORY]
+        return [e for e in second.model.notices.entries() if e.level is Level.HISTORY]
     second.qtbot.waitUntil(lambda: len(history()) == 2)
     reverse, fill = history()
     records = journal.read_last()
@@ -248,18 +248,18 @@ def test_the_journal_is_shown_on_start_dimmed_at_its_own_time_and_only_for_this_
 
 
 def test_the_account_choice_is_remembered(panel):
-    assert panel.window.preferences.get("last_account") == "Sim101"
+    assert panel.model.preferences.get("last_account") == "Sim101"
     panel.form.account.setCurrentIndex(panel.form.account.findData("Sim102"))
-    assert panel.window.preferences.get("last_account") == "Sim102"
+    assert panel.model.preferences.get("last_account") == "Sim102"
 
 
 def test_the_order_id_is_shown_before_the_position_is_re_read(panel):
     panel.sim.add_fault(apis=["GetPosition"], latency=0.5, execute=True, times=1)
-    with panel.qtbot.waitSignal(panel.window.sig_order_accepted, timeout=5000) as accepted:
-        panel.qtbot.mouseClick(panel.window.reverse_button, Qt.MouseButton.LeftButton)
-    assert accepted.args[0].order_id in "\n".join(panel.log_lines())
-    assert panel.window.reverse_button.text() == "SENDING…", "the re-read is still running"
-    panel.qtbot.waitSignal(panel.window.sig_order_finished, timeout=5000).wait()
+    with panel.finished():
+        with wait_event(panel.qtbot, panel.model.events.order_accepted) as accepted:
+            panel.qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)
+        assert accepted.args[0].order_id in "\n".join(panel.log_lines())
+        assert panel.button.text() == "SENDING…", "the re-read is still running"
 
 
 def test_reverse_is_disabled_until_a_position_is_known(panel_factory):
@@ -267,15 +267,15 @@ def test_reverse_is_disabled_until_a_position_is_known(panel_factory):
     panel.sim.add_fault(apis=["GetPosition"], latency=5)
     panel.form.account.setCurrentIndex(panel.form.account.findData("Sim102"))
     panel.qtbot.waitUntil(lambda: panel.form.instrument_name() == "MES 12-26")
-    assert not panel.window.reverse_button.isEnabled()
-    assert panel.window.reason.text() == "Reading the position in MES 12-26…"
+    assert not panel.button.isEnabled()
+    assert panel.ticket.reason.text() == "Reading the position in MES 12-26…"
 
 
 def test_closing_with_an_order_in_flight_lets_it_finish_and_journals_it(panel):
     panel.sim.add_fault(apis=["ReversePosition"], latency=0.4, execute=True)
-    panel.qtbot.mouseClick(panel.window.reverse_button, Qt.MouseButton.LeftButton)
-    assert panel.window.ticket.phase is Phase.SENDING
-    run_async(panel.qtbot, panel.window.shutdown())  # the window is being closed
-    [record] = panel.window.journal.read_last()
+    panel.qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)
+    assert panel.model.ticket.phase is Phase.SENDING
+    run_async(panel.qtbot, panel.model.shutdown())  # the window is being closed
+    [record] = panel.model.journal.read_last()
     assert record["status"] == "ok" and len(record["order_id"]) == 32
     assert len(panel.orders()) == 1

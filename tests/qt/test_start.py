@@ -21,7 +21,7 @@ def test_the_remembered_position_is_read_beside_the_account_list(panel_factory):
                                       (first_peer, second_peer)
                                       for r in panel.sim.received[2:]), timeout=5000)
     assert panel.form.account_name() == "Sim101"
-    assert panel.window.reverse_button.isEnabled()
+    assert panel.button.isEnabled()
 
 
 @pytest.mark.parametrize("remembered", ["Sim999", ""])
@@ -29,6 +29,6 @@ def test_a_remembered_account_that_is_gone_shows_nothing_of_it(panel_factory, re
     panel = panel_factory(preferences={**REMEMBERED, "last_account": remembered})
     account = panel.form.account_name()
     assert account != "Sim999"
-    panel.qtbot.waitUntil(lambda: panel.window.shown_position() is not None, timeout=5000)
-    shown = panel.window.shown_position()
+    panel.qtbot.waitUntil(lambda: panel.model.position() is not None, timeout=5000)
+    shown = panel.model.position()
     assert (shown.account, shown.instrument) == (account, panel.form.instrument_name())

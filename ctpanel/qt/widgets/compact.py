@@ -1,10 +1,13 @@
 """Compact mode: a small always-on-top window beside NinjaTrader's chart.
 
-Position, last price, P&L, REVERSE with its reason, and the last result. It holds no logic:
-the main window pushes what its model says to it, and its REVERSE is the main window's.
+Position, last price, P&L, REVERSE with its reason, and the last result. It holds no logic: it
+binds to the same :class:`~ctpanel.panel.panel.Panel` as the full window, and its REVERSE is
+:meth:`Panel.press`, through the same ticket.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
@@ -19,9 +22,13 @@ from PySide6.QtWidgets import (
 
 from ctpanel.core.models import Position
 from ctpanel.core.pricing import format_price
-from ctpanel.panel.market import MarketView
-from ctpanel.panel.ticket import Arming
+from ctpanel.panel.market import MarketState
+from ctpanel.panel.notices import Level, Notice
+from ctpanel.panel.views import HotkeyView, TicketState
 from ctpanel.qt.style import restyle
+
+if TYPE_CHECKING:
+    from ctpanel.panel.panel import Panel
 
 COMPACT_SIZE = (320, 150)  # at 100 % scaling; Qt scales it with the screen
 
@@ -29,7 +36,7 @@ COMPACT_SIZE = (320, 150)  # at 100 % scaling; Qt scales it with the screen
 class CompactWindow(QWidget):
     sig_closed = Signal()  # the trader closed it: back to the full panel
 
-    def __init__(self) -> None:
+    def __init__(self, panel: Panel) -> None:
         super().__init__(None, Qt.WindowType.Window | Qt.WindowType.WindowStaysOnTopHint)
         self.setObjectName("compactWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # the armed border
@@ -66,6 +73,16 @@ class CompactWindow(QWidget):
         layout.addWidget(self.reverse_button)
         layout.addWidget(self.reason)
         layout.addWidget(self.result)
+        self.reverse_button.clicked.connect(panel.press)
+        events = panel.events
+        events.position.connect(self.show_position)
+        events.market.connect(self.show_market)
+        events.ticket.connect(self.show_ticket)
+        events.hotkey.connect(self.show_hotkey)
+        panel.notices.appended.connect(self.show_notice)
+        self.show_position(panel.position())
+        self.show_ticket(panel.ticket_state)
+        self.show_hotkey(panel.hotkey.view())
 
     def show_position(self, position: Position | None) -> None:
         if position is None:
@@ -77,26 +94,29 @@ class CompactWindow(QWidget):
                 if position.average_price else ""
             self.position.setText(f"{position.side.value.upper()} {position.quantity}{average}")
 
-    def show_market(self, view: MarketView) -> None:
-        quote = view.usable
+    def show_market(self, state: MarketState) -> None:
+        view, quote = state.view, state.view.usable
         self.last.setText(f"Last {format_price(quote.last)}" if quote and quote.last
                           else "Last – (stale)" if view.quote else "Last –")
+        self.pnl.setText(state.pnl)
 
-    def show_pnl(self, words: str) -> None:
-        self.pnl.setText(words)
+    def show_ticket(self, state: TicketState) -> None:
+        self.reverse_button.setEnabled(state.arming.armed)
+        self.reverse_button.setText(state.arming.label)
+        self.reason.setText(state.arming.reason)
 
-    def show_arming(self, arming: Arming) -> None:
-        self.reverse_button.setEnabled(arming.armed)
-        self.reverse_button.setText(arming.label)
-        self.reason.setText(arming.reason)
-
-    def show_hotkey(self, armed: bool, chord: str) -> None:
+    def show_hotkey(self, view: HotkeyView) -> None:
+        armed, chord = view.armed, view.chord
         self.hotkey.setText(f"HOTKEY ARMED {chord}" if armed else f"Global hotkey {chord} off")
         if self.property("armed") == armed:
             return
         for widget in (self, self.hotkey):
             widget.setProperty("armed", armed)
             restyle(widget)  # the style sheet's [armed=...] rules
+
+    def show_notice(self, notice: Notice) -> None:
+        if notice.level not in (Level.INFO, Level.HISTORY):
+            self.show_result(notice.text)  # the last result, warning or failure
 
     def show_result(self, text: str) -> None:
         self.result.setText(self.result.fontMetrics().elidedText(

@@ -1,4 +1,5 @@
-"""The log pane: handler -> bounded buffer -> append-only text view, with copy actions.
+"""The log pane: the panel's notices (:class:`~ctpanel.panel.notices.Notices`, a bounded buffer
+fed by the panel and by ctpanel's loggers) in an append-only text view, with copy actions.
 
 The view is a :class:`QPlainTextEdit`, whose appends cost the same at 5 lines or 500: a list
 view with wrapped rows re-measured every row on each new line (25 ms a line when full, on the
@@ -7,74 +8,14 @@ event loop). One entry is one text block, so a block's number is its entry's ind
 
 from __future__ import annotations
 
-import logging
-from collections import deque
-from dataclasses import dataclass, replace
-from datetime import datetime
-from enum import IntEnum
-
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QColor, QContextMenuEvent, QGuiApplication, QTextCharFormat
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QWidget
 
-MAX_ENTRIES = 500
-
-
-class Level(IntEnum):
-    INFO = 0
-    SUCCESS = 1
-    WARNING = 2
-    ERROR = 3
-    HISTORY = 4  # a journal record from an earlier session: dimmed, with its own time
-
+from ctpanel.panel.notices import Level, Notice, Notices
 
 LEVEL_COLOURS = {Level.INFO: "#c8ccd4", Level.SUCCESS: "#7cc4ff", Level.WARNING: "#ffd166",
                  Level.ERROR: "#ff6b6b", Level.HISTORY: "#7a808c"}
-LEVEL_TAGS = {Level.INFO: "", Level.SUCCESS: "OK ", Level.WARNING: "WARN ", Level.ERROR: "ERROR ",
-              Level.HISTORY: ""}
-
-
-@dataclass(frozen=True)
-class LogEntry:
-    time: datetime
-    level: Level
-    text: str
-    order_id: str | None = None
-    count: int = 1  # the same message, repeated: one line with a count
-
-    def line(self) -> str:
-        """One line, always: the pane keeps one text block per entry."""
-        text = " ".join(self.text.splitlines())
-        repeated = f" (×{self.count}, last at {self.time:%H:%M:%S})" if self.count > 1 else ""
-        return f"{self.time:%H:%M:%S}  {LEVEL_TAGS[self.level]}{text}{repeated}"
-
-    def repeats(self, other: LogEntry) -> bool:
-        return (other.level, other.text, other.order_id) == (self.level, self.text, None)
-
-
-class LogModel(QObject):
-    """At most ``capacity`` entries; the oldest fall off the top. A message that repeats the
-    last one (a poll failing the same way every 5 s) updates that line's count instead."""
-
-    sig_appended = Signal(object)  # the LogEntry just added
-    sig_last_replaced = Signal(object)  # the last entry, with its count and time updated
-
-    def __init__(self, capacity: int = MAX_ENTRIES, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._entries: deque[LogEntry] = deque(maxlen=capacity)
-        self.capacity = capacity
-
-    def append(self, entry: LogEntry) -> None:
-        if self._entries and self._entries[-1].repeats(entry):
-            last = self._entries[-1]
-            self._entries[-1] = replace(last, time=entry.time, count=last.count + 1)
-            self.sig_last_replaced.emit(self._entries[-1])
-            return
-        self._entries.append(entry)
-        self.sig_appended.emit(entry)
-
-    def entries(self) -> list[LogEntry]:
-        return list(self._entries)
 
 
 class LogPane(QPlainTextEdit):
@@ -85,7 +26,7 @@ class LogPane(QPlainTextEdit):
     sig_copied = Signal(str)
     sig_notice = Signal(str)  # "Copied order id …" / "No order id on that line."
 
-    def __init__(self, model: LogModel, parent: QWidget | None = None) -> None:
+    def __init__(self, model: Notices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
         self.setObjectName("logPane")
@@ -103,10 +44,10 @@ class LogPane(QPlainTextEdit):
         self.addActions([self.copy_action, self.copy_id_action])  # their shortcuts, if any
         for entry in model.entries():
             self._show(entry)
-        model.sig_appended.connect(self._show)
-        model.sig_last_replaced.connect(self._replace_last)
+        model.appended.connect(self._show)
+        model.last_replaced.connect(self._replace_last)
 
-    def _show(self, entry: LogEntry) -> None:
+    def _show(self, entry: Notice) -> None:
         cursor = self.textCursor()
         cursor.movePosition(cursor.MoveOperation.End)
         if not self.document().isEmpty():
@@ -114,7 +55,7 @@ class LogPane(QPlainTextEdit):
         cursor.insertText(entry.line(), self._formats[entry.level])
         self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
 
-    def _replace_last(self, entry: LogEntry) -> None:
+    def _replace_last(self, entry: Notice) -> None:
         cursor = self.textCursor()
         cursor.movePosition(cursor.MoveOperation.End)
         cursor.movePosition(cursor.MoveOperation.StartOfBlock, cursor.MoveMode.KeepAnchor)
@@ -128,7 +69,7 @@ class LogPane(QPlainTextEdit):
         menu.aboutToHide.connect(menu.deleteLater)
         menu.popup(event.globalPos())
 
-    def _selected_entries(self, *, clicked_first: bool) -> list[LogEntry]:
+    def _selected_entries(self, *, clicked_first: bool) -> list[Notice]:
         """The right-clicked line (``clicked_first``, or when nothing is selected), else the
         selected lines, else the line under the text cursor."""
         cursor = self.textCursor()
@@ -162,16 +103,3 @@ class LogPane(QPlainTextEdit):
         QGuiApplication.clipboard().setText(text)
         self.sig_copied.emit(text)
         return True
-
-
-class LogPaneHandler(logging.Handler):
-    """Sends warnings from ctpanel's own loggers into the pane (never the token: our messages
-    are built without it)."""
-
-    def __init__(self, model: LogModel) -> None:
-        super().__init__(level=logging.WARNING)
-        self.model = model
-
-    def emit(self, record: logging.LogRecord) -> None:
-        level = Level.ERROR if record.levelno >= logging.ERROR else Level.WARNING
-        self.model.append(LogEntry(datetime.now(), level, record.getMessage()))

@@ -1,10 +1,13 @@
-"""The order controls. A thin view: it reports values as a :class:`FormState` and nothing more."""
+"""The order controls, bound to the :class:`~ctpanel.panel.panel.Panel`: it forwards what the
+trader sets (the fields as a :class:`FormState`, the account and instrument picked) and shows
+what the panel says (accounts, instruments, the mirror of the position, ticks, prices)."""
 
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -20,9 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from ctpanel.core.form import FormState
-from ctpanel.core.models import Account, Action, OrderType, Position, TimeInForce
-from ctpanel.core.pricing import format_price, snap
+from ctpanel.core.models import Account, Action, OrderType, TimeInForce
+from ctpanel.core.pricing import snap
 from ctpanel.core.validation import normalise_instrument
+from ctpanel.panel.options import Options
+from ctpanel.panel.views import TicketState
+
+if TYPE_CHECKING:
+    from ctpanel.panel.panel import Panel
 
 PRICE_MAX = 1e9
 
@@ -59,22 +67,31 @@ def price_box(name: str) -> QDoubleSpinBox:
 
 
 class OrderForm(QWidget):
-    """Account, instrument and order fields. ``sig_changed`` fires on every edit."""
+    """Account, instrument and order fields."""
 
-    sig_changed = Signal()
-    sig_account_changed = Signal(str)
-    sig_instrument_changed = Signal(str)
-    sig_refresh_accounts = Signal()
-    sig_type_picked = Signal()  # the trader picked another order type: prices from the market
-    sig_price_snapped = Signal(str)  # a typed price moved to the tick grid, in plain words
-
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, panel: Panel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._build_ui()
-        self._connect_signals()
+        self.panel = panel
         self.tick_size: float | None = None
+        self._build_ui()
         self._apply_order_type()
         self._apply_mirror(self.mirror.isChecked())
+        self._on_options(panel.options)
+        self.set_strategies(panel.preferences.get("recent_strategies"))
+        self._on_instruments(*panel.instrument_choices())
+        self._on_accounts(panel.positions.accounts, panel.account)
+        self._connect_signals()
+        events = panel.events
+        events.accounts.connect(self._on_accounts)
+        events.instruments.connect(self._on_instruments)
+        events.follow.connect(self._on_follow)
+        events.prices_cleared.connect(self.clear_prices)
+        events.tick.connect(self.set_tick)
+        events.prefill.connect(self.prefill)
+        events.strategies.connect(self.set_strategies)
+        events.options.connect(self._on_options)
+        events.ticket.connect(self._on_ticket)
+        self._changed()
 
     # --- building -------------------------------------------------------------------------
 
@@ -146,22 +163,27 @@ class OrderForm(QWidget):
                 label_widget.setBuddy(buddy)
 
     def _connect_signals(self) -> None:
-        self.refresh.clicked.connect(self.sig_refresh_accounts)
-        self.account.currentIndexChanged.connect(
-            lambda _: self.sig_account_changed.emit(self.account_name()))
+        self.refresh.clicked.connect(self.panel.refresh_accounts)
+        self.account.currentIndexChanged.connect(lambda _: self._picked())
         self.instrument.lineEdit().editingFinished.connect(self._on_instrument_edited)
         self.instrument.activated.connect(lambda _: self._on_instrument_edited())
         self.order_type.currentIndexChanged.connect(lambda _: self._apply_order_type())
-        self.order_type.activated.connect(lambda _: self.sig_type_picked.emit())
+        self.order_type.activated.connect(lambda _: self.panel.type_picked())
         for box in (self.limit_price, self.stop_price):
             box.editingFinished.connect(lambda box=box: self._snap(box))
         self.mirror.toggled.connect(self._apply_mirror)
         for combo in (self.action, self.order_type, self.time_in_force):
-            combo.currentIndexChanged.connect(lambda _: self.sig_changed.emit())
+            combo.currentIndexChanged.connect(lambda _: self._changed())
         for box in (self.quantity, self.limit_price, self.stop_price):
-            box.valueChanged.connect(lambda _: self.sig_changed.emit())
-        self.oco_id.textChanged.connect(lambda _: self.sig_changed.emit())
-        self.strategy.editTextChanged.connect(lambda _: self.sig_changed.emit())
+            box.valueChanged.connect(lambda _: self._changed())
+        self.oco_id.textChanged.connect(lambda _: self._changed())
+        self.strategy.editTextChanged.connect(lambda _: self._changed())
+
+    def _changed(self) -> None:
+        self.panel.form_changed(self.state())
+
+    def _picked(self) -> None:
+        self.panel.select(self.account_name(), self.instrument_name())
 
     # --- behaviour ------------------------------------------------------------------------
 
@@ -170,25 +192,37 @@ class OrderForm(QWidget):
         order_type: OrderType = self.order_type.member()
         self.limit_price.setEnabled(order_type.needs_limit_price)
         self.stop_price.setEnabled(order_type.needs_stop_price)
-        self.sig_changed.emit()
+        self._changed()
 
     def _apply_mirror(self, on: bool) -> None:
         self.action.setEnabled(not on)
         self.quantity.setEnabled(not on)
-        self.sig_changed.emit()
+        self._changed()
 
     def _on_instrument_edited(self) -> None:
         text = normalise_instrument(self.instrument.currentText())
         if text != self.instrument.currentText():
             self.instrument.setEditText(text)
-        self.sig_instrument_changed.emit(text)
+        self._picked()
 
-    def follow(self, position: Position | None, *, force: bool = False) -> None:
-        """With mirroring on (or ``force``d, after an order), show the action and size that
-        mirror ``position``: a hand-set action never outlives the position it was set for."""
-        if (self.mirror.isChecked() or force) and position is not None and not position.is_flat:
-            self.action.select(position.side.closing_action)
-            self.quantity.setValue(min(position.quantity, self.quantity.maximum()))
+    def _on_follow(self, action: Action, quantity: int) -> None:
+        """The action and size that mirror a new position: a hand-set action never outlives
+        the position it was set for."""
+        for widget in (self.action, self.quantity):
+            widget.blockSignals(True)
+        self.action.select(action)
+        self.quantity.setValue(quantity)
+        for widget in (self.action, self.quantity):
+            widget.blockSignals(False)
+        self._changed()
+
+    def _on_options(self, options: Options) -> None:
+        self.quantity.setMaximum(options.max_quantity)
+        self.mirror.setChecked(options.mirror)
+
+    def _on_ticket(self, state: TicketState) -> None:
+        if state.problems is not None:
+            self.problem.setText(state.problems)
 
     def clear_prices(self) -> None:
         """Prices typed for one instrument mean nothing for another (nor does its tick)."""
@@ -215,9 +249,8 @@ class OrderForm(QWidget):
         snapped = snap(value, self.tick_size)
         if abs(snapped - value) > 1e-9:
             box.setValue(snapped)
-            self.sig_price_snapped.emit(
-                f"{box.objectName().replace('Price', '')} price {format_price(value)} moved to "
-                f"{format_price(snapped)}, on the {self.tick_size:g} tick grid.")
+            self.panel.price_snapped(box.objectName().replace("Price", ""), value, snapped,
+                                     self.tick_size)
 
     def prefill(self, limit: float | None, stop: float | None) -> None:
         """Prices from the market for a newly picked order type (the used fields only)."""
@@ -236,23 +269,18 @@ class OrderForm(QWidget):
     def instrument_name(self) -> str:
         return normalise_instrument(self.instrument.currentText())
 
-    def set_accounts(self, accounts: list[Account], preferred: str) -> None:
-        current = self.account_name() or preferred
+    def _on_accounts(self, accounts: list[Account], selected: str) -> None:
         self.account.blockSignals(True)
         self.account.clear()
         for account in accounts:
             self.account.addItem(account.label, account.name)
-        index = max(0, self.account.findData(current))
-        self.account.setCurrentIndex(index)
+        self.account.setCurrentIndex(max(0, self.account.findData(selected)))
         self.account.blockSignals(False)
-        self.sig_account_changed.emit(self.account_name())
 
-    def set_instrument_choices(self, open_instruments: list[str], recent: list[str], *,
-                               prefer_open: bool = False) -> None:
+    def _on_instruments(self, open_instruments: list[str], recent: list[str],
+                        selected: str) -> None:
         """Instruments with an open position first (in bold, "open position" as their tip),
-        then recent ones. Typed text is kept, except with ``prefer_open`` (a new account):
-        then the instrument moves to one with a position there, if the typed one has none."""
-        text = self.instrument_name()
+        then recent ones; the selected one in the field."""
         choices = list(dict.fromkeys(open_instruments + recent))
         self.instrument.blockSignals(True)
         self.instrument.clear()
@@ -262,9 +290,7 @@ class OrderForm(QWidget):
         for index in range(len(open_instruments)):
             self.instrument.setItemData(index, bold, Qt.ItemDataRole.FontRole)
             self.instrument.setItemData(index, "open position", Qt.ItemDataRole.ToolTipRole)
-        if prefer_open and open_instruments and text not in open_instruments:
-            text = open_instruments[0]
-        self.instrument.setEditText(text or (choices[0] if choices else ""))
+        self.instrument.setEditText(selected)
         self.instrument.blockSignals(False)
 
     def has_open_position(self, instrument: str) -> bool:
@@ -280,10 +306,7 @@ class OrderForm(QWidget):
         self.strategy.setEditText(text)
         self.strategy.blockSignals(False)
 
-    def set_max_quantity(self, value: int) -> None:
-        self.quantity.setMaximum(max(1, value))
-
-    def state(self, position: Position | None) -> FormState:
+    def state(self) -> FormState:
         limit, stop = self.limit_price.value(), self.stop_price.value()
         return FormState(
             account=self.account_name(), instrument=self.instrument_name(),
@@ -292,9 +315,6 @@ class OrderForm(QWidget):
             limit_price=limit if self.limit_price.isEnabled() and limit > 0 else None,
             stop_price=stop if self.stop_price.isEnabled() and stop > 0 else None,
             oco_id=self.oco_id.text(), strategy=self.strategy.currentText(),
-            mirror=self.mirror.isChecked(), position=position,
+            mirror=self.mirror.isChecked(),
             max_quantity=self.quantity.maximum(),
         )
-
-    def show_problem(self, text: str | None) -> None:
-        self.problem.setText(text or "")

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from ctpanel.core.models import Position, Side
 from ctpanel.core.pricing import format_price
+from ctpanel.panel.market import MarketState
+
+if TYPE_CHECKING:
+    from ctpanel.panel.panel import Panel
 
 # Blue and orange stay apart under the common colour-vision deficiencies; the word is shown too.
 SIDE_COLOURS = {Side.LONG: "#4ea1ff", Side.SHORT: "#ff9f1c", Side.FLAT: "#9aa0aa"}
 
 
 class PositionStrip(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, panel: Panel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("positionStrip")
         self.position: Position | None = None
@@ -33,6 +38,11 @@ class PositionStrip(QWidget):
             layout.addWidget(label)
         layout.addStretch(1)
         layout.addWidget(self.age)
+        panel.events.position.connect(self.show_position)
+        panel.events.position_note.connect(self.show_note)
+        panel.events.clock.connect(lambda stale: self.tick(stale=stale))
+        panel.events.market.connect(self.show_market)
+        self.show_position(panel.position())
 
     def show_position(self, position: Position | None) -> None:
         self.position = position
@@ -53,15 +63,12 @@ class PositionStrip(QWidget):
                                  if average and not position.is_flat else "")
         self.tick()
 
-    def show_pnl(self, text: str) -> None:
+    def show_market(self, state: MarketState) -> None:
         """The open P&L in currency and ticks (from live prices, else CrossTrade's figure)."""
-        self.pnl.setText(text)
-
-    def mark_stale(self, reason: str) -> None:
-        self.age.setText(f"not updated: {reason}")
+        self.pnl.setText(state.pnl)
 
     def show_note(self, note: str) -> None:
-        """Say where the figure shown came from, until the next one (e.g. read mid-order)."""
+        """Say where the figure shown came from, or why it is not updated, until the next."""
         self._note = note
         self.age.setText(note)
 

@@ -3,17 +3,23 @@ quote's age and where it came from; stale, closed or unknown said in words."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QLabel
 
 from ctpanel.panel.market import MarketView, quote_words
 from ctpanel.panel.ticket import Freshness
 
+if TYPE_CHECKING:
+    from ctpanel.panel.panel import Panel
+
 
 class QuoteLine(QLabel):
-    def __init__(self) -> None:
+    def __init__(self, panel: Panel) -> None:
         super().__init__("Prices: waiting for the market…")
         self.setObjectName("quoteLine")
         self.view: MarketView | None = None
+        panel.events.market.connect(lambda state: self.show_view(state.view))
 
     def show_view(self, view: MarketView) -> None:
         self.view = view

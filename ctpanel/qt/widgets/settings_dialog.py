@@ -18,15 +18,15 @@ from PySide6.QtWidgets import (
 )
 
 from ctpanel.panel.hotkeys import global_hotkey_problem, hotkey_problem
+from ctpanel.panel.options import CONFIRM_MODES, PreferenceStore
 from ctpanel.panel.sounds import SOUND_LABELS, SoundEvent
 from ctpanel.panel.ticket import REARM_DELAY_RANGE_S
-from ctpanel.qt.settings import CONFIRM_MODES, Preferences
 
 CONFIRM_LABELS = {"never": "Never", "always": "Always", "live": "Live accounts only"}
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, preferences: Preferences, parent: QWidget | None = None) -> None:
+    def __init__(self, preferences: PreferenceStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("ctpanel settings")
         self.setObjectName("settingsDialog")

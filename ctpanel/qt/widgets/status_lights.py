@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-from ctpanel.panel.status import ConnectionStatus
+from ctpanel.panel.views import StatusView
+
+if TYPE_CHECKING:
+    from ctpanel.panel.panel import Panel
 
 LIGHT_COLOURS = {"ok": "#3fb68b", "bad": "#ff6b6b", "warn": "#ffd166", "unknown": "#6b7280",
                  "off": "#3a3f4b"}
@@ -27,7 +32,7 @@ class Light(QLabel):
 
 
 class StatusLights(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, panel: Panel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.token = Light("Token")
         self.crosstrade = Light("CrossTrade")
@@ -42,13 +47,14 @@ class StatusLights(QWidget):
             layout.addWidget(widget)
         layout.addStretch(1)
         layout.addWidget(self.budget)
+        panel.events.status.connect(self.show_status)
+        self.show_status(panel.connection.status_view())
 
-    def show(self, status: ConnectionStatus) -> None:
-        """Bind to the model: each light shows its state and, as a tip, its reason."""
+    def show_status(self, view: StatusView) -> None:
+        """Each light shows its state and, as a tip, its reason; then the budget."""
+        status = view.status
         for light, value in ((self.token, status.token), (self.crosstrade, status.crosstrade),
                              (self.ninjatrader, status.ninjatrader),
                              (self.websocket, status.websocket)):
             light.set(value.state.value, value.reason)
-
-    def show_budget(self, level: float, burst: float) -> None:
-        self.budget.setText(f"Budget {int(level)}/{int(burst)}")
+        self.budget.setText(view.budget)

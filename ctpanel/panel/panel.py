@@ -1,0 +1,454 @@
+"""The panel, Qt-free: the one assembly of its parts and the one source of its events.
+
+:class:`Panel` owns the :class:`~ctpanel.panel.ticket.Ticket` (the rules), the connection
+(backends, lights, going live), the positions (accounts, the selection, reads and polls), the
+orders (one press to its fill), the market, the global hotkey's switch, the sounds and the
+notices; it routes what one part says to the others and supervises their tasks. A view (the Qt
+window, a test) calls its inputs and connects to :attr:`Panel.events`; it holds no state of its
+own and writes no rule. Nothing here blocks, and nothing is queued between a press and its
+request: events are synchronous.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from ctpanel.backend import Backend, Mode
+from ctpanel.core.credentials import TokenStore
+from ctpanel.core.errors import CtError
+from ctpanel.core.form import FormState
+from ctpanel.core.journal import Journal
+from ctpanel.core.models import Position
+from ctpanel.core.pricing import format_price, pnl_words, position_pnl, prefilled_prices
+from ctpanel.core.secret import Secret
+from ctpanel.core.urls import DEFAULT_BASE_URL
+from ctpanel.panel.connection import BackendFactory, Connection
+from ctpanel.panel.events import Events
+from ctpanel.panel.history import history_lines
+from ctpanel.panel.hotkey_switch import HotkeySwitch
+from ctpanel.panel.market import MarketState, MarketWatch
+from ctpanel.panel.notices import Level, Notice, Notices
+from ctpanel.panel.options import Options, PreferenceStore, remember
+from ctpanel.panel.orders import Orders
+from ctpanel.panel.ports import Confirmer, HotkeyRegistrar
+from ctpanel.panel.positions import Positions
+from ctpanel.panel.session import Session
+from ctpanel.panel.sounds import Player, Sounds
+from ctpanel.panel.ticket import Freshness, Phase, Ticket
+from ctpanel.panel.views import ModeView, TicketState
+
+if TYPE_CHECKING:
+    import asyncio
+
+log = logging.getLogger(__name__)
+
+JOURNAL_LINES_SHOWN = 50
+
+
+class PanelEvents(Events):
+    """What a view can subscribe to; each carries what to show (see :mod:`.views`)."""
+
+    names = (
+        "mode",  # ModeView: the band and the title
+        "backend_changed",  # Backend: a new one is attached
+        "status",  # StatusView: the lights and the budget
+        "hotkey",  # HotkeyView: the global hotkey's switch
+        "ticket",  # TicketState: REVERSE, its reason, the preview, the form's problems
+        "position",  # Position | None: the figure shown (None: unknown)
+        "position_note",  # str: where the figure shown came from, or why it is not updated
+        "clock",  # bool: once a second; whether the figure shown is stale
+        "market",  # MarketState: the quote line and the P&L
+        "accounts",  # list[Account], the selected account's name
+        "instruments",  # open ones, recent ones, the selected one
+        "follow",  # Action, quantity: the mirror of a new position, for the form
+        "prices_cleared",  # the prices typed for another instrument mean nothing here
+        "tick",  # float | None: the instrument's tick size
+        "prefill",  # limit, stop: prices from the market for a newly picked order type
+        "strategies",  # list[str]: recent ATM strategy names
+        "options",  # Options: the preferences were (re)read
+        "order_accepted",  # OrderResult, the moment CrossTrade answers
+        "order_finished",  # ReverseReport, or the CtError it ended with
+        "wake_in",  # float: seconds until the ticket changes by itself (re-arm, staleness)
+        "token_needed",  # going live needs a token: open the token dialog
+        "running",  # bool: started (the view's timers run) or shutting down
+    )
+
+
+class Panel:
+    def __init__(self, *, preferences: PreferenceStore, journal: Journal,
+                 backend_factory: BackendFactory, token_store: TokenStore,
+                 confirmer: Confirmer, backend: Backend | None = None,
+                 live_base_url: str = DEFAULT_BASE_URL,
+                 sound_player: Player | None = None,
+                 sound_path: Callable[[str], str] = str,
+                 hotkey_registrar: Callable[[], HotkeyRegistrar] | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.preferences = preferences
+        self.journal = journal
+        self.token_store = token_store
+        self.clock = clock
+        self.events = PanelEvents()
+        self.notices = Notices()
+        self.options = Options.read(preferences)
+        self.session = Session(backend)
+        self.ticket = Ticket(clock, rearm_delay=self.options.rearm_delay)
+        self.form = FormState(mirror=self.options.mirror)
+        self._tasks: set[asyncio.Task] = set()
+        self._hotkey_registrar = hotkey_registrar
+        self._remirror = False  # after an order, hand-set action and quantity follow again
+        self._market_usable = False  # a fresh quote was shown last time
+        self._market_task: asyncio.Task | None = None
+        self.ticket_state = TicketState(self.ticket.busy() or self.ticket.arming(self.form),
+                                        "", "")
+        self.sounds = Sounds(lambda event: event in self.options.sounds, sound_path,
+                             sound_player)
+        self.connection = Connection(self.session, self.notices, backend_factory=backend_factory,
+                                     token_store=token_store, confirmer=confirmer,
+                                     live_base_url=live_base_url, spawn=self._spawn,
+                                     clock=clock)
+        self.positions = Positions(self.session, self.ticket, self.notices, preferences,
+                                   spawn=self.session.spawn, failed=self.connection.failed)
+        self.orders = Orders(self.session, self.ticket, self.positions.watcher, self.notices,
+                             self.sounds, journal, confirmer, spawn=self._spawn,
+                             failed=self.connection.failed)
+        self.market = MarketWatch(self.session, on_change=self._on_market_changed, clock=clock)
+        self.hotkey = HotkeySwitch(self.notices, clock)
+        self.hotkey.apply(self.options.global_chord)
+        self._route()
+        if backend is not None:
+            self.connection.attach(backend)
+        else:
+            self.refresh_ticket()
+
+    def _route(self) -> None:
+        """What each part says, to the parts and views it concerns."""
+        events, connection, positions, orders = (self.events, self.connection, self.positions,
+                                                 self.orders)
+        connection.attached.connect(self._on_backend_attached)
+        connection.status.connect(events.status.emit)
+        connection.stream_message.connect(self.market.on_event)
+        connection.token_needed.connect(events.token_needed.emit)
+        positions.accounts_loaded.connect(self._on_accounts_loaded)
+        positions.instruments.connect(events.instruments.emit)
+        positions.account_changed.connect(lambda _account: self.hotkey.scope_changed("account"))
+        positions.scope_changed.connect(self._on_scope_changed)
+        positions.shown.connect(self._on_position_shown)
+        positions.read_failed.connect(self._on_read_failed)
+        positions.first_answer.connect(self._on_first_answer)
+        orders.changed.connect(self.refresh_ticket)
+        orders.sent.connect(self._on_order_sent)
+        orders.accepted.connect(events.order_accepted.emit)
+        orders.confirmed.connect(self._on_order_confirmed)
+        orders.finished.connect(events.order_finished.emit)
+        orders.peeked.connect(self._on_position_peeked)
+        self.hotkey.changed.connect(self._on_hotkey_changed)
+
+    # --- what views read when they bind ---------------------------------------------------
+
+    @property
+    def backend(self) -> Backend | None:
+        return self.session.backend
+
+    @property
+    def account(self) -> str:
+        return self.positions.account
+
+    @property
+    def instrument(self) -> str:
+        return self.positions.instrument
+
+    def position(self) -> Position | None:
+        """The position shown: read for the selected scope (None when unknown)."""
+        return self.positions.position()
+
+    def mode_view(self) -> ModeView:
+        backend = self.backend
+        return ModeView.of(backend.mode.value if backend else None, self.account,
+                           self.hotkey.armed, self.hotkey.chord.text())
+
+    def market_state(self) -> MarketState:
+        view = self.market.view()
+        words = pnl_words(position_pnl(self.position(), view.usable))
+        account = self.market.account_pnl()
+        if account is not None and account.unrealized is not None:
+            words += f"   account {account.unrealized + 0.0:+,.2f}"
+        return MarketState(view, words)
+
+    def instrument_choices(self) -> tuple[list[str], list[str], str]:
+        return self.positions.open_instruments, self.positions.recent(), self.instrument
+
+    # --- the trader's inputs --------------------------------------------------------------
+
+    def select(self, account: str, instrument: str) -> None:
+        """The trader picked an account or an instrument."""
+        self.positions.select(account, instrument)
+
+    def form_changed(self, form: FormState) -> None:
+        """The order fields as the trader set them (account and instrument are the panel's)."""
+        if form.mirror != self.options.mirror:
+            self.preferences.set("mirror", form.mirror)
+            self.options = replace(self.options, mirror=form.mirror)
+        self.form = form
+        if self.ticket.busy() is None:
+            self.refresh_ticket()
+
+    def press(self) -> None:
+        """REVERSE: a click, the panel's hotkey or an armed global one. The ticket decides
+        here, synchronously, whether this press sends."""
+        if self.backend is None:
+            return
+        live = self.backend.mode is Mode.LIVE
+        if self.orders.press(self.form_state(), form_now=self.form_state,
+                             confirm=self.options.needs_confirmation(live=live),
+                             transport=self.options.transport):
+            self.positions.cancel_read()  # its answer could predate the order
+        self.refresh_ticket()
+
+    def global_press(self) -> None:
+        """A press of the system-wide combination, whatever program has focus."""
+        if self.hotkey.press():
+            self.press()
+
+    def set_armed(self, on: bool) -> None:
+        self.hotkey.set_armed(on, ready=self.backend is not None)
+
+    def type_picked(self) -> None:
+        """A newly picked limit or stop type: prices from the market, when it is known."""
+        form = self.form_state().effective()
+        limit, stop = prefilled_prices(form.action, form.order_type, self.market.view().usable,
+                                       stop_offset_ticks=self.options.stop_offset_ticks)
+        self.events.prefill.emit(limit, stop)
+
+    def price_snapped(self, field: str, typed: float, snapped: float, tick: float) -> None:
+        self.notices.say(Level.INFO, f"{field} price {format_price(typed)} moved to "
+                                     f"{format_price(snapped)}, on the {tick:g} tick grid.")
+
+    def apply(self, options: Options | None = None) -> None:
+        """New preferences (read from the store unless given)."""
+        self.options = options or Options.read(self.preferences)
+        self.ticket.rearm_delay = self.options.rearm_delay
+        self.hotkey.apply(self.options.global_chord)
+        self.events.options.emit(self.options)
+        self.refresh_ticket()
+
+    def refresh_accounts(self) -> None:
+        self.positions.refresh_accounts()
+
+    def reconnect_stream(self) -> None:
+        self.connection.reconnect_stream()
+
+    def go_live(self) -> None:
+        self._spawn(self._go_live(), "go-live")
+
+    def go_demo(self) -> None:
+        self._spawn(self.switch_backend(Mode.DEMO, None), "go-demo")
+
+    def token_changed(self, token: Secret | None, session_token: Secret | None) -> None:
+        if self.connection.token_changed(token, session_token):
+            self._spawn(self.switch_backend(Mode.DEMO, None), "go-demo")
+
+    def say_problem(self, message: str) -> None:
+        self.notices.say(Level.ERROR, message)
+
+    # --- the clocks (driven by the view's timers) -----------------------------------------
+
+    def clock_tick(self) -> None:
+        """Once a second: ages, staleness, the budget, the hotkey's grace."""
+        arming = self.ticket_state.arming
+        self.hotkey.observe(arming.armed, arming.reason)
+        self.events.clock.emit(self.ticket.freshness_of_reading() is Freshness.STALE)
+        self._show_market()  # the quote's age, and stale once it is
+        self.connection.show_budget()
+
+    def poll_tick(self) -> None:
+        self.positions.poll()
+
+    def market_tick(self) -> None:
+        if self.backend is not None and (self._market_task is None or self._market_task.done()):
+            self._market_task = self.session.spawn(self.market.tick(), "market")
+
+    # --- life -----------------------------------------------------------------------------
+
+    def attach(self, backend: Backend) -> None:
+        """Give the panel its backend and begin work."""
+        self.connection.attach(backend)
+        self.start()
+
+    def start(self) -> None:
+        """The account list and the remembered position side by side (then the orders
+        connection and the WebSocket), the journal's last lines, the global hotkey."""
+        self._spawn(self._show_journal_history(), "journal-history")
+        self.positions.refresh_accounts(warm_up=True)
+        self.positions.read_remembered()
+        if self._hotkey_registrar is not None:
+            self.hotkey.use(self._hotkey_registrar(), self.global_press)
+        self.events.running.emit(True)
+
+    async def shutdown(self) -> None:
+        """Stop ticks and tasks, close the backend. An order in flight is not cut off: its
+        answer (or its timeout) is awaited first, so it is reported and journaled."""
+        import asyncio
+
+        self.events.running.emit(False)
+        self.hotkey.close()
+        await self.orders.wait_in_flight()
+        tasks = [task for task in self._tasks
+                 if not task.done() and task is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await self.session.close()
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, Any], name: str) -> asyncio.Task:
+        """A task of the panel's own (backend-scoped ones are the session's)."""
+        import asyncio
+
+        task = asyncio.get_running_loop().create_task(coroutine, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def switch_backend(self, mode: Mode, token: Secret | None) -> None:
+        if self.ticket.phase is not Phase.IDLE:
+            self.notices.say(Level.WARNING, "An order is in flight; switch once its answer is "
+                                            "back.")
+            return
+        if await self.connection.switch(mode, token):
+            self.positions.refresh_accounts(warm_up=True)
+
+    async def _go_live(self) -> None:
+        token = await self.connection.live_token()
+        if token is not None and await self.connection.confirm_going_live():
+            await self.switch_backend(Mode.LIVE, token)
+
+    async def _show_journal_history(self) -> None:
+        """The journal's last records of this mode, dimmed, each at its own time."""
+        records = await self.journal.read_last_async(JOURNAL_LINES_SHOWN)
+        if self.backend is None:
+            return
+        for line in history_lines(records, self.backend.mode.value):
+            self.notices.add(Notice(line.time, Level.HISTORY, line.text, line.order_id))
+
+    # --- routing --------------------------------------------------------------------------
+
+    def form_state(self) -> FormState:
+        """The form as the trader set it, for the selection, with the market when a fresh
+        quote is known."""
+        return replace(self.form, account=self.account, instrument=self.instrument,
+                       quote=self.market.view().usable, max_quantity=self.options.max_quantity,
+                       confirm_distance_ticks=self.options.confirm_distance_ticks)
+
+    def refresh_ticket(self) -> None:
+        """What the ticket says now: armed or not, why, the button's label, the preview."""
+        busy = self.ticket.busy()
+        if busy is not None:  # on the click path: the button and its reason only
+            self._show_ticket(TicketState(busy, None, None))
+            return
+        form = self.form_state()
+        arming = self.ticket.arming(form)
+        # One message per problem: the first is the reason under the button, any others stand
+        # by the fields.
+        others = [p.message for p in form.check().problems if p.message != arming.reason]
+        others += [warning for warning in form.warnings() if warning != arming.reason]
+        self._show_ticket(TicketState(arming, arming.preview, " ".join(others)))
+        next_change = self.ticket.next_change_at()
+        if next_change is not None:
+            self.events.wake_in.emit(max(0.0, next_change - self.clock()) + 0.001)
+
+    def _show_ticket(self, state: TicketState) -> None:
+        self.ticket_state = state
+        self.events.ticket.emit(state)
+        self.hotkey.observe(state.arming.armed, state.arming.reason)
+
+    def _on_backend_attached(self, backend: Backend) -> None:
+        """A new backend: nothing of the last one's is shown, every light is unknown."""
+        self.events.backend_changed.emit(backend)
+        self.market.reset(account=self.account)
+        self.hotkey.scope_changed("mode")
+        self.positions.sync_scope()
+        self._on_hotkey_changed(self.hotkey.view())
+        self.refresh_ticket()
+
+    def _on_scope_changed(self) -> None:
+        """Nothing survives a change of backend, account or instrument."""
+        self.events.prices_cleared.emit()
+        self.events.tick.emit(None)
+        self.events.position.emit(None)
+        self.market.select_account(self.account)
+        self.market.select(self.instrument)
+        self._show_market()
+        self.refresh_ticket()
+
+    def _on_first_answer(self, answered: bool) -> None:
+        """The orders connection and the WebSocket open after the first answer, not beside it:
+        on a small machine their TLS work delayed the account list and the position. After a
+        failure, the poll re-tries the orders connection (keep_warm) instead."""
+        if answered:
+            self.session.spawn(self._open_orders_connection(), "orders-lane")
+        self.connection.start_stream()
+        self.session.spawn(self.market.start_pnl(), "stream-pnl")
+
+    async def _open_orders_connection(self) -> None:
+        try:
+            await self.backend.client.keep_warm(force=True)
+        except CtError as error:  # the next click opens it, the next poll tries again
+            log.info("The orders connection could not be opened ahead: %s", error)
+
+    def _on_accounts_loaded(self, accounts: list, selected: str) -> None:
+        self.connection.answered()
+        self.events.accounts.emit(accounts, selected)
+
+    def _on_position_shown(self, position: Position | None) -> None:
+        """A figure was kept (or there is nothing to read): show what is known."""
+        if self.ticket.reading is not None:
+            self.connection.answered()
+        self.events.position.emit(position)
+        self._show_market()
+        if position is not None and not position.is_flat and (self.form.mirror
+                                                              or self._remirror):
+            self.events.follow.emit(position.side.closing_action,
+                                    min(position.quantity, self.options.max_quantity))
+        self._remirror = self._remirror and position is None
+        self.refresh_ticket()
+
+    def _on_position_peeked(self, position: Position, note: str) -> None:
+        self.events.position.emit(position)
+        self.events.position_note.emit(note)
+
+    def _on_read_failed(self, kind: str) -> None:
+        self.events.position_note.emit(f"not updated: {kind}")
+        self.refresh_ticket()
+
+    def _on_order_sent(self, _order) -> None:
+        self._remirror = True  # the first figure after the order sets action and size again
+
+    def _on_order_confirmed(self, report) -> None:
+        self.connection.answered()
+        remember(self.preferences, "recent_instruments", report.order.instrument)
+        if report.order.strategy:
+            self.events.strategies.emit(
+                remember(self.preferences, "recent_strategies", report.order.strategy))
+
+    def _on_market_changed(self) -> None:
+        self._show_market()
+        if self.ticket.busy() is None:
+            self.refresh_ticket()
+
+    def _show_market(self) -> None:
+        state = self.market_state()
+        if state.view.usable is not None:
+            self.events.tick.emit(state.view.usable.tick_size)
+        self.events.market.emit(state)
+        usable = state.view.usable is not None
+        if usable != self._market_usable:  # e.g. gone stale on the clock, with no new quote
+            self._market_usable = usable
+            if self.ticket.busy() is None:
+                self.refresh_ticket()  # the preview's reference price and the price checks
+
+    def _on_hotkey_changed(self, view) -> None:
+        self.events.hotkey.emit(view)
+        self.events.mode.emit(self.mode_view())

@@ -1,0 +1,64 @@
+"""REVERSE, the reason it is off, the preview, and the global hotkey's arm toggle, bound to the
+:class:`~ctpanel.panel.panel.Panel`: a click is :meth:`Panel.press`, the toggle
+:meth:`Panel.set_armed`; what they show is what the panel's events say."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ctpanel.panel.options import Options
+from ctpanel.panel.views import HotkeyView, TicketState
+
+if TYPE_CHECKING:
+    from ctpanel.panel.panel import Panel
+
+
+class TicketView(QWidget):
+    def __init__(self, panel: Panel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.panel = panel
+        self.preview = QLabel("")
+        self.preview.setObjectName("preview")
+        self.preview.setWordWrap(True)  # a long preview wraps; it never widens the window
+        self.reverse_button = QPushButton("REVERSE")
+        self.reverse_button.setObjectName("reverseButton")
+        self.reverse_button.setMinimumHeight(64)
+        self.reverse_button.setAccessibleName("Reverse position")
+        self.reason = QLabel("")
+        self.reason.setObjectName("reverseReason")
+        self.reason.setWordWrap(True)
+        self.arm_button = QPushButton("")
+        self.arm_button.setObjectName("armButton")
+        self.arm_button.setCheckable(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.preview, self.reverse_button, self.reason, self.arm_button):
+            layout.addWidget(widget)
+        self.reverse_button.clicked.connect(panel.press)
+        self.arm_button.clicked.connect(lambda: panel.set_armed(not panel.hotkey.armed))
+        panel.events.ticket.connect(self._on_ticket)
+        panel.events.hotkey.connect(self._on_hotkey)
+        panel.events.options.connect(self._on_options)
+        self._on_ticket(panel.ticket_state)
+        self._on_hotkey(panel.hotkey.view())
+        self._on_options(panel.options)
+
+    def _on_ticket(self, state: TicketState) -> None:
+        self.reverse_button.setEnabled(state.arming.armed)
+        self.reverse_button.setText(state.arming.label)
+        self.reason.setText(state.arming.reason)
+        if state.preview is not None:
+            self.preview.setText(state.preview)
+
+    def _on_hotkey(self, view: HotkeyView) -> None:
+        self.arm_button.setChecked(view.armed)
+        self.arm_button.setText(
+            f"GLOBAL HOTKEY {view.chord} ARMED — click or {view.arm_shortcut} to disarm"
+            if view.armed else
+            f"Global hotkey {view.chord}: off — click or {view.arm_shortcut} to arm")
+        self.arm_button.setToolTip(view.note)
+
+    def _on_options(self, options: Options) -> None:
+        self.reverse_button.setToolTip(f"Reverse ({options.hotkey})")
