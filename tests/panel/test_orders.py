@@ -1,4 +1,5 @@
-"""An order's way through the ticket, the service and the watcher, against the simulator."""
+"""One order's way through the ticket, the service and the watcher, against the simulator
+(the whole press, from the click to the fill line, is in test_panel)."""
 
 import pytest
 
@@ -7,8 +8,10 @@ from ctpanel.core.form import FormState
 from ctpanel.core.journal import Journal
 from ctpanel.core.models import Action, Transport
 from ctpanel.core.service import ReverseReport, UncertainOutcome
-from ctpanel.panel.orders import OrderFlow
+from ctpanel.panel.notices import Notices
+from ctpanel.panel.orders import Orders
 from ctpanel.panel.session import Session
+from ctpanel.panel.sounds import Sounds
 from ctpanel.panel.ticket import Phase, Scope, Ticket
 from ctpanel.panel.watcher import PositionWatcher
 
@@ -24,15 +27,19 @@ async def flow(tmp_path):
                               on_failed=lambda error, problem: failures.append(problem))
     ticket.select(Scope(1, "Sim101", "ES 12-26"))
     await watcher.read()
-    yield OrderFlow(session, ticket, watcher), ticket, backend
+    silent = Sounds(lambda event: False, str, lambda path: None)
+    orders = Orders(session, ticket, watcher, Notices(), silent, backend.service.journal,
+                    confirmer=None, spawn=session.spawn,
+                    failed=lambda what, error: failures.append(f"{what}: {error}"))
+    yield orders, ticket, backend
     await session.close()
 
 
-async def send(flow, ticket):
+async def send(orders, ticket):
     press = ticket.press(FORM, confirm=False)
     accepted = []
-    outcome = await flow.send(press.order, press.before, transport=Transport.REST,
-                              on_accepted=lambda order, result: accepted.append(result))
+    orders.accepted.connect(accepted.append)
+    outcome = await orders.send(press.order, press.before, transport=Transport.REST)
     return outcome, accepted
 
 

@@ -1,0 +1,186 @@
+"""A real Panel on a real demo backend (the embedded simulator on a loopback port), with no Qt
+and no qasync loop: pytest-asyncio's loop, a fake clock, and stand-ins only for what lies
+outside the panel (the trader's answers, the operating system's hotkey and sound player)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from ctpanel.backend import open_demo
+from ctpanel.core.credentials import MemoryTokenStore
+from ctpanel.core.form import FormState
+from ctpanel.core.journal import Journal
+from ctpanel.panel.events import Event
+from ctpanel.panel.options import MemoryPreferences
+from ctpanel.panel.panel import Panel
+from ctpanel.panel.ticket import Freshness
+from tests.helpers.clock import FakeClock
+
+
+class ScriptedConfirmer:
+    """The trader's answer to every question, and the questions asked."""
+
+    def __init__(self, answer: bool = True) -> None:
+        self.answer = answer
+        self.asked: list[str] = []
+
+    async def ask(self, title: str, text: str) -> bool:
+        self.asked.append(text)
+        return self.answer
+
+
+class FakeRegistrar:
+    """The operating system's side of the global hotkey: registration as told, presses made
+    by the test."""
+
+    def __init__(self, problem: str | None = None) -> None:
+        self.problem = problem
+        self.registered = None
+        self.sig_pressed = Event("pressed")
+
+    def register(self, chord):
+        if self.problem is None:
+            self.registered = chord
+        return self.problem
+
+    def unregister(self) -> None:
+        self.registered = None
+
+    def close(self) -> None:
+        self.unregister()
+
+    def press(self) -> None:
+        if self.registered is not None:  # an unregistered combination delivers nothing
+            self.sig_pressed.emit()
+
+
+class Heard:
+    """Every event the panel emitted, in order, with what it carried."""
+
+    def __init__(self, panel: Panel) -> None:
+        self.seen: list[tuple[str, tuple]] = []
+        for name in panel.events.names:
+            getattr(panel.events, name).connect(
+                lambda *args, name=name: self.seen.append((name, args)))
+
+    def of(self, name: str) -> list[tuple]:
+        return [args for seen, args in self.seen if seen == name]
+
+    def last(self, name: str):
+        found = self.of(name)
+        return found[-1] if found else None
+
+
+async def until(predicate, timeout: float = 5.0, what: str = "") -> None:
+    """Wait (on the loop, in real time) until ``predicate()`` holds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise TimeoutError(f"timed out waiting for {what or predicate}")
+        await asyncio.sleep(0.01)
+
+
+class Driven:
+    """The panel under test, its simulator, clock, stand-ins and what it said."""
+
+    def __init__(self, panel: Panel, clock: FakeClock, confirmer: ScriptedConfirmer,
+                 registrar: FakeRegistrar, played: list[str]) -> None:
+        self.panel = panel
+        self.clock = clock
+        self.confirmer = confirmer
+        self.registrar = registrar
+        self.played = played
+        self.heard = Heard(panel)
+
+    @property
+    def sim(self):
+        return self.panel.backend.simulator
+
+    def orders(self):
+        return self.sim.orders_received("ReversePosition")
+
+    def lines(self) -> str:
+        return "\n".join(self.panel.notices.lines())
+
+    def armed(self) -> bool:
+        return self.panel.ticket_state.arming.armed
+
+    def shows(self, described: str) -> bool:
+        position = self.panel.position()
+        return position is not None and position.describe() == described
+
+    async def wait_for(self, described: str) -> None:
+        await until(lambda: self.shows(described), what=f"position {described}")
+
+    async def select(self, account: str, instrument: str, expect: str) -> None:
+        self.panel.select(account, instrument)
+        await self.wait_for(expect)
+
+    async def wait_armed(self) -> None:
+        """Armed: the fake clock moved past the re-arm delay, a figure read (polled, as the
+        view's timer does, when it went stale)."""
+        async def ready() -> None:
+            while not self.armed():
+                reason = self.panel.ticket_state.arming.reason
+                if reason.startswith("Re-arming"):
+                    self.clock.now += 0.1
+                    self.panel.refresh_ticket()
+                elif self.panel.ticket.freshness_of_reading() is Freshness.STALE:
+                    self.panel.poll_tick()
+                await asyncio.sleep(0.01)
+        try:
+            await asyncio.wait_for(ready(), 5)
+        except TimeoutError:
+            raise AssertionError(f"not armed: {self.panel.ticket_state.arming.reason}") from None
+
+    async def press_and_wait(self):
+        """One press once armed; the order's outcome."""
+        await self.wait_armed()
+        before = len(self.heard.of("order_finished"))
+        self.panel.press()
+        await until(lambda: len(self.heard.of("order_finished")) > before, 10, "the outcome")
+        return self.heard.of("order_finished")[-1][0]
+
+
+@pytest.fixture
+async def make_panel(tmp_path, memory_keyring):
+    made: list[Panel] = []
+
+    async def make(*, preferences: dict | None = None, confirm_answer: bool = True,
+                   timeout: float = 5.0, problem: str | None = None) -> Driven:
+        journal = Journal(tmp_path / "journal.jsonl")
+
+        async def factory(mode, token):
+            return await open_demo(journal, timeout=timeout)
+
+        clock, confirmer, registrar, played = FakeClock(), ScriptedConfirmer(confirm_answer), \
+            FakeRegistrar(problem), []
+        panel = Panel(preferences=MemoryPreferences({"rearm_delay": 0.3, **(preferences or {})}),
+                      journal=journal, backend_factory=factory, token_store=MemoryTokenStore(),
+                      confirmer=confirmer, backend=await factory(None, None), clock=clock,
+                      sound_player=played.append, sound_path=lambda name: name,
+                      hotkey_registrar=lambda: registrar)
+        made.append(panel)
+        driven = Driven(panel, clock, confirmer, registrar, played)
+        panel.start()
+        await until(lambda: bool(driven.heard.of("accounts")), what="the account list")
+        return driven
+
+    yield make
+    for panel in made:
+        await panel.shutdown()
+
+
+@pytest.fixture
+async def driven(make_panel) -> Driven:
+    """Sim101 / ES 12-26 (long 2), mirroring on."""
+    made = await make_panel()
+    await made.select("Sim101", "ES 12-26", "Long 2")
+    return made
+
+
+def form(**fields) -> FormState:
+    return FormState(**fields)
