@@ -19,7 +19,7 @@ from ctpanel.qt.screen import keep_on_screen
 from ctpanel.qt.settings import WindowState
 from ctpanel.qt.ticks import PanelTicks
 from ctpanel.qt.widgets.compact import CompactWindow
-from ctpanel.qt.widgets.log_pane import LogPane
+from ctpanel.qt.widgets.log_pane import LogPane, NoticeBar
 from ctpanel.qt.widgets.panel_body import PanelBody
 
 if TYPE_CHECKING:
@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.log_pane)
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
+        self.setStatusBar(NoticeBar(self.panel.notices, self.log_pane, self))
         # The panel's own hotkey, in the full window and in compact mode; a held key is one press.
         self.hotkeys = [QShortcut(QKeySequence(), window) for window in (self, self.compact)]
         for hotkey in self.hotkeys:
@@ -111,9 +112,6 @@ class MainWindow(QMainWindow):
         self.token_action.triggered.connect(self.open_token_dialog)
         self.settings_action.triggered.connect(self.open_settings)
         self.always_on_top_action.toggled.connect(self._on_always_on_top_toggled)
-        self.log_pane.sig_notice.connect(lambda text: self.statusBar().showMessage(text, 4000))
-        panel.notices.appended.connect(lambda notice: self.statusBar().showMessage(
-            notice.text, 8000))
         panel.events.mode.connect(self._on_mode)
         panel.events.hotkey.connect(self._on_hotkey)
         panel.events.options.connect(self._on_options)

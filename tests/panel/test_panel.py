@@ -50,8 +50,11 @@ async def test_the_order_id_the_position_words_and_the_fill_are_said(driven):
         in accepted.text
     assert "Position ES 12-26 on Sim101: Long 2 -> Short 2" in driven.lines()
     await until(lambda: f"Order {order_id}: Filled 2 @" in driven.lines(), 10)
-    fills = [r for r in driven.panel.journal.read_last() if r.get("kind") == "fill"]
-    assert fills[-1]["order_id"] == order_id
+
+    def journaled_fills() -> list[str]:
+        return [r["order_id"] for r in driven.panel.journal.read_last()
+                if r.get("kind") == "fill"]
+    await until(lambda: order_id in journaled_fills(), what="the fill journaled")
 
 
 async def test_no_position_means_no_order_and_says_why(driven):

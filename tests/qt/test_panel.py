@@ -279,3 +279,27 @@ def test_closing_with_an_order_in_flight_lets_it_finish_and_journals_it(panel):
     [record] = panel.model.journal.read_last()
     assert record["status"] == "ok" and len(record["order_id"]) == 32
     assert len(panel.orders()) == 1
+
+
+def test_a_reverse_from_the_click_to_the_fill_line_never_enters_the_main_window(panel):
+    """Traced with the profiler hook: every Python function called from the click to the fill
+    line, by file. The window lays out and opens dialogs; the panel and its widgets do this."""
+    import os
+
+    called: set[str] = set()
+
+    def profile(frame, event, _arg) -> None:
+        if event == "call":
+            called.add(os.path.basename(frame.f_code.co_filename))
+
+    panel.wait_armed()
+    sys.setprofile(profile)
+    try:
+        report = panel.click_reverse()
+        order_id = report.result.order_id
+        panel.qtbot.waitUntil(lambda: any(f"Order {order_id}: Filled" in line
+                                          for line in panel.log_lines()), timeout=10_000)
+    finally:
+        sys.setprofile(None)
+    assert {"panel.py", "orders.py", "ticket_view.py", "log_pane.py"} <= called, called
+    assert "main_window.py" not in called

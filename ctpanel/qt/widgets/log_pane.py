@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QColor, QContextMenuEvent, QGuiApplication, QTextCharFormat
-from PySide6.QtWidgets import QMenu, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QStatusBar, QWidget
 
 from ctpanel.panel.notices import Level, Notice, Notices
 
@@ -103,3 +103,12 @@ class LogPane(QPlainTextEdit):
         QGuiApplication.clipboard().setText(text)
         self.sig_copied.emit(text)
         return True
+
+
+class NoticeBar(QStatusBar):
+    """The window's status bar: each notice for a while, and what the pane's copy did."""
+
+    def __init__(self, notices: Notices, pane: LogPane, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        notices.appended.connect(lambda notice: self.showMessage(notice.text, 8000))
+        pane.sig_notice.connect(lambda text: self.showMessage(text, 4000))
