@@ -184,3 +184,13 @@ async def driven(make_panel) -> Driven:
 
 def form(**fields) -> FormState:
     return FormState(**fields)
+
+
+@pytest.fixture(autouse=True)
+def no_error_in_a_subscriber(monkeypatch):
+    """An event's subscriber that raises is handed to sys.excepthook (the crash dialog in the
+    app) and the others still run; here it fails the test."""
+    errors: list[BaseException] = []
+    monkeypatch.setattr("sys.excepthook", lambda kind, value, tb: errors.append(value))
+    yield errors
+    assert not errors, f"a subscriber raised: {errors!r}"
