@@ -2,9 +2,10 @@
 within CrossTrade's request budget, and hands each figure to the ticket, which keeps it only
 if it is still about what is selected and was read after the latest order's outcome.
 
-The view calls :meth:`PositionWatcher.read` when the selection changes and
-:meth:`PositionWatcher.poll` on its timer; it hears back through ``on_shown`` (a figure was
-kept, or there is nothing to read) and ``on_failed`` (why a read failed, in plain words).
+:class:`~ctpanel.panel.positions.Positions` calls :meth:`PositionWatcher.read` when the
+selection changes and :meth:`PositionWatcher.poll` on the poll tick; it hears back through
+``on_shown`` (a figure was kept, or there is nothing to read) and ``on_failed`` (why a read
+failed, in plain words).
 """
 
 from __future__ import annotations

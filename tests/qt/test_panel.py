@@ -87,7 +87,8 @@ def test_one_click_sends_exactly_one_request_with_the_expected_body(panel, order
 def test_the_order_id_lands_in_the_log_and_can_be_copied(panel):
     report = panel.click_reverse()
     order_id = report.result.order_id
-    [entry] = [e for e in panel.model.notices.entries() if e.order_id]
+    # The order's line (its fill's line, once followed, carries the id too).
+    entry = next(e for e in panel.model.notices.entries() if e.order_id)
     assert entry.order_id == order_id
     assert "SELL 2 ES 12-26 MARKET DAY on Sim101" in entry.text
     assert "Position ES 12-26 on Sim101: Long 2 -> Short 2" in "\n".join(panel.log_lines())
