@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ctpanel.core.models import Account, Position, Quote, Side, finite_float
+from ctpanel.core.plausibility import plausible_money, plausible_price
 from ctpanel.core.replies import field, snippet
 
 _ORDER_ID = re.compile(r"[A-Za-z0-9_\-:.]{1,128}")
@@ -65,9 +66,9 @@ def position_from(item: Any, *, account: str = "", instrument: str = "") -> Posi
         instrument=_text(item.get("instrument")) or instrument,
         side=side,
         quantity=quantity,
-        average_price=finite_float(item.get("averagePrice")),
-        market_price=finite_float(item.get("marketPrice")),
-        unrealized_pnl=finite_float(item.get("unrealizedProfitLoss")),
+        average_price=plausible_price(item.get("averagePrice")),
+        market_price=plausible_price(item.get("marketPrice")),
+        unrealized_pnl=plausible_money(item.get("unrealizedProfitLoss")),
     )
 
 
@@ -124,12 +125,12 @@ def quote_from(payload: Any, instrument: str = "", *, received_at: float = 0.0) 
     open_flag = data.get("isMarketOpen")
     return Quote(
         instrument=name,
-        bid=_positive(data.get("bid")),
-        ask=_positive(data.get("ask")),
-        last=_positive(data.get("last")),
-        tick_size=_positive(data.get("tickSize")),
-        point_value=_positive(data.get("pointValue")),
-        tick_value=_positive(data.get("tickValue")),
+        bid=plausible_price(data.get("bid")),
+        ask=plausible_price(data.get("ask")),
+        last=plausible_price(data.get("last")),
+        tick_size=plausible_price(data.get("tickSize")),
+        point_value=_positive_money(data.get("pointValue")),
+        tick_value=_positive_money(data.get("tickValue")),
         is_market_open=open_flag if isinstance(open_flag, bool) else None,
         received_at=received_at,
         extra={k: v for k, v in data.items() if isinstance(k, str)},
@@ -143,8 +144,8 @@ def quotes_from(message: Any, *, received_at: float = 0.0) -> list[Quote]:
     return [quote for quote in found if quote is not None]
 
 
-def _positive(value: Any) -> float | None:
-    number = finite_float(value)
+def _positive_money(value: Any) -> float | None:
+    number = plausible_money(value)
     return number if number is not None and number > 0 else None
 
 
@@ -177,8 +178,8 @@ def pnl_from(message: Any, account: str) -> AccountPnl | None:
         return None
     if isinstance(entry.get("item"), Mapping):
         entry = {**entry, **entry["item"]}  # the snapshot's nesting, should it appear here
-    unrealized = next((finite_float(entry[k]) for k in _UNREALIZED_KEYS if k in entry), None)
-    realized = next((finite_float(entry[k]) for k in _REALIZED_KEYS if k in entry), None)
+    unrealized = next((plausible_money(entry[k]) for k in _UNREALIZED_KEYS if k in entry), None)
+    realized = next((plausible_money(entry[k]) for k in _REALIZED_KEYS if k in entry), None)
     if unrealized is None and realized is None:
         return None
     return AccountPnl(account, unrealized, realized)
@@ -222,9 +223,9 @@ def order_from(payload: Any) -> OrderInfo | None:
         instrument=_text(data.get("instrument")) or "",
         quantity=quantity if _is_count(quantity) else None,
         filled=filled if _is_count(filled) else 0,
-        average_fill_price=_positive(data.get("averageFillPrice")),
-        limit_price=_positive(data.get("limitPrice")),
-        stop_price=_positive(data.get("stopPrice")),
+        average_fill_price=plausible_price(data.get("averageFillPrice")),
+        limit_price=plausible_price(data.get("limitPrice")),
+        stop_price=plausible_price(data.get("stopPrice")),
     )
 
 
@@ -247,7 +248,7 @@ def executions_from(payload: Any) -> list[Execution]:
     for item in _listed(payload, "executions"):
         if not isinstance(item, Mapping):
             continue
-        price, quantity, epoch = (_positive(item.get("price")), item.get("quantity"),
+        price, quantity, epoch = (plausible_price(item.get("price")), item.get("quantity"),
                                   item.get("epoch"))
         epoch = finite_float(epoch)
         if price is None or not _is_count(quantity) or epoch is None or epoch <= 0:

@@ -9,11 +9,13 @@ confirmations are off ("smart confirmation").
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from ctpanel.core.models import Action, OrderType, Position, Quote, Side
+from ctpanel.core.plausibility import plausible_money
 
 DEFAULT_STOP_OFFSET_TICKS = 4
 DEFAULT_CONFIRM_DISTANCE_TICKS = 40
@@ -176,6 +178,10 @@ def pnl_words(pnl: tuple[float, float | None] | None) -> str:
     if pnl is None:
         return ""
     money, ticks = pnl
+    if plausible_money(money) is None:
+        return "P&L unknown"  # a figure that cannot be right is never shown as a number
+    if ticks is not None and not math.isfinite(ticks):
+        ticks = None
     text = f"P&L {round(money, 2) + 0.0:+,.2f}"
     if ticks is None:
         return text

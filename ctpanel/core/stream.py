@@ -42,6 +42,44 @@ from ctpanel.core.urls import DEFAULT_WS_URL, check_ws_url
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 1 << 20
+UNREADABLE_SAID_EVERY_S = 60.0  # unreadable messages: one counted line a minute, at most
+
+
+class UnreadableMessages:
+    """Messages the stream could not read, said in plain words at most once a ``every`` seconds
+    (a server sending garbage must not flood the log), with how many since the last time."""
+
+    def __init__(self, secret: Callable[[], str] | None = None, *,
+                 every: float = UNREADABLE_SAID_EVERY_S,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.secret = secret  # a server may echo the token: never in the log
+        self.every = every
+        self.clock = clock
+        self.total = 0
+        self._unsaid = 0
+        self._said_at: float | None = None
+
+    def note(self, raw: str | bytes) -> None:
+        self.total += 1
+        self._unsaid += 1
+        now = self.clock()
+        if self._said_at is not None and now - self._said_at < self.every:
+            return
+        count, self._unsaid, self._said_at = self._unsaid, 0, now
+        what = scrub(describe_unreadable(raw), self.secret() if self.secret else None)
+        if count == 1:
+            log.warning("Ignored an unreadable WebSocket message (%s).", what)
+        else:
+            log.warning("Ignored %d unreadable WebSocket messages in the last minute "
+                        "(the latest: %s).", count, what)
+
+
+def describe_unreadable(raw: str | bytes) -> str:
+    """A message's kind and size, and a short printable excerpt of text (never a repr)."""
+    if isinstance(raw, bytes | bytearray):
+        return f"binary, {len(raw):,} bytes"
+    excerpt = snippet(raw[:200], 40)
+    return f"text, {len(raw):,} characters" + (f": {excerpt}" if excerpt else "")
 _ids = itertools.count(1)
 
 EventListener = Callable[[dict[str, Any]], None]
@@ -79,6 +117,7 @@ class CrossTradeStream:
         self.budget = budget  # shared with REST: CrossTrade counts both against one budget
         self.state = "idle"
         self.reason = ""
+        self.unreadable = UnreadableMessages(self._token.reveal)
         self._stop_error: CtError | None = None
         self._ws: ClientConnection | None = None
         self._connected = asyncio.Event()
@@ -220,6 +259,23 @@ class CrossTradeStream:
     # --- the connection loop ----------------------------------------------------------------
 
     async def _run(self) -> None:
+        """The stream's life: whatever ends it other than a stop or a close (a bug, a message
+        nobody foresaw) is never silent: the state turns ``failed`` with the reason (the
+        light goes red, the panel says so and polls prices), then it reconnects with the
+        usual backoff."""
+        delays = self._reconnect_delays()
+        while True:
+            try:
+                await self._serve()
+                return
+            except Exception as failure:
+                reason = (f"the stream failed ({type(failure).__name__}"
+                          f"{': ' + snippet(str(failure), 80) if str(failure) else ''})")
+                log.info("WebSocket %s; reconnecting", reason)
+                self._set_state("failed", reason)
+                await asyncio.sleep(next(delays))
+
+    async def _serve(self) -> None:
         """websockets' own reconnecting loop (``async for ... in connect(...)``): it retries a
         failed opening after each of :meth:`_reconnect_delays`, asking :meth:`_retry_or_stop`
         whether the failure is worth another try. An RPC is never re-sent: those in flight
@@ -312,13 +368,16 @@ class CrossTradeStream:
             await ws.send(json.dumps(_pnl_message(self._pnl_interval)))
 
     def _dispatch(self, raw: str | bytes) -> None:
+        """One message from the server: a reply to an RPC, or a push for the listeners.
+        Parsing can fail only into "ignored" (json raises ValueError, UnicodeDecodeError, and
+        RecursionError for deep nesting); a listener's bug never ends the stream."""
         try:
             message = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            text = scrub(snippet(str(raw)[:200]), self._token.reveal())
-            log.warning("Ignored an unreadable WebSocket message: %s", text)
+        except Exception:
+            self.unreadable.note(raw)
             return
         if not isinstance(message, dict):
+            self.unreadable.note(raw)
             return
         request_id = message.get("id")
         if request_id is not None:
@@ -329,7 +388,11 @@ class CrossTradeStream:
                 pending[0].set_result(message)
             return
         for listener in list(self._event_listeners):
-            listener(message)
+            try:
+                listener(message)
+            except Exception as bug:  # the stream goes on; the bug is said once per kind
+                log.error("A WebSocket message could not be handled (%s); the stream goes on.",
+                          type(bug).__name__)
 
     def _fail_pending(self, reason: str) -> None:
         for future, is_order in self._pending.values():
@@ -357,6 +420,9 @@ def _pnl_message(interval_ms: int | None) -> dict[str, Any]:
 
 
 def _close_reason(ws: ClientConnection) -> str:
+    sent = ws.protocol.close_sent  # we closed it: say why (the server's code, if any, is 1006)
+    if sent is not None and sent.code == 1009 and not ws.protocol.close_rcvd_then_sent:
+        return "a message over the 1 MiB cap (closed with code 1009)"
     code, reason = ws.close_code, ws.close_reason
     if code is None:
         return "connection lost"

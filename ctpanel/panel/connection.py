@@ -170,6 +170,9 @@ class Connection:
         self.status.emit(self.status_view())
         if state == "stopped":
             self.notices.say(Level.ERROR, f"WebSocket stopped: {reason}")
+        elif state == "failed":
+            self.notices.say(Level.ERROR, f"WebSocket: {reason}. Prices are polled until it "
+                                          "is back; reconnecting.")
 
     def _on_stream_message(self, generation: int, message: dict) -> None:
         if generation == self.session.generation:

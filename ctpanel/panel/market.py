@@ -21,7 +21,9 @@ from ctpanel.core.budget import TokenBucket
 from ctpanel.core.errors import CtError
 from ctpanel.core.models import Quote
 from ctpanel.core.payloads import AccountPnl, pnl_from, quotes_from
+from ctpanel.core.plausibility import DEFAULT_BAND, QuoteGate
 from ctpanel.core.pricing import format_price
+from ctpanel.core.replies import snippet
 from ctpanel.core.validation import normalise_instrument
 from ctpanel.panel.session import Session
 from ctpanel.panel.ticket import Freshness
@@ -46,6 +48,7 @@ class MarketView:
     age: float | None  # seconds since the quote arrived
     source: str  # "stream", "poll" or ""
     problem: str = ""
+    ignored: int = 0  # implausible quotes of this instrument, ignored
 
     @property
     def usable(self) -> Quote | None:
@@ -65,13 +68,15 @@ class MarketWatch:
     def __init__(self, session: Session, *, on_change: Callable[[], None],
                  clock: Callable[[], float] = time.monotonic,
                  debounce: float = DEBOUNCE_S, keep: int = KEEP_SUBSCRIBED,
-                 stale_after: float = STALE_AFTER_S) -> None:
+                 stale_after: float = STALE_AFTER_S, band: float = DEFAULT_BAND) -> None:
         self.session = session
         self.on_change = on_change
         self.clock = clock
         self.debounce = debounce
         self.keep = keep
         self.stale_after = stale_after
+        self.band = band
+        self.reference: float | None = None  # the position's average price, before any quote
         self.subscription_budget = TokenBucket(SUBSCRIPTION_BURST,
                                                SUBSCRIPTIONS_PER_MINUTE / 60, clock)
         self.subscription_changes = 0
@@ -87,6 +92,7 @@ class MarketWatch:
         self.sources: dict[str, str] = {}
         self.specs: dict[str, Quote] = {}  # tick size and values, cached per full name
         self.subscribed: list[str] = []  # oldest first
+        self.gates: dict[str, QuoteGate] = {}  # each instrument's plausibility checks
         self.problem = ""
         self.pnl: AccountPnl | None = None
         self.pnl_at: float | None = None
@@ -101,6 +107,12 @@ class MarketWatch:
             self.selected, self.selected_at = text, self.clock()
             self.problem = ""
 
+    def set_band(self, band: float) -> None:
+        """How far from the last good quote a quote may be (a fraction), from now on."""
+        self.band = band
+        for gate in self.gates.values():
+            gate.band = band
+
     def select_account(self, account: str) -> None:
         if account != self.account:
             self.account, self.pnl, self.pnl_at = account, None, None
@@ -111,12 +123,15 @@ class MarketWatch:
     def view(self) -> MarketView:
         name = self.full_name()
         quote = self.quotes.get(name) if name else None
+        gate = self.gates.get(name) if name else None
+        ignored = gate.ignored if gate else 0
         if quote is None:
-            return MarketView(None, Freshness.UNKNOWN, None, "", self.problem)
+            return MarketView(None, Freshness.UNKNOWN, None, "", self.problem, ignored)
         quote = self._with_specs(quote)
         age = max(0.0, self.clock() - quote.received_at)
         freshness = Freshness.FRESH if age <= self.stale_after else Freshness.STALE
-        return MarketView(quote, freshness, age, self.sources.get(name, ""), self.problem)
+        return MarketView(quote, freshness, age, self.sources.get(name, ""), self.problem,
+                          ignored)
 
     def account_pnl(self) -> AccountPnl | None:
         """The streamed P&L of the selected account, while fresh."""
@@ -140,8 +155,8 @@ class MarketWatch:
                 self.pnl, self.pnl_at = pnl, self.clock()
                 self.on_change()
         elif kind == "error" and message.get("action") in ("subscribe", "unsubscribe"):
-            detail = message.get("detail") or message.get("error")
-            self.problem = f"Live prices: CrossTrade refused the subscription ({detail})."
+            self.problem = ("Live prices: CrossTrade refused the subscription"
+                            f"{refusal_words(message)}.")
             self.on_change()
 
     # --- the work, driven by the view's timer ---------------------------------------------
@@ -203,6 +218,13 @@ class MarketWatch:
             await stream.unsubscribe([oldest])
 
     def _store(self, quote: Quote, source: str) -> None:
+        """Keep ``quote`` if it can be right (see :mod:`ctpanel.core.plausibility`)."""
+        spec = self.specs.get(quote.instrument)
+        tick = quote.tick_size or (spec.tick_size if spec else None)
+        gate = self.gates.setdefault(quote.instrument, QuoteGate(self.band))
+        selected = quote.instrument == self.full_name()
+        if not gate.admit(quote, tick=tick, fallback=self.reference if selected else None):
+            return
         if quote.tick_size:
             self.specs[quote.instrument] = quote
         previous = self.quotes.get(quote.instrument)
@@ -224,7 +246,8 @@ def quote_words(view: MarketView) -> str:
     unknown said in words."""
     quote = view.quote
     if quote is None:
-        return view.problem or "Prices: waiting for the market…"
+        ignored = f" (ignored {view.ignored} implausible)" if view.ignored else ""
+        return (view.problem or "Prices: waiting for the market…") + ignored
     prices = "   ".join(f"{name} {format_price(value) if value is not None else '–'}"
                        for name, value in (("Bid", quote.bid), ("Ask", quote.ask),
                                            ("Last", quote.last)))
@@ -236,4 +259,17 @@ def quote_words(view: MarketView) -> str:
         state = f"{'live' if view.source == 'stream' else 'polled'} {age}"
     closed = "MARKET CLOSED · " if quote.is_market_open is False else ""
     problem = f" · {view.problem}" if view.problem else ""
+    if view.ignored:
+        plural = "s" if view.ignored != 1 else ""
+        problem += f" · ignored {view.ignored} implausible quote{plural} for {quote.instrument}"
     return f"{closed}{prices}   · {state}{problem}"
+
+
+def refusal_words(message: dict[str, Any]) -> str:
+    """Why CrossTrade refused, as a short printable excerpt of its own words (never a repr of
+    whatever structure it sent)."""
+    for key in ("detail", "error", "message"):
+        text = message.get(key)
+        if isinstance(text, str) and text.strip():
+            return f": {snippet(text, 80)}"
+    return " (no reason given)"

@@ -8,10 +8,12 @@ never a preference: it lives in the OS keyring only.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ctpanel.core.models import Transport
+from ctpanel.core.plausibility import DEFAULT_BAND
 from ctpanel.core.pricing import DEFAULT_CONFIRM_DISTANCE_TICKS, DEFAULT_STOP_OFFSET_TICKS
 from ctpanel.panel.hotkeys import (
     DEFAULT_GLOBAL_HOTKEY,
@@ -50,6 +52,9 @@ OPTIONS: dict[str, Option] = {
     **{event.preference: Option(False, f"Play a sound: {SOUND_LABELS[event].lower()}.")
        for event in SoundEvent},
     "max_quantity": Option(100, "Largest quantity the form accepts."),
+    "quote_band_percent": Option(20.0, "A quote further than this from the last good one (or "
+                                       "from the position's average price) is ignored as "
+                                       "implausible (1 to 100)."),
     "mirror": Option(True, "Mirror the position: other side, same size."),
     "last_account": Option("", "The account picked last time."),
     "last_instrument": Option("", "The instrument picked last time."),
@@ -59,6 +64,13 @@ OPTIONS: dict[str, Option] = {
 DEFAULT_CHORD = usable_global_hotkey(DEFAULT_GLOBAL_HOTKEY)
 CONFIRM_MODES = ("never", "always", "live")
 RECENT_LIMIT = 10
+
+
+def quote_band(percent: float) -> float:
+    """The preference in percent, kept between 1 and 100, as a fraction."""
+    if not isinstance(percent, int | float) or not math.isfinite(percent):
+        return DEFAULT_BAND
+    return min(100.0, max(1.0, float(percent))) / 100
 
 
 class PreferenceStore(Protocol):
@@ -109,6 +121,7 @@ class Options:
     sounds: frozenset[SoundEvent] = frozenset()
     max_quantity: int = 100
     mirror: bool = True
+    quote_band: float = DEFAULT_BAND  # a fraction: 0.2 is 20 %
 
     @classmethod
     def read(cls, store: PreferenceStore) -> Options:
@@ -129,6 +142,7 @@ class Options:
             sounds=frozenset(event for event in SoundEvent if store.get(event.preference)),
             max_quantity=max(1, int(store.get("max_quantity"))),
             mirror=bool(store.get("mirror")),
+            quote_band=quote_band(store.get("quote_band_percent")),
         )
 
     def needs_confirmation(self, *, live: bool) -> bool:

@@ -115,7 +115,8 @@ class Panel:
         self.orders = Orders(self.session, self.ticket, self.positions.watcher, self.notices,
                              self.sounds, journal, confirmer, spawn=self._spawn,
                              failed=self.connection.failed)
-        self.market = MarketWatch(self.session, on_change=self._on_market_changed, clock=clock)
+        self.market = MarketWatch(self.session, on_change=self._on_market_changed, clock=clock,
+                                  band=self.options.quote_band)
         self.hotkey = HotkeySwitch(self.notices, clock)
         self.hotkey.apply(self.options.global_chord)
         self._route()
@@ -231,6 +232,7 @@ class Panel:
         """New preferences (read from the store unless given)."""
         self.options = options or Options.read(self.preferences)
         self.ticket.rearm_delay = self.options.rearm_delay
+        self.market.set_band(self.options.quote_band)
         self.hotkey.apply(self.options.global_chord)
         self.events.options.emit(self.options)
         self.refresh_ticket()
@@ -406,6 +408,7 @@ class Panel:
         """A figure was kept (or there is nothing to read): show what is known."""
         if self.ticket.reading is not None:
             self.connection.answered()
+        self.market.reference = position.average_price if position is not None else None
         self.events.position.emit(position)
         self._show_market()
         if position is not None and not position.is_flat and (self.form.mirror

@@ -24,7 +24,7 @@ class Light:
 
 
 UNKNOWN = Light(LightState.UNKNOWN, "not checked yet")
-STREAM_STATES = {"connected": LightState.OK, "stopped": LightState.BAD,
+STREAM_STATES = {"connected": LightState.OK, "stopped": LightState.BAD, "failed": LightState.BAD,
                  "reconnecting": LightState.WARN, "connecting": LightState.UNKNOWN,
                  "idle": LightState.OFF}
 

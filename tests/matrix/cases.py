@@ -135,3 +135,54 @@ class Blackhole:
     def close(self) -> None:
         for sock in [*self.fillers, self.server]:
             sock.close()
+
+
+# --- the stream: what a hostile or broken server can send over the WebSocket ----------------
+
+HUGE_FRAME = "x" * (2 << 20)
+DEEPLY_NESTED = "[" * 5000 + "]" * 5000
+
+
+@dataclass(frozen=True)
+class StreamCase:
+    """What the server sends (then, optionally, how it closes the socket); whether the socket
+    is replaced (else the same one lives on); the words the trader is told, if any (a log
+    line), and the WebSocket light's reason while it reconnects, if it does."""
+
+    name: str
+    frames: tuple = ()
+    close: int | None = None
+    reopened: bool = False
+    words: str = ""
+    light: str = ""
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _quote(instrument: str, price: float) -> dict:
+    return {"type": "marketData",
+            "quotes": [{"instrument": instrument, "bid": price, "ask": price, "last": price}]}
+
+
+STREAM_CASES = [
+    StreamCase("non-JSON text", ("hello{",),
+               words="Ignored an unreadable WebSocket message (text, 6 characters: hello{)."),
+    StreamCase("binary frame", (b"\x00\xff\xfe",),
+               words="Ignored an unreadable WebSocket message (binary, 3 bytes)."),
+    StreamCase("JSON that is not an object", ("[1, 2]",),
+               words="Ignored an unreadable WebSocket message (text, 6 characters: [1, 2])."),
+    StreamCase("wrong types", ({"type": "marketData", "quotes": "not a list"},
+                               {"type": "pnlUpdate", "accounts": 7})),
+    StreamCase("NaN and Infinity", ('{"type": "marketData", "quotes": [{"instrument": '
+                                    '"ES 12-26", "bid": NaN, "ask": Infinity}]}',)),
+    StreamCase("an absurd price", (_quote("ES 12-26", 1e308),)),
+    StreamCase("a reply to an unknown id", ({"id": "nobody-asked", "data": {}},),
+               words="Ignored a WebSocket reply for an unknown request id."),
+    StreamCase("deeply nested (10 KB)", (DEEPLY_NESTED,),
+               words="Ignored an unreadable WebSocket message (text, 10,000 characters:"),
+    StreamCase("a frame over 1 MiB", (HUGE_FRAME,), reopened=True,
+               light="a message over the 1 MiB cap (closed with code 1009)"),
+    StreamCase("abnormal close 1011", close=1011, reopened=True,
+               light="closed with code 1011 (server failure)"),
+]

@@ -136,6 +136,16 @@ class Driven:
         except TimeoutError:
             raise AssertionError(f"not armed: {self.panel.ticket_state.arming.reason}") from None
 
+    async def wait_quote(self) -> None:
+        """A fresh quote of the selected instrument: the market's ticks, as the view's timer
+        drives them, past the selection's debounce on the fake clock."""
+        async def quoted() -> None:
+            while self.panel.market.view().usable is None:
+                self.clock.now += 0.2
+                self.panel.market_tick()
+                await asyncio.sleep(0.02)
+        await asyncio.wait_for(quoted(), 5)
+
     async def press_and_wait(self):
         """One press once armed; the order's outcome."""
         await self.wait_armed()

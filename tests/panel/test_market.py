@@ -72,3 +72,29 @@ async def test_a_new_backend_keeps_nothing(watch):
     await market.tick()
     market.reset(account="Sim101")
     assert market.view().quote is None and market.quotes == {} and market.subscribed == []
+
+
+@pytest.mark.parametrize(("detail", "said"), [
+    ({"x": [1, 2]}, "Live prices: CrossTrade refused the subscription (no reason given)."),
+    ("Too many\x00 subscriptions\n" + "!" * 200,
+     "Live prices: CrossTrade refused the subscription: Too many subscriptions !!!"),
+])
+async def test_a_refused_subscription_is_said_in_plain_words(watch, detail, said):
+    market, _clock, _backend = watch
+    market.on_event({"type": "error", "action": "subscribe", "detail": detail})
+    assert market.problem.startswith(said) and "{" not in market.problem
+    assert len(market.problem) < 140
+
+
+async def test_an_implausible_quote_is_ignored_counted_and_said(watch):
+    market, clock, _backend = watch
+    market.select("ES")
+    clock.now += 0.5
+    await market.tick()
+    good = market.view().quote
+    for price in (good.bid * 100, good.bid / 100, good.bid + 0.13):  # band, band, tick grid
+        market.on_event({"type": "marketData", "quotes": [
+            {"instrument": good.instrument, "bid": price, "ask": price, "last": price}]})
+    view = market.view()
+    assert view.quote.bid == good.bid and view.ignored == 3
+    assert f"ignored 3 implausible quotes for {good.instrument}" in quote_words(view)

@@ -16,6 +16,7 @@ from ctpanel.core.credentials import MemoryTokenStore
 from ctpanel.core.journal import Journal
 from ctpanel.panel.panel import Panel
 from ctpanel.qt.confirm import ScriptedConfirm
+from ctpanel.qt.global_hotkey import GlobalHotkey
 from ctpanel.qt.main_window import MainWindow
 from ctpanel.qt.settings import Preferences, WindowState
 from ctpanel.qt.window import build_panel
@@ -95,6 +96,27 @@ def wait_event(qtbot, event, timeout: int = 5000, raising: bool = True):
         event.disconnect(record)
     if seen:
         got.args, got.triggered = seen[0], True
+
+
+class FakeGlobalHotkey(GlobalHotkey):
+    """The operating system's side: registration answered as told, presses made by the test."""
+
+    def __init__(self, problem=None) -> None:
+        super().__init__()
+        self.problem = problem
+        self.registered = None
+
+    def register(self, chord):
+        if self.problem is None:
+            self.registered = chord
+        return self.problem
+
+    def unregister(self) -> None:
+        self.registered = None
+
+    def press(self) -> None:
+        assert self.registered is not None, "an unregistered combination delivers nothing"
+        self.sig_pressed.emit()
 
 
 class PanelWindow:

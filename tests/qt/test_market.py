@@ -5,8 +5,6 @@ checks, smart confirmation, and the fill line of every order."""
 import asyncio
 import statistics
 
-from PySide6.QtCore import Qt
-
 from ctpanel.core.models import OrderType
 from tests.qt.conftest import run_async
 
@@ -90,54 +88,5 @@ def test_prices_step_one_tick_snap_and_fill_in_from_the_market(panel):
     assert any("moved to 6,800.00, on the 0.25 tick grid" in line for line in panel.log_lines())
 
 
-def test_a_sell_stop_above_the_market_is_refused_in_plain_words(panel):
-    panel.qtbot.waitUntil(lambda: panel.form.tick_size == 0.25, timeout=10_000)
-    pick_order_type(panel, OrderType.STOPMARKET)
-    panel.form.stop_price.setValue(panel.model.market.view().quote.bid + 10)
-    panel.qtbot.waitUntil(lambda: "A sell stop must be below the market: bid is"
-                          in panel.ticket.reason.text(), timeout=5000)
-    assert not panel.button.isEnabled()
 
 
-def test_a_price_far_from_the_market_asks_even_with_confirmations_off(panel_factory):
-    panel = panel_factory(preferences={"confirm": "never", "confirm_distance_ticks": 40})
-    panel.pick("Sim101", "ES 12-26", "Long 2")
-    panel.qtbot.waitUntil(lambda: panel.form.tick_size == 0.25, timeout=10_000)
-    pick_order_type(panel, OrderType.STOPMARKET)
-    panel.form.stop_price.setValue(panel.model.market.view().quote.bid - 100)  # 400 ticks
-    panel.confirm.answer = False
-    panel.wait_armed()
-    panel.qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)
-    panel.qtbot.waitUntil(lambda: bool(panel.confirm.asked))
-    assert "Far from the market" in panel.confirm.asked[-1]
-    assert panel.orders() == []
-
-
-def test_the_fill_of_a_market_reverse_is_shown_and_journaled(panel):
-    panel.qtbot.waitUntil(lambda: panel.form.tick_size == 0.25, timeout=10_000)
-    report = panel.click_reverse()
-    order_id = report.result.order_id
-    panel.qtbot.waitUntil(lambda: any(f"Order {order_id}: Filled 2 @" in line
-                                      for line in panel.log_lines()), timeout=10_000)
-    line = next(line for line in panel.log_lines() if f"{order_id}: Filled" in line)
-    assert "vs last at click" in line or "than last at click" in line
-    fills = [r for r in panel.model.journal.read_last() if r.get("kind") == "fill"]
-    assert fills[-1]["order_id"] == order_id and fills[-1]["filled"] == 2
-
-
-def test_a_working_stop_entry_is_followed_to_working(panel):
-    panel.qtbot.waitUntil(lambda: panel.form.tick_size == 0.25, timeout=10_000)
-    pick_order_type(panel, OrderType.STOPMARKET)
-    report = panel.click_reverse()
-    order_id = report.result.order_id
-    panel.qtbot.waitUntil(lambda: any(f"Order {order_id}: Working: SELL 2 STOPMARKET @" in line
-                                      for line in panel.log_lines()), timeout=10_000)
-
-
-def test_a_rejected_entry_says_why(panel):
-    reason = "Order rejected by the risk check"  # what this test makes NinjaTrader say
-    panel.sim.state.reject_next = reason
-    report = panel.click_reverse()
-    order_id = report.result.order_id
-    panel.qtbot.waitUntil(lambda: any(f"Order {order_id}: Rejected: {reason}" in line
-                                      for line in panel.log_lines()), timeout=10_000)

@@ -6,12 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from ctpanel.core.journal import Journal
 from ctpanel.core.models import Action, OrderType, TimeInForce, Transport
-from ctpanel.panel.history import journal_time
-from ctpanel.panel.notices import Level
-from ctpanel.panel.ticket import Phase
-from tests.qt.conftest import put_cursor_on_line, run_async, wait_event
+from tests.qt.conftest import put_cursor_on_line, wait_event
 
 
 @pytest.mark.parametrize(
@@ -47,13 +43,6 @@ def test_validation_blocks_the_button_with_the_reason(panel):
     panel.form.limit_price.setValue(6900)
     assert panel.button.isEnabled() and panel.ticket.reason.text() == ""
 
-
-def test_no_position_blocks_the_button(panel):
-    panel.pick("Sim103", "ES 12-26", "Flat")
-    assert not panel.button.isEnabled()
-    assert panel.ticket.reason.text() == "No open position in ES 12-26 on Sim103."
-    panel.model.press()  # the hotkey path checks too
-    assert panel.orders() == []
 
 
 BODIES = {
@@ -149,22 +138,6 @@ FAILURES = {
 }
 
 
-@pytest.mark.parametrize("case", list(FAILURES))
-def test_each_failure_shows_its_message_and_the_panel_keeps_working(panel, case):
-    arrange, words = FAILURES[case]
-    arrange(panel.sim)
-    panel.click_reverse()
-    assert any(words in line for line in panel.log_lines()), panel.log_lines()
-    assert len(panel.orders()) == 1, "never re-sent"
-    # The panel is still usable: put things right and flip successfully.
-    panel.sim.faults.clear()
-    panel.sim.state.ninjatrader_connected = True
-    panel.sim.state.set_position("Sim101", "ES", 2)
-    panel.form.instrument.lineEdit().editingFinished.emit()
-    panel.wait_for_position("Long 2")
-    report = panel.click_reverse()
-    assert report.after.describe() == "Short 2"
-
 
 def test_lights_follow_failures(panel):
     panel.sim.state.ninjatrader_connected = False
@@ -173,21 +146,6 @@ def test_lights_follow_failures(panel):
     assert panel.window.body.lights.crosstrade.state == "ok"
 
 
-def test_confirmation_always_asks_and_no_means_nothing_sent(panel_factory):
-    panel = panel_factory(confirm_answer=False, preferences={"confirm": "always"})
-    panel.pick("Sim101", "ES 12-26", "Long 2")
-    panel.qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)
-    panel.qtbot.waitUntil(lambda: "Reverse cancelled; nothing was sent." in
-                          "\n".join(panel.log_lines()))
-    assert panel.confirm.asked and "SELL 2 ES 12-26 MARKET DAY" in panel.confirm.asked[0]
-    assert "Long 2 -> Short 2, MARKET, DAY" in panel.confirm.asked[0], "the preview is asked too"
-    assert panel.orders() == []
-    assert panel.button.isEnabled()
-
-
-def test_demo_is_not_confirmed_by_default(panel):
-    panel.click_reverse()
-    assert panel.confirm.asked == [] and len(panel.orders()) == 1
 
 
 @pytest.mark.parametrize("transport", list(Transport))
@@ -205,14 +163,6 @@ def test_no_module_is_loaded_between_the_click_and_the_order_id(panel_factory, t
     assert loaded_at_answer[0] - loaded_before_click == set()
 
 
-def test_websocket_transport(panel_factory):
-    panel = panel_factory(preferences={"transport": "ws"})
-    panel.pick("Sim101", "ES 12-26", "Long 2")
-    report = panel.click_reverse()
-    assert report.transport is Transport.WS
-    assert [o.transport for o in panel.orders()] == ["ws"]
-    assert panel.window.body.lights.websocket.state == "ok"
-
 
 def test_instruments_with_positions_come_first(panel):
     panel.model.preferences.remember("recent_instruments", "CL 01-27")
@@ -223,63 +173,9 @@ def test_instruments_with_positions_come_first(panel):
     assert items[:2] == ["ES 12-26", "NQ 12-26"] and "CL 01-27" in items
 
 
-def test_the_journal_is_shown_on_start_dimmed_at_its_own_time_and_only_for_this_mode(
-        panel_factory, tmp_path):
-    journal = Journal(tmp_path / "journal.jsonl")
-    journal.append({"mode": "live", "status": "ok", "account": "APEX1", "instrument": "NQ",
-                    "order_id": "live-order-1"})
-    first = panel_factory()
-    first.pick("Sim101", "ES 12-26", "Long 2")
-    report = first.click_reverse()
-    order_id = report.result.order_id
-    first.qtbot.waitUntil(lambda: any("Filled 2 @" in line for line in first.log_lines()))
-    second = panel_factory()
-
-    def history():
-        return [e for e in second.model.notices.entries() if e.level is Level.HISTORY]
-    second.qtbot.waitUntil(lambda: len(history()) == 2)
-    reverse, fill = history()
-    records = journal.read_last()
-    assert [r.get("kind") for r in records[-2:]] == ["reverse", "fill"]
-    assert reverse.time == journal_time(records[-2]["time"])
-    assert reverse.text.startswith("[journal, demo, ") and reverse.order_id == order_id
-    assert fill.order_id == order_id and "Filled 2 @" in fill.text
-    assert not any("live-order-1" in line for line in second.log_lines()), \
-        "live history stays out of the demo log"
 
 
-def test_the_account_choice_is_remembered(panel):
-    assert panel.model.preferences.get("last_account") == "Sim101"
-    panel.form.account.setCurrentIndex(panel.form.account.findData("Sim102"))
-    assert panel.model.preferences.get("last_account") == "Sim102"
 
-
-def test_the_order_id_is_shown_before_the_position_is_re_read(panel):
-    panel.sim.add_fault(apis=["GetPosition"], latency=0.5, execute=True, times=1)
-    with panel.finished():
-        with wait_event(panel.qtbot, panel.model.events.order_accepted) as accepted:
-            panel.qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)
-        assert accepted.args[0].order_id in "\n".join(panel.log_lines())
-        assert panel.button.text() == "SENDING…", "the re-read is still running"
-
-
-def test_reverse_is_disabled_until_a_position_is_known(panel_factory):
-    panel = panel_factory()
-    panel.sim.add_fault(apis=["GetPosition"], latency=5)
-    panel.form.account.setCurrentIndex(panel.form.account.findData("Sim102"))
-    panel.qtbot.waitUntil(lambda: panel.form.instrument_name() == "MES 12-26")
-    assert not panel.button.isEnabled()
-    assert panel.ticket.reason.text() == "Reading the position in MES 12-26…"
-
-
-def test_closing_with_an_order_in_flight_lets_it_finish_and_journals_it(panel):
-    panel.sim.add_fault(apis=["ReversePosition"], latency=0.4, execute=True)
-    panel.qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)
-    assert panel.model.ticket.phase is Phase.SENDING
-    run_async(panel.qtbot, panel.model.shutdown())  # the window is being closed
-    [record] = panel.model.journal.read_last()
-    assert record["status"] == "ok" and len(record["order_id"]) == 32
-    assert len(panel.orders()) == 1
 
 
 def test_a_reverse_from_the_click_to_the_fill_line_never_enters_the_main_window(panel):

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -26,6 +25,7 @@ from ctpanel.panel.market import MarketState
 from ctpanel.panel.notices import Level, Notice
 from ctpanel.panel.views import HotkeyView, TicketState
 from ctpanel.qt.style import restyle
+from ctpanel.qt.widgets.labels import ElidedLabel, WrappedLabel
 
 if TYPE_CHECKING:
     from ctpanel.panel.panel import Panel
@@ -41,22 +41,21 @@ class CompactWindow(QWidget):
         self.setObjectName("compactWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # the armed border
         self.resize(*COMPACT_SIZE)
-        self.position = QLabel("Position unknown")
+        self.position = ElidedLabel("Position unknown")
         self.position.setObjectName("compactPosition")
-        self.last = QLabel("Last –")
-        self.pnl = QLabel("")
+        self.last = ElidedLabel("Last –")
+        self.pnl = ElidedLabel("")
         self.pnl.setObjectName("compactPnl")
-        self.hotkey = QLabel("")
+        self.hotkey = ElidedLabel("")
         self.hotkey.setObjectName("compactHotkey")
         self.hotkey.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.reverse_button = QPushButton("REVERSE")
         self.reverse_button.setObjectName("compactReverse")
         self.reverse_button.setAccessibleName("Reverse position")
         self.reverse_button.setMinimumHeight(40)
-        self.reason = QLabel("")
+        self.reason = WrappedLabel("")
         self.reason.setObjectName("reverseReason")
-        self.reason.setWordWrap(True)
-        self.result = QLabel("")
+        self.result = ElidedLabel("")
         self.result.setObjectName("compactResult")
         for label in (self.position, self.last, self.pnl, self.hotkey, self.reason, self.result):
             # Long words are cut, never widen the window past its small size.
@@ -119,9 +118,7 @@ class CompactWindow(QWidget):
             self.show_result(notice.text)  # the last result, warning or failure
 
     def show_result(self, text: str) -> None:
-        self.result.setText(self.result.fontMetrics().elidedText(
-            text, Qt.TextElideMode.ElideRight, max(80, self.width() - 12)))
-        self.result.setToolTip(text)
+        self.result.setText(text)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         event.ignore()  # closing compact mode returns to the full panel; quitting is Ctrl+Q

@@ -28,6 +28,7 @@ from ctpanel.core.pricing import snap
 from ctpanel.core.validation import normalise_instrument
 from ctpanel.panel.options import Options
 from ctpanel.panel.views import TicketState
+from ctpanel.qt.widgets.labels import WrappedLabel
 
 if TYPE_CHECKING:
     from ctpanel.panel.panel import Panel
@@ -128,9 +129,13 @@ class OrderForm(QWidget):
         self.strategy.setEditable(True)
         self.strategy.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.strategy.lineEdit().setPlaceholderText("optional ATM template")
-        self.problem = QLabel("")
+        for combo in (self.account, self.instrument, self.strategy):
+            # Server text in the list never widens the window: the width is the layout's.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
+        self.problem = WrappedLabel("")
         self.problem.setObjectName("problem")
-        self.problem.setWordWrap(True)
 
         account_row = QHBoxLayout()
         account_row.addWidget(self.account, 1)

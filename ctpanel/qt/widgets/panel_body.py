@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ctpanel.panel.views import ModeView
 from ctpanel.qt.style import restyle
+from ctpanel.qt.widgets.labels import ElidedLabel
 from ctpanel.qt.widgets.order_form import OrderForm
 from ctpanel.qt.widgets.position_strip import PositionStrip
 from ctpanel.qt.widgets.quote_line import QuoteLine
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from ctpanel.panel.panel import Panel
 
 
-class ModeBand(QLabel):
+class ModeBand(ElidedLabel):
     """DEMO or LIVE (and HOTKEY ARMED) in words and colour (the style sheet's [mode=...] and
     [armed=...] rules)."""
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from ctpanel.core.models import Position, Side
 from ctpanel.core.pricing import format_price
 from ctpanel.panel.market import MarketState
+from ctpanel.qt.widgets.labels import ElidedLabel
 
 if TYPE_CHECKING:
     from ctpanel.panel.panel import Panel
@@ -25,12 +26,12 @@ class PositionStrip(QWidget):
         self.position: Position | None = None
         self._stamp: float | None = None
         self._note = ""
-        self.side = QLabel("–")
+        self.side = ElidedLabel("–")
         self.side.setObjectName("positionSide")
-        self.quantity_label = QLabel("")  # not "size": that would hide QWidget.size()
-        self.average = QLabel("")
-        self.pnl = QLabel("")
-        self.age = QLabel("")
+        self.quantity_label = ElidedLabel("")  # not "size": that would hide QWidget.size()
+        self.average = ElidedLabel("")
+        self.pnl = ElidedLabel("")
+        self.age = ElidedLabel("")
         self.age.setObjectName("positionAge")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)

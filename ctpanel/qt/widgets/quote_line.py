@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QLabel
-
 from ctpanel.panel.market import MarketView, quote_words
 from ctpanel.panel.ticket import Freshness
+from ctpanel.qt.widgets.labels import ElidedLabel
 
 if TYPE_CHECKING:
     from ctpanel.panel.panel import Panel
 
 
-class QuoteLine(QLabel):
+class QuoteLine(ElidedLabel):
     def __init__(self, panel: Panel) -> None:
         super().__init__("Prices: waiting for the market…")
         self.setObjectName("quoteLine")

@@ -1,5 +1,5 @@
 """Preferences: transport, confirmation, hotkeys, re-arm delay, always-on-top, sounds, quantity
-limit."""
+limit, the band outside which a quote is ignored."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ctpanel.panel.hotkeys import global_hotkey_problem, hotkey_problem
-from ctpanel.panel.options import CONFIRM_MODES, PreferenceStore
+from ctpanel.panel.options import CONFIRM_MODES, OPTIONS, PreferenceStore
 from ctpanel.panel.sounds import SOUND_LABELS, SoundEvent
 from ctpanel.panel.ticket import REARM_DELAY_RANGE_S
 
@@ -61,6 +61,12 @@ class SettingsDialog(QDialog):
         self.max_quantity = QSpinBox()
         self.max_quantity.setRange(1, 10_000)
         self.max_quantity.setValue(preferences.get("max_quantity"))
+        self.quote_band = QDoubleSpinBox()
+        self.quote_band.setRange(1, 100)
+        self.quote_band.setDecimals(0)
+        self.quote_band.setSuffix(" %")
+        self.quote_band.setValue(preferences.get("quote_band_percent"))
+        self.quote_band.setToolTip(OPTIONS["quote_band_percent"].help)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -76,6 +82,7 @@ class SettingsDialog(QDialog):
         for i, box in enumerate(self.sounds.values()):
             layout.addRow("Sounds" if i == 0 else "", box)
         layout.addRow("Largest quantity", self.max_quantity)
+        layout.addRow("Ignore quotes further than", self.quote_band)
         layout.addRow(buttons)
 
     def accept(self) -> None:
@@ -96,5 +103,6 @@ class SettingsDialog(QDialog):
         self.preferences.set("rearm_delay", self.rearm_delay.value())
         self.preferences.set("always_on_top", self.always_on_top.isChecked())
         self.preferences.set("max_quantity", self.max_quantity.value())
+        self.preferences.set("quote_band_percent", self.quote_band.value())
         super().accept()
 

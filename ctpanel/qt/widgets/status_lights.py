@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from ctpanel.panel.views import StatusView
+from ctpanel.qt.widgets.labels import ElidedLabel
 
 if TYPE_CHECKING:
     from ctpanel.panel.panel import Panel
@@ -38,7 +39,7 @@ class StatusLights(QWidget):
         self.crosstrade = Light("CrossTrade")
         self.ninjatrader = Light("NinjaTrader")
         self.websocket = Light("WebSocket")
-        self.budget = QLabel("Budget –")
+        self.budget = ElidedLabel("Budget –")
         self.budget.setObjectName("budget")
         self.budget.setToolTip("Requests left in CrossTrade's budget (20 at once, 3 per second)")
         layout = QHBoxLayout(self)

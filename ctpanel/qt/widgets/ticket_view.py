@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from ctpanel.panel.options import Options
 from ctpanel.panel.views import HotkeyView, TicketState
+from ctpanel.qt.widgets.labels import WrappedLabel
 
 if TYPE_CHECKING:
     from ctpanel.panel.panel import Panel
@@ -19,16 +20,14 @@ class TicketView(QWidget):
     def __init__(self, panel: Panel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.panel = panel
-        self.preview = QLabel("")
+        self.preview = WrappedLabel("")  # a long preview wraps; it never widens the window
         self.preview.setObjectName("preview")
-        self.preview.setWordWrap(True)  # a long preview wraps; it never widens the window
         self.reverse_button = QPushButton("REVERSE")
         self.reverse_button.setObjectName("reverseButton")
         self.reverse_button.setMinimumHeight(64)
         self.reverse_button.setAccessibleName("Reverse position")
-        self.reason = QLabel("")
+        self.reason = WrappedLabel("")
         self.reason.setObjectName("reverseReason")
-        self.reason.setWordWrap(True)
         self.arm_button = QPushButton("")
         self.arm_button.setObjectName("armButton")
         self.arm_button.setCheckable(True)

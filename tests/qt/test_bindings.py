@@ -1,0 +1,159 @@
+"""Each widget bound to a Panel on its own, in napari's shape: build one widget with a panel,
+change the panel, assert the widget; act on the widget, assert the panel's input took it. The
+panel is real, on a demo backend (the embedded simulator over loopback)."""
+
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import Qt
+
+from ctpanel.backend import open_demo
+from ctpanel.core.credentials import MemoryTokenStore
+from ctpanel.core.journal import Journal
+from ctpanel.core.models import Action, OrderType, Side
+from ctpanel.core.models import Position as Figure
+from ctpanel.panel.notices import Level, Notice
+from ctpanel.panel.options import MemoryPreferences
+from ctpanel.panel.ticket import Phase
+from ctpanel.panel.views import ModeView
+from ctpanel.qt.confirm import ScriptedConfirm
+from ctpanel.qt.widgets.compact import CompactWindow
+from ctpanel.qt.widgets.order_form import OrderForm
+from ctpanel.qt.widgets.panel_body import ModeBand
+from ctpanel.qt.widgets.position_strip import PositionStrip
+from ctpanel.qt.widgets.quote_line import QuoteLine
+from ctpanel.qt.widgets.status_lights import StatusLights
+from ctpanel.qt.widgets.ticket_view import TicketView
+from ctpanel.qt.window import build_panel
+from tests.qt.conftest import FakeGlobalHotkey, run_async
+
+
+@pytest.fixture
+def bound(qtbot, qloop, tmp_path, memory_keyring):
+    """A started panel on Sim101 / ES 12-26, and a way to build one widget on it."""
+    journal = Journal(tmp_path / "journal.jsonl")
+
+    async def factory(mode, token):
+        return await open_demo(journal, timeout=5)
+
+    hotkey = FakeGlobalHotkey()
+    panel = build_panel(preferences=MemoryPreferences({"rearm_delay": 0.3}), journal=journal,
+                        backend_factory=factory, token_store=MemoryTokenStore(),
+                        confirmer=ScriptedConfirm(True), global_hotkey=hotkey,
+                        backend=run_async(qtbot, factory(None, None)))
+    panel.start()
+    qtbot.waitUntil(lambda: panel.account == "Sim101")
+    panel.select("Sim101", "ES 12-26")
+    qtbot.waitUntil(lambda: panel.position() is not None)
+
+    def build(widget_class, *args):
+        widget = widget_class(panel, *args)
+        qtbot.addWidget(widget)
+        return widget
+
+    yield panel, build, hotkey
+    run_async(qtbot, panel.shutdown())
+
+
+LONG_3 = Figure("Sim101", "ES 12-26", Side.LONG, 3, 6850.25)
+
+
+def test_ticket_view_shows_the_ticket_and_its_click_is_a_press(bound, qtbot):
+    panel, build, _ = bound
+    view = build(TicketView)
+    qtbot.waitUntil(view.reverse_button.isEnabled)
+    assert view.preview.text() == "Long 2 -> Short 2, MARKET, DAY"
+    panel.form_changed(panel.form.__class__(order_type=OrderType.LIMIT))
+    assert not view.reverse_button.isEnabled()
+    assert view.reason.text() == "Limit price is required for LIMIT orders."
+    panel.form_changed(panel.form.__class__())
+    qtbot.mouseClick(view.reverse_button, Qt.MouseButton.LeftButton)
+    assert panel.ticket.phase is Phase.SENDING and view.reverse_button.text() == "SENDING…"
+    qtbot.waitUntil(lambda: len(panel.backend.simulator.orders_received()) == 1)
+
+
+def test_ticket_view_s_arm_toggle_is_set_armed_and_shows_the_switch(bound, qtbot):
+    panel, build, hotkey = bound
+    view = build(TicketView)
+    assert not view.arm_button.isChecked() and "Ctrl+Alt+R: off" in view.arm_button.text()
+    qtbot.mouseClick(view.arm_button, Qt.MouseButton.LeftButton)
+    assert panel.hotkey.armed and hotkey.registered is not None
+    assert view.arm_button.isChecked() and "ARMED" in view.arm_button.text()
+    panel.set_armed(False)
+    assert not view.arm_button.isChecked() and view.arm_button.toolTip() == "Global hotkey off."
+
+
+def test_position_strip_shows_the_figure_its_note_and_staleness(bound):
+    panel, build, _ = bound
+    strip = build(PositionStrip)
+    assert strip.side.text() == "LONG" and strip.quantity_label.text() == "2 contracts"
+    panel.events.position.emit(LONG_3)
+    assert strip.quantity_label.text() == "3 contracts" and strip.average.text() == \
+        "avg 6,850.25"
+    panel.events.position_note.emit("read while waiting for the answer")
+    assert strip.age.text() == "read while waiting for the answer"
+    panel.events.position.emit(None)
+    assert strip.side.text() == "Position unknown"
+    panel.events.position.emit(LONG_3)
+    panel.events.clock.emit(True)
+    assert strip.age.text().startswith("STALE, read")
+
+
+def test_quote_line_and_compact_follow_the_market(bound, qtbot):
+    panel, build, _ = bound
+    line, compact = build(QuoteLine), build(CompactWindow)
+    def quoted() -> bool:  # the market's ticks, as the window's timer runs them
+        panel.market_tick()
+        return panel.market.view().usable is not None
+
+    qtbot.waitUntil(quoted, timeout=10_000)
+    panel.clock_tick()
+    assert line.text().startswith("Bid ") and compact.last.text().startswith("Last ")
+
+
+def test_status_lights_show_each_light_and_the_budget(bound, qtbot):
+    panel, build, _ = bound
+    lights = build(StatusLights)
+    qtbot.waitUntil(lambda: lights.crosstrade.state == "ok")
+    assert lights.token.state == "off", "demo mode uses no token"
+    panel.clock_tick()
+    assert lights.budget.text().startswith("Budget ") and "/20" in lights.budget.text()
+
+
+def test_mode_band_shows_the_mode_and_the_armed_state(bound):
+    panel, build, _ = bound
+    band = build(ModeBand)
+    assert band.property("mode") == "demo" and band.text().startswith("DEMO")
+    panel.events.mode.emit(ModeView.of("live", "Sim101", True, "Ctrl+Alt+R"))
+    assert band.property("armed") is True and band.text().startswith("HOTKEY ARMED")
+
+
+def test_order_form_shows_the_panel_and_forwards_the_trader(bound, qtbot):
+    panel, build, _ = bound
+    form = build(OrderForm)
+    assert form.account_name() == "Sim101" and form.instrument_name() == "ES 12-26"
+    form.oco_id.setText("grp-1")
+    assert panel.form.oco_id == "grp-1", "every edit reaches the panel"
+    form.account.setCurrentIndex(form.account.findData("Sim102"))
+    assert panel.account == "Sim102"
+    qtbot.waitUntil(lambda: form.instrument_name() == "MES 12-26")  # the panel moved it
+    assert form.has_open_position("MES 12-26")
+    form.mirror.setChecked(False)
+    panel.events.follow.emit(Action.BUY, 3)
+    assert (form.action.member(), form.quantity.value()) == (Action.BUY, 3)
+    assert (panel.form.action, panel.form.quantity) == (Action.BUY, 3)
+    form.order_type.select(OrderType.LIMIT)
+    form.limit_price.setValue(6800)
+    panel.events.prices_cleared.emit()
+    assert form.limit_price.value() == 0
+    panel.events.tick.emit(0.25)
+    assert form.limit_price.singleStep() == 0.25
+
+
+def test_compact_window_shows_results_not_information(bound):
+    panel, build, _ = bound
+    compact = build(CompactWindow)
+    panel.notices.say(Level.INFO, "just so you know")
+    assert compact.result.text() == ""
+    panel.notices.add(Notice(datetime.now(), Level.WARNING, "Something to look at"))
+    assert compact.result.text() == "Something to look at"
