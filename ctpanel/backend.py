@@ -78,7 +78,9 @@ def _import_network_stack(mode: Mode) -> None:
     import ctpanel.core.client  # httpx
     import ctpanel.core.service
     import ctpanel.core.stream  # websockets
+    from ctpanel.core.version import app_version
 
+    app_version()  # the journal's records carry it: read here, off the loop, before any order
     with contextlib.suppress(ImportError):
         import anyio._backends._asyncio  # noqa: F401
         import httpcore._backends.anyio  # noqa: F401

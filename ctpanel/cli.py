@@ -22,12 +22,24 @@ from ctpanel.core.urls import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
 if TYPE_CHECKING:
     from ctpanel.core.credentials import TokenStore
 
+class VersionAction(argparse.Action):
+    """``--version``, read only when asked for (the metadata import stays off the start path)."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from ctpanel.core.version import app_version
+
+        print(f"ctpanel {app_version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ctpanel",
         description="One-click Reverse Position for CrossTrade / NinjaTrader 8. Without a "
                     "command, opens the panel.",
     )
+    parser.add_argument("--version", action=VersionAction, nargs=0,
+                        help="print ctpanel's version and exit")
     parser.add_argument("--demo", action="store_true",
                         help="panel: run against the embedded simulator, even with a token")
     parser.add_argument("--self-test", action="store_true",

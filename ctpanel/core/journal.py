@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ctpanel.core.version import app_version
+
 JOURNAL_FILE = "journal.jsonl"
 # O_BINARY (Windows only): without it Windows' C runtime opens the file in text mode and
 # writes every "\n" as "\r\n".
@@ -41,7 +43,8 @@ class Journal:
 
     def append(self, record: dict[str, Any]) -> None:
         """Write one record durably (blocking: call through :meth:`append_async` on a loop)."""
-        line = json.dumps({"time": now_iso(), **record}, separators=(",", ":"),
+        line = json.dumps({"time": now_iso(), "version": app_version(), **record},
+                          separators=(",", ":"),
                           ensure_ascii=False, default=str) + "\n"
         data = line.encode("utf-8")
         with self._lock:

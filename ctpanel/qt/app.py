@@ -16,9 +16,11 @@ os.environ.setdefault("QT_API", "pyside6")  # qasync must pick PySide6, whatever
 
 from PySide6.QtWidgets import QApplication
 
+from ctpanel.config import data_dir
 from ctpanel.core.process import peak_memory_kib
 from ctpanel.qt.assets import asset
 from ctpanel.qt.icons import app_icon
+from ctpanel.qt.single_instance import SingleInstance, instance_name
 from ctpanel.qt.window import build_window
 
 
@@ -40,7 +42,12 @@ def run_panel(args: argparse.Namespace) -> int:
         from ctpanel.qt.selftest import run_self_test
 
         return qasync.run(run_self_test(app))
+    instance = SingleInstance(instance_name(data_dir()))
+    if instance.hand_over():
+        print("ctpanel is already running: brought it to the front.", flush=True)
+        return 0
     window = build_window(args)
+    instance.listen(window.bring_to_front)
     window.show()
     app.processEvents()  # paint it now: what follows imports qasync and the network stack
     if args.report_ready or args.exit_when_ready:

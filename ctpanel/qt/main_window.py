@@ -7,11 +7,12 @@ panel's inputs. The window holds no rule and no state of the panel's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QMainWindow, QSplitter
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter
 
 from ctpanel.panel.views import HotkeyView, ModeView
 from ctpanel.qt.icons import app_icon, armed_icon
@@ -35,10 +36,11 @@ DEFAULT_SIZE = (560, 820)
 class MainWindow(QMainWindow):
     sig_closed = Signal()  # the trader closed the window: the main coroutine shuts down
 
-    def __init__(self, panel: Panel, *, window_state: WindowState,
-                 token_tester: TokenTester) -> None:
+    def __init__(self, panel: Panel, *, window_state: WindowState, token_tester: TokenTester,
+                 about: Callable[[], str] = lambda: "ctpanel") -> None:
         super().__init__()
         self.panel = panel
+        self.about = about
         self.window_state = window_state
         self.token_tester = token_tester
         self.shutdown_done = False
@@ -96,6 +98,7 @@ class MainWindow(QMainWindow):
         self.arm_action.setShortcut(QKeySequence(self.panel.hotkey.view().arm_shortcut))
         for action in (self.compact_action, self.arm_action, self.quit_action):
             self.compact.addAction(action)  # their shortcuts work in compact mode too
+        self.about_action = self.menuBar().addMenu("&Help").addAction("&About ctpanel…")
 
     def _connect(self) -> None:
         panel = self.panel
@@ -111,6 +114,7 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         self.token_action.triggered.connect(self.open_token_dialog)
         self.settings_action.triggered.connect(self.open_settings)
+        self.about_action.triggered.connect(self.open_about)
         self.always_on_top_action.toggled.connect(self._on_always_on_top_toggled)
         panel.events.mode.connect(self._on_mode)
         panel.events.hotkey.connect(self._on_hotkey)
@@ -175,6 +179,12 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def open_about(self) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Information, "About ctpanel", self.about(),
+                          QMessageBox.StandardButton.Ok, self)
+        box.open()
+        return box
+
     # --- window state ---------------------------------------------------------------------
 
     def _on_compact_toggled(self, on: bool) -> None:
@@ -192,6 +202,15 @@ class MainWindow(QMainWindow):
         self.show()
         keep_on_screen(self)
         self.compact.hide()
+
+    def bring_to_front(self) -> None:
+        """Another launch handed over to this panel: show it (or compact mode) in front."""
+        shown = self.compact if self.compact.isVisible() else self
+        if shown.isMinimized():
+            shown.showNormal()
+        shown.show()
+        shown.raise_()
+        shown.activateWindow()
 
     def _on_always_on_top_toggled(self, on: bool) -> None:
         self.panel.preferences.set("always_on_top", on)

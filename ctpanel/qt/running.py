@@ -14,10 +14,15 @@ import logging
 import sys
 import time
 import traceback
+from pathlib import Path
 
+from PySide6.QtCore import QUrl, qVersion
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox
 
 from ctpanel.backend import Backend, Mode
+from ctpanel.config import data_dir
+from ctpanel.core.crash_report import write_report
 from ctpanel.core.credentials import resolve_token_async
 from ctpanel.core.errors import CtError, TokenStoreError, scrub
 from ctpanel.core.process import peak_memory_kib
@@ -27,8 +32,24 @@ from ctpanel.qt.main_window import MainWindow
 log = logging.getLogger("ctpanel")
 
 
+def show_dialog(window: MainWindow, text: str, report: Path | None) -> QMessageBox:
+    saved = f"\n\nA report was saved: {report}" if report else ""
+    box = QMessageBox(QMessageBox.Icon.Critical, "ctpanel: unexpected error",
+                      "Something went wrong inside ctpanel. The panel keeps running; check the "
+                      f"position in NinjaTrader before acting.{saved}", parent=window)
+    box.setDetailedText(text)
+    box.setStandardButtons(QMessageBox.StandardButton.Close)
+    if report is not None:
+        opener = box.addButton("Open report", QMessageBox.ButtonRole.ActionRole)
+        opener.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(report))))
+    box.open()
+    return box
+
+
 def install_crash_handler(window: MainWindow) -> None:
-    """Unexpected errors: a dialog with the traceback (token scrubbed), and the log pane."""
+    """Unexpected errors: a report in the data folder, a dialog with the traceback that offers
+    to open it, and a line in the log (the token scrubbed from all of them)."""
 
     def show(kind: type, value: BaseException, tb) -> None:
         text = "".join(traceback.format_exception(kind, value, tb))
@@ -36,12 +57,13 @@ def install_crash_handler(window: MainWindow) -> None:
             text = scrub(text, window.panel.backend.client.token_text())
         sys.stderr.write(text)
         window.panel.say_problem(f"Unexpected error: {text.strip().splitlines()[-1]}")
+        try:
+            report = write_report(data_dir(), text, qt=qVersion())
+        except OSError as failure:  # a full disk must not turn one error into two
+            report = None
+            log.error("Could not write the crash report: %s", failure)
         if window.isVisible():
-            box = QMessageBox(QMessageBox.Icon.Critical, "ctpanel: unexpected error",
-                              "Something went wrong inside ctpanel. The panel keeps running; "
-                              "check the position in NinjaTrader before acting.", parent=window)
-            box.setDetailedText(text)
-            box.open()
+            show_dialog(window, text, report)
 
     sys.excepthook = show
 

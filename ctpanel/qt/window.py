@@ -69,6 +69,12 @@ def build_panel(*, preferences: PreferenceStore, journal: Journal,
                  hotkey_registrar=(lambda: global_hotkey) if global_hotkey else platform_hotkey)
 
 
+def about() -> str:
+    from ctpanel.qt.about import about_text  # only when asked for: not on the start path
+
+    return about_text()
+
+
 def build_window(args: argparse.Namespace) -> MainWindow:
     """The panel and its window, without a backend: shown before the network stack loads."""
     base_url, ws_url, timeout = connection_settings(args)
@@ -77,6 +83,7 @@ def build_window(args: argparse.Namespace) -> MainWindow:
     panel = build_panel(preferences=Preferences(), journal=journal, backend_factory=factory,
                         token_store=KeyringTokenStore(), live_base_url=base_url)
     logging.getLogger("ctpanel").addHandler(NoticeHandler(panel.notices))
-    window = MainWindow(panel, window_state=WindowState(), token_tester=factory.test_token)
+    window = MainWindow(panel, window_state=WindowState(), token_tester=factory.test_token,
+                        about=about)
     window.setWindowIcon(app_icon())
     return window

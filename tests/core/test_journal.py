@@ -4,6 +4,7 @@ import json
 
 from ctpanel.config import default_journal_path
 from ctpanel.core.journal import Journal
+from ctpanel.core.version import app_version
 
 
 def test_records_round_trip_in_order(tmp_path):
@@ -51,7 +52,8 @@ def test_default_location_follows_the_data_dir(private_files):
 async def test_async_append(tmp_path):
     journal = Journal(tmp_path / "journal.jsonl")
     await journal.append_async({"n": 1})
-    assert journal.read_last() == [{"n": 1, "time": journal.read_last()[0]["time"]}]
+    [record] = journal.read_last()
+    assert record == {"n": 1, "time": record["time"], "version": app_version()}
 
 
 def test_lines_end_in_a_bare_newline_on_every_platform(tmp_path):

@@ -149,3 +149,21 @@ def test_the_hotkey_reverses_in_the_real_app(tmp_path, xvfb):
     finally:
         code, output = stop(process)
     assert code == 0, output
+
+
+def test_a_second_launch_brings_the_first_to_the_front_and_exits(tmp_path):
+    first, _sim_url = start_app(tmp_path, "--demo", "--report-ready")
+    try:
+        lines = OutputLines(first)
+        lines.wait_for(lambda line: line.startswith("usable "))
+        env = {**os.environ, "CTPANEL_DATA_DIR": str(tmp_path / "data"),
+               "QT_QPA_PLATFORM": "offscreen"}
+        second = subprocess.run([sys.executable, "-m", "ctpanel", "--demo"], cwd=REPO, env=env,
+                                capture_output=True, text=True, timeout=30)
+        assert second.returncode == 0, second.stderr
+        assert "ctpanel is already running: brought it to the front." in second.stdout
+        assert "demo simulator" not in second.stdout, "no second panel started"
+        assert first.poll() is None, "the first panel is still running, alone"
+    finally:
+        first.send_signal(signal.SIGTERM)
+        stop(first)

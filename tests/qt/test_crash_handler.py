@@ -1,11 +1,14 @@
-"""Unexpected errors: a dialog and a log line, and the token scrubbed from both and stderr."""
+"""Unexpected errors: a report in the data folder, a dialog that offers to open it, a log line;
+the token scrubbed from all of them and from stderr."""
 
 import sys
 
 from PySide6.QtWidgets import QMessageBox
 
 from ctpanel.backend import Mode, assemble
+from ctpanel.config import data_dir
 from ctpanel.core.secret import Secret
+from ctpanel.core.version import app_version
 from ctpanel.qt.running import install_crash_handler
 
 CANARY = "canary-crash-token-0e9d8c"
@@ -34,5 +37,12 @@ def test_a_crash_report_never_shows_the_token(panel_factory, qloop, monkeypatch,
     assert CANARY not in capsys.readouterr().err
     assert any("Unexpected error: RuntimeError" in line for line in panel.log_lines())
     assert not any(CANARY in line for line in panel.log_lines())
+    [report] = (data_dir() / "crash-reports").glob("crash-*.txt")
+    written = report.read_text("utf-8")
+    assert written.startswith(f"ctpanel {app_version()} crash report, ")
+    assert "Python 3." in written and "Qt 6." in written
+    assert "something broke near Bearer ***" in written and CANARY not in written
+    assert str(report) in boxes[0].text()
+    assert "Open report" in [b.text() for b in boxes[0].buttons()]
     for box in boxes:
         box.close()
