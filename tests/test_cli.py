@@ -191,3 +191,13 @@ def test_a_stop_entry_says_the_position_is_flat_until_it_fills(standalone_sim, c
     order_id, position = done.stdout.splitlines()
     assert position == (f"Position: Long 2 -> Flat; entry SELL 2 ES STOPMARKET stop 1 DAY "
                         f"is working (order {order_id}): flat until it fills")
+
+
+def test_version_is_the_one_in_pyproject():
+    import tomllib
+
+    version = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml")
+                            .read_text())["project"]["version"]
+    done = subprocess.run([sys.executable, "-m", "ctpanel", "--version"], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout == f"ctpanel {version}\n"

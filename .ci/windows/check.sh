@@ -7,8 +7,10 @@
 # dependency, downloaded here by the Linux pip and installed inside Wine with --no-index. Then,
 # as Windows programs: the tests that need no window, the self-test, the panel's real start-up
 # path, two CLI reverses into one data folder; then the PyInstaller bundle is built by the
-# Windows Python and started the same way. One ">>> name: PASS (n s)" line per check, a summary
-# at the end, exit 0 only if every check passed. Everything stays on loopback.
+# Windows Python and started the same way; then the installer is built from it (NSIS) and
+# installed silently into a fresh prefix, where packaging/check_installer.py checks what a
+# trader gets. One ">>> name: PASS (n s)" line per check, a summary at the end, exit 0 only if
+# every check passed. Everything stays on loopback.
 #
 # Environment: CTPANEL_WINE_DIR  work folder, made anew (default /tmp/ctpanel-wine-check)
 #              LINUX_PYTHON      a Linux python with aiohttp, for the simulator the CLI checks
@@ -249,7 +251,7 @@ hotkey_tests() { (cd "$W/src" && panel "$PY" -m pytest -q -rfEs -p no:cacheprovi
 check "global hotkey through Qt's dispatcher (Windows Python)" hotkey_tests
 check "two CLI reverses, one journal (source)" two_reverses source "$PY" -m ctpanel
 
-# --- 5. The installer, in a fresh prefix: what a trader's machine gets -----------------------
+# --- the installer's checks (run after the bundle's, in 4): what a trader's machine gets ------
 VERSION=$(python3 -c "import sys; sys.path.insert(0, sys.argv[1]); import version; \
 print(version.project_version())" "$W/src/packaging")
 SETUP=$W/installer/ctpanel-$VERSION-setup.exe
@@ -271,97 +273,37 @@ EOF
   wine_run "$PY" "$(to_windows_path "$script")" "$(to_windows_path "$1")" "$VERSION"
 }
 
-# in_installed COMMAND...: a command in the installed prefix (its own wineserver).
-in_installed() { WINEPREFIX=$IP "$@"; }
+# The trader's machine: a second, fresh prefix, into which only the installer puts anything.
+# packaging/check_installer.py (the same steps as on the hosted Windows runner) runs there, by
+# the first prefix's Windows Python reached through Z: (it needs Python, the installed app does
+# not), against the simulator on the Linux side.
 new_prefix() {
   rm -rf "$IP"
-  in_installed env WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d" wine wineboot -i 2>&1 \
+  WINEPREFIX=$IP WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d" wine wineboot -i 2>&1 \
     | grep -v rundll32
-  in_installed wine winecfg -v win10 2>&1 | cat
-  for dll in icuuc bcryptprimitives; do  # Wine's missing system DLLs, as on the first prefix
-    cp "$WINEPREFIX/drive_c/windows/system32/$dll.dll" "$IP/drive_c/windows/system32/"
+  WINEPREFIX=$IP wine winecfg -v win10 2>&1 | cat
+  for dll in icuuc bcryptprimitives; do  # Wine's missing system DLLs, as in the first prefix
+    cp "$WINEPREFIX/drive_c/windows/system32/$dll.dll" "$IP/drive_c/windows/system32/" || return 1
   done
-  in_installed wineserver -w; in_installed wineserver -p30
-  LOCAL=$IP/drive_c/users/$(id -un)/AppData/Local
-  ROAMING=$IP/drive_c/users/$(id -un)/AppData/Roaming
-  PROGRAM=$LOCAL/Programs/ctpanel DATA=$LOCAL/ctpanel
-  SHORTCUT="$ROAMING/Microsoft/Windows/Start Menu/Programs/ctpanel.lnk"
-  [ -d "$LOCAL" ]
+  WINEPREFIX=$IP wineserver -w; WINEPREFIX=$IP wineserver -p30
 }
-install_silently() { in_installed wine_run "$SETUP" /S && [ -f "$PROGRAM/ctpanel.exe" ]; }
-UNINSTALL_KEY='HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\ctpanel'
-shortcut_points_at_it() {
-  python3 - "$SHORTCUT" <<'EOF'
-import sys
-data = open(sys.argv[1], "rb").read()
-target = "AppData\\Local\\Programs\\ctpanel\\ctpanel.exe"
-assert target.encode("utf-16-le") in data or target.encode() in data, data[:200]
-print(f"{sys.argv[1]} -> ...\\{target}")
-EOF
-}
-uninstall_entry() {
-  local entry; entry=$(in_installed wine reg query "$UNINSTALL_KEY" 2>&1) || return 1
-  printf '%s\n' "$entry"
-  for value in "DisplayName.*ctpanel" "DisplayVersion.*$VERSION" "Publisher.*ctpanel" \
-               "DisplayIcon.*ctpanel.exe" "EstimatedSize" "QuietUninstallString.* /S"; do
-    grep -q "$value" <<<"$entry" || { echo "missing: $value"; return 1; }
-  done
-}
-# What the first install wrote (a journaled CLI reverse into the default data folder) survives
-# a second install over it, byte for byte.
-upgrade_keeps_the_data() {
-  python3 -c "import urllib.request as u, sys; u.urlopen(u.Request(sys.argv[1], method='POST'))" \
-    "$BASE_URL/_sim/reset" || return 1
-  in_installed wine_run "$PROGRAM/ctpanel.exe" reverse --json --base-url "$BASE_URL" \
-    --ws-url "$WS_URL" --account Sim101 --instrument ES --quantity 2 --action SELL || return 1
-  local before; before=$(sha256sum "$DATA/journal.jsonl") || return 1
-  install_silently || return 1
-  [ "$(sha256sum "$DATA/journal.jsonl")" = "$before" ] && echo "journal intact: $before"
-}
-# A second launch while one runs hands over and exits; one panel process remains.
-second_launch_hands_over() {
-  local log=$W/first-panel.log count rc out
-  ( in_installed env WINEQT_QPA_PLATFORM=windows timeout 120 wine "$PROGRAM/ctpanel.exe" --demo \
-      --report-ready </dev/null 2>&1 | cat >"$log" ) &
-  for _ in $(seq 600); do grep -q "^usable " "$log" 2>/dev/null && break; sleep 0.1; done
-  grep -q "^usable " "$log" || { cat "$log"; in_installed wineserver -k; wait; return 1; }
-  out=$(WINEPREFIX=$IP WINEQT_QPA_PLATFORM=windows TIMEOUT=60 wine_run "$PROGRAM/ctpanel.exe" \
-          --demo); rc=$?
-  printf '%s\n' "$out"
-  count=$(pgrep -xc 'ctpanel.exe')  # the Windows processes by name (not the timeout wrappers)
-  in_installed wineserver -k; wait
-  echo "second launch: exit $rc; ctpanel processes while the first ran: $count"
-  [ "$rc" -eq 0 ] && grep -q "already running" <<<"$out" && [ "$count" -eq 1 ]
-}
-uninstall_keeps_the_data() {
-  in_installed wine_run "$PROGRAM/uninstall.exe" /S || return 1
-  for _ in $(seq 60); do [ -e "$PROGRAM" ] || break; sleep 0.5; done  # it runs from a copy
-  [ ! -e "$PROGRAM" ] && [ ! -e "$SHORTCUT" ] && [ -s "$DATA/journal.jsonl" ] \
-    && ! in_installed wine reg query "$UNINSTALL_KEY" >/dev/null 2>&1 \
-    && echo "program folder, shortcut and uninstall entry gone; $DATA kept"
-}
-stored_token() { in_installed wine reg query 'HKCU\Software\Wine\Credential Manager' /s 2>&1 \
-                   | grep -c "Generic: ctpanel"; }
-uninstall_removes_data_when_asked() {  # /REMOVEDATA: "also remove my settings…" ticked
-  install_silently || return 1
-  echo "token-for-the-uninstall-check" | in_installed wine "$PROGRAM/ctpanel.exe" token set 2>&1 \
-    | cat
-  [ "$(stored_token)" -eq 1 ] || return 1
-  in_installed wine_run "$PROGRAM/uninstall.exe" /S /REMOVEDATA || return 1
-  for _ in $(seq 60); do [ -e "$PROGRAM" ] || break; sleep 0.5; done
-  [ ! -e "$PROGRAM" ] && [ ! -e "$DATA" ] && [ "$(stored_token)" -eq 0 ] \
-    && echo "program, data folder and stored token gone"
-}
+z_path() { local path=${1//\//\\}; printf 'Z:%s' "$path"; }  # any Linux path, seen from Wine
 installer_checks() {
-  check "installer: a fresh prefix" new_prefix || return 1
-  check "installer: silent install (/S), per user" install_silently || return 1
-  check "installed: self-test" in_installed panel "$PROGRAM/ctpanel.exe" --self-test
-  check "installed: Start-menu shortcut points at it" shortcut_points_at_it
-  check "installed: uninstall entry in the registry" uninstall_entry
-  check "installed: a second install keeps the data" upgrade_keeps_the_data
-  check "installed: a second launch hands over" second_launch_hands_over
-  check "installed: silent uninstall keeps the data" uninstall_keeps_the_data
-  check "installed: uninstall /REMOVEDATA clears it" uninstall_removes_data_when_asked
+  check "installer: a fresh prefix (no Python in it)" new_prefix || return 1
+  local log=$W/installer-checks.log name verdict seconds python
+  python=$(z_path "$WINEPREFIX/drive_c/py311/python.exe")  # the first prefix's
+  WINEPREFIX=$IP WINEQT_QPA_PLATFORM=windows TIMEOUT=900 wine_run "$python" \
+    "$(z_path "$W/src/packaging/check_installer.py")" "$(z_path "$SETUP")" \
+    --base-url "$BASE_URL" --ws-url "$WS_URL" >"$log" 2>&1
+  cat "$log"
+  WINEPREFIX=$IP wineserver -k 2>/dev/null
+  if ! grep -q '^>>> installer ' "$log"; then
+    FAILED=$((FAILED + 1)); SUMMARY+=("installer checks: none ran")
+  fi
+  while IFS=$'\t' read -r name verdict seconds; do  # each step its own summary line
+    SUMMARY+=("$(printf '%-52s %-16s %4d s' "$name" "$verdict" "$seconds")")
+    [ "$verdict" = PASS ] || FAILED=$((FAILED + 1))
+  done < <(sed -nE 's/^>>> (installer .*): (PASS|FAIL.*) \(([0-9]+) s\)$/\1\t\2\t\3/p' "$log")
 }
 
 # --- 4. The PyInstaller bundle ----------------------------------------------------------------

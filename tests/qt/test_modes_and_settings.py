@@ -115,3 +115,16 @@ def test_every_control_is_reachable_by_keyboard(panel):
                    if not w.focusPolicy() & Qt.FocusPolicy.TabFocus
                    and not (isinstance(w, QLineEdit) and isinstance(w.parent(), QComboBox))]
     assert unreachable == []
+
+
+def test_help_about_names_the_version_what_it_runs_on_and_where_its_files_are(panel):
+    from ctpanel.config import data_dir
+    from ctpanel.core.version import app_version
+    from ctpanel.qt.window import about
+
+    panel.window.about = about  # as the app builds it
+    box = panel.window.open_about()
+    text = box.text()
+    assert text.startswith(f"ctpanel {app_version()}\n") and "Licence: MIT" in text
+    assert "Python 3." in text and "Qt 6." in text and str(data_dir()) in text
+    box.close()

@@ -8,8 +8,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 # What the first window does not need: the event loop and TLS (asyncio, ssl, OpenSSL), the
-# network clients, the keyring, qasync and the simulator. All come after the window is shown.
+# network clients, the keyring, qasync, the simulator, and the version (importlib.metadata). All
+# come after the window is shown.
 LOADED_LATER = ("asyncio", "ssl", "_ssl", "_hashlib", "httpx", "websockets", "keyring",
+                "importlib.metadata",
                 "qasync", "aiohttp", "ctpanel.core.client", "ctpanel.core.stream",
                 "ctpanel.sim", "ctpanel.commands", "ctpanel.qt.running")
 
