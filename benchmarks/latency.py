@@ -41,7 +41,7 @@ from ctpanel.core.credentials import MemoryTokenStore
 from ctpanel.core.journal import Journal
 from ctpanel.core.models import Transport
 from ctpanel.core.secret import Secret
-from ctpanel.qt.confirm import ScriptedConfirm
+from ctpanel.panel.ports import ScriptedConfirmer
 from ctpanel.qt.main_window import MainWindow
 from ctpanel.qt.settings import Preferences, WindowState
 from ctpanel.qt.window import build_panel
@@ -144,7 +144,7 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
         return ""
 
     panel = build_panel(preferences=preferences, journal=journal, backend_factory=no_backend,
-                        token_store=MemoryTokenStore(), confirmer=ScriptedConfirm(True),
+                        token_store=MemoryTokenStore(), confirmer=ScriptedConfirmer(True),
                         backend=backend)
     window = MainWindow(panel, window_state=WindowState(folder / "window-state.ini"),
                         token_tester=no_test)

@@ -18,6 +18,19 @@ class Confirmer(Protocol):
     async def ask(self, title: str, text: str) -> bool: ...
 
 
+class ScriptedConfirmer:
+    """A :class:`Confirmer` that answers every question with ``answer`` and keeps what was
+    asked (the self-test, the benchmarks, the tests: no dialog)."""
+
+    def __init__(self, answer: bool = True) -> None:
+        self.answer = answer
+        self.asked: list[str] = []
+
+    async def ask(self, title: str, text: str) -> bool:
+        self.asked.append(text)
+        return self.answer
+
+
 class PressSignal(Protocol):
     def connect(self, callback: Callable[[], Any]) -> Any: ...
 

@@ -1,5 +1,6 @@
 """Asking the trader a yes/no question: the panel's :class:`~ctpanel.panel.ports.Confirmer`,
-as a window-modal dialog (tests answer through :class:`ScriptedConfirm`, with no modal)."""
+as a window-modal dialog (the self-test and the tests answer through
+:class:`~ctpanel.panel.ports.ScriptedConfirmer`, with no dialog)."""
 
 from __future__ import annotations
 
@@ -29,15 +30,3 @@ class ConfirmService:
             return await answer
         finally:
             box.deleteLater()
-
-
-class ScriptedConfirm(ConfirmService):
-    """Answers every question with ``answer`` and keeps what was asked (tests, self-test)."""
-
-    def __init__(self, answer: bool = True) -> None:
-        self.answer = answer
-        self.asked: list[str] = []
-
-    async def ask(self, title: str, text: str) -> bool:
-        self.asked.append(text)
-        return self.answer

@@ -26,8 +26,8 @@ from ctpanel.core.credentials import MemoryTokenStore
 from ctpanel.core.journal import Journal
 from ctpanel.core.service import ReverseReport
 from ctpanel.panel.panel import Panel
+from ctpanel.panel.ports import ScriptedConfirmer
 from ctpanel.qt.assets import ASSET_NAMES, asset_folder
-from ctpanel.qt.confirm import ScriptedConfirm
 from ctpanel.qt.main_window import MainWindow
 from ctpanel.qt.settings import Preferences, WindowState
 from ctpanel.qt.window import build_panel
@@ -138,7 +138,7 @@ async def check_orders(folder: Path) -> str:
 
     panel = build_panel(preferences=Preferences(folder / "settings.ini"), journal=journal,
                         backend_factory=factory, token_store=MemoryTokenStore(),
-                        confirmer=ScriptedConfirm(True), backend=backend)
+                        confirmer=ScriptedConfirmer(True), backend=backend)
     window = MainWindow(panel, window_state=WindowState(folder / "window-state.ini"),
                         token_tester=no_test)
     outcomes = []

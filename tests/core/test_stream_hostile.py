@@ -9,7 +9,7 @@ import pytest
 from ctpanel.core.stream import CrossTradeStream, UnreadableMessages, describe_unreadable
 from tests.conftest import TOKEN
 from tests.helpers.clock import FakeClock
-from tests.helpers.hostile_ws import HostileServer, market_data
+from tests.helpers.hostile_ws import HostileServer, fail_dispatch_once, market_data
 
 QUOTE = market_data("ES 12-26", 6850.25)
 
@@ -86,15 +86,7 @@ async def test_a_listener_that_raises_does_not_end_the_stream(hostile, stream, c
 async def test_whatever_ends_the_stream_turns_it_failed_then_it_reconnects(hostile, stream,
                                                                           monkeypatch):
     ws, heard, states = stream
-    dispatch, broken = ws._dispatch, []
-
-    def fails_once(raw) -> None:  # a bug nobody foresaw, on the read path
-        if not broken:
-            broken.append(raw)
-            raise RuntimeError("nobody foresaw this")
-        dispatch(raw)
-
-    monkeypatch.setattr(ws, "_dispatch", fails_once)
+    fail_dispatch_once(ws, monkeypatch)
     await hostile.send(QUOTE)
     await until(lambda: ws.state == "connected" and hostile.opened == 2)
     failed = [reason for state, reason in states if state == "failed"]

@@ -55,3 +55,16 @@ def market_data(instrument: str, bid, ask=None, last=None) -> dict:
     quote = {"instrument": instrument, "bid": bid, "ask": ask if ask is not None else bid,
              "last": last if last is not None else bid}
     return {"type": "marketData", "quotes": [quote]}
+
+
+def fail_dispatch_once(stream, monkeypatch) -> None:
+    """A bug nobody foresaw, on the stream's read path: handling the next message raises."""
+    dispatch, failed = stream._dispatch, []
+
+    def fails_once(raw) -> None:
+        if not failed:
+            failed.append(raw)
+            raise RuntimeError("nobody foresaw this")
+        dispatch(raw)
+
+    monkeypatch.setattr(stream, "_dispatch", fails_once)

@@ -2,23 +2,16 @@
 Panel (REST from the simulator, the WebSocket from a hostile stand-in). Every case ends with the
 stream delivering again, and through the panel with one press sending one order."""
 
-import asyncio
 import logging
 
 import pytest
 
-from ctpanel.backend import Mode, assemble
-from ctpanel.core.credentials import MemoryTokenStore
 from ctpanel.core.journal import Journal
-from ctpanel.core.secret import Secret
 from ctpanel.core.stream import CrossTradeStream
-from ctpanel.panel.notices import NoticeHandler
-from ctpanel.panel.options import MemoryPreferences
-from ctpanel.panel.panel import Panel
 from tests.conftest import TOKEN
 from tests.helpers.hostile_ws import HostileServer, market_data
 from tests.matrix.cases import STREAM_CASES
-from tests.panel.conftest import ScriptedConfirmer, until
+from tests.panel.conftest import live_panel, until
 
 ALIVE = market_data("ES 12-26", 6850.25)
 
@@ -63,24 +56,12 @@ async def test_stream(case, hostile, caplog):
 
 @pytest.mark.parametrize("case", STREAM_CASES, ids=str)
 async def test_panel(case, hostile, sim, tmp_path, memory_keyring):
-    journal = Journal(tmp_path / "journal.jsonl")
-    backend = assemble(Mode.LIVE, Secret(TOKEN), sim.base_url, hostile.url, journal, timeout=5)
-    backend.stream.backoff = (0.05, 0.2)
-
-    async def no_other(mode, token):
-        raise AssertionError("no switch here")
-
-    panel = Panel(preferences=MemoryPreferences({"rearm_delay": 0.3, "confirm": "never"}),
-                  journal=journal, backend_factory=no_other, token_store=MemoryTokenStore(),
-                  confirmer=ScriptedConfirmer(), backend=backend)
-    lights: list[tuple[str, str]] = []
-    panel.events.status.connect(lambda view: lights.append(
-        (view.status.websocket.state.value, view.status.websocket.reason)))
-    pushes: list[dict] = []
-    backend.stream.add_event_listener(pushes.append)
-    said = NoticeHandler(panel.notices)  # as the app assembles it: warnings become notices
-    logging.getLogger("ctpanel").addHandler(said)
-    try:
+    async with live_panel(sim, hostile.url, Journal(tmp_path / "journal.jsonl")) as panel:
+        lights: list[tuple[str, str]] = []
+        panel.events.status.connect(lambda view: lights.append(
+            (view.status.websocket.state.value, view.status.websocket.reason)))
+        pushes: list[dict] = []
+        panel.backend.stream.add_event_listener(pushes.append)
         panel.start()
         panel.select("Sim101", "ES 12-26")
         await until(lambda: panel.position() is not None and lights[-1][0] == "ok", 10)
@@ -97,8 +78,4 @@ async def test_panel(case, hostile, sim, tmp_path, memory_keyring):
             panel.press()
         await until(lambda: panel.ticket.phase.value == "idle" and panel.position() is not None
                     and panel.position().describe() == "Short 2", 10)
-        await asyncio.sleep(0)
         assert len(sim.orders_received()) == 1
-    finally:
-        logging.getLogger("ctpanel").removeHandler(said)
-        await panel.shutdown()

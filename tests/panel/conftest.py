@@ -5,55 +5,24 @@ outside the panel (the trader's answers, the operating system's hotkey and sound
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 
 import pytest
 
-from ctpanel.backend import open_demo
+from ctpanel.backend import Mode, assemble, open_demo
 from ctpanel.core.credentials import MemoryTokenStore
 from ctpanel.core.form import FormState
 from ctpanel.core.journal import Journal
-from ctpanel.panel.events import Event
+from ctpanel.core.secret import Secret
+from ctpanel.panel.notices import NoticeHandler
 from ctpanel.panel.options import MemoryPreferences
 from ctpanel.panel.panel import Panel
+from ctpanel.panel.ports import ScriptedConfirmer
 from ctpanel.panel.ticket import Freshness
+from tests.conftest import TOKEN
 from tests.helpers.clock import FakeClock
-
-
-class ScriptedConfirmer:
-    """The trader's answer to every question, and the questions asked."""
-
-    def __init__(self, answer: bool = True) -> None:
-        self.answer = answer
-        self.asked: list[str] = []
-
-    async def ask(self, title: str, text: str) -> bool:
-        self.asked.append(text)
-        return self.answer
-
-
-class FakeRegistrar:
-    """The operating system's side of the global hotkey: registration as told, presses made
-    by the test."""
-
-    def __init__(self, problem: str | None = None) -> None:
-        self.problem = problem
-        self.registered = None
-        self.sig_pressed = Event("pressed")
-
-    def register(self, chord):
-        if self.problem is None:
-            self.registered = chord
-        return self.problem
-
-    def unregister(self) -> None:
-        self.registered = None
-
-    def close(self) -> None:
-        self.unregister()
-
-    def press(self) -> None:
-        if self.registered is not None:  # an unregistered combination delivers nothing
-            self.sig_pressed.emit()
+from tests.helpers.stand_ins import FakeRegistrar
 
 
 class Heard:
@@ -204,3 +173,25 @@ def no_error_in_a_subscriber(monkeypatch):
     monkeypatch.setattr("sys.excepthook", lambda kind, value, tb: errors.append(value))
     yield errors
     assert not errors, f"a subscriber raised: {errors!r}"
+
+
+@contextlib.asynccontextmanager
+async def live_panel(sim, ws_url: str, journal: Journal):
+    """A Panel, live, on the simulator's REST and another WebSocket (a hostile stand-in), its
+    warnings said as notices as the app assembles it; shut down afterwards."""
+    backend = assemble(Mode.LIVE, Secret(TOKEN), sim.base_url, ws_url, journal, timeout=5)
+    backend.stream.backoff = (0.05, 0.2)
+
+    async def no_other(mode, token):
+        raise AssertionError("no switch here")
+
+    panel = Panel(preferences=MemoryPreferences({"rearm_delay": 0.3, "confirm": "never"}),
+                  journal=journal, backend_factory=no_other, token_store=MemoryTokenStore(),
+                  confirmer=ScriptedConfirmer(), backend=backend)
+    said = NoticeHandler(panel.notices)
+    logging.getLogger("ctpanel").addHandler(said)
+    try:
+        yield panel
+    finally:
+        logging.getLogger("ctpanel").removeHandler(said)
+        await panel.shutdown()

@@ -5,21 +5,13 @@ comes back, memory after the flood stays near where it was, and one press is one
 
 import asyncio
 import gc
-import logging
 
 import psutil
 import pytest
 
-from ctpanel.backend import Mode, assemble
-from ctpanel.core.credentials import MemoryTokenStore
 from ctpanel.core.journal import Journal
-from ctpanel.core.secret import Secret
-from ctpanel.panel.notices import NoticeHandler
-from ctpanel.panel.options import MemoryPreferences
-from ctpanel.panel.panel import Panel
-from tests.conftest import TOKEN
-from tests.helpers.hostile_ws import HostileServer, market_data
-from tests.panel.conftest import ScriptedConfirmer, until
+from tests.helpers.hostile_ws import HostileServer, fail_dispatch_once, market_data
+from tests.panel.conftest import live_panel, until
 
 GARBAGE = ["hello{", b"\x00\xff\xfe", "[1, 2]", "null", "NaN", '{"type": "marketData"',
            {"type": "marketData", "quotes": "not a list"},
@@ -33,27 +25,15 @@ GARBAGE = ["hello{", b"\x00\xff\xfe", "[1, 2]", "null", "NaN", '{"type": "market
 @pytest.fixture
 async def live(sim, tmp_path, memory_keyring):
     hostile = await HostileServer().start()
-    journal = Journal(tmp_path / "journal.jsonl")
-    backend = assemble(Mode.LIVE, Secret(TOKEN), sim.base_url, hostile.url, journal, timeout=5)
-    backend.stream.backoff = (0.05, 0.2)
-
-    async def no_other(mode, token):
-        raise AssertionError("no switch in this test")
-
-    panel = Panel(preferences=MemoryPreferences({"rearm_delay": 0.3, "confirm": "never"}),
-                  journal=journal, backend_factory=no_other, token_store=MemoryTokenStore(),
-                  confirmer=ScriptedConfirmer(), backend=backend)
-    said = NoticeHandler(panel.notices)  # as the app assembles it: warnings become notices
-    logging.getLogger("ctpanel").addHandler(said)
-    lights: list[str] = []
-    panel.events.status.connect(lambda view: lights.append(view.status.websocket.state.value))
-    panel.start()
-    panel.select("Sim101", "ES 12-26")
-    await until(lambda: panel.position() is not None and lights[-1:] == ["ok"], 10)
-    await hostile.wait_open(1)
-    yield panel, hostile, lights
-    logging.getLogger("ctpanel").removeHandler(said)
-    await panel.shutdown()
+    async with live_panel(sim, hostile.url, Journal(tmp_path / "journal.jsonl")) as panel:
+        lights: list[str] = []
+        panel.events.status.connect(
+            lambda view: lights.append(view.status.websocket.state.value))
+        panel.start()
+        panel.select("Sim101", "ES 12-26")
+        await until(lambda: panel.position() is not None and lights[-1:] == ["ok"], 10)
+        await hostile.wait_open(1)
+        yield panel, hostile, lights
     await hostile.stop()
 
 
@@ -121,16 +101,7 @@ async def test_a_hostile_stream_never_takes_the_panel_down(live, sim):
 async def test_a_stream_that_fails_turns_the_light_red_says_so_and_comes_back(live,
                                                                             monkeypatch):
     panel, hostile, lights = live
-    stream = panel.backend.stream
-    dispatch, failed = stream._dispatch, []
-
-    def fails_once(raw) -> None:  # a bug nobody foresaw, on the read path
-        if not failed:
-            failed.append(raw)
-            raise RuntimeError("nobody foresaw this")
-        dispatch(raw)
-
-    monkeypatch.setattr(stream, "_dispatch", fails_once)
+    fail_dispatch_once(panel.backend.stream, monkeypatch)
     seen = len(lights)
     await hostile.send(market_data("ES 12-26", 6850.25))
     await until(lambda: hostile.opened == 2 and websocket_light(panel) == "ok", 10)

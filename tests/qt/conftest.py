@@ -15,8 +15,7 @@ from ctpanel.backend import open_demo
 from ctpanel.core.credentials import MemoryTokenStore
 from ctpanel.core.journal import Journal
 from ctpanel.panel.panel import Panel
-from ctpanel.qt.confirm import ScriptedConfirm
-from ctpanel.qt.global_hotkey import GlobalHotkey
+from ctpanel.panel.ports import ScriptedConfirmer
 from ctpanel.qt.main_window import MainWindow
 from ctpanel.qt.settings import Preferences, WindowState
 from ctpanel.qt.window import build_panel
@@ -98,32 +97,11 @@ def wait_event(qtbot, event, timeout: int = 5000, raising: bool = True):
         got.args, got.triggered = seen[0], True
 
 
-class FakeGlobalHotkey(GlobalHotkey):
-    """The operating system's side: registration answered as told, presses made by the test."""
-
-    def __init__(self, problem=None) -> None:
-        super().__init__()
-        self.problem = problem
-        self.registered = None
-
-    def register(self, chord):
-        if self.problem is None:
-            self.registered = chord
-        return self.problem
-
-    def unregister(self) -> None:
-        self.registered = None
-
-    def press(self) -> None:
-        assert self.registered is not None, "an unregistered combination delivers nothing"
-        self.sig_pressed.emit()
-
-
 class PanelWindow:
     """A real Panel on a real demo backend (embedded simulator on a loopback port), and the
     real window bound to it."""
 
-    def __init__(self, window: MainWindow, confirm: ScriptedConfirm, qtbot) -> None:
+    def __init__(self, window: MainWindow, confirm: ScriptedConfirmer, qtbot) -> None:
         self.window = window
         self.model: Panel = window.panel
         self.confirm = confirm
@@ -222,7 +200,7 @@ def panel_factory(qtbot, qloop, tmp_path, memory_keyring):
         # of the delay itself set it.
         for key, value in {"rearm_delay": 0.3, **(preferences or {})}.items():
             prefs.set(key, value)
-        confirm = ScriptedConfirm(confirm_answer)
+        confirm = ScriptedConfirmer(confirm_answer)
         panel = build_panel(preferences=prefs, journal=journal, backend_factory=factory,
                             token_store=MemoryTokenStore(), confirmer=confirm, backend=backend,
                             sound_player=sound_player, global_hotkey=global_hotkey)

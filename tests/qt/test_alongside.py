@@ -8,12 +8,13 @@ from PySide6.QtTest import QTest
 
 from ctpanel.panel.sounds import SoundEvent
 from ctpanel.qt.global_hotkey import taken_message
-from tests.qt.conftest import FakeGlobalHotkey, wait_event
+from tests.helpers.stand_ins import FakeRegistrar
+from tests.qt.conftest import wait_event
 
 
 @pytest.fixture
 def hotkey():
-    return FakeGlobalHotkey()
+    return FakeRegistrar()
 
 
 @pytest.fixture
@@ -68,7 +69,7 @@ def test_a_combination_taken_by_another_program_is_said_and_the_panel_hotkey_sti
     from ctpanel.panel.hotkeys import parse_chord
 
     taken = taken_message(parse_chord("Ctrl+Alt+R"))
-    panel = panel_factory(global_hotkey=FakeGlobalHotkey(problem=taken))
+    panel = panel_factory(global_hotkey=FakeRegistrar(problem=taken))
     panel.pick("Sim101", "ES 12-26", "Long 2")
     arm(panel)
     assert not panel.model.hotkey.arm.armed

@@ -14,9 +14,9 @@ from ctpanel.core.models import Action, OrderType, Side
 from ctpanel.core.models import Position as Figure
 from ctpanel.panel.notices import Level, Notice
 from ctpanel.panel.options import MemoryPreferences
+from ctpanel.panel.ports import ScriptedConfirmer
 from ctpanel.panel.ticket import Phase
 from ctpanel.panel.views import ModeView
-from ctpanel.qt.confirm import ScriptedConfirm
 from ctpanel.qt.widgets.compact import CompactWindow
 from ctpanel.qt.widgets.order_form import OrderForm
 from ctpanel.qt.widgets.panel_body import ModeBand
@@ -25,7 +25,8 @@ from ctpanel.qt.widgets.quote_line import QuoteLine
 from ctpanel.qt.widgets.status_lights import StatusLights
 from ctpanel.qt.widgets.ticket_view import TicketView
 from ctpanel.qt.window import build_panel
-from tests.qt.conftest import FakeGlobalHotkey, run_async
+from tests.helpers.stand_ins import FakeRegistrar
+from tests.qt.conftest import run_async
 
 
 @pytest.fixture
@@ -36,10 +37,10 @@ def bound(qtbot, qloop, tmp_path, memory_keyring):
     async def factory(mode, token):
         return await open_demo(journal, timeout=5)
 
-    hotkey = FakeGlobalHotkey()
+    hotkey = FakeRegistrar()
     panel = build_panel(preferences=MemoryPreferences({"rearm_delay": 0.3}), journal=journal,
                         backend_factory=factory, token_store=MemoryTokenStore(),
-                        confirmer=ScriptedConfirm(True), global_hotkey=hotkey,
+                        confirmer=ScriptedConfirmer(True), global_hotkey=hotkey,
                         backend=run_async(qtbot, factory(None, None)))
     panel.start()
     qtbot.waitUntil(lambda: panel.account == "Sim101")

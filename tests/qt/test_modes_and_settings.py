@@ -9,7 +9,7 @@ from ctpanel.backend import Mode, open_demo, open_live
 from ctpanel.core.credentials import MemoryTokenStore
 from ctpanel.core.journal import Journal
 from ctpanel.core.secret import Secret
-from ctpanel.qt.confirm import ScriptedConfirm
+from ctpanel.panel.ports import ScriptedConfirmer
 from ctpanel.qt.settings import Preferences
 from ctpanel.qt.widgets.settings_dialog import SettingsDialog
 from ctpanel.qt.widgets.token_dialog import TokenDialog
@@ -32,7 +32,7 @@ def switchable(qtbot, qloop, tmp_path):
         return await open_demo(journal, timeout=5)
 
     store = MemoryTokenStore()
-    confirm = ScriptedConfirm(True)
+    confirm = ScriptedConfirmer(True)
     backend = run_async(qtbot, factory(Mode.DEMO, None))
     panel = build_panel(preferences=Preferences(tmp_path / "s.ini"), journal=journal,
                         backend_factory=factory, token_store=store, confirmer=confirm,

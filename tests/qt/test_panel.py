@@ -115,29 +115,6 @@ def test_the_hotkey_sends_the_order(panel):
     assert len(panel.orders()) == 1
 
 
-FAILURES = {
-    "no position": (lambda sim: sim.state.set_position("Sim101", "ES", 0),
-                    "There is no open position in that instrument"),
-    "bad token": (lambda sim: sim.add_fault(apis=["ReversePosition"], status=401,
-                                            body={"error": "unauthorized"}, times=1),
-                  "did not accept the API token"),
-    "NinjaTrader not connected": (
-        lambda sim: setattr(sim.state, "ninjatrader_connected", False),
-        "NinjaTrader is not connected to CrossTrade (408)"),
-    "rate limited": (lambda sim: sim.add_fault(apis=["ReversePosition"], status=429,
-                                               body={"error": "Rate limit exceeded"},
-                                               headers={"Retry-After": "4"}, times=1),
-                     "rate limit was reached (429); wait 4 s"),
-    "server error": (lambda sim: sim.add_fault(apis=["ReversePosition"], status=500,
-                                               body={"error": "boom"}, times=1),
-                     "Outcome unknown. CrossTrade had a server error (HTTP 500)"),
-    "unreadable reply": (lambda sim: sim.add_fault(apis=["ReversePosition"], status=200,
-                                                   body="<html>oops</html>",
-                                                   content_type="text/html", times=1),
-                         "could not be read (HTTP 200, not JSON)"),
-}
-
-
 
 def test_lights_follow_failures(panel):
     panel.sim.state.ninjatrader_connected = False
