@@ -85,8 +85,10 @@ class Driven:
         await until(lambda: self.shows(described), what=f"position {described}")
 
     async def select(self, account: str, instrument: str, expect: str) -> None:
+        """Pick, until ``expect`` is shown and no read of the selection is left on its way."""
         self.panel.select(account, instrument)
         await self.wait_for(expect)
+        await until(lambda: not self.panel.positions.reading(), what="the reads settled")
 
     async def wait_armed(self) -> None:
         """Armed: the fake clock moved past the re-arm delay, a figure read (polled, as the

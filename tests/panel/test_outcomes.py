@@ -63,8 +63,9 @@ async def test_the_websocket_transport(make_panel):
 
 
 async def test_the_order_id_is_said_before_the_position_is_re_read(driven):
-    driven.sim.add_fault(apis=["GetPosition"], latency=0.5, execute=True, times=1)
     await driven.wait_armed()
+    await until(lambda: not driven.panel.positions.reading())  # no read left to take the fault
+    driven.sim.add_fault(apis=["GetPosition"], latency=0.5, execute=True, times=1)
     driven.panel.press()
     await until(lambda: driven.heard.of("order_accepted"))
     [(result,)] = driven.heard.of("order_accepted")

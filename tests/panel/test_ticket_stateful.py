@@ -136,7 +136,7 @@ class TicketMachine(RuleBasedStateMachine):
         if self.orders:
             assert self.first_show_after_outcome is not None, "no figure after the last order"
             assert self.now >= self.first_show_after_outcome + DELAY, "inside the re-arm delay"
-            assert self.now - self.orders[-1] >= DELAY
+            assert self.now >= self.orders[-1] + DELAY  # (the ticket's own arithmetic)
 
     def sent(self) -> None:
         self.in_flight = True
