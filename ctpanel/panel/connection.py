@@ -136,6 +136,13 @@ class Connection:
         if isinstance(error, NotConnectedError):
             self._say_whether_ninjatrader_runs()
 
+    async def open_orders_lane(self) -> None:
+        """The orders connection, opened ahead so a click never waits for a handshake."""
+        try:
+            await self.backend.client.keep_warm(force=True)
+        except CtError as error:  # the next click opens it, the next poll tries again
+            log.info("The orders connection could not be opened ahead: %s", error)
+
     def show_budget(self) -> None:
         if self.backend is not None:
             budget = self.backend.client.budget

@@ -19,10 +19,10 @@ from typing import Any
 
 from ctpanel.core.budget import TokenBucket
 from ctpanel.core.errors import CtError
-from ctpanel.core.models import Quote
+from ctpanel.core.models import Position, Quote
 from ctpanel.core.payloads import AccountPnl, pnl_from, quotes_from
 from ctpanel.core.plausibility import DEFAULT_BAND, QuoteGate
-from ctpanel.core.pricing import format_price
+from ctpanel.core.pricing import format_price, pnl_words, position_pnl
 from ctpanel.core.replies import snippet
 from ctpanel.core.validation import normalise_instrument
 from ctpanel.panel.session import Session
@@ -132,6 +132,15 @@ class MarketWatch:
         freshness = Freshness.FRESH if age <= self.stale_after else Freshness.STALE
         return MarketView(quote, freshness, age, self.sources.get(name, ""), self.problem,
                           ignored)
+
+    def state(self, position: Position | None) -> MarketState:
+        """The quote line and the P&L of ``position`` (the account's too, while streamed)."""
+        view = self.view()
+        words = pnl_words(position_pnl(position, view.usable))
+        account = self.account_pnl()
+        if account is not None and account.unrealized is not None:
+            words += f"   account {account.unrealized + 0.0:+,.2f}"
+        return MarketState(view, words)
 
     def account_pnl(self) -> AccountPnl | None:
         """The streamed P&L of the selected account, while fresh."""

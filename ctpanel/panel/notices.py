@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import IntEnum
+from typing import Any
 
 from ctpanel.panel.events import Event
+from ctpanel.panel.history import history_lines
 
 MAX_NOTICES = 500
 
@@ -70,6 +73,11 @@ class Notices:
             return
         self._notices.append(notice)
         self.appended.emit(notice)
+
+    def show_history(self, records: Iterable[dict[str, Any]], mode: str) -> None:
+        """The journal's records of ``mode``, dimmed, each at its own time."""
+        for line in history_lines(records, mode):
+            self.add(Notice(line.time, Level.HISTORY, line.text, line.order_id))
 
     def entries(self) -> list[Notice]:
         return list(self._notices)

@@ -19,19 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 from ctpanel.backend import Backend, Mode
 from ctpanel.core.credentials import TokenStore
-from ctpanel.core.errors import CtError
 from ctpanel.core.form import FormState
 from ctpanel.core.journal import Journal
 from ctpanel.core.models import Position
-from ctpanel.core.pricing import format_price, pnl_words, position_pnl, prefilled_prices
+from ctpanel.core.pricing import format_price, prefilled_prices
 from ctpanel.core.secret import Secret
 from ctpanel.core.urls import DEFAULT_BASE_URL
 from ctpanel.panel.connection import BackendFactory, Connection
-from ctpanel.panel.events import Events
-from ctpanel.panel.history import history_lines
 from ctpanel.panel.hotkey_switch import HotkeySwitch
 from ctpanel.panel.market import MarketState, MarketWatch
-from ctpanel.panel.notices import Level, Notice, Notices
+from ctpanel.panel.notices import Level, Notices
 from ctpanel.panel.options import Options, PreferenceStore, remember
 from ctpanel.panel.orders import Orders
 from ctpanel.panel.ports import Confirmer, HotkeyRegistrar
@@ -39,7 +36,7 @@ from ctpanel.panel.positions import Positions
 from ctpanel.panel.session import Session
 from ctpanel.panel.sounds import Player, Sounds
 from ctpanel.panel.ticket import Freshness, Phase, Ticket
-from ctpanel.panel.views import ModeView, TicketState
+from ctpanel.panel.views import ModeView, PanelEvents, TicketState
 
 if TYPE_CHECKING:
     import asyncio
@@ -47,35 +44,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 JOURNAL_LINES_SHOWN = 50
-
-
-class PanelEvents(Events):
-    """What a view can subscribe to; each carries what to show (see :mod:`.views`)."""
-
-    names = (
-        "mode",  # ModeView: the band and the title
-        "backend_changed",  # Backend: a new one is attached
-        "status",  # StatusView: the lights and the budget
-        "hotkey",  # HotkeyView: the global hotkey's switch
-        "ticket",  # TicketState: REVERSE, its reason, the preview, the form's problems
-        "position",  # Position | None: the figure shown (None: unknown)
-        "position_note",  # str: where the figure shown came from, or why it is not updated
-        "clock",  # bool: once a second; whether the figure shown is stale
-        "market",  # MarketState: the quote line and the P&L
-        "accounts",  # list[Account], the selected account's name
-        "instruments",  # open ones, recent ones, the selected one
-        "follow",  # Action, quantity: the mirror of a new position, for the form
-        "prices_cleared",  # the prices typed for another instrument mean nothing here
-        "tick",  # float | None: the instrument's tick size
-        "prefill",  # limit, stop: prices from the market for a newly picked order type
-        "strategies",  # list[str]: recent ATM strategy names
-        "options",  # Options: the preferences were (re)read
-        "order_accepted",  # OrderResult, the moment CrossTrade answers
-        "order_finished",  # ReverseReport, or the CtError it ended with
-        "wake_in",  # float: seconds until the ticket changes by itself (re-arm, staleness)
-        "token_needed",  # going live needs a token: open the token dialog
-        "running",  # bool: started (the view's timers run) or shutting down
-    )
 
 
 class Panel:
@@ -172,12 +140,7 @@ class Panel:
                            self.hotkey.armed, self.hotkey.chord.text())
 
     def market_state(self) -> MarketState:
-        view = self.market.view()
-        words = pnl_words(position_pnl(self.position(), view.usable))
-        account = self.market.account_pnl()
-        if account is not None and account.unrealized is not None:
-            words += f"   account {account.unrealized + 0.0:+,.2f}"
-        return MarketState(view, words)
+        return self.market.state(self.position())
 
     def instrument_choices(self) -> tuple[list[str], list[str], str]:
         return self.positions.open_instruments, self.positions.recent(), self.instrument
@@ -328,12 +291,9 @@ class Panel:
             await self.switch_backend(Mode.LIVE, token)
 
     async def _show_journal_history(self) -> None:
-        """The journal's last records of this mode, dimmed, each at its own time."""
         records = await self.journal.read_last_async(JOURNAL_LINES_SHOWN)
-        if self.backend is None:
-            return
-        for line in history_lines(records, self.backend.mode.value):
-            self.notices.add(Notice(line.time, Level.HISTORY, line.text, line.order_id))
+        if self.backend is not None:
+            self.notices.show_history(records, self.backend.mode.value)
 
     # --- routing --------------------------------------------------------------------------
 
@@ -390,15 +350,9 @@ class Panel:
         on a small machine their TLS work delayed the account list and the position. After a
         failure, the poll re-tries the orders connection (keep_warm) instead."""
         if answered:
-            self.session.spawn(self._open_orders_connection(), "orders-lane")
+            self.session.spawn(self.connection.open_orders_lane(), "orders-lane")
         self.connection.start_stream()
         self.session.spawn(self.market.start_pnl(), "stream-pnl")
-
-    async def _open_orders_connection(self) -> None:
-        try:
-            await self.backend.client.keep_warm(force=True)
-        except CtError as error:  # the next click opens it, the next poll tries again
-            log.info("The orders connection could not be opened ahead: %s", error)
 
     def _on_accounts_loaded(self, accounts: list, selected: str) -> None:
         self.connection.answered()

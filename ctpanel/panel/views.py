@@ -1,4 +1,5 @@
-"""What the panel's events carry: small frozen values a view shows as they are, Qt-free.
+"""The panel's events, and what they carry: small frozen values a view shows as they are,
+Qt-free.
 
 Words live here too (the band, the title), so a window only copies them onto its widgets.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ctpanel.panel.events import Events
 from ctpanel.panel.status import ConnectionStatus
 from ctpanel.panel.ticket import Arming
 
@@ -59,3 +61,32 @@ class HotkeyView:
 class StatusView:
     status: ConnectionStatus
     budget: str  # "Budget 12/20", "Budget –", "Budget 0 — rate limited"
+
+
+class PanelEvents(Events):
+    """What a view can subscribe to; each carries what to show (see :mod:`.views`)."""
+
+    names = (
+        "mode",  # ModeView: the band and the title
+        "backend_changed",  # Backend: a new one is attached
+        "status",  # StatusView: the lights and the budget
+        "hotkey",  # HotkeyView: the global hotkey's switch
+        "ticket",  # TicketState: REVERSE, its reason, the preview, the form's problems
+        "position",  # Position | None: the figure shown (None: unknown)
+        "position_note",  # str: where the figure shown came from, or why it is not updated
+        "clock",  # bool: once a second; whether the figure shown is stale
+        "market",  # MarketState: the quote line and the P&L
+        "accounts",  # list[Account], the selected account's name
+        "instruments",  # open ones, recent ones, the selected one
+        "follow",  # Action, quantity: the mirror of a new position, for the form
+        "prices_cleared",  # the prices typed for another instrument mean nothing here
+        "tick",  # float | None: the instrument's tick size
+        "prefill",  # limit, stop: prices from the market for a newly picked order type
+        "strategies",  # list[str]: recent ATM strategy names
+        "options",  # Options: the preferences were (re)read
+        "order_accepted",  # OrderResult, the moment CrossTrade answers
+        "order_finished",  # ReverseReport, or the CtError it ended with
+        "wake_in",  # float: seconds until the ticket changes by itself (re-arm, staleness)
+        "token_needed",  # going live needs a token: open the token dialog
+        "running",  # bool: started (the view's timers run) or shutting down
+    )
