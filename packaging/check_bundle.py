@@ -12,6 +12,7 @@ check (`.ci/windows/check.sh`) runs the same steps from bash. Exit 0 only if all
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -23,11 +24,24 @@ from pathlib import Path
 TIMEOUT = 120
 
 
-def run(exe: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    done = subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=TIMEOUT,
-                          env={**os.environ, **env})
+def run(exe: Path, *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+        ) -> subprocess.CompletedProcess:
+    done = subprocess.run([str(exe), *args], input=stdin, capture_output=True, text=True,
+                          timeout=TIMEOUT, env={**os.environ, **(env or {})})
     print(done.stdout + done.stderr, flush=True)
     return done
+
+
+@contextlib.contextmanager
+def simulator():
+    """This checkout's simulator on a free loopback port: its URLs and token."""
+    process = subprocess.Popen([sys.executable, "-m", "ctpanel.sim", "--port", "0"],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        yield json.loads(process.stdout.readline())
+    finally:
+        process.terminate()
+        process.wait(10)
 
 
 def check_self_test(exe: Path, folder: Path) -> None:
@@ -43,19 +57,13 @@ def check_startup(exe: Path, folder: Path) -> None:
 
 
 def check_two_reverses(exe: Path, folder: Path) -> None:
-    simulator = subprocess.Popen([sys.executable, "-m", "ctpanel.sim", "--port", "0"],
-                                 stdout=subprocess.PIPE, text=True)
-    try:
-        urls = json.loads(simulator.stdout.readline())
+    with simulator() as urls:
         env = {"CTPANEL_DATA_DIR": str(folder), "CTPANEL_TOKEN": urls["token"]}
         for action, transport in (("SELL", "rest"), ("BUY", "ws")):
             done = run(exe, "reverse", "--json", "--base-url", urls["base_url"], "--ws-url",
                        urls["ws_url"], "--account", "Sim101", "--instrument", "ES",
                        "--quantity", "2", "--action", action, "--transport", transport, env=env)
             assert done.returncode == 0, f"reverse {action} over {transport}: {done.returncode}"
-    finally:
-        simulator.terminate()
-        simulator.wait(10)
     raw = (folder / "journal.jsonl").read_bytes()
     records = [json.loads(line) for line in raw.split(b"\n") if line]
     assert b"\r" not in raw, f"CRLF line endings in the journal: {raw[:120]!r}"

@@ -27,29 +27,22 @@ import argparse
 import contextlib
 import ctypes
 import hashlib
-import json
 import os
 import subprocess
 import sys
 import time
+import urllib.request
 import winreg
 from pathlib import Path
 
-TIMEOUT = 120
+from check_bundle import TIMEOUT, run, simulator  # beside this file: the bundle's own checks
+
 LOCAL, ROAMING = Path(os.environ["LOCALAPPDATA"]), Path(os.environ["APPDATA"])
 PROGRAM, DATA = LOCAL / "Programs" / "ctpanel", LOCAL / "ctpanel"
 EXE, UNINSTALLER = PROGRAM / "ctpanel.exe", PROGRAM / "uninstall.exe"
 SHORTCUT = ROAMING / "Microsoft" / "Windows" / "Start Menu" / "Programs" / "ctpanel.lnk"
 UNINSTALL_KEY = r"Software\Microsoft\Windows\CurrentVersion\Uninstall\ctpanel"
 KEYRING_SERVICE, KEYRING_USERNAME = "ctpanel", "crosstrade-api-token"
-
-
-def run(*command: str | Path, stdin: str | None = None, env: dict | None = None
-        ) -> subprocess.CompletedProcess:
-    done = subprocess.run([str(part) for part in command], input=stdin, capture_output=True,
-                          text=True, timeout=TIMEOUT, env={**os.environ, **(env or {})})
-    print((done.stdout + done.stderr).strip(), flush=True)
-    return done
 
 
 def run_setup(*command: str | Path) -> int:
@@ -118,6 +111,9 @@ class InstallerChecks:
         assert str(entry["QuietUninstallString"]).endswith('uninstall.exe" /S'), entry
 
     def upgrade(self) -> None:
+        # The simulator may have served other checks: its seeded positions again (long 2 ES).
+        urllib.request.urlopen(urllib.request.Request(f"{self.urls['base_url']}/_sim/reset",
+                                                      method="POST"), timeout=10).close()
         run_reverse = run(EXE, "reverse", "--json", "--base-url", self.urls["base_url"],
                           "--ws-url", self.urls["ws_url"], "--account", "Sim101",
                           "--instrument", "ES", "--quantity", "2", "--action", "SELL",
@@ -196,18 +192,13 @@ STEPS = {"silent install (/S), per user": "install", "installed self-test": "sel
 
 
 @contextlib.contextmanager
-def simulator(args: argparse.Namespace):
-    if args.base_url:
+def the_simulator(args: argparse.Namespace):
+    if args.base_url:  # run elsewhere (the Linux side of the Wine check); its token in env
         yield {"base_url": args.base_url, "ws_url": args.ws_url,
                "token": os.environ.get("CTPANEL_TOKEN", "")}
         return
-    process = subprocess.Popen([sys.executable, "-m", "ctpanel.sim", "--port", "0"],
-                               stdout=subprocess.PIPE, text=True)
-    try:
-        yield json.loads(process.stdout.readline())
-    finally:
-        process.terminate()
-        process.wait(10)
+    with simulator() as urls:
+        yield urls
 
 
 def main() -> int:
@@ -217,7 +208,7 @@ def main() -> int:
     parser.add_argument("--ws-url")
     args = parser.parse_args()
     failed = 0
-    with simulator(args) as urls:
+    with the_simulator(args) as urls:
         checks = InstallerChecks(args.setup.resolve(), urls)
         for name, method in STEPS.items():
             started = time.monotonic()

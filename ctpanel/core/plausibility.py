@@ -17,11 +17,10 @@ from the market. Two layers:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
-from ctpanel.core.models import Quote
+from ctpanel.core.models import Quote, finite_float
 
 MAX_PRICE = 10_000_000.0  # above any futures price (a Bitcoin future at 100k, Nikkei at 40k)
 MAX_MONEY = 100_000_000_000.0  # a P&L or a contract's value beyond this cannot be right
@@ -30,22 +29,15 @@ RUN_TO_REANCHOR = 3
 GRID_TOLERANCE = 0.01  # of a tick: float noise, not an off-grid price
 
 
-def _finite(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    number = float(value)
-    return number if math.isfinite(number) else None
-
-
 def plausible_price(value: Any) -> float | None:
     """A price from the server: finite, positive and below ``MAX_PRICE``; else None."""
-    number = _finite(value)
+    number = finite_float(value)
     return number if number is not None and 0 < number < MAX_PRICE else None
 
 
 def plausible_money(value: Any) -> float | None:
     """A P&L or an amount: finite and smaller than ``MAX_MONEY`` either way; else None."""
-    number = _finite(value)
+    number = finite_float(value)
     return number if number is not None and abs(number) < MAX_MONEY else None
 
 

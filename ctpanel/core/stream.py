@@ -28,7 +28,6 @@ from ctpanel.core.errors import (
     NetworkError,
     OutcomeUnknownError,
     SessionElsewhereError,
-    scrub,
     scrubbed,
 )
 from ctpanel.core.keepalive import apply_keepalive
@@ -37,49 +36,12 @@ from ctpanel.core.payloads import order_id_from
 from ctpanel.core.replies import bad_reply, error_for, field, is_failure, snippet
 from ctpanel.core.secret import RedactingFilter, Secret
 from ctpanel.core.tls import default_tls_context
+from ctpanel.core.unreadable import UnreadableMessages
 from ctpanel.core.urls import DEFAULT_WS_URL, check_ws_url
 
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 1 << 20
-UNREADABLE_SAID_EVERY_S = 60.0  # unreadable messages: one counted line a minute, at most
-
-
-class UnreadableMessages:
-    """Messages the stream could not read, said in plain words at most once a ``every`` seconds
-    (a server sending garbage must not flood the log), with how many since the last time."""
-
-    def __init__(self, secret: Callable[[], str] | None = None, *,
-                 every: float = UNREADABLE_SAID_EVERY_S,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.secret = secret  # a server may echo the token: never in the log
-        self.every = every
-        self.clock = clock
-        self.total = 0
-        self._unsaid = 0
-        self._said_at: float | None = None
-
-    def note(self, raw: str | bytes) -> None:
-        self.total += 1
-        self._unsaid += 1
-        now = self.clock()
-        if self._said_at is not None and now - self._said_at < self.every:
-            return
-        count, self._unsaid, self._said_at = self._unsaid, 0, now
-        what = scrub(describe_unreadable(raw), self.secret() if self.secret else None)
-        if count == 1:
-            log.warning("Ignored an unreadable WebSocket message (%s).", what)
-        else:
-            log.warning("Ignored %d unreadable WebSocket messages in the last minute "
-                        "(the latest: %s).", count, what)
-
-
-def describe_unreadable(raw: str | bytes) -> str:
-    """A message's kind and size, and a short printable excerpt of text (never a repr)."""
-    if isinstance(raw, bytes | bytearray):
-        return f"binary, {len(raw):,} bytes"
-    excerpt = snippet(raw[:200], 40)
-    return f"text, {len(raw):,} characters" + (f": {excerpt}" if excerpt else "")
 _ids = itertools.count(1)
 
 EventListener = Callable[[dict[str, Any]], None]
@@ -390,7 +352,7 @@ class CrossTradeStream:
         for listener in list(self._event_listeners):
             try:
                 listener(message)
-            except Exception as bug:  # the stream goes on; the bug is said once per kind
+            except Exception as bug:  # the stream goes on (repeats collapse in the log)
                 log.error("A WebSocket message could not be handled (%s); the stream goes on.",
                           type(bug).__name__)
 

@@ -68,29 +68,29 @@ class Orders:
               transport: Transport) -> bool:
         """A click or a hotkey press: the ticket decides here, synchronously, whether it sends
         (a double click, a held key or a press too soon after an order does not). True when an
-        order (or its confirmation) is under way."""
+        order (or its confirmation) is under way; the caller shows the ticket either way."""
         press = self.ticket.press(form, confirm=confirm)
         if press.order is None:
             if press.say_it:
                 self.notices.say(Level.WARNING, press.ignored)
-            self.changed.emit()
             return False
-        self.in_flight = self.spawn(self._carry(press, form_now, transport), "reverse")
+        self.in_flight = self.spawn(self._carry(press, form, form_now, transport), "reverse")
         return True
 
-    async def _carry(self, press: Press, form_now: Callable[[], FormState],
+    async def _carry(self, press: Press, form: FormState, form_now: Callable[[], FormState],
                      transport: Transport) -> None:
         import asyncio
 
         if self.ticket.phase is Phase.CONFIRMING:
             yes = await self.confirmer.ask("Confirm reverse", self.confirmation_text(press))
-            press = self.ticket.confirmed(form_now(), yes)
+            form = form_now()  # the dialog may have been open while things changed
+            press = self.ticket.confirmed(form, yes)
             self.changed.emit()
             if press.order is None:
                 self.notices.say(Level.INFO if not yes else Level.WARNING, press.ignored)
                 return
         order = press.order
-        at_click = form_now().quote
+        at_click = form.quote  # the market when the order left, for the fill's slippage
         # After this task first yields, i.e. once the request is on its way: a player's start
         # (a child process off Windows) never delays the order.
         asyncio.get_running_loop().call_soon(self.sounds.event, SoundEvent.SENT)

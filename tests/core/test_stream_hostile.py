@@ -6,7 +6,8 @@ import logging
 
 import pytest
 
-from ctpanel.core.stream import CrossTradeStream, UnreadableMessages, describe_unreadable
+from ctpanel.core.stream import CrossTradeStream
+from ctpanel.core.unreadable import UnreadableMessages, describe_unreadable
 from tests.conftest import TOKEN
 from tests.helpers.clock import FakeClock
 from tests.helpers.hostile_ws import HostileServer, fail_dispatch_once, market_data
