@@ -21,6 +21,7 @@ from ctpanel.core.urls import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ws_url_for
 
 if TYPE_CHECKING:
     from ctpanel.core.client import CrossTradeClient
+    from ctpanel.core.exit_service import ExitService
     from ctpanel.core.service import ReverseService
     from ctpanel.core.stream import CrossTradeStream
     from ctpanel.sim import Simulator
@@ -39,6 +40,7 @@ class Backend:
     client: CrossTradeClient
     stream: CrossTradeStream
     service: ReverseService
+    exits: ExitService
     simulator: Simulator | None = None  # demo mode only
 
     @property
@@ -57,6 +59,7 @@ def assemble(mode: Mode, token: Secret, base_url: str, ws_url: str, journal: Jou
              ssl_context=None) -> Backend:
     """The client, the stream and the service for one server (``ssl_context``: a private CA)."""
     from ctpanel.core.client import CrossTradeClient
+    from ctpanel.core.exit_service import ExitService
     from ctpanel.core.models import Transport
     from ctpanel.core.service import ReverseService
     from ctpanel.core.stream import CrossTradeStream
@@ -66,7 +69,8 @@ def assemble(mode: Mode, token: Secret, base_url: str, ws_url: str, journal: Jou
                               ssl_context=ssl_context)
     service = ReverseService(client, {Transport.REST: client, Transport.WS: stream}, journal,
                              mode=mode.value)
-    return Backend(mode, client, stream, service, simulator)
+    exits = ExitService(client, journal, mode=mode.value)
+    return Backend(mode, client, stream, service, exits, simulator)
 
 
 def _import_network_stack(mode: Mode) -> None:
@@ -76,6 +80,7 @@ def _import_network_stack(mode: Mode) -> None:
     import httpcore
 
     import ctpanel.core.client  # httpx
+    import ctpanel.core.exit_service
     import ctpanel.core.service
     import ctpanel.core.stream  # websockets
     from ctpanel.core.version import app_version

@@ -1,4 +1,5 @@
-"""``ctpanel [reverse|accounts|positions|token]``: the command line. No Qt is imported here.
+"""``ctpanel [reverse|close|flatten|cancel|orders|accounts|positions|token]``: the command
+line. No Qt is imported here.
 
 Only the parser lives here, so that ``ctpanel`` without a command (the panel) pays for nothing
 it does not need before its window is shown; the commands themselves are in
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING
 from ctpanel.config import EXIT_INVALID
 from ctpanel.core.models import Action, OrderType, TimeInForce, Transport
 from ctpanel.core.urls import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
+
+EXIT_COMMANDS = ("close", "flatten", "cancel", "orders")
 
 if TYPE_CHECKING:
     from ctpanel.core.credentials import TokenStore
@@ -78,9 +81,44 @@ def build_parser() -> argparse.ArgumentParser:
     positions.add_argument("--account", required=True)
     positions.add_argument("--json", action="store_true")
 
+    add_exit_commands(commands, _add_connection_options)
+
     token = commands.add_parser("token", help="store, clear or check the API token")
     token.add_argument("token_action", choices=["set", "clear", "status"])
     return parser
+
+
+def add_exit_commands(commands, add_connection_options) -> None:
+    """close, flatten, cancel and orders (run by :mod:`ctpanel.exit_commands`)."""
+    close = commands.add_parser("close", help="close a position, all of it or a part")
+    close.add_argument("--account", required=True)
+    close.add_argument("--instrument", required=True)
+    part = close.add_mutually_exclusive_group()
+    part.add_argument("--quantity", type=int, help="contracts to close (capped at the open "
+                                                   "size)")
+    part.add_argument("--percent", type=float, help="percent of the position to close, 1-100 "
+                                                    "(rounded up to whole contracts)")
+
+    flatten = commands.add_parser("flatten", help="close every position and cancel every "
+                                                  "working order of an account")
+    flatten.add_argument("--account")
+    flatten.add_argument("--instrument", help="only this instrument")
+    flatten.add_argument("--everything", action="store_true",
+                         help="every account (needs --yes; prints what it will close)")
+    flatten.add_argument("--yes", action="store_true",
+                         help="with --everything: yes, flatten every account")
+
+    cancel = commands.add_parser("cancel", help="cancel working orders")
+    cancel.add_argument("--account", required=True)
+    target = cancel.add_mutually_exclusive_group()
+    target.add_argument("--instrument", help="every working order in this instrument")
+    target.add_argument("--order-id", help="this one order")
+
+    orders = commands.add_parser("orders", help="list the working orders of an account")
+    orders.add_argument("--account", required=True)
+    for parser in (close, flatten, cancel, orders):
+        add_connection_options(parser)
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def _add_connection_options(parser: argparse.ArgumentParser) -> None:

@@ -1,16 +1,16 @@
-"""The headless commands behind ``ctpanel reverse|accounts|positions|token`` (the parser and
-the exit codes are in :mod:`ctpanel.config`)."""
+"""The headless commands behind ``ctpanel reverse|accounts|positions|token`` (the exits' are in
+:mod:`ctpanel.exit_commands`; the parser is in :mod:`ctpanel.cli`, the exit codes in
+:mod:`ctpanel.config`)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import getpass
-import json
 import sys
-from typing import Any
 
 from ctpanel.backend import Backend, Mode, assemble
+from ctpanel.cli import EXIT_COMMANDS
 from ctpanel.config import (
     EXIT_AUTH,
     EXIT_INVALID,
@@ -44,6 +44,7 @@ from ctpanel.core.models import ReverseOrder, Transport
 from ctpanel.core.secret import Secret
 from ctpanel.core.service import UncertainOutcome
 from ctpanel.core.validation import OrderInput, parse_order
+from ctpanel.exit_commands import exit_order, print_result, run_exit_command
 
 
 def exit_code_for(error: CtError) -> int:
@@ -80,6 +81,7 @@ async def _run(args: argparse.Namespace, store: TokenStore) -> int:
             quantity=args.quantity, order_type=args.order_type, time_in_force=args.tif,
             limit_price=args.limit_price, stop_price=args.stop_price, oco_id=args.oco_id,
             strategy=args.strategy))
+    exit_request = exit_order(args) if args.command in EXIT_COMMANDS else None
     base_url, ws_url, timeout = connection_settings(args)
     token = (await asyncio.to_thread(resolve_token, store)).token
     if not token:
@@ -90,14 +92,16 @@ async def _run(args: argparse.Namespace, store: TokenStore) -> int:
     try:
         if args.command == "accounts":
             accounts = await backend.client.list_accounts()
-            _print(args, [a.__dict__ for a in accounts], [a.label for a in accounts])
+            print_result(args, [a.__dict__ for a in accounts], [a.label for a in accounts])
             return EXIT_OK
         if args.command == "positions":
             positions = await backend.client.list_positions(args.account)
-            _print(args, [p.__dict__ for p in positions],
+            print_result(args, [p.__dict__ for p in positions],
                    [f"{p.instrument}: {p.describe()} @ {p.average_price}" for p in positions]
                    or ["No open positions."])
             return EXIT_OK
+        if args.command in EXIT_COMMANDS:
+            return await run_exit_command(args, exit_request, backend)
         return await _reverse(args, order, backend)
     finally:
         await backend.aclose()
@@ -116,18 +120,11 @@ async def _reverse(args, order: ReverseOrder, backend: Backend) -> int:
     report = await service.reverse(order, transport=transport, before=before)
     before_text = before.describe() if before else None
     after = report.after.describe() if report.after else None
-    _print(args, {"orderId": report.result.order_id, "before": before_text,
+    print_result(args, {"orderId": report.result.order_id, "before": before_text,
                   "after": after, "roundTripMs": round(report.result.round_trip_ms, 1),
                   "transport": transport.value, "entryState": report.entry_state},
            [report.result.order_id, f"Position: {report.position_words()}"])
     return EXIT_OK
-
-
-def _print(args: argparse.Namespace, as_json: Any, lines: list[str]) -> None:
-    if getattr(args, "json", False):
-        print(json.dumps(as_json, default=str))
-    else:
-        print("\n".join(lines))
 
 
 def _token_command(action: str, store: TokenStore) -> int:

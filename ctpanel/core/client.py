@@ -20,12 +20,15 @@ import httpx
 from ctpanel.core.budget import TokenBucket
 from ctpanel.core.errors import (
     CtError,
+    InvalidOrder,
     NetworkError,
     NoPositionError,
     NotFoundError,
     OutcomeUnknownError,
+    Problem,
     scrubbed,
 )
+from ctpanel.core.exits import EverythingConfirmed, ExitOrder, ExitResult, is_working
 from ctpanel.core.keepalive import usable_keepalive_options
 from ctpanel.core.models import Account, OrderResult, Position, Quote, ReverseOrder
 from ctpanel.core.payloads import (
@@ -37,6 +40,7 @@ from ctpanel.core.payloads import (
     order_from,
     order_id_from,
     order_state_from,
+    orders_from,
     position_from,
     positions_from,
     quote_from,
@@ -59,6 +63,9 @@ MAX_REPLY_BYTES = 1 << 20
 KEEPALIVE_SECONDS = 120.0
 ORDERS_LANE_IDLE = 25.0  # well inside the idle timeouts of common load balancers
 MAX_EXECUTIONS_LOOKBACK_S = 900
+# An empty body here flattens every position in every account (reference 5.12): only
+# flatten_everything() may send one.
+FLATTEN_EVERYTHING_PATH = f"{API_PREFIX}/positions/flatten"
 
 
 class _Wire:
@@ -191,10 +198,24 @@ class CrossTradeClient:
             raise bad_reply(200, json.dumps(payload)[:200], "no readable position in it")
         return position
 
-    async def list_orders(self, account: str) -> list[dict[str, Any]]:
-        payload = await self._read("GET", account_path(account, "orders"))
+    async def list_orders(self, account: str, *, active_only: bool = False
+                          ) -> list[dict[str, Any]]:
+        params = {"activeOnly": "true"} if active_only else None
+        payload = await self._read("GET", account_path(account, "orders"), params=params)
         orders = field(payload, "orders") if not isinstance(payload, list) else payload
         return [item for item in orders or [] if isinstance(item, dict)]
+
+    async def list_working_orders(self, account: str) -> tuple[OrderInfo, ...]:
+        """The account's working orders (``activeOnly``; the states are checked here too, in
+        case an older add-on ignores the flag)."""
+        orders = orders_from(await self.list_orders(account, active_only=True))
+        return tuple(order for order in orders if is_working(order))
+
+    async def list_all_positions(self) -> list[Position]:
+        """Open positions in every account, in one read (``GET /positions``, reference 5.6)."""
+        payload = await self._read("GET", f"{API_PREFIX}/positions",
+                                   params={"includeFlat": "false"})
+        return [p for p in positions_from(payload) if not p.is_flat]
 
     async def get_quote(self, instrument: str) -> Quote:
         payload = await self._read(
@@ -242,16 +263,32 @@ class CrossTradeClient:
     async def place_order(self, order: ReverseOrder) -> OrderResult:
         return await self._order(account_path(order.account, "orders", "place"), order.body())
 
-    async def close_position(
-        self, account: str, instrument: str, quantity: int | None = None
-    ) -> list[Position]:
-        body: dict[str, Any] = {"instrument": instrument}
-        if quantity is not None:
-            body["quantity"] = quantity
-        _, payload = await self._send(
-            "POST", account_path(account, "positions", "close"), body=body, is_order=True
-        )
-        return positions_from(field(payload, "closedPositions") or [], account=account)
+    async def send_exit(self, order: ExitOrder) -> ExitResult:
+        """A close, a flatten of one account or a cancel: one POST, never retried."""
+        return await self._exit(order.path(), order.body())
+
+    async def flatten_everything(self, confirmed: EverythingConfirmed) -> ExitResult:
+        """``POST /positions/flatten`` with an empty body: every position and working order in
+        every account. The one door to that body; it takes the trader's confirmation."""
+        if not isinstance(confirmed, EverythingConfirmed):
+            raise InvalidOrder([_EVERYTHING_REFUSED])
+        return await self._exit(FLATTEN_EVERYTHING_PATH, {}, everything=confirmed)
+
+    async def _exit(self, path: str, body: dict[str, Any], *,
+                    everything: EverythingConfirmed | None = None) -> ExitResult:
+        started = time.perf_counter()
+        _, payload = await self._send("POST", path, body=body, is_order=True,
+                                      everything=everything)
+        round_trip_ms = (time.perf_counter() - started) * 1000
+        closed = positions_from(field(payload, "closedPositions") or [])
+        ids = field(payload, "orderIds")
+        ids = [i for i in ids if isinstance(i, str)] if isinstance(ids, list) else []
+        single = order_id_from(payload)
+        if single and single not in ids:
+            ids.insert(0, single)
+        warning = field(payload, "warning")
+        return ExitResult(tuple(closed), tuple(ids[:200]), round_trip_ms,
+                          warning if isinstance(warning, str) else None)
 
     async def _order(self, path: str, body: dict[str, Any]) -> OrderResult:
         started = time.perf_counter()
@@ -281,8 +318,12 @@ class CrossTradeClient:
         is_order: bool = False,
         timeout: float | None = None,
         lane: httpx.AsyncClient | None = None,
+        everything: EverythingConfirmed | None = None,
     ) -> tuple[bytes, Any]:
         """One request, no retry; returns the raw body and the parsed success payload."""
+        if path == FLATTEN_EVERYTHING_PATH and not (body or {}).get("account") \
+                and not isinstance(everything, EverythingConfirmed):
+            raise InvalidOrder([_EVERYTHING_REFUSED])
         if lane is None:
             lane = self._orders_http if is_order else self._http
         if lane is self._orders_http:
@@ -351,6 +392,11 @@ class CrossTradeClient:
         if sent:
             return NetworkError(f"CrossTrade did not answer ({cause}).")
         return NetworkError(f"Could not reach CrossTrade ({cause}). Nothing was sent.")
+
+
+_EVERYTHING_REFUSED = Problem(
+    "account", "Refused to flatten every account: that request needs an account, or the "
+    "trader's confirmation of Flatten everything.")
 
 
 def _describe_transport_error(error: Exception, limit: float, sent: bool) -> str:

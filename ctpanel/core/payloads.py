@@ -210,11 +210,15 @@ def order_state_from(payload: Any) -> str | None:
 
 
 def order_from(payload: Any) -> OrderInfo | None:
+    if not isinstance(payload, Mapping):
+        return None
     order_id = order_id_from(payload)
     state = order_state_from(payload)
     if order_id is None or state is None:
         return None
-    data = payload if "orderId" in payload else payload.get("data", {})
+    data = payload if "orderId" in payload else payload.get("data")
+    if not isinstance(data, Mapping):
+        return None
     quantity, filled = data.get("quantity"), data.get("filled")
     return OrderInfo(
         order_id=order_id, state=state,
@@ -227,6 +231,11 @@ def order_from(payload: Any) -> OrderInfo | None:
         limit_price=plausible_price(data.get("limitPrice")),
         stop_price=plausible_price(data.get("stopPrice")),
     )
+
+
+def orders_from(payload: Any) -> list[OrderInfo]:
+    """Orders from a list (``ListOrders``), each read tolerantly; unreadable ones skipped."""
+    return [order for order in map(order_from, _listed(payload, "orders")) if order is not None]
 
 
 def _is_count(value: Any) -> bool:

@@ -27,6 +27,7 @@ from ctpanel.core.errors import (
     ServerError,
     UnknownAccountError,
 )
+from ctpanel.core.models import finite_float
 
 SNIPPET_LENGTH = 160
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -110,6 +111,7 @@ def _did_you_mean(payload: Any) -> list[str]:
 CODE_STATUS = {
     "addon_disconnected": 408,
     "rate limit exceeded": 429,
+    "rate_limited": 429,  # seen by third parties, with "retryAfter" (reference 11.4)
 }
 
 
@@ -142,6 +144,8 @@ def error_for(
     code = error_code(payload)
     if code in ("invalid_account", "unknown api command", "order_not_found"):
         return _coded_error(code, text, status)
+    if retry_after is None and finite_float(field(payload, "retryAfter")) is not None:
+        retry_after = str(field(payload, "retryAfter"))
     effective = CODE_STATUS.get(code)
     if effective is None:
         known_status = status is not None and not 200 <= status < 300

@@ -108,6 +108,10 @@ def listed_contracts(root: Root, today: date) -> list[Contract]:
 
 
 _SPACES = re.compile(r"\s+")
+# A well-formed month of a known root that is not listed (a past one, or one further out).
+_FULL_NAME = re.compile(r"([A-Z]+) (\d{2})-(\d{2})")
+_CODED_NAME = re.compile(rf"([A-Z]+?)([{MONTH_CODES}])(\d{{2}})")
+_ROOTS = {root.symbol: root for root in ROOTS}
 
 
 class Market:
@@ -131,7 +135,31 @@ class Market:
 
     def resolve(self, text: str) -> Contract | None:
         """The contract for any accepted spelling (``ES``, ``ES1!``, ``ESZ26``, ``es 12-26``)."""
-        return self._aliases.get(_SPACES.sub(" ", str(text).strip()).upper())
+        name = _SPACES.sub(" ", str(text).strip()).upper()
+        return self._aliases.get(name) or self._other_month(name)
+
+    def _other_month(self, name: str) -> Contract | None:
+        """CrossTrade resolves every contract month, past ones included (reference 11.1):
+        ``MNQ 06-26`` after June 2026 is a known instrument with nothing open in it."""
+        full, coded = _FULL_NAME.fullmatch(name), _CODED_NAME.fullmatch(name)
+        if full:
+            symbol, month, year = full[1], int(full[2]), int(full[3])
+        elif coded:
+            symbol, month, year = coded[1], MONTH_CODES.index(coded[2]) + 1, int(coded[3])
+        else:
+            return None
+        root = _ROOTS.get(symbol)
+        if root is None or month not in root.months:
+            return None
+        contract = Contract(root.symbol, month, year, root.tick_size, root.point_value,
+                            root.start_price, root.description,
+                            third_friday(2000 + year, month), root.trading_hours)
+        self.contracts[contract.name] = contract
+        self._aliases.update(dict.fromkeys(contract.aliases(), contract))
+        self._prices.setdefault(contract.name, root.start_price)
+        self.session.setdefault(contract.name, (root.start_price,) * 3)
+        self.volume.setdefault(contract.name, 0)
+        return contract
 
     def front(self, root: str) -> Contract:
         return self._aliases[root.upper()]

@@ -12,6 +12,7 @@ import contextlib
 import difflib
 import json
 import logging
+import math
 import secrets
 import ssl
 import time
@@ -253,8 +254,11 @@ class Simulator:
         if bucket.take():
             return None
         self.over_budget += 1
-        return Reply(429, {"error": "Rate limit exceeded"},
-                     retry_after=bucket.retry_after() if self.send_retry_after else None)
+        # The body third parties observe (reference 11.4); the header when configured.
+        wait = bucket.retry_after()
+        return Reply(429, {"success": False, "error": "rate_limited",
+                           "retryAfter": max(1, math.ceil(wait))},
+                     retry_after=wait if self.send_retry_after else None)
 
     async def _answer(self, api: str, args: dict, token: str, fault: Fault | None) -> Reply:
         limited = self._budget(token)

@@ -295,6 +295,8 @@ class SimState:
         contract = self._contract(args)
         if isinstance(contract, Reply):
             return contract
+        if contract.expiration < self.market.today:  # known (to close), but no new orders
+            return invalid(f"Instrument '{contract.name}' has expired")
         action = _enum(args.get("action"), ACTIONS)
         order_type = _enum(args.get("orderType"), ORDER_TYPES)
         tif = _enum(args.get("timeInForce"), TIFS)

@@ -2,8 +2,15 @@
 
 import pytest
 
-from ctpanel.core.client import CrossTradeClient
-from ctpanel.core.errors import ConfigError, NoPositionError
+from ctpanel.core.client import FLATTEN_EVERYTHING_PATH, CrossTradeClient
+from ctpanel.core.errors import ConfigError, InvalidOrder, NoPositionError
+from ctpanel.core.exits import (
+    EverythingConfirmed,
+    EverythingListing,
+    ExitKind,
+    ExitOrder,
+    confirm_everything,
+)
 from ctpanel.core.models import Action, OrderType, Side
 from ctpanel.core.validation import OrderInput, parse_order
 
@@ -46,11 +53,56 @@ async def test_reverse_flips_the_position(client):
 
 
 async def test_close_position(client):
-    closed = await client.close_position("Sim102", "MES")
-    assert [(p.instrument, p.side, p.quantity) for p in closed] == [("MES 12-26", Side.SHORT, 3)]
+    result = await client.send_exit(ExitOrder(ExitKind.CLOSE, "Sim102", "MES"))
+    assert [(p.instrument, p.side, p.quantity) for p in result.closed] == [
+        ("MES 12-26", Side.SHORT, 3)]
     assert (await client.get_position("Sim102", "MES")).is_flat
     with pytest.raises(NoPositionError, match="No positions found"):
-        await client.close_position("Sim102", "MES")
+        await client.send_exit(ExitOrder(ExitKind.CLOSE, "Sim102", "MES"))
+
+
+async def test_working_orders_and_cancelling_them(sim, client):
+    for price in (100, 101):
+        await client.place_order(parse_order(OrderInput(
+            account="Sim103", instrument="ES", action="BUY", order_type=OrderType.LIMIT,
+            limit_price=price)))
+    working = await client.list_working_orders("Sim103")
+    assert [(o.action, o.order_type, o.limit_price) for o in working] == [
+        ("BUY", "LIMIT", 100.0), ("BUY", "LIMIT", 101.0)]
+    assert sim.received[-1].query == {"activeOnly": "true"}
+    one = await client.send_exit(ExitOrder(ExitKind.CANCEL, "Sim103",
+                                           order_id=working[0].order_id))
+    assert one.order_ids == (working[0].order_id,)
+    rest = await client.send_exit(ExitOrder(ExitKind.CANCEL, "Sim103", "ES"))
+    assert rest.order_ids == (working[1].order_id,)
+    assert await client.list_working_orders("Sim103") == ()
+
+
+async def test_positions_in_every_account_in_one_read(client):
+    positions = await client.list_all_positions()
+    assert sorted((p.account, p.instrument, p.describe()) for p in positions) == [
+        ("Sim101", "ES 12-26", "Long 2"), ("Sim101", "NQ 12-26", "Short 1"),
+        ("Sim102", "MES 12-26", "Short 3")]
+
+
+async def test_no_request_but_the_confirmed_one_sends_the_empty_flatten_body(sim, client):
+    """The client's only door to ``POST /positions/flatten`` without an account is
+    flatten_everything, and it takes the trader's confirmation."""
+    with pytest.raises(InvalidOrder, match="Refused to flatten every account"):
+        await client._send("POST", FLATTEN_EVERYTHING_PATH, body={}, is_order=True)
+    with pytest.raises(InvalidOrder, match="Refused to flatten every account"):
+        await client._send("POST", FLATTEN_EVERYTHING_PATH, body={"instrument": "ES"})
+    with pytest.raises(InvalidOrder):
+        await client.flatten_everything(None)
+    with pytest.raises(PermissionError):
+        EverythingConfirmed(EverythingListing(()), object())
+    assert confirm_everything(EverythingListing(()), yes=False) is None
+    assert sim.received == []
+    with pytest.raises(InvalidOrder, match="An exit needs an account"):
+        ExitOrder(ExitKind.FLATTEN, "")
+    result = await client.flatten_everything(confirm_everything(EverythingListing(()), True))
+    assert [r.api for r in sim.received] == ["FlattenEverything"]
+    assert len(result.closed) == 3 and await client.list_all_positions() == []
 
 
 async def test_place_order_market_fills_and_limit_works(client):

@@ -79,18 +79,16 @@ async def test_ninjatrader_not_connected(sim, client):
 
 
 @pytest.mark.parametrize("with_header", [True, False])
-async def test_rate_limited(with_header):
+async def test_rate_limited_says_how_long_from_the_header_or_the_body(with_header):
     simulator = Simulator(token=TOKEN, rate_limit=(2, 0.01), send_retry_after=with_header)
     async with simulator as sim, CrossTradeClient(TOKEN, base_url=sim.base_url) as client:
         await client.get_position("Sim101", "ES")
         await client.get_position("Sim101", "ES")
         error = await reverse_error(client)
     assert isinstance(error, RateLimitedError) and error.status == 429
-    if with_header:
-        assert error.retry_after and error.retry_after >= 1
-        assert f"wait {error.retry_after:.0f} s" in str(error)
-    else:
-        assert error.retry_after is None and "wait a few seconds" in str(error)
+    # Without the header, the body's "retryAfter" (reference 11.4) says how long.
+    assert error.retry_after and error.retry_after >= 1
+    assert f"wait {error.retry_after:.0f} s" in str(error)
     assert len(sim.orders_received()) == 1, "a rate-limited order is not re-sent"
 
 

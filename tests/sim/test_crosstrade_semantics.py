@@ -35,8 +35,30 @@ def test_roots_roll_to_the_front_month():
     assert Market(today=date(2026, 11, 24)).resolve("ES").name == "ES 12-26"
     after_expiry = Market(today=date(2026, 12, 19))
     assert after_expiry.resolve("ES1!").name == "ES 03-27"
-    assert after_expiry.resolve("ES 12-26") is None  # expired: no longer listed
     assert {"ES 03-27", "ES 06-27", "ES 09-27"} <= set(after_expiry.contracts)
+    assert "ES 12-26" not in after_expiry.contracts  # expired: no longer listed...
+    assert after_expiry.resolve("ES 12-26").name == "ES 12-26"  # ...but still known (11.1)
+    assert after_expiry.resolve("ESZ26").name == "ES 12-26"
+    assert after_expiry.resolve("ES 01-27") is None  # ES has no January contract
+    assert after_expiry.resolve("FOO 12-26") is None
+
+
+async def test_a_past_month_with_nothing_open_is_nothing_to_close_not_unknown(sim, api):
+    closed = await api.post("/accounts/Sim101/positions/close",
+                            json={"instrument": "MNQ 06-26"})
+    assert closed.status_code == 400
+    assert closed.json()["error"] == "No positions found for instrument 'MNQ 06-26'"
+    flattened = await api.post("/positions/flatten",
+                               json={"account": "Sim101", "instrument": "MNQ 06-26"})
+    assert flattened.status_code == 200 and flattened.json()["closedPositions"] == []
+
+
+async def test_over_the_budget_the_429_body_third_parties_observe(api):
+    replies = [await api.get("/accounts") for _ in range(25)]
+    limited = next(r for r in replies if r.status_code == 429)
+    body = limited.json()
+    assert body["success"] is False and body["error"] == "rate_limited"
+    assert body["retryAfter"] >= 1 and int(limited.headers["Retry-After"]) >= 1
 
 
 async def test_close_caps_the_quantity_and_rounds_percent_up(sim, api):
