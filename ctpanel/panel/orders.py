@@ -30,7 +30,7 @@ from ctpanel.panel.ticket import Phase, Press, ReadToken, Ticket
 from ctpanel.panel.watcher import PositionWatcher
 
 if TYPE_CHECKING:
-    import asyncio
+    import asyncio  # loaded after the window is shown: imported where it is used
 
 log = logging.getLogger(__name__)
 
@@ -137,11 +137,14 @@ class Orders:
         """Send ``order`` once (the ticket already let it go); the report, or the error it
         ended with (an :class:`~ctpanel.core.service.UncertainOutcome` when unknown)."""
         reread: ReadToken | None = None
+        account_after: asyncio.Task | None = None
 
         def accepted(result: OrderResult) -> None:
-            nonlocal reread
+            nonlocal reread, account_after
             self.ticket.answered()
-            reread = self.ticket.begin_read()  # the service reads right after this
+            reread = self.ticket.begin_read()  # the service reads right after this...
+            # ...and the account's positions and working orders are read beside it.
+            account_after = self.spawn(self.watcher.read_account(order.account), "account")
             self._say_accepted(order, result)
 
         try:
@@ -151,8 +154,10 @@ class Orders:
             outcome = error
         finally:
             self.ticket.finished()
+        holdings, working = await account_after if account_after is not None else (None, None)
         kept = (isinstance(outcome, ReverseReport) and outcome.after is not None
-                and reread is not None and self.watcher.accept(reread, outcome.after))
+                and reread is not None
+                and self.watcher.accept(reread, outcome.after, holdings, working))
         if not kept:
             await self.watcher.read()  # after the outcome: the ticket re-arms on this
         return outcome

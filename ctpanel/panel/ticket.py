@@ -14,8 +14,9 @@ hotkey press) sends; every rule a trader relies on is here, tested with a fake c
 - **Nothing survives a change** of backend, account or instrument: :meth:`select` forgets the
   position (the view also clears the prices).
 
-The ticket is generic over the action; Reverse is the first one (a Close comes later): the
-action's own validation is the :class:`~ctpanel.core.form.FormState` it is given.
+The ticket is generic over the action: Reverse, Close, Flatten, Cancel and Flatten everything
+share these rules; what each builds, and what blocks it on the picture, is its plan
+(:mod:`ctpanel.panel.plans`). A bare :class:`~ctpanel.core.form.FormState` is Reverse's plan.
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, Protocol
 
 from ctpanel.core.form import FormState
-from ctpanel.core.models import Position, ReverseOrder
+from ctpanel.core.models import Position
+from ctpanel.core.payloads import OrderInfo
 
 DEFAULT_FRESHNESS_S = 12.0  # two 5 s polls plus a margin
 DEFAULT_REARM_DELAY_S = 1.0
@@ -64,6 +67,36 @@ class Reading:
     position: Position
     scope: Scope
     read_at: float  # when the read started: the figure is at least this old
+    holdings: tuple[Position, ...] | None = None  # the account's positions (None: not read)
+    working: tuple[OrderInfo, ...] | None = None  # the account's working orders
+
+
+class Plan(Protocol):
+    """One action on the ticket (see :mod:`ctpanel.panel.plans`)."""
+
+    label: str  # the button's word: "REVERSE"
+    noun: str  # in sentences: "Reverse not sent: ..."
+    before: Any  # what the request is built on (a Position, a Picture)
+
+    def on(self, reading: Reading | None) -> Plan: ...
+
+    def problem(self) -> str: ...  # the form's own problem, checked before the picture
+
+    def blocker(self) -> str: ...  # what blocks it on a fresh picture
+
+    def preview(self) -> str: ...
+
+    def request(self) -> Any: ...
+
+    def needs_confirming(self) -> str: ...  # why it asks even with confirmations off
+
+
+def as_plan(plan: Plan | FormState) -> Plan:
+    if isinstance(plan, FormState):
+        from ctpanel.panel.plans import ReversePlan
+
+        return ReversePlan(plan)
+    return plan
 
 
 class Freshness(StrEnum):
@@ -80,15 +113,15 @@ class Arming:
     reason: str
     label: str
     preview: str
-    order: ReverseOrder | None = None
+    order: Any = None  # the request the action would send (a ReverseOrder, an ExitOrder...)
 
 
 @dataclass(frozen=True)
 class Press:
     """The answer to a press: an order to send (``order``), or why nothing was sent."""
 
-    order: ReverseOrder | None
-    before: Position | None = None
+    order: Any
+    before: Any = None  # what it was built on: the position, or the account's picture
     preview: str = ""  # what the order will do, for a confirmation question
     far: str = ""  # why it asks even with confirmations off: a price far from the market
     ignored: str = ""
@@ -142,14 +175,17 @@ class Ticket:
         scope is selected."""
         return ReadToken(scope, self._epoch, self.clock())
 
-    def read_done(self, token: ReadToken, position: Position) -> bool:
-        """A figure came back. Kept (True) only if it is still about what is selected and its
+    def read_done(self, token: ReadToken, position: Position, *,
+                  holdings: tuple[Position, ...] | None = None,
+                  working: tuple[OrderInfo, ...] | None = None) -> bool:
+        """A figure came back (with the account's positions and working orders, when they
+        were read with it). Kept (True) only if it is still about what is selected and its
         read started after the latest order's outcome."""
         if token.scope != self.scope or token.epoch != self._epoch or self.phase is Phase.SENDING:
             return False
         if self.reading is not None and self.reading.read_at > token.started_at:
             return False  # a newer figure is already shown
-        self.reading = Reading(position, token.scope, token.started_at)
+        self.reading = Reading(position, token.scope, token.started_at, holdings, working)
         self.read_problem = ""
         if self._awaiting_read:
             self._awaiting_read = False
@@ -163,7 +199,7 @@ class Ticket:
             self.read_problem = problem
 
     def busy(self) -> Arming | None:
-        """The button's state while an order is being asked about or sent (no form needed:
+        """The button's state while a request is being asked about or sent (no form needed:
         the click path shows it without validating anything again); None when idle."""
         if self.phase is Phase.CONFIRMING:
             return Arming(False, "Waiting for your confirmation.", "CONFIRM?", "")
@@ -171,18 +207,20 @@ class Ticket:
             return Arming(False, "Waiting for CrossTrade's answer.", "SENDING…", "")
         return None
 
-    def arming(self, form: FormState) -> Arming:
-        """The button's state for ``form`` (whose position is replaced by the ticket's own)."""
+    def arming(self, plan: Plan | FormState) -> Arming:
+        """The button's state for ``plan``, on the ticket's own reading."""
         busy = self.busy()
         if busy is not None:
             return busy
-        position = self.reading.position if self.reading else None
-        state = _with_position(form, position)
-        preview = state.preview() if position is not None else ""
-        reason = self._blocker(state)
+        return self._arm(as_plan(plan).on(self.reading))
+
+    def _arm(self, plan: Plan) -> Arming:
+        """``plan`` already on the reading."""
+        preview = plan.preview() if self.reading is not None else ""
+        reason = self._blocker(plan)
         if reason:
-            return Arming(False, reason, "REVERSE", preview)
-        return Arming(True, "", "REVERSE", preview, state.order())
+            return Arming(False, reason, plan.label, preview)
+        return Arming(True, "", plan.label, preview, plan.request())
 
     def next_change_at(self) -> float | None:
         """When :meth:`arming` will next change by itself (the re-arm delay ends, the figure
@@ -194,37 +232,41 @@ class Ticket:
 
     # --- the order's life -----------------------------------------------------------------
 
-    def press(self, form: FormState, *, confirm: bool) -> Press:
+    def press(self, plan: Plan | FormState, *, confirm: bool) -> Press:
         """A click or a hotkey press. With ``confirm`` the ticket waits for :meth:`confirmed`;
-        so it does, even without, for a price far from the market (smart confirmation)."""
+        so it does, even without, when the plan says it must ask (a price far from the
+        market, Flatten everything)."""
+        plan = as_plan(plan)
         if self.phase is not Phase.IDLE:
             return Press(None, ignored="An order is already on its way.", say_it=False)
         if self._awaiting_read or self._in_rearm_delay():
             said, self._too_soon_said = self._too_soon_said, True
             return Press(None, ignored=TOO_SOON, say_it=not said)
-        arming = self.arming(form)
+        plan = plan.on(self.reading)
+        arming = self._arm(plan)
         if not arming.armed:
-            return Press(None, ignored=f"Reverse not sent: {arming.reason}")
-        far = form.needs_confirming() or ""
+            return Press(None, ignored=f"{plan.noun} not sent: {arming.reason}")
+        far = plan.needs_confirming()
         confirm = confirm or bool(far)
         self.phase = Phase.CONFIRMING if confirm else Phase.SENDING
         if not confirm:
             self._sent()
-        return Press(arming.order, before=self.reading.position, preview=arming.preview,
-                     far=far)
+        return Press(arming.order, before=plan.before, preview=arming.preview, far=far)
 
-    def confirmed(self, form: FormState, yes: bool) -> Press:
+    def confirmed(self, plan: Plan | FormState, yes: bool) -> Press:
         """The confirmation's answer. The rules are checked again: the dialog may have been
         open while the position changed or went stale."""
+        plan = as_plan(plan)
         self.phase = Phase.IDLE
         if not yes:
-            return Press(None, ignored="Reverse cancelled; nothing was sent.")
-        arming = self.arming(form)
+            return Press(None, ignored=f"{plan.noun} cancelled; nothing was sent.")
+        plan = plan.on(self.reading)
+        arming = self._arm(plan)
         if not arming.armed:
-            return Press(None, ignored=f"Reverse not sent: {arming.reason}")
+            return Press(None, ignored=f"{plan.noun} not sent: {arming.reason}")
         self.phase = Phase.SENDING
         self._sent()
-        return Press(arming.order, before=self.reading.position, preview=arming.preview)
+        return Press(arming.order, before=plan.before, preview=arming.preview)
 
     def answered(self) -> None:
         """CrossTrade answered the order: reads started from now on see its result."""
@@ -250,16 +292,16 @@ class Ticket:
 
     # --- the rules ------------------------------------------------------------------------
 
-    def _blocker(self, state: FormState) -> str:
+    def _blocker(self, plan: Plan) -> str:
         if self.scope is None:
             return "Connecting…"
         if not self.scope.account:
             return "Choose an account."
         if not self.scope.instrument:
             return "Choose an instrument."
-        check = state.check()
-        if check.problems:
-            return check.problems[0].message
+        problem = plan.problem()
+        if problem:
+            return problem
         if self._awaiting_read:
             return "Reading the position after the last order…"
         if self._in_rearm_delay():
@@ -271,11 +313,7 @@ class Ticket:
             age = self.clock() - self.reading.read_at
             return (f"The position was last read {age:.0f} s ago; waiting for a fresh read "
                     "before any order.")
-        return check.blocker or ""
-
-
-def _with_position(form: FormState, position: Position | None) -> FormState:
-    return replace(form, position=position)
+        return plan.blocker()
 
 
 def clamp_rearm_delay(seconds: float) -> float:

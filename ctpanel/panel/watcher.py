@@ -15,11 +15,14 @@ from collections.abc import Callable
 
 from ctpanel.core.errors import CtError, RejectedError
 from ctpanel.core.models import Position
+from ctpanel.core.payloads import OrderInfo
 from ctpanel.panel.session import Session
 from ctpanel.panel.ticket import Phase, ReadToken, Scope, Ticket
 
 log = logging.getLogger(__name__)
 
+# A position, and the account's positions and working orders read with it.
+Picture = tuple[Position, tuple[Position, ...] | None, tuple[OrderInfo, ...] | None]
 POLL_RESERVE = 8  # polls pause while fewer requests than this are left: orders keep the budget
 
 
@@ -41,7 +44,7 @@ class PositionWatcher:
         self.on_failed = on_failed
         self.reserve = reserve
         self._early: ReadToken | None = None  # the read started before its scope was selected
-        self._early_position: Position | None = None
+        self._early_position: Picture | None = None
 
     def may_poll(self) -> bool:
         """False while an order is on its way or the budget is low: a poll can wait."""
@@ -59,9 +62,9 @@ class PositionWatcher:
             if self._early_position is None:
                 self.on_shown()  # the early read is on its way: it is handed in as it lands
                 return
-            early, position = self._early, self._early_position
+            early, picture = self._early, self._early_position
             self._early = self._early_position = None
-            if self.accept(early, position):
+            if self.accept(early, *picture):
                 return
         self._early = self._early_position = None  # another scope, or too old: read again
         if self.session.backend.client.budget.level < self.reserve:
@@ -70,14 +73,39 @@ class PositionWatcher:
             self.on_shown()
             return
         try:
-            position = await self.session.backend.client.get_position(token.scope.account,
-                                                                      token.scope.instrument)
+            picture = await self._read_picture(token.scope)
         except CtError as error:
             problem = read_problem(error, token.scope.instrument)
             self.ticket.read_failed(token, problem)
             self.on_failed(error, problem)
             return
-        self.accept(token, position)
+        self.accept(token, *picture)
+
+    async def _read_picture(self, scope: Scope) -> Picture:
+        """The position, with the account's positions and working orders read beside it
+        (what the exits are built on; either may be unknown without failing the read)."""
+        import asyncio
+
+        client = self.session.backend.client
+        position, (holdings, working) = await asyncio.gather(
+            client.get_position(scope.account, scope.instrument),
+            self.read_account(scope.account))
+        return position, holdings, working
+
+    async def read_account(self, account: str) -> tuple[tuple[Position, ...] | None,
+                                                         tuple[OrderInfo, ...] | None]:
+        """The account's open positions and working orders; each None when unreadable."""
+        import asyncio
+
+        client = self.session.backend.client
+        holdings, working = await asyncio.gather(
+            client.list_positions(account), client.list_working_orders(account),
+            return_exceptions=True)
+        for failure in (holdings, working):
+            if isinstance(failure, BaseException) and not isinstance(failure, CtError):
+                raise failure
+        return (tuple(holdings) if isinstance(holdings, list) else None,
+                working if isinstance(working, tuple) else None)
 
     async def read_early(self, scope: Scope) -> None:
         """At start, the remembered account and instrument, read side by side with the
@@ -87,8 +115,7 @@ class PositionWatcher:
         token = self._early = self.ticket.begin_read_for(scope)
         self._early_position = None
         try:
-            position = await self.session.backend.client.get_position(scope.account,
-                                                                      scope.instrument)
+            picture = await self._read_picture(scope)
         except CtError as error:
             if self._early is token:
                 self._early = None
@@ -99,14 +126,16 @@ class PositionWatcher:
             return
         if self._early is not token:
             return  # superseded
-        if self.accept(token, position):
+        if self.accept(token, *picture):
             self._early = None
         else:
-            self._early_position = position  # kept until the selection reaches it
+            self._early_position = picture  # kept until the selection reaches it
 
-    def accept(self, token: ReadToken, position: Position) -> bool:
+    def accept(self, token: ReadToken, position: Position,
+               holdings: tuple[Position, ...] | None = None,
+               working: tuple[OrderInfo, ...] | None = None) -> bool:
         """A figure read elsewhere (the service's re-read after an order) goes the same way."""
-        kept = self.ticket.read_done(token, position)
+        kept = self.ticket.read_done(token, position, holdings=holdings, working=working)
         if kept:
             self.on_shown()
         return kept

@@ -82,7 +82,14 @@ class Driven:
         return position is not None and position.describe() == described
 
     async def wait_for(self, described: str) -> None:
-        await until(lambda: self.shows(described), what=f"position {described}")
+        """Until ``described`` is shown; polled as the view's timer would when a read was
+        put off for the request budget (each read is three requests: position, the
+        account's positions, its working orders)."""
+        def shown() -> bool:
+            if not self.shows(described) and not self.panel.positions.reading():
+                self.panel.poll_tick()
+            return self.shows(described)
+        await until(shown, what=f"position {described}")
 
     async def select(self, account: str, instrument: str, expect: str) -> None:
         """Pick, until ``expect`` is shown and no read of the selection is left on its way."""

@@ -48,9 +48,11 @@ async def test_a_confirmed_order_re_arms_on_the_service_s_re_read(flow):
     outcome, accepted = await send(orders, ticket)
     assert isinstance(outcome, ReverseReport) and accepted[0] is outcome.result
     assert ticket.phase is Phase.IDLE and ticket.reading.position.describe() == "Short 2"
-    assert [r.api for r in backend.simulator.received][-2:] == ["ReversePosition",
-                                                               "GetPosition"], \
-        "the service's re-read was used: no extra read"
+    apis = [r.api for r in backend.simulator.received]
+    after = apis[apis.index("ReversePosition") + 1:]
+    assert sorted(after) == ["GetPosition", "ListOrders", "ListPositions"], \
+        "the service's re-read was used (no second position read), the account read beside it"
+    assert ticket.reading.working == () and len(ticket.reading.holdings) == 2
 
 
 async def test_an_unknown_outcome_is_followed_by_a_fresh_read_never_a_resend(flow):

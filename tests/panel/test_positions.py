@@ -24,8 +24,10 @@ async def test_an_unknown_instrument_is_named_once(driven):
     reason = "CrossTrade does not know instrument FOO."
     await until(lambda: driven.panel.ticket_state.arming.reason == reason)
     assert driven.heard.last("position_note") == ("not updated: RejectedError",)
-    for _ in range(3):  # the 5 s polls, run now
-        await driven.panel.positions.watcher.poll()
+    watcher = driven.panel.positions.watcher
+    for _ in range(3):  # the 5 s polls, run as soon as the request budget has room
+        await until(watcher.may_poll, what="room in the budget")
+        await watcher.poll()
     lines = [line for line in driven.panel.notices.lines() if "FOO" in line]
     assert len(lines) == 1 and reason in lines[0] and "(×4" in lines[0]
 

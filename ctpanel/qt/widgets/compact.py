@@ -25,6 +25,7 @@ from ctpanel.panel.market import MarketState
 from ctpanel.panel.notices import Level, Notice
 from ctpanel.panel.views import HotkeyView, TicketState
 from ctpanel.qt.style import restyle
+from ctpanel.qt.widgets.follow import follow
 from ctpanel.qt.widgets.labels import ElidedLabel, WrappedLabel
 
 if TYPE_CHECKING:
@@ -74,10 +75,10 @@ class CompactWindow(QWidget):
         layout.addWidget(self.result)
         self.reverse_button.clicked.connect(panel.press)
         events = panel.events
-        events.position.connect(self.show_position)
-        events.market.connect(self.show_market)
-        events.ticket.connect(self.show_ticket)
-        events.hotkey.connect(self.show_hotkey)
+        follow(self, events.position, self.show_position)
+        follow(self, events.market, self.show_market)
+        follow(self, events.ticket, self.show_ticket)
+        follow(self, events.hotkey, self.show_hotkey)
         panel.notices.appended.connect(self.show_notice)
         self.show_position(panel.position())
         self.show_ticket(panel.ticket_state)

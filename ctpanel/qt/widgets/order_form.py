@@ -28,6 +28,7 @@ from ctpanel.core.pricing import snap
 from ctpanel.core.validation import normalise_instrument
 from ctpanel.panel.options import Options
 from ctpanel.panel.views import TicketState
+from ctpanel.qt.widgets.follow import follow
 from ctpanel.qt.widgets.labels import WrappedLabel
 
 if TYPE_CHECKING:
@@ -83,15 +84,15 @@ class OrderForm(QWidget):
         self._on_accounts(panel.positions.accounts, panel.account)
         self._connect_signals()
         events = panel.events
-        events.accounts.connect(self._on_accounts)
-        events.instruments.connect(self._on_instruments)
-        events.follow.connect(self._on_follow)
-        events.prices_cleared.connect(self.clear_prices)
-        events.tick.connect(self.set_tick)
-        events.prefill.connect(self.prefill)
-        events.strategies.connect(self.set_strategies)
-        events.options.connect(self._on_options)
-        events.ticket.connect(self._on_ticket)
+        follow(self, events.accounts, self._on_accounts)
+        follow(self, events.instruments, self._on_instruments)
+        follow(self, events.follow, self._on_follow)
+        follow(self, events.prices_cleared, self.clear_prices)
+        follow(self, events.tick, self.set_tick)
+        follow(self, events.prefill, self.prefill)
+        follow(self, events.strategies, self.set_strategies)
+        follow(self, events.options, self._on_options)
+        follow(self, events.ticket, self._on_ticket)
         self._changed()
 
     # --- building -------------------------------------------------------------------------

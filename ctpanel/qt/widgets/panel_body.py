@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ctpanel.panel.views import ModeView
 from ctpanel.qt.style import restyle
+from ctpanel.qt.widgets.follow import follow
 from ctpanel.qt.widgets.labels import ElidedLabel
 from ctpanel.qt.widgets.order_form import OrderForm
 from ctpanel.qt.widgets.position_strip import PositionStrip
@@ -30,7 +31,7 @@ class ModeBand(ElidedLabel):
         super().__init__()
         self.setObjectName("modeBand")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        panel.events.mode.connect(self.show_mode)
+        follow(self, panel.events.mode, self.show_mode)
         self.show_mode(panel.mode_view())
 
     def show_mode(self, view: ModeView) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 from ctpanel.core.models import Position, Side
 from ctpanel.core.pricing import format_price
 from ctpanel.panel.market import MarketState
+from ctpanel.qt.widgets.follow import follow
 from ctpanel.qt.widgets.labels import ElidedLabel
 
 if TYPE_CHECKING:
@@ -39,10 +40,10 @@ class PositionStrip(QWidget):
             layout.addWidget(label)
         layout.addStretch(1)
         layout.addWidget(self.age)
-        panel.events.position.connect(self.show_position)
-        panel.events.position_note.connect(self.show_note)
-        panel.events.clock.connect(lambda stale: self.tick(stale=stale))
-        panel.events.market.connect(self.show_market)
+        follow(self, panel.events.position, self.show_position)
+        follow(self, panel.events.position_note, self.show_note)
+        follow(self, panel.events.clock, lambda stale: self.tick(stale=stale))
+        follow(self, panel.events.market, self.show_market)
         self.show_position(panel.position())
 
     def show_position(self, position: Position | None) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ctpanel.panel.market import MarketView, quote_words
 from ctpanel.panel.ticket import Freshness
+from ctpanel.qt.widgets.follow import follow
 from ctpanel.qt.widgets.labels import ElidedLabel
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ class QuoteLine(ElidedLabel):
         super().__init__("Prices: waiting for the market…")
         self.setObjectName("quoteLine")
         self.view: MarketView | None = None
-        panel.events.market.connect(lambda state: self.show_view(state.view))
+        follow(self, panel.events.market, lambda state: self.show_view(state.view))
 
     def show_view(self, view: MarketView) -> None:
         self.view = view

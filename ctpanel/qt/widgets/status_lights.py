@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from ctpanel.panel.views import StatusView
+from ctpanel.qt.widgets.follow import follow
 from ctpanel.qt.widgets.labels import ElidedLabel
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ class StatusLights(QWidget):
             layout.addWidget(widget)
         layout.addStretch(1)
         layout.addWidget(self.budget)
-        panel.events.status.connect(self.show_status)
+        follow(self, panel.events.status, self.show_status)
         self.show_status(panel.connection.status_view())
 
     def show_status(self, view: StatusView) -> None:

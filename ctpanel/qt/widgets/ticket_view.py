@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from ctpanel.panel.options import Options
 from ctpanel.panel.views import HotkeyView, TicketState
+from ctpanel.qt.widgets.follow import follow
 from ctpanel.qt.widgets.labels import WrappedLabel
 
 if TYPE_CHECKING:
@@ -37,9 +38,9 @@ class TicketView(QWidget):
             layout.addWidget(widget)
         self.reverse_button.clicked.connect(panel.press)
         self.arm_button.clicked.connect(lambda: panel.set_armed(not panel.hotkey.armed))
-        panel.events.ticket.connect(self._on_ticket)
-        panel.events.hotkey.connect(self._on_hotkey)
-        panel.events.options.connect(self._on_options)
+        follow(self, panel.events.ticket, self._on_ticket)
+        follow(self, panel.events.hotkey, self._on_hotkey)
+        follow(self, panel.events.options, self._on_options)
         self._on_ticket(panel.ticket_state)
         self._on_hotkey(panel.hotkey.view())
         self._on_options(panel.options)

@@ -1,0 +1,271 @@
+"""What each action on the ticket would send, and its preview, in plain words. Qt-free.
+
+The :class:`~ctpanel.panel.ticket.Ticket` holds the rules every action shares (a fresh picture
+of this backend, account and instrument read after the last order; one intent, one request);
+a plan holds what only its action knows: what blocks it on that picture, what it will do, the
+request it builds. Plans are values: the ticket gives each its own reading with :meth:`on`.
+
+- :class:`ReversePlan`: the order form (:class:`~ctpanel.core.form.FormState`).
+- :class:`ExitPlan`: Close (all or a part), Flatten the account (or only this instrument),
+  Cancel working orders (one, or all in this instrument).
+- :class:`EverythingPlan`: Flatten every account. It always asks, after a listing is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from ctpanel.core.exits import (
+    ExitKind,
+    ExitOrder,
+    Picture,
+    closing_size,
+    count_words,
+    order_words,
+)
+from ctpanel.core.form import Check, FormState
+from ctpanel.core.models import Position
+
+if TYPE_CHECKING:
+    from ctpanel.panel.ticket import Reading
+
+
+class Action(StrEnum):
+    """The ticket's actions; each has its button, its hotkey and its journal kind."""
+
+    REVERSE = "reverse"
+    CLOSE = "close"
+    FLATTEN = "flatten"
+    CANCEL = "cancel"
+    EVERYTHING = "flatten everything"
+
+
+class Portion(StrEnum):
+    """How much of the position a Close takes."""
+
+    ALL = "all"
+    HALF = "1/2"
+    THIRD = "1/3"
+    QUANTITY = "quantity"
+
+    @property
+    def fraction(self) -> float | None:
+        return {Portion.HALF: 0.5, Portion.THIRD: 1 / 3}.get(self)
+
+
+@dataclass(frozen=True)
+class ExitChoices:
+    """What the trader chose for the exits: how much to close, what a flatten covers."""
+
+    portion: Portion = Portion.ALL
+    quantity: int = 1  # with Portion.QUANTITY
+    flatten_instrument_only: bool = False
+
+
+@dataclass(frozen=True)
+class ReversePlan:
+    """Reverse: the order form on the ticket's position."""
+
+    form: FormState
+    action = Action.REVERSE
+    label = "REVERSE"
+    noun = "Reverse"
+
+    def on(self, reading: Reading | None) -> ReversePlan:
+        return ReversePlan(replace(self.form, position=reading.position if reading else None))
+
+    @cached_property
+    def _check(self) -> Check:
+        return self.form.check()  # once per plan: the click path validates the form once
+
+    def problem(self) -> str:
+        problems = self._check.problems
+        return problems[0].message if problems else ""
+
+    def blocker(self) -> str:
+        return self._check.blocker or ""
+
+    def preview(self) -> str:
+        return self.form.preview() if self.form.position is not None else ""
+
+    def request(self) -> Any:
+        return self._check.order
+
+    def needs_confirming(self) -> str:
+        return self.form.needs_confirming() or ""
+
+    @property
+    def before(self) -> Position | None:
+        return self.form.position
+
+
+@dataclass(frozen=True)
+class ExitPlan:
+    """Close, Flatten or Cancel on the ticket's picture of the account."""
+
+    action: Action
+    account: str
+    instrument: str
+    choices: ExitChoices = ExitChoices()
+    order_id: str | None = None  # Cancel: this one order (else all in the instrument)
+    reading: Reading | None = None
+
+    @property
+    def label(self) -> str:
+        return {Action.CLOSE: "CLOSE", Action.FLATTEN: "FLATTEN",
+                Action.CANCEL: "CANCEL"}[self.action]
+
+    @property
+    def noun(self) -> str:
+        return self.action.value.capitalize()
+
+    def on(self, reading: Reading | None) -> ExitPlan:
+        return replace(self, reading=reading)
+
+    @property
+    def before(self) -> Picture | None:
+        if self.reading is None:
+            return None
+        return Picture(self.account, self.reading.position, self.reading.holdings,
+                       self.reading.working)
+
+    def problem(self) -> str:
+        if self.action is Action.CLOSE and self.choices.portion is Portion.QUANTITY \
+                and self.choices.quantity < 1:
+            return "The quantity to close must be at least 1."
+        return ""
+
+    def blocker(self) -> str:
+        picture = self.before
+        if picture is None:
+            return "Waiting for the position in this instrument."
+        scope = self._scope()
+        if self.action is Action.CLOSE:
+            if picture.position.is_flat:
+                return f"Flat in {self.instrument}: nothing to close."
+            return ""
+        working = picture.orders_in(scope)
+        if working is None:
+            return "Reading the working orders…"
+        if self.action is Action.CANCEL:
+            if self.order_id is not None:
+                if not any(o.order_id == self.order_id for o in working):
+                    return f"Order {self.order_id} is no longer working."
+                return ""
+            return "" if working else f"No working orders in {self.instrument}."
+        positions = picture.positions_in(scope)
+        if positions is None:
+            return f"Reading the positions on {self.account}…"
+        if not positions and not working:
+            where = f"in {self.instrument} " if scope else ""
+            return f"Nothing to flatten {where}on {self.account}."
+        return ""
+
+    def preview(self) -> str:
+        picture = self.before
+        if picture is None:
+            return ""
+        if self.action is Action.CLOSE:
+            return self._close_preview(picture)
+        if self.action is Action.CANCEL:
+            return self._cancel_preview(picture)
+        return self._flatten_preview(picture)
+
+    def request(self) -> ExitOrder:
+        kind = {Action.CLOSE: ExitKind.CLOSE, Action.FLATTEN: ExitKind.FLATTEN,
+                Action.CANCEL: ExitKind.CANCEL}[self.action]
+        if self.action is Action.CLOSE:
+            quantity, percent = self._portion()
+            return ExitOrder(kind, self.account, self.instrument, quantity=quantity,
+                             percent=percent)
+        if self.order_id is not None:
+            return ExitOrder(kind, self.account, order_id=self.order_id)
+        return ExitOrder(kind, self.account, self._scope())
+
+    def needs_confirming(self) -> str:
+        return ""
+
+    # --- the words ------------------------------------------------------------------------
+
+    def _scope(self) -> str | None:
+        """The instrument the request is narrowed to (None: the whole account)."""
+        if self.action is Action.FLATTEN and not self.choices.flatten_instrument_only:
+            return None
+        return self.instrument
+
+    def _portion(self) -> tuple[int | None, float | None]:
+        if self.choices.portion is Portion.QUANTITY:
+            return self.choices.quantity, None
+        return None, self.choices.portion.fraction
+
+    def _close_preview(self, picture: Picture) -> str:
+        position = picture.position
+        if position.is_flat:
+            return ""
+        quantity, percent = self._portion()
+        size = closing_size(position.quantity, quantity, percent)
+        working = picture.orders_in(self.instrument)
+        if size >= position.quantity:
+            after = "Flat"
+            orders = ("working orders not read" if working is None else
+                      f"cancels {count_words(len(working))}" if working else
+                      "no working orders")
+        else:
+            after = f"{position.side.value} {position.quantity - size}"
+            orders = ("working orders not read" if working is None else
+                      f"the {count_words(len(working))} stay" if working else
+                      "no working orders")
+        return f"{position.describe()} -> {after} ({orders})"
+
+    def _cancel_preview(self, picture: Picture) -> str:
+        working = picture.orders_in(self.instrument) or ()
+        if self.order_id is not None:
+            chosen = [o for o in working if o.order_id == self.order_id]
+            return f"Cancel {order_words(chosen[0])}" if chosen else ""
+        return f"Cancel {count_words(len(working))} in {self.instrument}" if working else ""
+
+    def _flatten_preview(self, picture: Picture) -> str:
+        scope = self._scope()
+        positions = picture.positions_in(scope)
+        working = picture.orders_in(scope)
+        held = ("positions not read" if positions is None else
+                ", ".join(p.describe() if scope else f"{p.describe()} {p.instrument}"
+                          for p in positions) or "no position")
+        orders = ("working orders not read" if working is None else
+                  count_words(len(working)))
+        where = f"{scope} on {self.account}" if scope else self.account
+        return f"Flatten {where}: {held}, {orders}"
+
+
+@dataclass(frozen=True)
+class EverythingRequest:
+    """Flatten every account: built only here, sent only after its listing is confirmed."""
+
+
+@dataclass(frozen=True)
+class EverythingPlan:
+    action = Action.EVERYTHING
+    label = "FLATTEN EVERYTHING"
+    noun = "Flatten everything"
+    before = None
+
+    def on(self, reading: Reading | None) -> EverythingPlan:
+        return self
+
+    def problem(self) -> str:
+        return ""
+
+    def blocker(self) -> str:
+        return ""
+
+    def preview(self) -> str:
+        return "Every position and working order in every account"
+
+    def request(self) -> EverythingRequest:
+        return EverythingRequest()
+
+    def needs_confirming(self) -> str:
+        return "Flatten everything always asks, with the list of what it closes."
