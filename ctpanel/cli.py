@@ -20,8 +20,6 @@ from ctpanel.config import EXIT_INVALID
 from ctpanel.core.models import Action, OrderType, TimeInForce, Transport
 from ctpanel.core.urls import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
 
-EXIT_COMMANDS = ("close", "flatten", "cancel", "orders")
-
 if TYPE_CHECKING:
     from ctpanel.core.credentials import TokenStore
 

@@ -10,9 +10,9 @@ import getpass
 import sys
 
 from ctpanel.backend import Backend, Mode, assemble
-from ctpanel.cli import EXIT_COMMANDS
 from ctpanel.config import (
     EXIT_AUTH,
+    EXIT_COMMANDS,
     EXIT_INVALID,
     EXIT_OK,
     EXIT_REJECTED,

@@ -7,7 +7,6 @@ again and what it shows is said: the exit ran, did not, or the picture changed o
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -87,6 +86,8 @@ class ExitService:
     async def read_picture(self, account: str, instrument: str | None) -> Picture:
         """The account's open positions and working orders (and the instrument's position),
         read side by side; a part that could not be read is None."""
+        import asyncio  # here: the panel's window is shown before asyncio is loaded
+
         position_read = (self.client.get_position(account, instrument) if instrument
                          else asyncio.sleep(0, None))
         position, holdings, working = await asyncio.gather(
@@ -97,9 +98,12 @@ class ExitService:
                        tuple(holdings) if holdings is not None else None, working)
 
     async def exit(self, order: ExitOrder, *, before: Picture | None = None,
-                   on_accepted: Callable[[ExitResult], None] | None = None) -> ExitReport:
-        """Send ``order`` once; read the account back. Raises the failure's typed error, an
+                   on_accepted: Callable[[ExitResult], None] | None = None,
+                   watch: str | None = None) -> ExitReport:
+        """Send ``order`` once; read the account back (with the position in ``watch``, the
+        order's instrument by default). Raises the failure's typed error, an
         :class:`UncertainExit` (with what a re-read shows) when the outcome is unknown."""
+        instrument = watch or order.instrument
         started = time.perf_counter()
         try:
             result = await self.client.send_exit(order)
@@ -108,14 +112,14 @@ class ExitService:
             if error.order_not_sent:
                 await self._record(order, "failed", elapsed, error=error, before=before)
                 raise
-            after = await self.read_picture(order.account, order.instrument)
+            after = await self.read_picture(order.account, instrument)
             uncertain = UncertainExit(error, order, before, after)
             await self._record(order, "unknown", elapsed, error=uncertain, before=before,
                                after=after)
             raise uncertain from error
         if on_accepted is not None:
             on_accepted(result)
-        after = await self.read_picture(order.account, order.instrument)
+        after = await self.read_picture(order.account, instrument)
         report = ExitReport(order, result, before, after)
         await self._record(order, "ok", result.round_trip_ms, result=result, before=before,
                            after=after)
@@ -124,6 +128,8 @@ class ExitService:
     async def list_everything(self, accounts: list[str]) -> EverythingListing:
         """What a flatten of every account would touch: every open position (one read) and
         each account's working orders."""
+        import asyncio
+
         positions = await self.client.list_all_positions()
         names = list(dict.fromkeys([*accounts, *(p.account for p in positions)]))
         orders = await asyncio.gather(*(_or_none(self.client.list_working_orders(name),

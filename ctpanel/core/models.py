@@ -133,11 +133,27 @@ class Position:
         return "Flat" if self.is_flat else f"{self.side.value} {self.quantity}"
 
 
+SIMULATION_CONNECTIONS = ("simulat", "playback")  # "Simulated Data Feed", "Playback Connection"
+
+
 @dataclass(frozen=True)
 class Account:
     name: str
     display_name: str = ""
     connection_status: str | None = None
+    connection: str | None = None  # the NinjaTrader connection (or provider) it trades through
+
+    @property
+    def is_simulation(self) -> bool:
+        """NinjaTrader's simulation accounts: named ``Sim...`` (NinjaTrader requires it), or on
+        a simulated or playback connection. Anything else counts as live: the safe side."""
+        connection = (self.connection or "").lower()
+        return self.name.startswith("Sim") or any(word in connection
+                                                  for word in SIMULATION_CONNECTIONS)
+
+    @property
+    def kind(self) -> str:
+        return "simulation account" if self.is_simulation else "live account"
 
     @property
     def label(self) -> str:

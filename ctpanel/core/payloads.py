@@ -83,6 +83,7 @@ def accounts_from(payload: Any) -> list[Account]:
     for item in _listed(payload, "accounts"):
         if isinstance(item, Mapping) and isinstance(item.get("account"), Mapping):
             item = item["account"]  # the snapshot nests the account object
+        connection = None
         if isinstance(item, str):
             name = _text(item)
             display, status = name, None
@@ -90,11 +91,13 @@ def accounts_from(payload: Any) -> list[Account]:
             name = _text(item.get("name")) or _text(item.get("account"))
             display = _text(item.get("displayName")) or name
             status = _text(item.get("connectionStatus"), 40)
+            connection = " / ".join(filter(None, (_text(item.get("connection"), 80),
+                                                  _text(item.get("provider"), 40)))) or None
         else:
             continue
         if name:
             accounts.append(Account(name=name, display_name=display or name,
-                                    connection_status=status))
+                                    connection_status=status, connection=connection))
     return _unique_by_name(accounts)
 
 

@@ -3,8 +3,9 @@
 registration behind a :class:`~ctpanel.panel.ports.HotkeyRegistrar` (``ctpanel.qt.global_hotkey``
 in the app, a fake in tests).
 
-The combination is registered only while armed, and given back on every disarm, so it belongs
-to other programs otherwise.
+The combinations (Reverse's, and Close's beside it) are registered only while armed, and given
+back on every disarm, so they belong to other programs otherwise. One switch arms both: a Close
+chord is armed on purpose exactly like the Reverse one, one press one request.
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from typing import Any
 
 from ctpanel.panel.events import Event
 from ctpanel.panel.hotkey_arm import HotkeyArm
-from ctpanel.panel.hotkeys import DEFAULT_ARM_SHORTCUT, DEFAULT_GLOBAL_HOTKEY, Chord, parse_chord
+from ctpanel.panel.hotkeys import (
+    DEFAULT_ARM_SHORTCUT,
+    DEFAULT_GLOBAL_CLOSE_HOTKEY,
+    DEFAULT_GLOBAL_HOTKEY,
+    Chord,
+    parse_chord,
+)
 from ctpanel.panel.notices import Level, Notices
 from ctpanel.panel.ports import HotkeyRegistrar
 from ctpanel.panel.views import HotkeyView
@@ -26,7 +33,10 @@ class HotkeySwitch:
         self.notices = notices
         self.arm = HotkeyArm(clock)
         self.chord = parse_chord(DEFAULT_GLOBAL_HOTKEY)
+        self.close_chord = parse_chord(DEFAULT_GLOBAL_CLOSE_HOTKEY)
         self.registrar: HotkeyRegistrar | None = None
+        self.close_registrar: HotkeyRegistrar | None = None
+        self.close_problem = ""  # why the Close chord is not registered while armed
         self.changed = Event("changed")  # HotkeyView
 
     @property
@@ -34,12 +44,20 @@ class HotkeySwitch:
         return self.arm.armed
 
     def view(self) -> HotkeyView:
-        return HotkeyView(self.arm.armed, self.chord.text(), self.arm.note, DEFAULT_ARM_SHORTCUT)
+        close = self.close_chord.text() if self.close_registrar is not None \
+            and not self.close_problem else ""
+        return HotkeyView(self.arm.armed, self.chord.text(), self.arm.note, DEFAULT_ARM_SHORTCUT,
+                          close)
 
-    def use(self, registrar: HotkeyRegistrar, on_press: Callable[[], Any]) -> None:
-        """The platform's registration, once the panel starts."""
+    def use(self, registrar: HotkeyRegistrar, on_press: Callable[[], Any],
+            close_registrar: HotkeyRegistrar | None = None,
+            on_close: Callable[[], Any] | None = None) -> None:
+        """The platform's registrations (Reverse's, and Close's), once the panel starts."""
         self.registrar = registrar
         registrar.sig_pressed.connect(on_press)
+        if close_registrar is not None and on_close is not None:
+            self.close_registrar = close_registrar
+            close_registrar.sig_pressed.connect(on_close)
         self._show()
 
     def set_armed(self, on: bool, *, ready: bool) -> None:
@@ -57,22 +75,33 @@ class HotkeySwitch:
             problem = self.registrar.register(self.chord)
         if self.arm.arm(problem):
             self.notices.say(Level.WARNING, f"Global hotkey {self.chord.text()} ARMED: it "
-                                            "reverses from any program. "
+                                            f"reverses from any program{self._arm_close()}. "
                                             f"{DEFAULT_ARM_SHORTCUT} here disarms it.")
         else:
             self.notices.say(Level.WARNING, self.arm.note)
         self._show()
 
+    def _arm_close(self) -> str:
+        """Register the Close chord beside the Reverse one; the words for the armed notice.
+        A Close chord taken by another program leaves Reverse's armed, and says so."""
+        if self.close_registrar is None:
+            return ""
+        self.close_problem = self.close_registrar.register(self.close_chord) or ""
+        if self.close_problem:
+            return f" (the Close hotkey is off: {self.close_problem})"
+        return f", {self.close_chord.text()} closes"
+
     def disarm(self, reason: str = "Global hotkey off.") -> None:
         self.arm.disarm(reason)
         self._show()
 
-    def apply(self, chord: Chord) -> None:
-        """A combination from the preferences; an armed hotkey with another one disarms."""
-        if self.arm.armed and chord != self.chord:
+    def apply(self, chord: Chord, close_chord: Chord | None = None) -> None:
+        """Combinations from the preferences; an armed hotkey with another one disarms."""
+        close_chord = close_chord or self.close_chord
+        if self.arm.armed and (chord, close_chord) != (self.chord, self.close_chord):
             self.disarm("Global hotkey disarmed: its combination changed. Arm it again to use "
                         "the new one.")
-        self.chord = chord
+        self.chord, self.close_chord = chord, close_chord
         self._show()
 
     def scope_changed(self, what: str) -> None:
@@ -94,10 +123,14 @@ class HotkeySwitch:
 
     def close(self) -> None:
         self.disarm("Global hotkey off: the panel is closing.")
-        if self.registrar is not None:
-            self.registrar.close()
+        for registrar in (self.registrar, self.close_registrar):
+            if registrar is not None:
+                registrar.close()
 
     def _show(self) -> None:
-        if not self.arm.armed and self.registrar is not None:
-            self.registrar.unregister()  # disarmed: the combination is given back
+        if not self.arm.armed:  # disarmed: the combinations are given back
+            for registrar in (self.registrar, self.close_registrar):
+                if registrar is not None:
+                    registrar.unregister()
+            self.close_problem = ""
         self.changed.emit(self.view())

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 
 DEFAULT_HOTKEY = "Ctrl+Shift+R"
+DEFAULT_CLOSE_HOTKEY = "Ctrl+Shift+C"
+DEFAULT_FLATTEN_HOTKEY = "Ctrl+Shift+F"
 CHORD_MODIFIERS = {"ctrl", "alt", "meta"}
 FUNCTION_KEY = re.compile(r"^f([1-9]|1[0-9]|2[0-4])$", re.IGNORECASE)
 
@@ -32,14 +34,15 @@ def hotkey_problem(text: str) -> str | None:
     return None
 
 
-def usable_hotkey(text: str) -> str:
+def usable_hotkey(text: str, default: str = DEFAULT_HOTKEY) -> str:
     """``text`` if it may fire orders, else the default (a bad value in the settings file)."""
-    return text if hotkey_problem(text) is None else DEFAULT_HOTKEY
+    return text if hotkey_problem(text) is None else default
 
 
 # --- the global hotkey --------------------------------------------------------------------
 
 DEFAULT_GLOBAL_HOTKEY = "Ctrl+Alt+R"
+DEFAULT_GLOBAL_CLOSE_HOTKEY = "Ctrl+Alt+C"
 DEFAULT_ARM_SHORTCUT = "Ctrl+Shift+A"  # while the panel has focus: arm / disarm the global one
 MODIFIER_NAMES = ("ctrl", "alt", "shift", "meta")
 GLOBAL_KEY = re.compile(r"^([A-Z0-9]|F([1-9]|1[0-9]|2[0-4]))$")
@@ -81,8 +84,8 @@ def global_hotkey_problem(text: str) -> str | None:
     return None
 
 
-def usable_global_hotkey(text: str) -> Chord:
-    return parse_chord(text if global_hotkey_problem(text) is None else DEFAULT_GLOBAL_HOTKEY)
+def usable_global_hotkey(text: str, default: str = DEFAULT_GLOBAL_HOTKEY) -> Chord:
+    return parse_chord(text if global_hotkey_problem(text) is None else default)
 
 
 # Windows: RegisterHotKey's modifier flags and virtual-key codes.

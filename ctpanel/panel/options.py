@@ -16,6 +16,9 @@ from ctpanel.core.models import Transport
 from ctpanel.core.plausibility import DEFAULT_BAND
 from ctpanel.core.pricing import DEFAULT_CONFIRM_DISTANCE_TICKS, DEFAULT_STOP_OFFSET_TICKS
 from ctpanel.panel.hotkeys import (
+    DEFAULT_CLOSE_HOTKEY,
+    DEFAULT_FLATTEN_HOTKEY,
+    DEFAULT_GLOBAL_CLOSE_HOTKEY,
     DEFAULT_GLOBAL_HOTKEY,
     DEFAULT_HOTKEY,
     Chord,
@@ -40,6 +43,13 @@ OPTIONS: dict[str, Option] = {
     "global_hotkey": Option(DEFAULT_GLOBAL_HOTKEY, "System-wide Reverse hotkey, from any program "
                                                    "once armed (Ctrl, Alt or Meta with a letter, a "
                                                    "digit or F1-F24)."),
+    "close_hotkey": Option(DEFAULT_CLOSE_HOTKEY, "Keyboard shortcut for Close while the panel "
+                                                 "has focus."),
+    "flatten_hotkey": Option(DEFAULT_FLATTEN_HOTKEY, "Keyboard shortcut for Flatten (the "
+                                                     "account) while the panel has focus."),
+    "global_close_hotkey": Option(DEFAULT_GLOBAL_CLOSE_HOTKEY, "System-wide Close hotkey, "
+                                                              "armed with the global Reverse "
+                                                              "hotkey."),
     "rearm_delay": Option(DEFAULT_REARM_DELAY_S, "Seconds after an order's new position is shown "
                                                  "before Reverse re-arms (0.3 to 5)."),
     "always_on_top": Option(False, "Keep the panel above other windows."),
@@ -62,6 +72,7 @@ OPTIONS: dict[str, Option] = {
     "recent_strategies": Option([], "ATM strategy names used recently, newest first."),
 }
 DEFAULT_CHORD = usable_global_hotkey(DEFAULT_GLOBAL_HOTKEY)
+DEFAULT_CLOSE_CHORD = usable_global_hotkey(DEFAULT_GLOBAL_CLOSE_HOTKEY)
 CONFIRM_MODES = ("never", "always", "live")
 RECENT_LIMIT = 10
 
@@ -114,6 +125,9 @@ class Options:
     confirm: str = "live"
     hotkey: str = DEFAULT_HOTKEY
     global_chord: Chord = DEFAULT_CHORD
+    close_hotkey: str = DEFAULT_CLOSE_HOTKEY
+    flatten_hotkey: str = DEFAULT_FLATTEN_HOTKEY
+    global_close_chord: Chord = DEFAULT_CLOSE_CHORD
     rearm_delay: float = DEFAULT_REARM_DELAY_S
     always_on_top: bool = False
     stop_offset_ticks: int = DEFAULT_STOP_OFFSET_TICKS
@@ -135,6 +149,10 @@ class Options:
             confirm=confirm if confirm in CONFIRM_MODES else "live",
             hotkey=usable_hotkey(store.get("hotkey")),
             global_chord=usable_global_hotkey(store.get("global_hotkey")),
+            close_hotkey=usable_hotkey(store.get("close_hotkey"), DEFAULT_CLOSE_HOTKEY),
+            flatten_hotkey=usable_hotkey(store.get("flatten_hotkey"), DEFAULT_FLATTEN_HOTKEY),
+            global_close_chord=usable_global_hotkey(store.get("global_close_hotkey"),
+                                                    DEFAULT_GLOBAL_CLOSE_HOTKEY),
             rearm_delay=clamp_rearm_delay(store.get("rearm_delay")),
             always_on_top=bool(store.get("always_on_top")),
             stop_offset_ticks=store.get("stop_offset_ticks"),

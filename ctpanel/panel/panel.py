@@ -26,16 +26,18 @@ from ctpanel.core.pricing import format_price, prefilled_prices
 from ctpanel.core.secret import Secret
 from ctpanel.core.urls import DEFAULT_BASE_URL
 from ctpanel.panel.connection import BackendFactory, Connection
+from ctpanel.panel.exits import Exits
 from ctpanel.panel.hotkey_switch import HotkeySwitch
 from ctpanel.panel.market import MarketState, MarketWatch
 from ctpanel.panel.notices import Level, Notices
 from ctpanel.panel.options import Options, PreferenceStore, remember
 from ctpanel.panel.orders import Orders
+from ctpanel.panel.plans import Action, EverythingPlan, ExitChoices, ExitPlan
 from ctpanel.panel.ports import Confirmer, HotkeyRegistrar
 from ctpanel.panel.positions import Positions
 from ctpanel.panel.session import Session
 from ctpanel.panel.sounds import Player, Sounds
-from ctpanel.panel.ticket import Freshness, Phase, Ticket
+from ctpanel.panel.ticket import Freshness, Phase, Plan, Ticket
 from ctpanel.panel.views import ModeView, PanelEvents, TicketState
 
 if TYPE_CHECKING:
@@ -44,6 +46,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 JOURNAL_LINES_SHOWN = 50
+EXIT_ACTIONS = (Action.CLOSE, Action.FLATTEN, Action.CANCEL)
+EXIT_BUTTONS = tuple(action.value for action in EXIT_ACTIONS)
 
 
 class Panel:
@@ -54,6 +58,7 @@ class Panel:
                  sound_player: Player | None = None,
                  sound_path: Callable[[str], str] = str,
                  hotkey_registrar: Callable[[], HotkeyRegistrar] | None = None,
+                 close_registrar: Callable[[], HotkeyRegistrar] | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.preferences = preferences
         self.journal = journal
@@ -65,8 +70,10 @@ class Panel:
         self.session = Session(backend)
         self.ticket = Ticket(clock, rearm_delay=self.options.rearm_delay)
         self.form = FormState(mirror=self.options.mirror)
+        self.exit_choices = ExitChoices()
         self._tasks: set[asyncio.Task] = set()
         self._hotkey_registrar = hotkey_registrar
+        self._close_registrar = close_registrar  # the global Close chord's (optional)
         self._remirror = False  # after an order, hand-set action and quantity follow again
         self._market_usable = False  # a fresh quote was shown last time
         self._market_task: asyncio.Task | None = None
@@ -83,10 +90,14 @@ class Panel:
         self.orders = Orders(self.session, self.ticket, self.positions.watcher, self.notices,
                              self.sounds, journal, confirmer, spawn=self._spawn,
                              failed=self.connection.failed)
+        self.exits = Exits(self.session, self.ticket, self.positions.watcher, self.notices,
+                           self.sounds, confirmer, spawn=self._spawn,
+                           failed=self.connection.failed,
+                           accounts=lambda: [a.name for a in self.positions.accounts])
         self.market = MarketWatch(self.session, on_change=self._on_market_changed, clock=clock,
                                   band=self.options.quote_band)
         self.hotkey = HotkeySwitch(self.notices, clock)
-        self.hotkey.apply(self.options.global_chord)
+        self.hotkey.apply(self.options.global_chord, self.options.global_close_chord)
         self._route()
         if backend is not None:
             self.connection.attach(backend)
@@ -114,6 +125,9 @@ class Panel:
         orders.confirmed.connect(self._on_order_confirmed)
         orders.finished.connect(events.order_finished.emit)
         orders.peeked.connect(self._on_position_peeked)
+        self.exits.changed.connect(self.refresh_ticket)
+        self.exits.sent.connect(self._on_order_sent)
+        self.exits.finished.connect(events.order_finished.emit)
         self.hotkey.changed.connect(self._on_hotkey_changed)
 
     # --- what views read when they bind ---------------------------------------------------
@@ -142,6 +156,30 @@ class Panel:
     def market_state(self) -> MarketState:
         return self.market.state(self.position())
 
+    def live_account(self) -> bool:
+        """Live mode and not one of NinjaTrader's simulation accounts ("Confirm: live accounts
+        only" asks for these). An account not in the list counts as live."""
+        if self.backend is None or self.backend.mode is not Mode.LIVE:
+            return False
+        account = next((a for a in self.positions.accounts if a.name == self.account), None)
+        return account is None or not account.is_simulation
+
+    def account_words(self) -> str:
+        """``Sim101: simulation account`` (demo mode: everything is simulated)."""
+        if not self.account or self.backend is None:
+            return ""
+        if self.backend.mode is not Mode.LIVE:
+            return f"{self.account}: demo (simulator)"
+        return f"{self.account}: {'live' if self.live_account() else 'simulation'} account"
+
+    def plan(self, action: Action, order_id: str | None = None) -> Plan:
+        """What ``action`` would send on the selection, as the ticket judges it."""
+        if action is Action.REVERSE:
+            return self.form_state()
+        if action is Action.EVERYTHING:
+            return EverythingPlan()
+        return ExitPlan(action, self.account, self.instrument, self.exit_choices, order_id)
+
     def instrument_choices(self) -> tuple[list[str], list[str], str]:
         return self.positions.open_instruments, self.positions.recent(), self.instrument
 
@@ -160,22 +198,42 @@ class Panel:
         if self.ticket.busy() is None:
             self.refresh_ticket()
 
-    def press(self) -> None:
-        """REVERSE: a click, the panel's hotkey or an armed global one. The ticket decides
+    def press(self, action: Action | str = Action.REVERSE, order_id: str | None = None) -> None:
+        """REVERSE, CLOSE, FLATTEN or CANCEL (``order_id``: that one order, else all in the
+        instrument): a click, the panel's hotkey or an armed global one. The ticket decides
         here, synchronously, whether this press sends."""
         if self.backend is None:
             return
-        live = self.backend.mode is Mode.LIVE
-        if self.orders.press(self.form_state(), form_now=self.form_state,
-                             confirm=self.options.needs_confirmation(live=live),
-                             transport=self.options.transport):
+        action = Action(action)
+        confirm = self.options.needs_confirmation(live=self.live_account())
+        if action is Action.REVERSE:
+            started = self.orders.press(self.form_state(), form_now=self.form_state,
+                                        confirm=confirm, transport=self.options.transport)
+        else:
+            started = self.exits.press(self.plan(action, order_id), confirm=confirm,
+                                       plan_now=lambda: self.plan(action, order_id))
+        if started:
             self.positions.cancel_read()  # its answer could predate the order
         self.refresh_ticket()
 
-    def global_press(self) -> None:
-        """A press of the system-wide combination, whatever program has focus."""
+    def cancel_order(self, order_id: str) -> None:
+        """The cancel action of one working order in the list."""
+        self.press(Action.CANCEL, order_id)
+
+    def flatten_everything(self) -> None:
+        """Every account: only ever after a confirmation that lists what it closes."""
+        self.press(Action.EVERYTHING)
+
+    def exits_changed(self, choices: ExitChoices) -> None:
+        """How much a Close takes, what a Flatten covers."""
+        self.exit_choices = choices
+        if self.ticket.busy() is None:
+            self.refresh_ticket()
+
+    def global_press(self, action: Action = Action.REVERSE) -> None:
+        """A press of a system-wide combination, whatever program has focus."""
         if self.hotkey.press():
-            self.press()
+            self.press(action)
 
     def set_armed(self, on: bool) -> None:
         self.hotkey.set_armed(on, ready=self.backend is not None)
@@ -196,7 +254,7 @@ class Panel:
         self.options = options or Options.read(self.preferences)
         self.ticket.rearm_delay = self.options.rearm_delay
         self.market.set_band(self.options.quote_band)
-        self.hotkey.apply(self.options.global_chord)
+        self.hotkey.apply(self.options.global_chord, self.options.global_close_chord)
         self.events.options.emit(self.options)
         self.refresh_ticket()
 
@@ -250,7 +308,9 @@ class Panel:
         self.positions.refresh_accounts(warm_up=True)
         self.positions.read_remembered()
         if self._hotkey_registrar is not None:
-            self.hotkey.use(self._hotkey_registrar(), self.global_press)
+            close = self._close_registrar() if self._close_registrar is not None else None
+            self.hotkey.use(self._hotkey_registrar(), self.global_press, close,
+                            lambda: self.global_press(Action.CLOSE))
         self.events.running.emit(True)
 
     async def shutdown(self) -> None:
@@ -261,6 +321,8 @@ class Panel:
         self.events.running.emit(False)
         self.hotkey.close()
         await self.orders.wait_in_flight()
+        if self.backend is not None:
+            await self.exits.wait_in_flight(self.backend.client.timeout + 15)
         tasks = [task for task in self._tasks
                  if not task.done() and task is not asyncio.current_task()]
         for task in tasks:
@@ -305,10 +367,11 @@ class Panel:
                        confirm_distance_ticks=self.options.confirm_distance_ticks)
 
     def refresh_ticket(self) -> None:
-        """What the ticket says now: armed or not, why, the button's label, the preview."""
+        """What the ticket says now: armed or not, why, the button's label, the preview, and
+        the same for each exit."""
         busy = self.ticket.busy()
-        if busy is not None:  # on the click path: the button and its reason only
-            self._show_ticket(TicketState(busy, None, None))
+        if busy is not None:  # on the click path: the buttons and their reason only
+            self._show_ticket(TicketState(busy, None, None, dict.fromkeys(EXIT_BUTTONS, busy)))
             return
         form = self.form_state()
         arming = self.ticket.arming(form)
@@ -316,10 +379,18 @@ class Panel:
         # by the fields.
         others = [p.message for p in form.check().problems if p.message != arming.reason]
         others += [warning for warning in form.warnings() if warning != arming.reason]
-        self._show_ticket(TicketState(arming, arming.preview, " ".join(others)))
+        exits = {action.value: self.ticket.arming(self.plan(action)) for action in EXIT_ACTIONS}
+        self._show_ticket(TicketState(arming, arming.preview, " ".join(others), exits,
+                                      self._working_orders(), self.account_words()))
         next_change = self.ticket.next_change_at()
         if next_change is not None:
             self.events.wake_in.emit(max(0.0, next_change - self.clock()) + 0.001)
+
+    def _working_orders(self) -> tuple | None:
+        """The selected instrument's working orders, as last read (None: not known)."""
+        reading = self.ticket.reading
+        plan = ExitPlan(Action.CANCEL, self.account, self.instrument).on(reading)
+        return plan.before.orders_in(self.instrument) if plan.before is not None else None
 
     def _show_ticket(self, state: TicketState) -> None:
         self.ticket_state = state

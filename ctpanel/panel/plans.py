@@ -5,7 +5,7 @@ of this backend, account and instrument read after the last order; one intent, o
 a plan holds what only its action knows: what blocks it on that picture, what it will do, the
 request it builds. Plans are values: the ticket gives each its own reading with :meth:`on`.
 
-- :class:`ReversePlan`: the order form (:class:`~ctpanel.core.form.FormState`).
+- :class:`ReversePlan` (in :mod:`.ticket`, its default): the order form.
 - :class:`ExitPlan`: Close (all or a part), Flatten the account (or only this instrument),
   Cancel working orders (one, or all in this instrument).
 - :class:`EverythingPlan`: Flatten every account. It always asks, after a listing is read.
@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
 
 from ctpanel.core.exits import (
     ExitKind,
@@ -26,11 +24,10 @@ from ctpanel.core.exits import (
     count_words,
     order_words,
 )
-from ctpanel.core.form import Check, FormState
-from ctpanel.core.models import Position
+from ctpanel.panel.ticket import Reading, ReversePlan
 
-if TYPE_CHECKING:
-    from ctpanel.panel.ticket import Reading
+__all__ = ["Action", "EverythingPlan", "EverythingRequest", "ExitChoices", "ExitPlan", "Portion",
+           "ReversePlan"]
 
 
 class Action(StrEnum):
@@ -63,43 +60,6 @@ class ExitChoices:
     portion: Portion = Portion.ALL
     quantity: int = 1  # with Portion.QUANTITY
     flatten_instrument_only: bool = False
-
-
-@dataclass(frozen=True)
-class ReversePlan:
-    """Reverse: the order form on the ticket's position."""
-
-    form: FormState
-    action = Action.REVERSE
-    label = "REVERSE"
-    noun = "Reverse"
-
-    def on(self, reading: Reading | None) -> ReversePlan:
-        return ReversePlan(replace(self.form, position=reading.position if reading else None))
-
-    @cached_property
-    def _check(self) -> Check:
-        return self.form.check()  # once per plan: the click path validates the form once
-
-    def problem(self) -> str:
-        problems = self._check.problems
-        return problems[0].message if problems else ""
-
-    def blocker(self) -> str:
-        return self._check.blocker or ""
-
-    def preview(self) -> str:
-        return self.form.preview() if self.form.position is not None else ""
-
-    def request(self) -> Any:
-        return self._check.order
-
-    def needs_confirming(self) -> str:
-        return self.form.needs_confirming() or ""
-
-    @property
-    def before(self) -> Position | None:
-        return self.form.position
 
 
 @dataclass(frozen=True)

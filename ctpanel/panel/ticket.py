@@ -24,11 +24,12 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import cached_property
 from typing import Any, Protocol
 
-from ctpanel.core.form import FormState
+from ctpanel.core.form import Check, FormState
 from ctpanel.core.models import Position
 from ctpanel.core.payloads import OrderInfo
 
@@ -91,12 +92,45 @@ class Plan(Protocol):
     def needs_confirming(self) -> str: ...  # why it asks even with confirmations off
 
 
-def as_plan(plan: Plan | FormState) -> Plan:
-    if isinstance(plan, FormState):
-        from ctpanel.panel.plans import ReversePlan
+@dataclass(frozen=True)
+class ReversePlan:
+    """Reverse: the order form on the ticket's position."""
 
-        return ReversePlan(plan)
-    return plan
+    form: FormState
+    action = "reverse"
+    label = "REVERSE"
+    noun = "Reverse"
+
+    def on(self, reading: Reading | None) -> ReversePlan:
+        return ReversePlan(replace(self.form, position=reading.position if reading else None))
+
+    @cached_property
+    def _check(self) -> Check:
+        return self.form.check()  # once per plan: the click path validates the form once
+
+    def problem(self) -> str:
+        problems = self._check.problems
+        return problems[0].message if problems else ""
+
+    def blocker(self) -> str:
+        return self._check.blocker or ""
+
+    def preview(self) -> str:
+        return self.form.preview() if self.form.position is not None else ""
+
+    def request(self) -> Any:
+        return self._check.order
+
+    def needs_confirming(self) -> str:
+        return self.form.needs_confirming() or ""
+
+    @property
+    def before(self) -> Position | None:
+        return self.form.position
+
+
+def as_plan(plan: Plan | FormState) -> Plan:
+    return ReversePlan(plan) if isinstance(plan, FormState) else plan
 
 
 class Freshness(StrEnum):

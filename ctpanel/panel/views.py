@@ -6,8 +6,9 @@ Words live here too (the band, the title), so a window only copies them onto its
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from ctpanel.core.payloads import OrderInfo
 from ctpanel.panel.events import Events
 from ctpanel.panel.status import ConnectionStatus
 from ctpanel.panel.ticket import Arming
@@ -42,11 +43,18 @@ class ModeView:
 @dataclass(frozen=True)
 class TicketState:
     """REVERSE, its reason and the preview; ``problems`` are the other form problems, shown by
-    the fields. ``preview`` and ``problems`` are None on the click path: left as shown."""
+    the fields. ``preview`` and ``problems`` are None on the click path: left as shown.
+
+    ``exits``: each exit's button ("close", "flatten", "cancel": all in the instrument), its
+    reason and preview. ``working``: the instrument's working orders (None: not known).
+    ``account``: the account and its kind, "Sim101: simulation account"."""
 
     arming: Arming
     preview: str | None
     problems: str | None
+    exits: dict[str, Arming] = field(default_factory=dict)
+    working: tuple[OrderInfo, ...] | None = None
+    account: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,7 @@ class HotkeyView:
     chord: str  # the global combination, "Ctrl+Alt+R"
     note: str  # why it is on or off, in plain words
     arm_shortcut: str  # the panel's own shortcut that arms and disarms it
+    close_chord: str = ""  # the global Close combination beside it ("" when there is none)
 
 
 @dataclass(frozen=True)
@@ -85,7 +94,7 @@ class PanelEvents(Events):
         "strategies",  # list[str]: recent ATM strategy names
         "options",  # Options: the preferences were (re)read
         "order_accepted",  # OrderResult, the moment CrossTrade answers
-        "order_finished",  # ReverseReport, or the CtError it ended with
+        "order_finished",  # ReverseReport, ExitReport, ExitResult, or the CtError it ended with
         "wake_in",  # float: seconds until the ticket changes by itself (re-arm, staleness)
         "token_needed",  # going live needs a token: open the token dialog
         "running",  # bool: started (the view's timers run) or shutting down

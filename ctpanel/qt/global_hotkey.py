@@ -96,9 +96,12 @@ class WmHotkeyFilter(QAbstractNativeEventFilter):
 
 
 class WindowsHotkey(GlobalHotkey):
+    _ids = iter(range(HOTKEY_ID, 0xBFFF))  # each instance (Reverse's, Close's) its own id
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.filter = WmHotkeyFilter(self.sig_pressed.emit)
+        self.hotkey_id = next(self._ids)
+        self.filter = WmHotkeyFilter(self.sig_pressed.emit, self.hotkey_id)
         self._registered = False
         self._user32 = ctypes.WinDLL("user32", use_last_error=True)
 
@@ -107,7 +110,7 @@ class WindowsHotkey(GlobalHotkey):
         modifiers, key = win32_hotkey(chord)
         # hWnd NULL: the hotkey belongs to this (the GUI) thread and WM_HOTKEY is posted to
         # its queue, which Qt's dispatcher passes to native event filters.
-        if not self._user32.RegisterHotKey(None, HOTKEY_ID, modifiers, key):
+        if not self._user32.RegisterHotKey(None, self.hotkey_id, modifiers, key):
             error = ctypes.get_last_error()
             if error == ERROR_HOTKEY_ALREADY_REGISTERED:
                 return taken_message(chord)
@@ -118,7 +121,7 @@ class WindowsHotkey(GlobalHotkey):
 
     def unregister(self) -> None:
         if self._registered:
-            self._user32.UnregisterHotKey(None, HOTKEY_ID)
+            self._user32.UnregisterHotKey(None, self.hotkey_id)
             QGuiApplication.instance().removeNativeEventFilter(self.filter)
             self._registered = False
 

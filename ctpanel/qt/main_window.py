@@ -68,11 +68,15 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
         self.setStatusBar(NoticeBar(self.panel.notices, self.log_pane, self))
-        # The panel's own hotkey, in the full window and in compact mode; a held key is one press.
-        self.hotkeys = [QShortcut(QKeySequence(), window) for window in (self, self.compact)]
-        for hotkey in self.hotkeys:
-            hotkey.setAutoRepeat(False)
-            hotkey.setContext(Qt.ShortcutContext.WindowShortcut)
+        # The panel's own hotkeys (Reverse, Close, Flatten the account), in the full window and
+        # in compact mode; a held key is one press. Flatten every account has none, on purpose.
+        self.hotkeys = {action: [QShortcut(QKeySequence(), window)
+                                 for window in (self, self.compact)]
+                        for action in ("reverse", "close", "flatten")}
+        for shortcuts in self.hotkeys.values():
+            for hotkey in shortcuts:
+                hotkey.setAutoRepeat(False)
+                hotkey.setContext(Qt.ShortcutContext.WindowShortcut)
 
     def _build_menus(self) -> None:
         connection = self.menuBar().addMenu("&Connection")
@@ -98,12 +102,17 @@ class MainWindow(QMainWindow):
         self.arm_action.setShortcut(QKeySequence(self.panel.hotkey.view().arm_shortcut))
         for action in (self.compact_action, self.arm_action, self.quit_action):
             self.compact.addAction(action)  # their shortcuts work in compact mode too
+        orders = self.menuBar().addMenu("&Orders")
+        # Never a shortcut: it always asks, after listing what it closes in every account.
+        self.everything_action = orders.addAction("&Flatten every account…")
         self.about_action = self.menuBar().addMenu("&Help").addAction("&About ctpanel…")
 
     def _connect(self) -> None:
         panel = self.panel
-        for hotkey in self.hotkeys:
-            hotkey.activated.connect(panel.press)
+        for action, shortcuts in self.hotkeys.items():
+            for hotkey in shortcuts:
+                hotkey.activated.connect(lambda action=action: panel.press(action))
+        self.everything_action.triggered.connect(lambda: panel.flatten_everything())
         self.arm_action.triggered.connect(panel.set_armed)
         self.compact_action.toggled.connect(self._on_compact_toggled)
         self.compact.sig_closed.connect(lambda: self.compact_action.setChecked(False))
@@ -156,8 +165,11 @@ class MainWindow(QMainWindow):
             self.compact.setWindowIcon(icon)
 
     def _on_options(self, options: Options) -> None:
-        for hotkey in self.hotkeys:
-            hotkey.setKey(QKeySequence(options.hotkey))
+        keys = {"reverse": options.hotkey, "close": options.close_hotkey,
+                "flatten": options.flatten_hotkey}
+        for action, shortcuts in self.hotkeys.items():
+            for hotkey in shortcuts:
+                hotkey.setKey(QKeySequence(keys[action]))
         self.always_on_top_action.setChecked(options.always_on_top)
 
     # --- dialogs --------------------------------------------------------------------------

@@ -71,10 +71,10 @@ def test_windows_delivers_a_posted_wm_hotkey_through_qt_to_one_press(qtbot):
     assert hotkey.register(parse_chord("Ctrl+Alt+F13")) is None
     try:
         # What Windows posts when the combination is pressed: WM_HOTKEY in this thread's queue.
-        user32.PostThreadMessageW(kernel32.GetCurrentThreadId(), WM_HOTKEY, HOTKEY_ID, 0)
+        user32.PostThreadMessageW(kernel32.GetCurrentThreadId(), WM_HOTKEY, hotkey.hotkey_id, 0)
         qtbot.waitUntil(lambda: presses == [1], timeout=5000)
     finally:
         hotkey.unregister()
-    user32.PostThreadMessageW(kernel32.GetCurrentThreadId(), WM_HOTKEY, HOTKEY_ID, 0)
+    user32.PostThreadMessageW(kernel32.GetCurrentThreadId(), WM_HOTKEY, hotkey.hotkey_id, 0)
     qtbot.wait(300)
     assert presses == [1], "unregistered: the filter is gone, the message is not ours any more"

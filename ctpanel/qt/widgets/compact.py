@@ -1,8 +1,8 @@
 """Compact mode: a small always-on-top window beside NinjaTrader's chart.
 
-Position, last price, P&L, REVERSE with its reason, and the last result. It holds no logic: it
-binds to the same :class:`~ctpanel.panel.panel.Panel` as the full window, and its REVERSE is
-:meth:`Panel.press`, through the same ticket.
+Position, last price, P&L, REVERSE with its reason, CLOSE, and the last result. It holds no
+logic: it binds to the same :class:`~ctpanel.panel.panel.Panel` as the full window, and its
+buttons are :meth:`Panel.press`, through the same ticket.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from ctpanel.core.models import Position
 from ctpanel.core.pricing import format_price
 from ctpanel.panel.market import MarketState
 from ctpanel.panel.notices import Level, Notice
+from ctpanel.panel.plans import Action
 from ctpanel.panel.views import HotkeyView, TicketState
 from ctpanel.qt.style import restyle
 from ctpanel.qt.widgets.follow import follow
@@ -54,6 +55,10 @@ class CompactWindow(QWidget):
         self.reverse_button.setObjectName("compactReverse")
         self.reverse_button.setAccessibleName("Reverse position")
         self.reverse_button.setMinimumHeight(40)
+        self.close_button = QPushButton("CLOSE")
+        self.close_button.setObjectName("compactClose")
+        self.close_button.setAccessibleName("Close position")
+        self.close_button.setMinimumHeight(40)
         self.reason = WrappedLabel("")
         self.reason.setObjectName("reverseReason")
         self.result = ElidedLabel("")
@@ -70,10 +75,14 @@ class CompactWindow(QWidget):
         layout.addWidget(self.hotkey)
         layout.addLayout(top)
         layout.addWidget(self.pnl)
-        layout.addWidget(self.reverse_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.reverse_button, 3)
+        buttons.addWidget(self.close_button, 2)
+        layout.addLayout(buttons)
         layout.addWidget(self.reason)
         layout.addWidget(self.result)
-        self.reverse_button.clicked.connect(panel.press)
+        self.reverse_button.clicked.connect(lambda: panel.press())
+        self.close_button.clicked.connect(lambda: panel.press(Action.CLOSE))
         events = panel.events
         follow(self, events.position, self.show_position)
         follow(self, events.market, self.show_market)
@@ -104,6 +113,11 @@ class CompactWindow(QWidget):
         self.reverse_button.setEnabled(state.arming.armed)
         self.reverse_button.setText(state.arming.label)
         self.reason.setText(state.arming.reason)
+        close = state.exits.get("close")
+        if close is not None:
+            self.close_button.setEnabled(close.armed)
+            self.close_button.setText(close.label)
+            self.close_button.setToolTip(close.preview or close.reason)
 
     def show_hotkey(self, view: HotkeyView) -> None:
         armed, chord = view.armed, view.chord

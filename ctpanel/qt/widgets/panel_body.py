@@ -1,5 +1,5 @@
 """The full panel's upper part: the mode band, the status lights, the quote line, the position
-strip, the order form and the ticket (REVERSE), each bound to the same
+strip, the order form, the ticket (REVERSE) and the exits, each bound to the same
 :class:`~ctpanel.panel.panel.Panel`."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ctpanel.panel.views import ModeView
 from ctpanel.qt.style import restyle
+from ctpanel.qt.widgets.exits_view import ExitsView
 from ctpanel.qt.widgets.follow import follow
 from ctpanel.qt.widgets.labels import ElidedLabel
 from ctpanel.qt.widgets.order_form import OrderForm
@@ -51,8 +52,9 @@ class PanelBody(QWidget):
         self.strip = PositionStrip(panel)
         self.form = OrderForm(panel)
         self.ticket = TicketView(panel)
+        self.exits = ExitsView(panel)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.band, self.lights, self.quote_line, self.strip, self.form,
-                       self.ticket):
+                       self.ticket, self.exits):
             layout.addWidget(widget)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 from ctpanel.panel.options import Options
 from ctpanel.panel.views import HotkeyView, TicketState
 from ctpanel.qt.widgets.follow import follow
-from ctpanel.qt.widgets.labels import WrappedLabel
+from ctpanel.qt.widgets.labels import ElidedLabel, WrappedLabel
 
 if TYPE_CHECKING:
     from ctpanel.panel.panel import Panel
@@ -21,6 +21,8 @@ class TicketView(QWidget):
     def __init__(self, panel: Panel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.panel = panel
+        self.account = ElidedLabel("")  # "Sim101: simulation account"
+        self.account.setObjectName("accountKind")
         self.preview = WrappedLabel("")  # a long preview wraps; it never widens the window
         self.preview.setObjectName("preview")
         self.reverse_button = QPushButton("REVERSE")
@@ -34,9 +36,10 @@ class TicketView(QWidget):
         self.arm_button.setCheckable(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.preview, self.reverse_button, self.reason, self.arm_button):
+        for widget in (self.account, self.preview, self.reverse_button, self.reason,
+                       self.arm_button):
             layout.addWidget(widget)
-        self.reverse_button.clicked.connect(panel.press)
+        self.reverse_button.clicked.connect(lambda: panel.press())
         self.arm_button.clicked.connect(lambda: panel.set_armed(not panel.hotkey.armed))
         follow(self, panel.events.ticket, self._on_ticket)
         follow(self, panel.events.hotkey, self._on_hotkey)
@@ -51,6 +54,7 @@ class TicketView(QWidget):
         self.reason.setText(state.arming.reason)
         if state.preview is not None:
             self.preview.setText(state.preview)
+            self.account.setText(state.account)
 
     def _on_hotkey(self, view: HotkeyView) -> None:
         self.arm_button.setChecked(view.armed)

@@ -1,0 +1,171 @@
+"""CLOSE (all or a part), FLATTEN (the account, or only this instrument), the instrument's
+working orders each with its cancel action, and Flatten every account, bound to the
+:class:`~ctpanel.panel.panel.Panel`. Every button is :meth:`Panel.press` through the same
+ticket as REVERSE; what they show (armed or not, why, the preview) is the panel's."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ctpanel.core.exits import order_words
+from ctpanel.panel.plans import Action, ExitChoices, Portion
+from ctpanel.panel.views import TicketState
+from ctpanel.qt.widgets.follow import follow
+from ctpanel.qt.widgets.labels import ElidedLabel, WrappedLabel
+
+if TYPE_CHECKING:
+    from ctpanel.core.payloads import OrderInfo
+    from ctpanel.panel.panel import Panel
+
+PORTIONS = {"All": Portion.ALL, "1/2": Portion.HALF, "1/3": Portion.THIRD,
+            "Quantity": Portion.QUANTITY}
+
+
+class ExitsView(QWidget):
+    def __init__(self, panel: Panel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.panel = panel
+        self.close_button = _button("CLOSE", "closeButton", "Close position")
+        self.portion = QComboBox()
+        self.portion.setObjectName("closePortion")
+        self.portion.addItems(list(PORTIONS))
+        self.close_quantity = QSpinBox()
+        self.close_quantity.setObjectName("closeQuantity")
+        self.close_quantity.setRange(1, 10_000)
+        self.close_preview = WrappedLabel("")
+        self.close_preview.setObjectName("closePreview")
+        self.flatten_button = _button("FLATTEN", "flattenButton", "Flatten the account")
+        self.only_instrument = QCheckBox("only this instrument")
+        self.only_instrument.setObjectName("flattenInstrumentOnly")
+        self.flatten_preview = WrappedLabel("")
+        self.flatten_preview.setObjectName("flattenPreview")
+        self.working_title = ElidedLabel("")
+        self.working_title.setObjectName("workingTitle")
+        self.working_rows = QVBoxLayout()
+        self.cancel_all_button = QPushButton("Cancel all in the instrument")
+        self.cancel_all_button.setObjectName("cancelAllButton")
+        self.everything_button = QPushButton("Flatten every account…")
+        self.everything_button.setObjectName("flattenEverythingButton")
+        self.everything_button.setToolTip("Every position and working order in every account; "
+                                          "always asks, with the list of what it closes.")
+        self._shown_orders: tuple[OrderInfo, ...] | None = ()
+        self._lay_out()
+        self.close_button.clicked.connect(lambda: panel.press(Action.CLOSE))
+        self.flatten_button.clicked.connect(lambda: panel.press(Action.FLATTEN))
+        self.cancel_all_button.clicked.connect(lambda: panel.press(Action.CANCEL))
+        self.everything_button.clicked.connect(lambda: panel.flatten_everything())
+        self.portion.currentIndexChanged.connect(self._choices_changed)
+        self.close_quantity.valueChanged.connect(self._choices_changed)
+        self.only_instrument.toggled.connect(self._choices_changed)
+        follow(self, panel.events.ticket, self.show_ticket)
+        self.show_ticket(panel.ticket_state)
+        self._choices_changed()
+
+    def _lay_out(self) -> None:
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        close_row = QHBoxLayout()
+        close_row.addWidget(self.close_button, 2)
+        close_row.addWidget(self.portion, 1)
+        close_row.addWidget(self.close_quantity, 1)
+        flatten_row = QHBoxLayout()
+        flatten_row.addWidget(self.flatten_button, 2)
+        flatten_row.addWidget(self.only_instrument, 2)
+        grid.addLayout(close_row, 0, 0)
+        grid.addLayout(flatten_row, 0, 1)
+        grid.addWidget(self.close_preview, 1, 0)
+        grid.addWidget(self.flatten_preview, 1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(grid)
+        layout.addWidget(self.working_title)
+        layout.addLayout(self.working_rows)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.cancel_all_button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.everything_button)
+        layout.addLayout(bottom)
+
+    def _choices_changed(self, *_) -> None:
+        portion = PORTIONS[self.portion.currentText()]
+        self.close_quantity.setEnabled(portion is Portion.QUANTITY)
+        self.panel.exits_changed(ExitChoices(portion, self.close_quantity.value(),
+                                             self.only_instrument.isChecked()))
+
+    def show_ticket(self, state: TicketState) -> None:
+        for action, button, preview in (("close", self.close_button, self.close_preview),
+                                        ("flatten", self.flatten_button, self.flatten_preview)):
+            arming = state.exits.get(action)
+            if arming is None:
+                continue
+            button.setEnabled(arming.armed)
+            button.setText(arming.label)
+            if state.preview is not None:  # left as shown on the click path
+                preview.setText(arming.preview or arming.reason)
+                button.setToolTip(arming.reason or arming.preview)
+        cancel = state.exits.get("cancel")
+        if cancel is not None:
+            self.cancel_all_button.setEnabled(cancel.armed)
+            self.cancel_all_button.setToolTip(cancel.reason or cancel.preview)
+        if state.preview is not None:
+            self._show_working(state.working, cancel.armed if cancel else False)
+        else:
+            for row in self._rows():
+                row.setEnabled(False)
+
+    def _show_working(self, working: tuple[OrderInfo, ...] | None, can_cancel: bool) -> None:
+        instrument = self.panel.instrument or "the instrument"
+        self.cancel_all_button.setText(f"Cancel all in {instrument}")
+        if working is None:
+            self.working_title.setText(f"Working orders in {instrument}: not read yet")
+        else:
+            self.working_title.setText(f"Working orders in {instrument}: "
+                                       f"{len(working) or 'none'}")
+        if working != self._shown_orders:
+            self._shown_orders = working
+            self._rebuild(working or ())
+        for row in self._rows():
+            row.setEnabled(can_cancel)
+
+    def _rebuild(self, working: tuple[OrderInfo, ...]) -> None:
+        while self.working_rows.count():
+            item = self.working_rows.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for order in working:
+            row = QWidget()
+            line = QHBoxLayout(row)
+            line.setContentsMargins(12, 0, 0, 0)
+            words = ElidedLabel(f"{order_words(order)} · {order.state}")
+            button = QPushButton("Cancel")
+            button.setObjectName(f"cancelOrder-{order.order_id}")
+            button.setAccessibleName(f"Cancel order {order.order_id}")
+            button.clicked.connect(lambda _=False, order_id=order.order_id:
+                                   self.panel.cancel_order(order_id))
+            line.addWidget(words, 1)
+            line.addWidget(button)
+            self.working_rows.addWidget(row)
+
+    def _rows(self) -> list[QPushButton]:
+        return [self.working_rows.itemAt(i).widget().findChild(QPushButton)
+                for i in range(self.working_rows.count())
+                if self.working_rows.itemAt(i).widget() is not None]
+
+
+def _button(text: str, name: str, accessible: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setAccessibleName(accessible)
+    button.setMinimumHeight(40)
+    return button
