@@ -146,7 +146,8 @@ def in_instrument(names: Iterable[str | None], instrument: str) -> bool:
 
 
 def count_words(count: int, what: str = "working order") -> str:
-    return f"{count} {what}{'' if count == 1 else 's'}"
+    """``1 working order``, ``3 working orders``, ``no working orders``."""
+    return f"{count or 'no'} {what}{'' if count == 1 else 's'}"
 
 
 @dataclass(frozen=True)
@@ -219,7 +220,7 @@ def outcome_words(order: ExitOrder, before: Picture | None, after: Picture | Non
     if order.kind is not ExitKind.CANCEL:
         parts.append(f"{_positions_words(before, scope)} -> {_positions_words(after, scope)}")
     gone = cancelled_between(before, after, scope, order.order_id)
-    if gone is not None:
+    if gone or (gone is not None and order.kind is not ExitKind.CLOSE):
         parts.append(f"{count_words(len(gone), 'order')} cancelled")
     left = after.orders_in(scope) if after is not None else None
     if left is None:

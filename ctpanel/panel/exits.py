@@ -130,10 +130,11 @@ class Exits:
             order.kind.value.capitalize()
         if isinstance(outcome, ExitReport | ExitResult):
             self.sounds.event(SoundEvent.FILLED)
+            result = outcome.result if isinstance(outcome, ExitReport) else outcome
             if isinstance(outcome, ExitReport):
                 self.notices.say(Level.INFO, outcome.words())
-            if outcome.warning:
-                self.notices.say(Level.WARNING, f"CrossTrade: {outcome.warning}")
+            if result.warning:
+                self.notices.say(Level.WARNING, f"CrossTrade: {result.warning}")
         elif isinstance(outcome, UncertainExit):
             self.sounds.event(SoundEvent.UNKNOWN)
             self.notices.say(Level.WARNING, f"{noun}: {outcome}")

@@ -66,6 +66,7 @@ class SimPosition:
 class SimAccount:
     id: int
     name: str
+    connection: str = "Simulated Data Feed"  # NinjaTrader's connection it trades through
     cash: float = 100_000.0
     realized: float = 0.0
     positions: dict[str, SimPosition] = field(default_factory=dict)
@@ -335,7 +336,7 @@ class SimState:
             return ok(accounts=[h.name for h in holders])
         if self.accounts_shape == "data":
             return ok(data=[self.account_json(h) for h in holders])
-        return ok(accounts=[{"name": h.name, "connection": "Simulated Data Feed",
+        return ok(accounts=[{"name": h.name, "connection": h.connection,
                              "broker": "NinjaTrader"} for h in holders])
 
     async def GetAccount(self, args: dict) -> Reply:

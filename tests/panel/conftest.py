@@ -56,11 +56,13 @@ class Driven:
     """The panel under test, its simulator, clock, stand-ins and what it said."""
 
     def __init__(self, panel: Panel, clock: FakeClock, confirmer: ScriptedConfirmer,
-                 registrar: FakeRegistrar, played: list[str]) -> None:
+                 registrar: FakeRegistrar, played: list[str],
+                 close_registrar: FakeRegistrar | None = None) -> None:
         self.panel = panel
         self.clock = clock
         self.confirmer = confirmer
         self.registrar = registrar
+        self.close_registrar = close_registrar
         self.played = played
         self.heard = Heard(panel)
 
@@ -74,8 +76,15 @@ class Driven:
     def lines(self) -> str:
         return "\n".join(self.panel.notices.lines())
 
-    def armed(self) -> bool:
-        return self.panel.ticket_state.arming.armed
+    def armed(self, action: str = "reverse") -> bool:
+        return self.arming(action).armed
+
+    def arming(self, action: str = "reverse"):
+        state = self.panel.ticket_state
+        return state.arming if action == "reverse" else state.exits[action]
+
+    def requests(self, *apis: str) -> list:
+        return [r for r in self.sim.received if r.api in apis]
 
     def shows(self, described: str) -> bool:
         position = self.panel.position()
@@ -97,12 +106,12 @@ class Driven:
         await self.wait_for(expect)
         await until(lambda: not self.panel.positions.reading(), what="the reads settled")
 
-    async def wait_armed(self) -> None:
+    async def wait_armed(self, action: str = "reverse") -> None:
         """Armed: the fake clock moved past the re-arm delay, a figure read (polled, as the
         view's timer does, when it went stale)."""
         async def ready() -> None:
-            while not self.armed():
-                reason = self.panel.ticket_state.arming.reason
+            while not self.armed(action):
+                reason = self.arming(action).reason
                 if reason.startswith("Re-arming"):
                     self.clock.now += 0.1
                     self.panel.refresh_ticket()
@@ -112,7 +121,7 @@ class Driven:
         try:
             await asyncio.wait_for(ready(), 5)
         except TimeoutError:
-            raise AssertionError(f"not armed: {self.panel.ticket_state.arming.reason}") from None
+            raise AssertionError(f"not armed: {self.arming(action).reason}") from None
 
     async def wait_quote(self) -> None:
         """A fresh quote of the selected instrument: the market's ticks, as the view's timer
@@ -124,11 +133,11 @@ class Driven:
                 await asyncio.sleep(0.02)
         await asyncio.wait_for(quoted(), 5)
 
-    async def press_and_wait(self):
+    async def press_and_wait(self, action: str = "reverse", order_id: str | None = None):
         """One press once armed; the order's outcome."""
-        await self.wait_armed()
+        await self.wait_armed(action)
         before = len(self.heard.of("order_finished"))
-        self.panel.press()
+        self.panel.press(action, order_id)
         await until(lambda: len(self.heard.of("order_finished")) > before, 10, "the outcome")
         return self.heard.of("order_finished")[-1][0]
 
@@ -146,13 +155,15 @@ async def make_panel(tmp_path, memory_keyring):
 
         clock, confirmer, registrar, played = FakeClock(), ScriptedConfirmer(confirm_answer), \
             FakeRegistrar(problem), []
+        close_registrar = FakeRegistrar()
         panel = Panel(preferences=MemoryPreferences({"rearm_delay": 0.3, **(preferences or {})}),
                       journal=journal, backend_factory=factory, token_store=MemoryTokenStore(),
                       confirmer=confirmer, backend=await factory(None, None), clock=clock,
                       sound_player=played.append, sound_path=lambda name: name,
-                      hotkey_registrar=lambda: registrar)
+                      hotkey_registrar=lambda: registrar,
+                      close_registrar=lambda: close_registrar)
         made.append(panel)
-        driven = Driven(panel, clock, confirmer, registrar, played)
+        driven = Driven(panel, clock, confirmer, registrar, played, close_registrar)
         panel.start()
         await until(lambda: bool(driven.heard.of("accounts")), what="the account list")
         return driven
