@@ -186,3 +186,47 @@ STREAM_CASES = [
     StreamCase("abnormal close 1011", close=1011, reopened=True,
                light="closed with code 1011 (server failure)"),
 ]
+
+
+# --- the exits: the same faults for Close, Flatten and Cancel --------------------------------
+
+# Each exit, the simulator's name for its request, and the CLI's arguments. Sim101 holds long 2
+# ES 12-26 and short 1 NQ 12-26; the cancel's working order is placed before each case.
+EXIT_APIS = {"close": "ClosePosition", "flatten": "Flatten", "cancel": "CancelOrders"}
+EXIT_ARGS = {"close": ("close", "--account", "Sim101", "--instrument", "ES 12-26"),
+             "flatten": ("flatten", "--account", "Sim101"),
+             "cancel": ("cancel", "--account", "Sim101", "--instrument", "ES 12-26")}
+WORKING_ORDER = {"instrument": "ES 12-26", "action": "SELL", "quantity": 2,
+                 "orderType": "LIMIT", "limitPrice": 9000.0, "timeInForce": "GTC"}
+
+EXIT_CASES = [
+    Case("connection refused", ("connection refused", "Nothing was sent"), "failed", 5, 0,
+         address="refused"),
+    Case("read timeout, carried out", ("Outcome unknown", "no reply within 1 s",
+                                       "most likely carried out"),
+         "unknown", 6, 1, fault={"no_reply": True, "execute": True}),
+    Case("closed with no reply, not carried out", ("Outcome unknown",
+                                                   "most likely not carried out"),
+         "unknown", 6, 1, fault={"drop": True}),
+    Case("400 other", ("rejected", "Account is locked"), "failed", 3, 1,
+         fault={"status": 400, "body": {"error": "Account is locked"}}),
+    Case("401", ("did not accept the API token",), "failed", 4, 1,
+         fault={"status": 401, "body": {"success": False, "error": "unauthorized"}}),
+    Case("404 with did_you_mean", ("does not know this request", "Did you mean"), "failed", 3,
+         1, fault={"status": 404, "body": {"success": False, "error": "not_found",
+                                           "did_you_mean": ["/v1/api/accounts"]}}),
+    Case("408 NinjaTrader not connected", ("NinjaTrader is not connected",), "failed", 5, 1,
+         state={"ninjatrader_connected": False}),
+    Case("429 as third parties see it", ("rate limit", "wait 7 s", "Nothing was traded"),
+         "failed", 5, 1, fault={"status": 429, "headers": {"Retry-After": "7"}, "body": {
+             "success": False, "error": "rate_limited", "retryAfter": 7}}),
+    Case("500", ("Outcome unknown", "server error (HTTP 500)"), "unknown", 6, 1,
+         fault={"status": 500, "body": {"error": "Internal Server Error"}}),
+    Case("200 with non-JSON", ("Outcome unknown", "could not be read", "carried out"),
+         "unknown", 6, 1, fault={"status": 200, "content_type": "text/plain", "body": "OK",
+                                 "execute": True}),
+    Case("200 with success false", ("rejected", "Account is disabled"), "failed", 3, 1,
+         fault={"status": 200, "body": {"success": False, "error": "Account is disabled"}}),
+    Case("multi-megabyte body", ("Outcome unknown", "over the cap"), "unknown", 6, 1,
+         fault={"status": 200, "body_bytes": 3 << 20, "execute": True}),
+]
