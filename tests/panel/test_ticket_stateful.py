@@ -1,10 +1,13 @@
-"""Random interleavings of presses, replies, reads, switches and time against an oracle.
+"""Random interleavings of presses of all four actions (Reverse, Close, Flatten, Cancel),
+replies, reads, switches and time against an oracle.
 
 The oracle keeps its own books (a sequence number for every event, not the ticket's state)
-and checks, at every order the ticket lets go: the panel was idle; the figure it mirrors was
-read for the selected backend, account and instrument by a read that started after the
-latest order's outcome; it is fresh; the re-arm delay since that figure was shown has passed;
-and the order mirrors it. It also checks that the ticket re-arms once the rules allow.
+and checks, at every request the ticket lets go, whatever its action: the panel was idle; the
+picture it is built on was read for the selected backend, account and instrument by a read
+that started after the latest request's outcome; it is fresh; the re-arm delay since that
+picture was shown has passed; and the request is the one that picture calls for (a reverse
+mirrors it, a close closes it, a flatten has something to flatten, a cancel has orders to
+cancel). It also checks that every action re-arms once the rules allow.
 """
 
 from dataclasses import dataclass
@@ -13,13 +16,20 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from ctpanel.core.exits import ExitKind, ExitOrder
 from ctpanel.core.form import FormState
 from ctpanel.core.models import Position, Side
+from ctpanel.core.payloads import OrderInfo
+from ctpanel.panel.plans import Action, ExitPlan
 from ctpanel.panel.ticket import Phase, Scope, Ticket
 
 FRESHNESS, DELAY = 12.0, 1.0
 SCOPES = [Scope(backend, account, "ES 12-26") for backend in (1, 2) for account in ("A", "B")]
 SIDES = [(Side.LONG, 2), (Side.SHORT, 1), (Side.SHORT, 3), (Side.FLAT, 0)]
+STOP = OrderInfo("stop-1", "Working", "SELL", "STOPMARKET", "ES 12-26", 2, stop_price=6800.0)
+ORDER_SETS = [(), (STOP,), (STOP, OrderInfo("target-1", "Accepted", "SELL", "LIMIT",
+                                            "ES 12-26", 2, limit_price=6900.0))]
+ACTIONS = [Action.REVERSE, Action.CLOSE, Action.FLATTEN, Action.CANCEL]
 
 
 @dataclass
@@ -38,11 +48,13 @@ class TicketMachine(RuleBasedStateMachine):
         self.ticket = Ticket(lambda: self.now, freshness=FRESHNESS, rearm_delay=DELAY)
         self.truth = {scope: Position(scope.account, scope.instrument, Side.LONG, 2)
                       for scope in SCOPES}
+        self.truth_orders = dict.fromkeys(SCOPES, ())
         self.pending: list[Token] = []
         self.in_flight = False
         self.answered_seq: int | None = None
         self.outcome_seq = -1  # the latest order's outcome (answer, else its end)
-        self.shown: tuple[Position, Scope, float, int] | None = None  # figure, when shown
+        # The picture shown: position, working orders, scope, read start, when shown.
+        self.shown: tuple[Position, tuple, Scope, float, int] | None = None
         self.first_show_after_outcome: float | None = None
         self.orders: list[float] = []
         self.confirming = False
@@ -54,6 +66,12 @@ class TicketMachine(RuleBasedStateMachine):
     def form(self) -> FormState:
         scope = self.ticket.scope
         return FormState(account=scope.account if scope else "", instrument="ES 12-26")
+
+    def plan(self, action: Action):
+        if action is Action.REVERSE:
+            return self.form()
+        scope = self.ticket.scope
+        return ExitPlan(action, scope.account if scope else "", "ES 12-26")
 
     # --- the world ----------------------------------------------------------------------
 
@@ -70,6 +88,10 @@ class TicketMachine(RuleBasedStateMachine):
     @rule(scope=st.sampled_from(SCOPES), side=st.sampled_from(SIDES))
     def position_changes_in_ninjatrader(self, scope, side):
         self.truth[scope] = Position(scope.account, scope.instrument, side[0], side[1])
+
+    @rule(scope=st.sampled_from(SCOPES), orders=st.sampled_from(ORDER_SETS))
+    def orders_change_in_ninjatrader(self, scope, orders):
+        self.truth_orders[scope] = orders
 
     @rule()
     def a_read_starts(self):
@@ -92,51 +114,71 @@ class TicketMachine(RuleBasedStateMachine):
     def read_ends(self, token: Token, ok: bool) -> None:
         if not ok:
             return  # a failed read: nothing new is known
-        position = self.truth[token.scope]
-        if self.ticket.read_done(token.ticket_token, position):
+        position, orders = self.truth[token.scope], self.truth_orders[token.scope]
+        holdings = () if position.is_flat else (position,)
+        if self.ticket.read_done(token.ticket_token, position, holdings=holdings,
+                                 working=orders):
             assert token.scope == self.ticket.scope, "a figure for another scope was kept"
             assert token.seq > self.outcome_seq, "a figure older than the last order was kept"
-            self.shown = (position, token.scope, token.started, self.tick())
+            self.shown = (position, orders, token.scope, token.started, self.tick())
             if self.first_show_after_outcome is None and self.orders:
                 self.first_show_after_outcome = self.now
 
     # --- the trader ---------------------------------------------------------------------
 
-    @rule(confirm=st.booleans(), presses=st.sampled_from([1, 2, 6]))
+    @rule(confirm=st.booleans(), presses=st.lists(st.sampled_from(ACTIONS), min_size=1,
+                                                  max_size=6))
     def press(self, confirm, presses):
-        """One press, a double click / double tap, or a held key's auto-repeat storm."""
-        for _ in range(presses):
-            result = self.ticket.press(self.form(), confirm=confirm)
+        """One press, a double click / double tap, a held key's auto-repeat storm, or presses
+        of different actions in a row."""
+        for action in presses:
+            result = self.ticket.press(self.plan(action), confirm=confirm)
             if result.order is None:
                 continue
-            self.check_may_send(result)
+            self.check_may_send(action, result)
             if confirm:
-                self.confirming = True
+                self.confirming = action
             else:
                 self.sent()
 
     @precondition(lambda self: self.confirming)
     @rule(yes=st.booleans())
     def confirmation_answered(self, yes):
-        self.confirming = False
-        result = self.ticket.confirmed(self.form(), yes)
+        action, self.confirming = self.confirming, False
+        result = self.ticket.confirmed(self.plan(action), yes)
         if result.order is not None:
-            self.check_may_send(result)
+            self.check_may_send(action, result)
             self.sent()
 
-    def check_may_send(self, result) -> None:
+    def check_may_send(self, action: Action, result) -> None:
         assert self.ticket.phase is not Phase.IDLE
         assert not self.in_flight and self.shown is not None
-        position, scope, read_at, _ = self.shown
-        assert scope == self.ticket.scope, "an order from another scope's figure"
-        assert self.now - read_at <= FRESHNESS, "an order from a stale figure"
-        assert position.side is not Side.FLAT
-        assert result.order.action is position.side.closing_action
-        assert result.order.quantity == position.quantity, "the order mirrors the figure"
+        position, orders, scope, read_at, _ = self.shown
+        assert scope == self.ticket.scope, "a request from another scope's picture"
+        assert self.now - read_at <= FRESHNESS, "a request from a stale picture"
+        self.check_request(action, result, position, orders, scope)
         if self.orders:
             assert self.first_show_after_outcome is not None, "no figure after the last order"
             assert self.now >= self.first_show_after_outcome + DELAY, "inside the re-arm delay"
             assert self.now >= self.orders[-1] + DELAY  # (the ticket's own arithmetic)
+
+    @staticmethod
+    def check_request(action, result, position, orders, scope) -> None:
+        """The request is the one the shown picture calls for."""
+        if action is Action.REVERSE:
+            assert position.side is not Side.FLAT
+            assert result.order.action is position.side.closing_action
+            assert result.order.quantity == position.quantity, "the order mirrors the figure"
+            return
+        assert isinstance(result.order, ExitOrder) and result.order.account == scope.account
+        assert result.before.position == position, "built on the figure shown"
+        if action is Action.CLOSE:
+            assert result.order.kind is ExitKind.CLOSE and not position.is_flat
+            assert result.order.instrument == "ES 12-26"
+        elif action is Action.FLATTEN:
+            assert result.order.kind is ExitKind.FLATTEN and (not position.is_flat or orders)
+        else:
+            assert result.order.kind is ExitKind.CANCEL and orders, "nothing to cancel"
 
     def sent(self) -> None:
         self.in_flight = True
@@ -177,16 +219,21 @@ class TicketMachine(RuleBasedStateMachine):
 
     @invariant()
     def never_dead(self):
-        """Idle, a fresh non-flat figure shown after the last order, the delay over: armed."""
+        """Idle, a fresh picture shown after the last request, the delay over: every action
+        the picture calls for is armed."""
         if self.in_flight or self.confirming or self.shown is None:
             return
-        position, scope, read_at, _ = self.shown
+        position, orders, scope, read_at, _ = self.shown
         delay_over = not self.orders or (self.first_show_after_outcome is not None
                                          and self.now >= self.first_show_after_outcome + DELAY)
-        if (scope == self.ticket.scope and position.side is not Side.FLAT and delay_over
-                and self.now - read_at <= FRESHNESS):
-            arming = self.ticket.arming(self.form())
-            assert arming.armed, arming.reason
+        if scope != self.ticket.scope or not delay_over or self.now - read_at > FRESHNESS:
+            return
+        called_for = {Action.REVERSE: not position.is_flat, Action.CLOSE: not position.is_flat,
+                      Action.FLATTEN: not position.is_flat or bool(orders),
+                      Action.CANCEL: bool(orders)}
+        for action, expected in called_for.items():
+            arming = self.ticket.arming(self.plan(action))
+            assert arming.armed is expected, (action, arming.reason)
 
 
 TicketMachine.TestCase.settings = settings(max_examples=400, stateful_step_count=60,
