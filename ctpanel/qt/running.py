@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl, qVersion
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from ctpanel.backend import Backend, Mode
 from ctpanel.config import data_dir
@@ -117,19 +117,35 @@ def panel_state(window: MainWindow) -> str:
 
 
 async def report_state_changes(window: MainWindow) -> None:
-    """``--report-ready``, after "usable": a ``state`` line each time it changes, and the
-    global hotkey's note, so a test in another process can see what the panel shows
-    (end-to-end tests)."""
-    last, last_note = "", ""
+    """``--report-ready``, after "usable": a ``state`` line each time it changes, the global
+    hotkey's note, and where each working order's Cancel button is, so a test in another
+    process can see what the panel shows and click it (end-to-end tests)."""
+    last, last_note, last_buttons = "", "", ""
     while True:
         state, note = panel_state(window), window.panel.hotkey.view().note
+        buttons = cancel_buttons(window)
         if state != last:
             print(state, flush=True)
             last = state
         if note != last_note:
             print(f"hotkey-note {note}", flush=True)
             last_note = note
+        if buttons != last_buttons:
+            print(buttons, flush=True)
+            last_buttons = buttons
         await asyncio.sleep(0.1)
+
+
+def cancel_buttons(window: MainWindow) -> str:
+    """``cancel-buttons <order id> <x> <y> ...``: the working orders' Cancel buttons that a
+    click would press now (shown and enabled)."""
+    found = []
+    for button in window.body.exits.findChildren(QPushButton):
+        name = button.objectName()
+        if name.startswith("cancelOrder-") and button.isVisible() and button.isEnabled():
+            centre = button.mapToGlobal(button.rect().center())
+            found.append(f"{name.removeprefix('cancelOrder-')} {centre.x()} {centre.y()}")
+    return " ".join(["cancel-buttons", *found])
 
 
 async def open_backend(window: MainWindow, token) -> Backend:

@@ -24,9 +24,11 @@ from tests.matrix.cases import (
     WORKING_ORDER,
     unused_port,
 )
-from tests.matrix.test_cli import REPO
+from tests.matrix.test_cli import (
+    REPO,
+    standalone,  # noqa: F401  (the module's simulator process)
+)
 from tests.matrix.test_cli import TOKEN as CLI_TOKEN
-from tests.matrix.test_cli import standalone  # noqa: F401  (the module's simulator process)
 from tests.panel.conftest import make_panel, no_error_in_a_subscriber, until  # noqa: F401
 
 ACTIONS = list(EXIT_APIS)

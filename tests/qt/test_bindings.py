@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from ctpanel.backend import open_demo
 from ctpanel.core.credentials import MemoryTokenStore
@@ -18,6 +19,7 @@ from ctpanel.panel.ports import ScriptedConfirmer
 from ctpanel.panel.ticket import Phase
 from ctpanel.panel.views import ModeView
 from ctpanel.qt.widgets.compact import CompactWindow
+from ctpanel.qt.widgets.exits_view import ExitsView
 from ctpanel.qt.widgets.order_form import OrderForm
 from ctpanel.qt.widgets.panel_body import ModeBand
 from ctpanel.qt.widgets.position_strip import PositionStrip
@@ -158,3 +160,43 @@ def test_compact_window_shows_results_not_information(bound):
     assert compact.result.text() == ""
     panel.notices.add(Notice(datetime.now(), Level.WARNING, "Something to look at"))
     assert compact.result.text() == "Something to look at"
+
+
+def test_exits_view_shows_each_exit_and_its_buttons_are_presses(bound, qtbot):
+    panel, build, _ = bound
+    view = build(ExitsView)
+    qtbot.waitUntil(view.close_button.isEnabled)
+    assert view.close_preview.text() == "Long 2 -> Flat (no working orders)"
+    assert view.flatten_preview.text().startswith("Flatten Sim101: Long 2 ES 12-26")
+    assert view.working_title.text() == "Working orders in ES 12-26: none"
+    assert not view.cancel_all_button.isEnabled()
+    view.portion.setCurrentText("1/2")
+    assert panel.exit_choices.portion.value == "1/2"
+    assert view.close_preview.text() == "Long 2 -> Long 1 (no working orders)"
+    view.only_instrument.setChecked(True)
+    assert view.flatten_preview.text() == "Flatten ES 12-26 on Sim101: Long 2, no working orders"
+    qtbot.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
+    assert panel.ticket.phase is Phase.SENDING and view.close_button.text() == "SENDING…"
+    qtbot.waitUntil(lambda: bool(panel.backend.simulator.orders_received("ClosePosition")))
+    [close] = panel.backend.simulator.orders_received("ClosePosition")
+    assert close.body == {"instrument": "ES 12-26", "percent": 0.5}
+
+
+def test_exits_view_lists_working_orders_each_with_its_cancel(bound, qtbot):
+    panel, build, _ = bound
+    view = build(ExitsView)
+    sim = panel.backend.simulator
+    run_async(qtbot, sim.state.PlaceOrder({
+        "account": "Sim101", "instrument": "ES 12-26", "action": "SELL", "quantity": 2,
+        "orderType": "LIMIT", "limitPrice": 9000.0, "timeInForce": "GTC"}))
+    panel.poll_tick()
+    qtbot.waitUntil(lambda: view.working_title.text() == "Working orders in ES 12-26: 1")
+    [button] = [b for b in view.findChildren(QPushButton)
+                if b.objectName().startswith("cancelOrder-")]
+    order_id = button.objectName().removeprefix("cancelOrder-")
+    qtbot.waitUntil(button.isEnabled)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.working_title.text() == "Working orders in ES 12-26: none",
+                    timeout=5000)
+    [cancel] = sim.orders_received("Cancel")
+    assert cancel.raw_path.endswith(f"/orders/{order_id}/cancel")

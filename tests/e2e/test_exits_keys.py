@@ -1,0 +1,79 @@
+"""The exits in the real app on a virtual X display, with real key presses and mouse clicks,
+against its simulator answering in 40 ms: the Close hotkey, a double tap of it, and a STOP
+reverse's working entry cancelled with the mouse from the list of working orders."""
+
+import time
+
+import httpx
+import pytest
+
+from tests.e2e.test_app_process import OutputLines, received, wait_until, xdotool
+from tests.e2e.test_trader_safety import App, xvfb  # noqa: F401  (the display fixture)
+
+pytestmark = pytest.mark.e2e
+
+
+def requests(sim_url: str, api: str) -> list[dict]:
+    return [r for r in received(sim_url) if r["api"] == api]
+
+
+class Reported(OutputLines):
+    """``state`` lines as dicts, and ``cancel-buttons`` lines as {order id: (x, y)}."""
+
+    def parse(self, line: str):
+        words = line.split()
+        if line.startswith("state "):
+            return "state", dict(item.split("=", 1) for item in words[1:])
+        if line.startswith("cancel-buttons"):
+            items = words[1:]
+            return "cancel", {items[i]: items[i + 1:i + 3] for i in range(0, len(items), 3)}
+        return None
+
+    def wait_for(self, kind: str, condition, timeout: float = 20.0):
+        return super().wait_for(lambda item: item[0] == kind and condition(item[1]),
+                                timeout)[1]
+
+
+@pytest.fixture
+def app(tmp_path, xvfb):  # noqa: F811
+    made = App(tmp_path, xvfb)
+    made.reported = Reported(made.process)
+    try:
+        yield made
+    finally:
+        if made.process.poll() is None:
+            made.process.kill()
+            made.process.communicate()
+
+
+def test_the_close_hotkey_double_tapped_is_one_close_and_flat_is_read_back(app):
+    app.reported.wait_for("state", lambda state: state["position"] == "Long_2")
+    time.sleep(1.2)  # past the start's re-arm window: the close's own rules are what counts
+    app.keys("ctrl+shift+c", "ctrl+shift+c", delay_ms=150)  # a double tap, 150 ms apart
+    app.reported.wait_for("state", lambda state: state["position"] == "Flat")
+    time.sleep(2)  # another process: only waiting shows that nothing else comes
+    [close] = requests(app.sim_url, "ClosePosition")
+    assert close["body"] == {"instrument": "ES 12-26"}
+    assert requests(app.sim_url, "ReversePosition") == []
+    assert "Traceback" not in app.quit()
+
+
+def test_a_stop_reverse_s_working_entry_is_cancelled_with_the_mouse(app):
+    app.reported.wait_for("state", lambda state: state["armed"] == "yes")
+    # A still market: the entry must stay working until it is cancelled, not fill first.
+    httpx.post(f"{app.sim_url}/_sim/state", json={"market_open": False},
+               timeout=5).raise_for_status()
+    # Type: STOPMARKET (Alt+T, two steps down); the stop price comes from the market.
+    app.keys("alt+t", "Down", "Down", delay_ms=120)
+    time.sleep(0.5)
+    app.keys("ctrl+shift+r")
+    wait_until(lambda: requests(app.sim_url, "ReversePosition"), what="the stop reverse")
+    [reverse] = requests(app.sim_url, "ReversePosition")
+    assert reverse["body"]["orderType"] == "STOPMARKET"
+    buttons = app.reported.wait_for("cancel", lambda found: len(found) == 1)
+    [(order_id, (x, y))] = buttons.items()
+    xdotool(app.display, "mousemove", "--sync", x, y, "click", "1")
+    app.reported.wait_for("cancel", lambda found: found == {})
+    [cancel] = requests(app.sim_url, "Cancel")
+    assert cancel["raw_path"].endswith(f"/orders/{order_id}/cancel")
+    assert "Traceback" not in app.quit()
