@@ -1,4 +1,5 @@
-"""Click-to-order-id latency: the seed page's way, the floor, and the panel over REST and WS.
+"""Click-to-order-id latency: the seed page's way, the floor, and the panel over REST and WS;
+and click-to-answer for a Close.
 
     python -m benchmarks.latency [--n 200] [--rtt-ms 40] [--json]
 
@@ -8,7 +9,9 @@ The simulator runs behind TLS and a relay that adds a round trip to every exchan
 - ``seed``: ``requests.post`` per click, as on the seed page (a new connection every time);
 - ``floor``: one warm ``httpx.AsyncClient`` POST, nothing else (the limit for REST);
 - ``panel_rest``: the real panel window, from the button's click to the order id in the log;
-- ``panel_ws``: the same over the WebSocket transport.
+- ``panel_ws``: the same over the WebSocket transport;
+- ``close_floor``: one warm POST of a Close (the position re-opened, untimed, before each);
+- ``panel_close``: the real panel's CLOSE button, from the click to CrossTrade's answer.
 
 While the panel runs, a probe measures the event loop's lag (quotes stream in, the position is
 polled every 500 ms). It prints p50/p95/p99 and the ratios; ``--json`` prints one JSON object.
@@ -49,6 +52,8 @@ from ctpanel.qt.window import build_panel
 BODY = {"instrument": "ES 12-26", "action": "SELL", "quantity": 2, "orderType": "MARKET",
         "timeInForce": "DAY"}
 PATH = "/v1/api/accounts/Sim101/positions/reverseposition"
+CLOSE_PATH = "/v1/api/accounts/Sim101/positions/close"
+LONG_2 = {"positions": [["Sim101", "ES 12-26", 2]]}
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -88,6 +93,27 @@ async def run_floor(net: dict, context: ssl.SSLContext, n: int) -> list[float]:
     return samples
 
 
+def reopen(net: dict) -> None:
+    """Long 2 again, straight at the simulator (not through the relay): untimed set-up."""
+    httpx.post(f"{net['direct_url']}/_sim/state", json=LONG_2, verify=net["ca_file"],
+               timeout=10).raise_for_status()
+
+
+async def run_close_floor(net: dict, context: ssl.SSLContext, n: int) -> list[float]:
+    headers = {"Authorization": f"Bearer {net['token']}"}
+    samples = []
+    async with httpx.AsyncClient(base_url=net["base_url"], headers=headers,
+                                 verify=context) as client:
+        await client.get("/v1/api/accounts")  # warm
+        for _ in range(n):
+            await asyncio.to_thread(reopen, net)
+            started = time.perf_counter()
+            reply = await client.post(CLOSE_PATH, json={"instrument": "ES 12-26"})
+            assert reply.json()["closedPositions"]
+            samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
 class LagProbe:
     """Sleeps 5 ms at a time and records how late it wakes up."""
 
@@ -110,21 +136,29 @@ class LagProbe:
         await asyncio.gather(self._task, return_exceptions=True)
 
 
-async def armed(window: MainWindow, limit: float = 30.0) -> None:
-    """Until REVERSE re-arms after the last order (the position after it read and shown, then
-    the re-arm delay); outside the timed part of each sample."""
+async def armed(window: MainWindow, close: bool = False, limit: float = 30.0) -> None:
+    """Until REVERSE (or CLOSE on Long 2) re-arms after the last order (the position after it
+    read and shown, then the re-arm delay); outside the timed part of each sample."""
     deadline = time.perf_counter() + limit
-    ticket = window.body.ticket
-    while not ticket.reverse_button.isEnabled():
+    ticket, exits = window.body.ticket, window.body.exits
+
+    def ready() -> bool:
+        if close:
+            return exits.close_button.isEnabled() and exits.close_preview.text().startswith(
+                "Long 2")
+        return ticket.reverse_button.isEnabled()
+    while not ready():
         if time.perf_counter() > deadline:
-            raise TimeoutError(f"REVERSE did not re-arm: {ticket.reason.text()}")
+            reason = exits.close_button.toolTip() if close else ticket.reason.text()
+            raise TimeoutError(f"not re-armed: {reason}")
         await asyncio.sleep(0.005)
 
 
 async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Transport,
-                    probe: LagProbe) -> tuple[list[float], float]:
-    """The click-to-order-id samples, and the time from ``start()`` to the position shown
-    (connections opened, accounts listed, position read: the panel becoming usable)."""
+                    probe: LagProbe, *, close: bool = False) -> tuple[list[float], float]:
+    """The click-to-order-id samples (``close``: click-to-answer of CLOSE, the position
+    re-opened before each), and the time from ``start()`` to the position shown (connections
+    opened, accounts listed, position read: the panel becoming usable)."""
     folder = Path(tempfile.mkdtemp(prefix="ctpanel-bench-panel-"))
     journal = Journal(folder / "journal.jsonl")
     backend = assemble(Mode.LIVE, Secret(net["token"]), net["base_url"], net["ws_url"], journal,
@@ -154,6 +188,9 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
     panel.notices.appended.connect(
         lambda entry: entry.order_id and shown.setdefault("at", time.perf_counter()))
     panel.events.order_finished.connect(lambda _outcome: finished.set())
+    if close:  # a close's answer names no order: the moment it is answered
+        panel.events.order_accepted.connect(
+            lambda _result: shown.setdefault("at", time.perf_counter()))
     def on_position(position) -> None:
         if position is not None and not position.is_flat and not ready.is_set():
             shown["position_at"] = time.perf_counter()  # not when awaited: the WS opens too
@@ -162,6 +199,8 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
     panel.events.position.connect(on_position)
     window.show()
     QApplication.processEvents()  # painted before start, as ctpanel.qt.app does
+    if close:
+        await asyncio.to_thread(reopen, net)  # Sim101 holds ES: the panel starts on it
     starting = time.perf_counter()
     panel.start()
     window.ticks.poll.setInterval(500)
@@ -171,12 +210,15 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
     usable_ms = (shown.pop("position_at") - starting) * 1000
     samples = []
     probe.start()
+    button = window.body.exits.close_button if close else window.body.ticket.reverse_button
     for _ in range(n):
-        await armed(window)
+        if close:
+            await asyncio.to_thread(reopen, net)
+        await armed(window, close)
         shown.clear()
         finished.clear()
         started = time.perf_counter()
-        window.body.ticket.reverse_button.click()
+        button.click()
         await asyncio.wait_for(finished.wait(), 30)
         samples.append((shown["at"] - started) * 1000)
     await probe.stop()
@@ -212,6 +254,9 @@ async def measure(args: argparse.Namespace) -> dict:
         results["panel_rest"], usable_ms = await run_panel(net, context, args.n,
                                                            Transport.REST, probe)
         results["panel_ws"], _ = await run_panel(net, context, args.n, Transport.WS, probe)
+        results["close_floor"] = await run_close_floor(net, context, args.n)
+        results["panel_close"], _ = await run_panel(net, context, args.n, Transport.REST,
+                                                    LagProbe(), close=True)
     finally:
         process.terminate()
         process.wait(10)
@@ -227,6 +272,8 @@ async def measure(args: argparse.Namespace) -> dict:
         report[f"panel_ws_over_floor{tail}"] = round(report[f"panel_ws_{suffix}_ms"] / floor, 3)
         report[f"seed_over_panel_rest{tail}"] = round(
             report[f"seed_{suffix}_ms"] / report[f"panel_rest_{suffix}_ms"], 3)
+        report[f"panel_close_over_floor{tail}"] = round(
+            report[f"panel_close_{suffix}_ms"] / report[f"close_floor_{suffix}_ms"], 3)
     report["start_to_position_ms"] = round(usable_ms, 1)
     report["start_to_position_rtt"] = round(usable_ms / args.rtt_ms, 2)
     report["start_floor_rtt"] = round(floor_start_ms / args.rtt_ms, 2)
@@ -240,12 +287,14 @@ async def measure(args: argparse.Namespace) -> dict:
 def print_table(report: dict) -> None:
     print(f"{report['n']} reverses each, {report['rtt_ms']:g} ms added round trip, TLS")
     print(f"{'':12} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9}")
-    for name in ("seed", "floor", "panel_rest", "panel_ws"):
+    for name in ("seed", "floor", "panel_rest", "panel_ws", "close_floor", "panel_close"):
         print(f"{name:12} " + " ".join(f"{report[f'{name}_p{q}_ms']:9.1f}" for q in (50, 95, 99)))
     print(f"panel_rest / floor  p50 {report['panel_rest_over_floor']:.3f}   "
           f"p99 {report['panel_rest_over_floor_p99']:.3f}")
     print(f"panel_ws / floor    p50 {report['panel_ws_over_floor']:.3f}   "
           f"p99 {report['panel_ws_over_floor_p99']:.3f}")
+    print(f"panel_close / close_floor  p50 {report['panel_close_over_floor']:.3f}   "
+          f"p99 {report['panel_close_over_floor_p99']:.3f}")
     print(f"seed / panel_rest   p50 {report['seed_over_panel_rest']:.3f}   "
           f"p99 {report['seed_over_panel_rest_p99']:.3f}")
     print(f"start -> position shown (TCP, TLS 1.3, then the account list and the remembered "

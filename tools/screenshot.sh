@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Screenshots of the real panel in demo mode on a virtual X display (Xvfb), for the README: the
-# full panel after a reverse, then compact mode with the global hotkey armed.
-# Usage: tools/screenshot.sh [panel.png] [compact.png]   (needs xvfb, xdotool, imagemagick,
-# x11-utils)
+# full panel after a reverse, the exits with a STOP reverse's entry working, then compact mode
+# with the global hotkey armed.
+# Usage: tools/screenshot.sh [panel.png] [compact.png] [exits.png]   (needs xvfb, xdotool,
+# imagemagick, x11-utils, curl)
 set -euo pipefail
 out=$(realpath -m "${1:-docs/panel.png}")
 compact_out=$(realpath -m "${2:-docs/compact.png}")
+exits_out=$(realpath -m "${3:-docs/exits.png}")
 display=":97"
 python=${PYTHON:-python3}
 data=$(mktemp -d)
@@ -13,7 +15,7 @@ Xvfb "$display" -screen 0 1280x1000x24 -nolisten tcp & xvfb=$!
 trap 'kill $xvfb 2>/dev/null; rm -rf "$data"' EXIT
 export DISPLAY=$display
 for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
-CTPANEL_DATA_DIR=$data QT_QPA_PLATFORM=xcb "$python" -m ctpanel --demo >/dev/null & app=$!
+CTPANEL_DATA_DIR=$data QT_QPA_PLATFORM=xcb "$python" -m ctpanel --demo >"$data/out" & app=$!
 window=$(timeout 15 xdotool search --sync --onlyvisible --name "^ctpanel" | head -1)
 sleep 3                                   # accounts, position and prices load
 timeout 10 xdotool windowfocus --sync "$window" key ctrl+shift+r
@@ -26,6 +28,16 @@ shoot() {  # shoot WINDOW FILE: the window's rectangle of the root window (no wi
   echo "wrote $2"
 }
 shoot "$window" "$out"
+sim=$(sed -n 's/^ctpanel demo simulator: //p' "$data/out")
+curl -fsS -X POST -H 'Content-Type: application/json' -d '{"market_open": false}' \
+    "$sim/_sim/state" >/dev/null           # a still market: the stop entry stays working
+timeout 10 xdotool windowfocus --sync "$window" key --delay 120 alt+t Down Down   # STOPMARKET
+sleep 1.5                                 # past the re-arm delay
+timeout 10 xdotool windowfocus --sync "$window" key ctrl+shift+r
+sleep 2.5                                 # flat, the entry working and listed with its Cancel
+shoot "$window" "$exits_out"
+curl -fsS -X POST -H 'Content-Type: application/json' -d '{"market_open": true}' \
+    "$sim/_sim/state" >/dev/null
 timeout 10 xdotool windowfocus --sync "$window" key ctrl+shift+a   # arm the global hotkey
 sleep 0.5
 timeout 10 xdotool windowfocus --sync "$window" key ctrl+shift+m   # compact mode

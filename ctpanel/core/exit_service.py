@@ -53,8 +53,8 @@ def exit_verdict(order: ExitOrder, before: Picture | None, after: Picture | None
     orders = after.orders_in(scope) if after is not None else None
     if positions is None and orders is None:
         return "the account could not be read either; check NinjaTrader directly"
-    earlier = (before.positions_in(scope), before.orders_in(scope)) if before else (None, None)
-    if earlier == (positions, orders):
+    earlier = _shape(before.positions_in(scope), before.orders_in(scope)) if before else None
+    if earlier == _shape(positions, orders):
         return "nothing changed, so the request was most likely not carried out"
     if order.kind is ExitKind.CANCEL:
         gone = orders is not None and not any(o.order_id == order.order_id for o in orders)
@@ -66,6 +66,13 @@ def exit_verdict(order: ExitOrder, before: Picture | None, after: Picture | None
     if done:
         return "the account now shows what was asked, so it was most likely carried out"
     return "the account changed, but not to what was asked"
+
+
+def _shape(positions, orders) -> tuple:
+    """What an exit changes: sides and sizes, order ids and states (not the moving prices)."""
+    return (None if positions is None else
+            sorted((p.instrument, p.side.value, p.quantity) for p in positions),
+            None if orders is None else sorted((o.order_id, o.state) for o in orders))
 
 
 async def _or_none(read: Awaitable[T], what: str) -> T | None:

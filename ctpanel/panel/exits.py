@@ -57,6 +57,7 @@ class Exits:
         self.in_flight: asyncio.Task | None = None
         self.changed = Event("changed")  # the ticket's phase moved: show it
         self.sent = Event("sent")  # the request is going (an ExitOrder or EverythingRequest)
+        self.accepted = Event("accepted")  # ExitResult, the moment CrossTrade answers
         self.finished = Event("finished")  # ExitReport / ExitResult, or the CtError
 
     def press(self, plan: Plan, *, confirm: bool, plan_now: Callable[[], Plan]) -> bool:
@@ -108,6 +109,7 @@ class Exits:
             self.notices.say(Level.SUCCESS, f"{order.describe()}: done "
                                             f"({result.round_trip_ms:.0f} ms)",
                              order_id=result.order_ids[0] if result.order_ids else None)
+            self.accepted.emit(result)
 
         scope = self.ticket.scope
         try:

@@ -38,7 +38,7 @@ from ctpanel.panel.positions import Positions
 from ctpanel.panel.session import Session
 from ctpanel.panel.sounds import Player, Sounds
 from ctpanel.panel.ticket import Freshness, Phase, Plan, Ticket
-from ctpanel.panel.views import ModeView, PanelEvents, TicketState
+from ctpanel.panel.views import ModeView, PanelEvents, TicketState, ticket_state
 
 if TYPE_CHECKING:
     import asyncio
@@ -127,6 +127,7 @@ class Panel:
         orders.peeked.connect(self._on_position_peeked)
         self.exits.changed.connect(self.refresh_ticket)
         self.exits.sent.connect(self._on_order_sent)
+        self.exits.accepted.connect(events.order_accepted.emit)
         self.exits.finished.connect(events.order_finished.emit)
         self.hotkey.changed.connect(self._on_hotkey_changed)
 
@@ -155,22 +156,6 @@ class Panel:
 
     def market_state(self) -> MarketState:
         return self.market.state(self.position())
-
-    def live_account(self) -> bool:
-        """Live mode and not one of NinjaTrader's simulation accounts ("Confirm: live accounts
-        only" asks for these). An account not in the list counts as live."""
-        if self.backend is None or self.backend.mode is not Mode.LIVE:
-            return False
-        account = next((a for a in self.positions.accounts if a.name == self.account), None)
-        return account is None or not account.is_simulation
-
-    def account_words(self) -> str:
-        """``Sim101: simulation account`` (demo mode: everything is simulated)."""
-        if not self.account or self.backend is None:
-            return ""
-        if self.backend.mode is not Mode.LIVE:
-            return f"{self.account}: demo (simulator)"
-        return f"{self.account}: {'live' if self.live_account() else 'simulation'} account"
 
     def plan(self, action: Action, order_id: str | None = None) -> Plan:
         """What ``action`` would send on the selection, as the ticket judges it."""
@@ -205,7 +190,7 @@ class Panel:
         if self.backend is None:
             return
         action = Action(action)
-        confirm = self.options.needs_confirmation(live=self.live_account())
+        confirm = self.options.needs_confirmation(live=self.positions.live_account())
         if action is Action.REVERSE:
             started = self.orders.press(self.form_state(), form_now=self.form_state,
                                         confirm=confirm, transport=self.options.transport)
@@ -373,24 +358,12 @@ class Panel:
         if busy is not None:  # on the click path: the buttons and their reason only
             self._show_ticket(TicketState(busy, None, None, dict.fromkeys(EXIT_BUTTONS, busy)))
             return
-        form = self.form_state()
-        arming = self.ticket.arming(form)
-        # One message per problem: the first is the reason under the button, any others stand
-        # by the fields.
-        others = [p.message for p in form.check().problems if p.message != arming.reason]
-        others += [warning for warning in form.warnings() if warning != arming.reason]
-        exits = {action.value: self.ticket.arming(self.plan(action)) for action in EXIT_ACTIONS}
-        self._show_ticket(TicketState(arming, arming.preview, " ".join(others), exits,
-                                      self._working_orders(), self.account_words()))
+        exits = {action.value: self.plan(action) for action in EXIT_ACTIONS}
+        self._show_ticket(ticket_state(self.ticket, self.form_state(), exits,
+                                       self.positions.account_words()))
         next_change = self.ticket.next_change_at()
         if next_change is not None:
             self.events.wake_in.emit(max(0.0, next_change - self.clock()) + 0.001)
-
-    def _working_orders(self) -> tuple | None:
-        """The selected instrument's working orders, as last read (None: not known)."""
-        reading = self.ticket.reading
-        plan = ExitPlan(Action.CANCEL, self.account, self.instrument).on(reading)
-        return plan.before.orders_in(self.instrument) if plan.before is not None else None
 
     def _show_ticket(self, state: TicketState) -> None:
         self.ticket_state = state

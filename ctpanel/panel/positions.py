@@ -61,6 +61,24 @@ class Positions:
         """The position on screen: read for the selected scope (None when unknown)."""
         return self.ticket.reading.position if self.ticket.reading else None
 
+    def live_account(self) -> bool:
+        """Live mode and not one of NinjaTrader's simulation accounts ("Confirm: live accounts
+        only" asks for these). An account not in the list counts as live: the safe side."""
+        backend = self.session.backend
+        if backend is None or backend.mode.value != "live":
+            return False
+        account = next((a for a in self.accounts if a.name == self.account), None)
+        return account is None or not account.is_simulation
+
+    def account_words(self) -> str:
+        """``Sim101: simulation account`` (demo mode: everything is simulated)."""
+        backend = self.session.backend
+        if not self.account or backend is None:
+            return ""
+        if backend.mode.value != "live":
+            return f"{self.account}: demo (simulator)"
+        return f"{self.account}: {'live' if self.live_account() else 'simulation'} account"
+
     def recent(self) -> list[str]:
         return self.preferences.get("recent_instruments")
 

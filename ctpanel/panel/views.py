@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ctpanel.core.form import FormState
 from ctpanel.core.payloads import OrderInfo
 from ctpanel.panel.events import Events
+from ctpanel.panel.plans import Action, ExitPlan
 from ctpanel.panel.status import ConnectionStatus
-from ctpanel.panel.ticket import Arming
+from ctpanel.panel.ticket import Arming, Plan, Ticket
 
 MODE_BANDS = {
     "demo": "DEMO — simulated account and prices; nothing reaches NinjaTrader",
@@ -57,6 +59,21 @@ class TicketState:
     account: str = ""
 
 
+def ticket_state(ticket: Ticket, form: FormState, exits: dict[str, Plan],
+                 account: str) -> TicketState:
+    """What the ticket says for the form and each exit's plan (the ticket idle)."""
+    arming = ticket.arming(form)
+    # One message per problem: the first is the reason under the button, any others stand by
+    # the fields.
+    others = [p.message for p in form.check().problems if p.message != arming.reason]
+    others += [warning for warning in form.warnings() if warning != arming.reason]
+    cancel = ExitPlan(Action.CANCEL, form.account, form.instrument).on(ticket.reading)
+    working = cancel.before.orders_in(form.instrument) if cancel.before is not None else None
+    return TicketState(arming, arming.preview, " ".join(others),
+                       {name: ticket.arming(plan) for name, plan in exits.items()}, working,
+                       account)
+
+
 @dataclass(frozen=True)
 class HotkeyView:
     armed: bool
@@ -93,7 +110,7 @@ class PanelEvents(Events):
         "prefill",  # limit, stop: prices from the market for a newly picked order type
         "strategies",  # list[str]: recent ATM strategy names
         "options",  # Options: the preferences were (re)read
-        "order_accepted",  # OrderResult, the moment CrossTrade answers
+        "order_accepted",  # OrderResult (or an exit's ExitResult), the moment CrossTrade answers
         "order_finished",  # ReverseReport, ExitReport, ExitResult, or the CtError it ended with
         "wake_in",  # float: seconds until the ticket changes by itself (re-arm, staleness)
         "token_needed",  # going live needs a token: open the token dialog

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ctpanel.qt.widgets.token_dialog import TokenDialog, TokenTester
 
 COMPACT_SHORTCUT = "Ctrl+Shift+M"
-DEFAULT_SIZE = (560, 820)
+DEFAULT_SIZE = (560, 940)
 
 
 class MainWindow(QMainWindow):

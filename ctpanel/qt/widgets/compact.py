@@ -121,7 +121,9 @@ class CompactWindow(QWidget):
 
     def show_hotkey(self, view: HotkeyView) -> None:
         armed, chord = view.armed, view.chord
-        self.hotkey.setText(f"HOTKEY ARMED {chord}" if armed else f"Global hotkey {chord} off")
+        close = f" · CLOSE {view.close_chord}" if view.close_chord else ""
+        self.hotkey.setText(f"HOTKEY ARMED {chord}{close}" if armed
+                            else f"Global hotkey {chord} off")
         if self.property("armed") == armed:
             return
         for widget in (self, self.hotkey):
