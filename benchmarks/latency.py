@@ -79,16 +79,20 @@ def run_seed(net: dict, n: int) -> list[float]:
     return samples
 
 
-async def run_floor(net: dict, context: ssl.SSLContext, n: int) -> list[float]:
+async def run_floor(net: dict, context: ssl.SSLContext, n: int, path: str = PATH,
+                    body: dict = BODY, before=None) -> list[float]:
+    """One warm POST of ``body`` to ``path`` per sample (``before``, untimed, ahead of each)."""
     headers = {"Authorization": f"Bearer {net['token']}"}
     samples = []
     async with httpx.AsyncClient(base_url=net["base_url"], headers=headers,
                                  verify=context) as client:
         await client.get("/v1/api/accounts")  # warm
         for _ in range(n):
+            if before is not None:
+                await asyncio.to_thread(before, net)
             started = time.perf_counter()
-            reply = await client.post(PATH, json=BODY)
-            assert reply.json()["orderId"]
+            reply = await client.post(path, json=body)
+            assert reply.json()["success"]
             samples.append((time.perf_counter() - started) * 1000)
     return samples
 
@@ -97,21 +101,6 @@ def reopen(net: dict) -> None:
     """Long 2 again, straight at the simulator (not through the relay): untimed set-up."""
     httpx.post(f"{net['direct_url']}/_sim/state", json=LONG_2, verify=net["ca_file"],
                timeout=10).raise_for_status()
-
-
-async def run_close_floor(net: dict, context: ssl.SSLContext, n: int) -> list[float]:
-    headers = {"Authorization": f"Bearer {net['token']}"}
-    samples = []
-    async with httpx.AsyncClient(base_url=net["base_url"], headers=headers,
-                                 verify=context) as client:
-        await client.get("/v1/api/accounts")  # warm
-        for _ in range(n):
-            await asyncio.to_thread(reopen, net)
-            started = time.perf_counter()
-            reply = await client.post(CLOSE_PATH, json={"instrument": "ES 12-26"})
-            assert reply.json()["closedPositions"]
-            samples.append((time.perf_counter() - started) * 1000)
-    return samples
 
 
 class LagProbe:
@@ -254,7 +243,8 @@ async def measure(args: argparse.Namespace) -> dict:
         results["panel_rest"], usable_ms = await run_panel(net, context, args.n,
                                                            Transport.REST, probe)
         results["panel_ws"], _ = await run_panel(net, context, args.n, Transport.WS, probe)
-        results["close_floor"] = await run_close_floor(net, context, args.n)
+        results["close_floor"] = await run_floor(net, context, args.n, CLOSE_PATH,
+                                                 {"instrument": "ES 12-26"}, before=reopen)
         results["panel_close"], _ = await run_panel(net, context, args.n, Transport.REST,
                                                     LagProbe(), close=True)
     finally:

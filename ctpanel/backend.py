@@ -22,6 +22,7 @@ from ctpanel.core.urls import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ws_url_for
 if TYPE_CHECKING:
     from ctpanel.core.client import CrossTradeClient
     from ctpanel.core.exit_service import ExitService
+    from ctpanel.core.group_service import GroupService
     from ctpanel.core.service import ReverseService
     from ctpanel.core.stream import CrossTradeStream
     from ctpanel.sim import Simulator
@@ -41,6 +42,7 @@ class Backend:
     stream: CrossTradeStream
     service: ReverseService
     exits: ExitService
+    groups: GroupService
     simulator: Simulator | None = None  # demo mode only
 
     @property
@@ -60,6 +62,7 @@ def assemble(mode: Mode, token: Secret, base_url: str, ws_url: str, journal: Jou
     """The client, the stream and the service for one server (``ssl_context``: a private CA)."""
     from ctpanel.core.client import CrossTradeClient
     from ctpanel.core.exit_service import ExitService
+    from ctpanel.core.group_service import GroupService
     from ctpanel.core.models import Transport
     from ctpanel.core.service import ReverseService
     from ctpanel.core.stream import CrossTradeStream
@@ -70,7 +73,8 @@ def assemble(mode: Mode, token: Secret, base_url: str, ws_url: str, journal: Jou
     service = ReverseService(client, {Transport.REST: client, Transport.WS: stream}, journal,
                              mode=mode.value)
     exits = ExitService(client, journal, mode=mode.value)
-    return Backend(mode, client, stream, service, exits, simulator)
+    groups = GroupService(client, service, exits, journal, mode=mode.value)
+    return Backend(mode, client, stream, service, exits, groups, simulator)
 
 
 def _import_network_stack(mode: Mode) -> None:
@@ -81,6 +85,7 @@ def _import_network_stack(mode: Mode) -> None:
 
     import ctpanel.core.client  # httpx
     import ctpanel.core.exit_service
+    import ctpanel.core.group_service
     import ctpanel.core.service
     import ctpanel.core.stream  # websockets
     from ctpanel.core.version import app_version

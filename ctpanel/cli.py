@@ -1,4 +1,4 @@
-"""``ctpanel [reverse|close|flatten|cancel|orders|accounts|positions|token]``: the command
+"""``ctpanel [reverse|close|flatten|cancel|orders|groups|accounts|positions|token]``: the command
 line. No Qt is imported here.
 
 Only the parser lives here, so that ``ctpanel`` without a command (the panel) pays for nothing
@@ -54,11 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     reverse = commands.add_parser("reverse", help="reverse a position (one order, no retry)")
     _add_connection_options(reverse)
-    reverse.add_argument("--account", required=True)
+    _add_target(reverse)
     reverse.add_argument("--instrument", required=True, help="ES 12-26, ES, ES1! or ESZ26")
-    reverse.add_argument("--action", required=True, type=str.upper,
-                         choices=[a.value for a in Action])
-    reverse.add_argument("--quantity", required=True, help="contracts of the new position")
+    reverse.add_argument("--action", type=str.upper, choices=[a.value for a in Action],
+                         help="required for one account; a group mirrors each member")
+    reverse.add_argument("--quantity", help="contracts of the new position (one account)")
     reverse.add_argument("--order-type", default="MARKET", type=str.upper,
                          choices=[t.value for t in OrderType])
     reverse.add_argument("--tif", default="DAY", type=str.upper,
@@ -81,15 +81,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_exit_commands(commands, _add_connection_options)
 
+    groups = commands.add_parser("groups", help="list the account groups")
+    _add_connection_options(groups)
+    groups.add_argument("--json", action="store_true")
+
     token = commands.add_parser("token", help="store, clear or check the API token")
     token.add_argument("token_action", choices=["set", "clear", "status"])
     return parser
 
 
+def _add_target(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
+    """One account, or every member of a group (``ctpanel groups`` lists them)."""
+    target = parser.add_mutually_exclusive_group(required=required)
+    target.add_argument("--account")
+    target.add_argument("--group", help="every account of this group, all at once")
+
+
 def add_exit_commands(commands, add_connection_options) -> None:
     """close, flatten, cancel and orders (run by :mod:`ctpanel.exit_commands`)."""
     close = commands.add_parser("close", help="close a position, all of it or a part")
-    close.add_argument("--account", required=True)
+    _add_target(close)
     close.add_argument("--instrument", required=True)
     part = close.add_mutually_exclusive_group()
     part.add_argument("--quantity", type=int, help="contracts to close (capped at the open "
@@ -99,7 +110,7 @@ def add_exit_commands(commands, add_connection_options) -> None:
 
     flatten = commands.add_parser("flatten", help="close every position and cancel every "
                                                   "working order of an account")
-    flatten.add_argument("--account")
+    _add_target(flatten, required=False)
     flatten.add_argument("--instrument", help="only this instrument")
     flatten.add_argument("--everything", action="store_true",
                          help="every account (needs --yes; prints what it will close)")
@@ -107,7 +118,7 @@ def add_exit_commands(commands, add_connection_options) -> None:
                          help="with --everything: yes, flatten every account")
 
     cancel = commands.add_parser("cancel", help="cancel working orders")
-    cancel.add_argument("--account", required=True)
+    _add_target(cancel)
     target = cancel.add_mutually_exclusive_group()
     target.add_argument("--instrument", help="every working order in this instrument")
     target.add_argument("--order-id", help="this one order")

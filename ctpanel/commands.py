@@ -45,6 +45,7 @@ from ctpanel.core.secret import Secret
 from ctpanel.core.service import UncertainOutcome
 from ctpanel.core.validation import OrderInput, parse_order
 from ctpanel.exit_commands import exit_order, print_result, run_exit_command
+from ctpanel.group_commands import list_groups, run_group_command
 
 
 def exit_code_for(error: CtError) -> int:
@@ -75,13 +76,16 @@ def run_command(args: argparse.Namespace, token_store: TokenStore | None = None)
 
 async def _run(args: argparse.Namespace, store: TokenStore) -> int:
     order = None
-    if args.command == "reverse":
+    group = getattr(args, "group", None)
+    if args.command == "groups":
+        return list_groups(args, connection_settings(args)[0])
+    if args.command == "reverse" and not group:
         order = parse_order(OrderInput(
             account=args.account, instrument=args.instrument, action=args.action,
             quantity=args.quantity, order_type=args.order_type, time_in_force=args.tif,
             limit_price=args.limit_price, stop_price=args.stop_price, oco_id=args.oco_id,
             strategy=args.strategy))
-    exit_request = exit_order(args) if args.command in EXIT_COMMANDS else None
+    exit_request = exit_order(args) if args.command in EXIT_COMMANDS and not group else None
     base_url, ws_url, timeout = connection_settings(args)
     token = (await asyncio.to_thread(resolve_token, store)).token
     if not token:
@@ -100,6 +104,8 @@ async def _run(args: argparse.Namespace, store: TokenStore) -> int:
                    [f"{p.instrument}: {p.describe()} @ {p.average_price}" for p in positions]
                    or ["No open positions."])
             return EXIT_OK
+        if group:
+            return await run_group_command(args, backend, base_url)
         if args.command in EXIT_COMMANDS:
             return await run_exit_command(args, exit_request, backend)
         return await _reverse(args, order, backend)

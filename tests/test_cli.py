@@ -134,7 +134,7 @@ def test_outcome_unknown_exits_6_and_reports_the_position(standalone_sim, contro
 
 def test_accounts_and_positions(standalone_sim, control, private_files):
     accounts = run_cli(standalone_sim, private_files, "accounts")
-    assert accounts.stdout.split() == ["Sim101", "Sim102", "Sim103"]
+    assert accounts.stdout.split() == ["Sim101", "Sim102", "Sim103", "APEX-1", "APEX-2", "APEX-3", "APEX-4", "APEX-5"]
     positions = run_cli(standalone_sim, private_files, "positions", "--account", "Sim102",
                         "--json")
     [position] = json.loads(positions.stdout)

@@ -35,6 +35,7 @@ from ctpanel.core.payloads import (
     Execution,
     OrderInfo,
     accounts_from,
+    atm_templates_from,
     executions_from,
     has_list,
     order_from,
@@ -216,6 +217,11 @@ class CrossTradeClient:
         payload = await self._read("GET", f"{API_PREFIX}/positions",
                                    params={"includeFlat": "false"})
         return [p for p in positions_from(payload) if not p.is_flat]
+
+    async def list_atm_templates(self) -> list[str]:
+        """NinjaTrader's ATM template names (``GET /atm-templates``, seen in third-party code
+        only: a list of names, or of objects with ``name``, bare or under a key)."""
+        return atm_templates_from(await self._read("GET", f"{API_PREFIX}/atm-templates"))
 
     async def get_quote(self, instrument: str) -> Quote:
         payload = await self._read(

@@ -106,10 +106,11 @@ class ExitService:
 
     async def exit(self, order: ExitOrder, *, before: Picture | None = None,
                    on_accepted: Callable[[ExitResult], None] | None = None,
-                   watch: str | None = None) -> ExitReport:
+                   watch: str | None = None, verify: bool = True) -> ExitReport:
         """Send ``order`` once; read the account back (with the position in ``watch``, the
         order's instrument by default). Raises the failure's typed error, an
-        :class:`UncertainExit` (with what a re-read shows) when the outcome is unknown."""
+        :class:`UncertainExit` (with what a re-read shows) when the outcome is unknown.
+        ``verify=False``: no read after a confirmed exit (a group reads every member at once)."""
         instrument = watch or order.instrument
         started = time.perf_counter()
         try:
@@ -126,7 +127,7 @@ class ExitService:
             raise uncertain from error
         if on_accepted is not None:
             on_accepted(result)
-        after = await self.read_picture(order.account, instrument)
+        after = await self.read_picture(order.account, instrument) if verify else None
         report = ExitReport(order, result, before, after)
         await self._record(order, "ok", result.round_trip_ms, result=result, before=before,
                            after=after)

@@ -15,7 +15,7 @@ listing hands out.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -293,7 +293,3 @@ _CONFIRMATION_KEY = object()
 def confirm_everything(listing: EverythingListing, yes: bool) -> EverythingConfirmed | None:
     """The trader's answer to the listing: a pass for the empty body, or None."""
     return EverythingConfirmed(listing, _CONFIRMATION_KEY) if yes is True else None
-
-
-def unique_accounts(positions: Sequence[Position], names: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys([*names, *(p.account for p in positions)]))

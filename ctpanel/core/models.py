@@ -157,6 +157,8 @@ class Account:
 
     @property
     def label(self) -> str:
+        if self.name.startswith("group:"):  # a group offered beside the accounts
+            return self.display_name
         if self.display_name and self.display_name != self.name:
             return f"{self.display_name} ({self.name})"
         return self.name

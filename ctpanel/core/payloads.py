@@ -241,6 +241,17 @@ def orders_from(payload: Any) -> list[OrderInfo]:
     return [order for order in map(order_from, _listed(payload, "orders")) if order is not None]
 
 
+def atm_templates_from(payload: Any) -> list[str]:
+    """Template names from any of the shapes third parties read: names or ``{name}`` objects,
+    bare or under ``templates``, ``atmTemplates``, ``strategies`` or ``data``."""
+    names = []
+    for item in _listed(payload, "templates", "atmTemplates", "strategies"):
+        name = _text(item.get("name") if isinstance(item, Mapping) else item, 64)
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
 def _is_count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**9
 

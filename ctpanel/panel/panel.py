@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ctpanel.backend import Backend, Mode
 from ctpanel.core.credentials import TokenStore
 from ctpanel.core.form import FormState
+from ctpanel.core.groups import Group
 from ctpanel.core.journal import Journal
 from ctpanel.core.models import Position
 from ctpanel.core.pricing import format_price, prefilled_prices
@@ -27,12 +28,13 @@ from ctpanel.core.secret import Secret
 from ctpanel.core.urls import DEFAULT_BASE_URL
 from ctpanel.panel.connection import BackendFactory, Connection
 from ctpanel.panel.exits import Exits
+from ctpanel.panel.group_desk import GroupDesk
 from ctpanel.panel.hotkey_switch import HotkeySwitch
 from ctpanel.panel.market import MarketState, MarketWatch
 from ctpanel.panel.notices import Level, Notices
 from ctpanel.panel.options import Options, PreferenceStore, remember
 from ctpanel.panel.orders import Orders
-from ctpanel.panel.plans import Action, EverythingPlan, ExitChoices, ExitPlan
+from ctpanel.panel.plans import Action, ExitChoices, make_plan
 from ctpanel.panel.ports import Confirmer, HotkeyRegistrar
 from ctpanel.panel.positions import Positions
 from ctpanel.panel.session import Session
@@ -59,6 +61,7 @@ class Panel:
                  sound_path: Callable[[str], str] = str,
                  hotkey_registrar: Callable[[], HotkeyRegistrar] | None = None,
                  close_registrar: Callable[[], HotkeyRegistrar] | None = None,
+                 group_source: Callable[[str], list[Group]] = lambda mode: [],
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.preferences = preferences
         self.journal = journal
@@ -86,7 +89,8 @@ class Panel:
                                      live_base_url=live_base_url, spawn=self._spawn,
                                      clock=clock)
         self.positions = Positions(self.session, self.ticket, self.notices, preferences,
-                                   spawn=self.session.spawn, failed=self.connection.failed)
+                                   spawn=self.session.spawn, failed=self.connection.failed,
+                                   group_source=group_source)
         self.orders = Orders(self.session, self.ticket, self.positions.watcher, self.notices,
                              self.sounds, journal, confirmer, spawn=self._spawn,
                              failed=self.connection.failed)
@@ -94,6 +98,9 @@ class Panel:
                            self.sounds, confirmer, spawn=self._spawn,
                            failed=self.connection.failed,
                            accounts=lambda: [a.name for a in self.positions.accounts])
+        self.groups = GroupDesk(self.session, self.ticket, self.positions.watcher,
+                                self.notices, self.sounds, confirmer, spawn=self._spawn,
+                                failed=self.connection.failed)
         self.market = MarketWatch(self.session, on_change=self._on_market_changed, clock=clock,
                                   band=self.options.quote_band)
         self.hotkey = HotkeySwitch(self.notices, clock)
@@ -114,6 +121,7 @@ class Panel:
         connection.token_needed.connect(events.token_needed.emit)
         positions.accounts_loaded.connect(self._on_accounts_loaded)
         positions.instruments.connect(events.instruments.emit)
+        positions.strategies.connect(events.strategies.emit)
         positions.account_changed.connect(lambda _account: self.hotkey.scope_changed("account"))
         positions.scope_changed.connect(self._on_scope_changed)
         positions.shown.connect(self._on_position_shown)
@@ -129,6 +137,9 @@ class Panel:
         self.exits.sent.connect(self._on_order_sent)
         self.exits.accepted.connect(events.order_accepted.emit)
         self.exits.finished.connect(events.order_finished.emit)
+        self.groups.member.connect(events.group_member.emit)
+        self.groups.changed.connect(self.refresh_ticket)
+        self.groups.finished.connect(events.order_finished.emit)
         self.hotkey.changed.connect(self._on_hotkey_changed)
 
     # --- what views read when they bind ---------------------------------------------------
@@ -159,11 +170,9 @@ class Panel:
 
     def plan(self, action: Action, order_id: str | None = None) -> Plan:
         """What ``action`` would send on the selection, as the ticket judges it."""
-        if action is Action.REVERSE:
-            return self.form_state()
-        if action is Action.EVERYTHING:
-            return EverythingPlan()
-        return ExitPlan(action, self.account, self.instrument, self.exit_choices, order_id)
+        budget = self.backend.client.budget.level if self.backend is not None else None
+        return make_plan(action, self.form_state(), group=self.positions.group(),
+                         choices=self.exit_choices, budget_left=budget, order_id=order_id)
 
     def instrument_choices(self) -> tuple[list[str], list[str], str]:
         return self.positions.open_instruments, self.positions.recent(), self.instrument
@@ -191,7 +200,10 @@ class Panel:
             return
         action = Action(action)
         confirm = self.options.needs_confirmation(live=self.positions.live_account())
-        if action is Action.REVERSE:
+        if self.positions.group() is not None and action is not Action.EVERYTHING:
+            started = self.groups.press(self.plan(action), confirm=confirm,
+                                        plan_now=lambda: self.plan(action))
+        elif action is Action.REVERSE:
             started = self.orders.press(self.form_state(), form_now=self.form_state,
                                         confirm=confirm, transport=self.options.transport)
         else:
@@ -307,7 +319,8 @@ class Panel:
         self.hotkey.close()
         await self.orders.wait_in_flight()
         if self.backend is not None:
-            await self.exits.wait_in_flight(self.backend.client.timeout + 15)
+            for part in (self.exits, self.groups):
+                await part.wait_in_flight(self.backend.client.timeout + 15)
         tasks = [task for task in self._tasks
                  if not task.done() and task is not asyncio.current_task()]
         for task in tasks:
@@ -360,7 +373,8 @@ class Panel:
             return
         exits = {action.value: self.plan(action) for action in EXIT_ACTIONS}
         self._show_ticket(ticket_state(self.ticket, self.form_state(), exits,
-                                       self.positions.account_words()))
+                                       self.positions.account_words(),
+                                       self.plan(Action.REVERSE)))
         next_change = self.ticket.next_change_at()
         if next_change is not None:
             self.events.wake_in.emit(max(0.0, next_change - self.clock()) + 0.001)
@@ -397,6 +411,7 @@ class Panel:
             self.session.spawn(self.connection.open_orders_lane(), "orders-lane")
         self.connection.start_stream()
         self.session.spawn(self.market.start_pnl(), "stream-pnl")
+        self.session.spawn(self.positions.offer_atm_templates(), "atm-templates")
 
     def _on_accounts_loaded(self, accounts: list, selected: str) -> None:
         self.connection.answered()
@@ -408,6 +423,10 @@ class Panel:
             self.connection.answered()
         self.market.reference = position.average_price if position is not None else None
         self.events.position.emit(position)
+        group = self.positions.group()
+        if group is not None and self.ticket.reading is not None:
+            self.events.position_note.emit(f"{group.label}: each member's position is in "
+                                           "the preview below")
         self._show_market()
         if position is not None and not position.is_flat and (self.form.mirror
                                                               or self._remirror):
@@ -431,8 +450,8 @@ class Panel:
         self.connection.answered()
         remember(self.preferences, "recent_instruments", report.order.instrument)
         if report.order.strategy:
-            self.events.strategies.emit(
-                remember(self.preferences, "recent_strategies", report.order.strategy))
+            remember(self.preferences, "recent_strategies", report.order.strategy)
+            self.events.strategies.emit(self.positions.strategy_names())
 
     def _on_market_changed(self) -> None:
         self._show_market()

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import cached_property
 
+from ctpanel.core.errors import InvalidOrder
 from ctpanel.core.exits import (
     ExitKind,
     ExitOrder,
@@ -24,10 +26,14 @@ from ctpanel.core.exits import (
     count_words,
     order_words,
 )
-from ctpanel.panel.ticket import Reading, ReversePlan
+from ctpanel.core.form import FormState
+from ctpanel.core.groups import Group, GroupAction, GroupPlan, plan_group, positions_by_account
+from ctpanel.core.models import Action as TradeAction
+from ctpanel.core.models import ReverseOrder
+from ctpanel.panel.ticket import Plan, Reading, ReversePlan
 
-__all__ = ["Action", "EverythingPlan", "EverythingRequest", "ExitChoices", "ExitPlan", "Portion",
-           "ReversePlan"]
+__all__ = ["Action", "EverythingPlan", "EverythingRequest", "ExitChoices", "ExitPlan",
+           "GroupTicketPlan", "Portion", "ReversePlan", "make_plan"]
 
 
 class Action(StrEnum):
@@ -198,6 +204,92 @@ class ExitPlan:
                   count_words(len(working)))
         where = f"{scope} on {self.account}" if scope else self.account
         return f"Flatten {where}: {held}, {orders}"
+
+
+@dataclass(frozen=True)
+class GroupTicketPlan:
+    """An action on every member of a group, each on its own position, all read in one
+    ``GET /positions`` with the ticket's reading (its ``holdings``)."""
+
+    action: Action
+    group: Group
+    instrument: str
+    entry: ReverseOrder | None = None  # the form's order type, prices, ATM template
+    entry_problem: str = ""  # why the form cannot give one
+    choices: ExitChoices = ExitChoices()
+    budget_left: float | None = None
+    reading: Reading | None = None
+
+    @property
+    def label(self) -> str:
+        return self.action.value.upper()
+
+    @property
+    def noun(self) -> str:
+        return f"Group {self.action.value}"
+
+    def on(self, reading: Reading | None) -> GroupTicketPlan:
+        return replace(self, reading=reading)
+
+    @cached_property
+    def plan(self) -> GroupPlan | None:
+        if self.reading is None or self.reading.holdings is None:
+            return None
+        positions = positions_by_account(self.reading.holdings, self.instrument,
+                                         self.group.accounts)
+        return plan_group(self.group, GroupAction(self.action.value), self.instrument,
+                          positions, self.entry,
+                          flatten_instrument_only=self.choices.flatten_instrument_only)
+
+    @property
+    def before(self) -> GroupPlan | None:
+        return self.plan
+
+    def problem(self) -> str:
+        return self.entry_problem if self.action is Action.REVERSE else ""
+
+    def blocker(self) -> str:
+        if self.plan is None:
+            return f"Reading the positions of {self.group.name}…"
+        return self.plan.blocker(self.budget_left)
+
+    def preview(self) -> str:
+        return self.plan.preview() if self.plan is not None else ""
+
+    def request(self) -> GroupPlan | None:
+        return self.plan
+
+    def needs_confirming(self) -> str:
+        return ""
+
+
+def make_plan(action: Action, form: FormState, *, group: Group | None = None,
+              choices: ExitChoices = ExitChoices(), budget_left: float | None = None,
+              order_id: str | None = None) -> Plan:
+    """The plan of ``action`` on the selection (``form``'s account and instrument, or
+    ``group``)."""
+    if action is Action.EVERYTHING:
+        return EverythingPlan()
+    if group is not None:
+        return group_plan(action, form, group, choices, budget_left)
+    if action is Action.REVERSE:
+        return form
+    return ExitPlan(action, form.account, form.instrument, choices, order_id)
+
+
+def group_plan(action: Action, form: FormState, group: Group, choices: ExitChoices,
+               budget_left: float | None) -> GroupTicketPlan:
+    """Every member's step; a reverse takes the form's order type, prices and template (each
+    member at its own side and size)."""
+    entry, problem = None, ""
+    if action is Action.REVERSE:
+        try:
+            entry = replace(form, mirror=False, account=group.accounts[0],
+                            action=TradeAction.SELL, quantity=1, position=None).order()
+        except InvalidOrder as invalid:
+            problem = invalid.problems[0].message
+    return GroupTicketPlan(action, group, form.instrument, entry, problem, choices,
+                           budget_left)
 
 
 @dataclass(frozen=True)

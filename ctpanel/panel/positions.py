@@ -8,10 +8,12 @@ which keeps it only if it is still about what is selected and was read after the
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from ctpanel.core.errors import CtError
+from ctpanel.core.groups import Group, group_name
 from ctpanel.core.models import Account, Position
 from ctpanel.core.validation import normalise_instrument
 from ctpanel.panel.events import Event
@@ -24,13 +26,15 @@ from ctpanel.panel.watcher import PositionWatcher
 if TYPE_CHECKING:
     import asyncio  # loaded after the window is shown: imported where it is used
 
+log = logging.getLogger(__name__)
 Spawn = Callable[[Coroutine[Any, Any, Any], str], "asyncio.Task"]
 
 
 class Positions:
     def __init__(self, session: Session, ticket: Ticket, notices: Notices,
                  preferences: PreferenceStore, *, spawn: Spawn,
-                 failed: Callable[[str, CtError, str | None], None]) -> None:
+                 failed: Callable[[str, CtError, str | None], None],
+                 group_source: Callable[[str], list[Group]] = lambda mode: []) -> None:
         self.session = session
         self.ticket = ticket
         self.notices = notices
@@ -38,6 +42,8 @@ class Positions:
         self.spawn = spawn
         self.failed = failed
         self.accounts: list[Account] = []
+        self.group_source = group_source  # the groups offered in a mode ("demo", "live")
+        self.groups: list[Group] = []
         self.account = ""
         self.instrument = normalise_instrument(preferences.get("last_instrument"))
         self.open_instruments: list[str] = []
@@ -46,6 +52,8 @@ class Positions:
                                        on_failed=self._on_read_failed)
         self.accounts_loaded = Event("accounts_loaded")  # list[Account], the selected one
         self.instruments = Event("instruments")  # open ones, recent ones, the selected one
+        self.strategies = Event("strategies")  # ATM template names: recent, then NinjaTrader's
+        self.atm_templates: list[str] = []
         self.scope_changed = Event("scope_changed")  # a new account or instrument
         self.account_changed = Event("account_changed")  # the account picked is another one
         self.shown = Event("shown")  # a figure was kept (or nothing is known)
@@ -58,8 +66,16 @@ class Positions:
         return Scope(self.session.generation, self.account, self.instrument)
 
     def position(self) -> Position | None:
-        """The position on screen: read for the selected scope (None when unknown)."""
-        return self.ticket.reading.position if self.ticket.reading else None
+        """The position on screen: read for the selected scope (None when unknown, and for a
+        group, which holds nothing itself: each member's position is in the preview)."""
+        if self.ticket.reading is None or self.group() is not None:
+            return None
+        return self.ticket.reading.position
+
+    def group(self) -> Group | None:
+        """The group selected in the account's place (None: an account is)."""
+        name = group_name(self.account)
+        return next((g for g in self.groups if g.name == name), None) if name else None
 
     def live_account(self) -> bool:
         """Live mode and not one of NinjaTrader's simulation accounts ("Confirm: live accounts
@@ -67,6 +83,10 @@ class Positions:
         backend = self.session.backend
         if backend is None or backend.mode.value != "live":
             return False
+        if self.group() is not None:  # live if any member is
+            names = {a.name: a for a in self.accounts}
+            return any(name not in names or not names[name].is_simulation
+                       for name in self.group().accounts)
         account = next((a for a in self.accounts if a.name == self.account), None)
         return account is None or not account.is_simulation
 
@@ -75,9 +95,26 @@ class Positions:
         backend = self.session.backend
         if not self.account or backend is None:
             return ""
+        group = self.group()
+        if group is not None:
+            return f"{group.label}: {', '.join(group.accounts)}"
         if backend.mode.value != "live":
             return f"{self.account}: demo (simulator)"
         return f"{self.account}: {'live' if self.live_account() else 'simulation'} account"
+
+    async def offer_atm_templates(self) -> None:
+        """NinjaTrader's ATM templates, after the recent names, when CrossTrade lists them
+        (an undocumented route: without it the typed and recent names are all there is)."""
+        try:
+            self.atm_templates = await self.session.backend.client.list_atm_templates()
+        except CtError as error:
+            log.info("No list of ATM templates: %s", error)
+            return
+        self.strategies.emit(self.strategy_names())
+
+    def strategy_names(self) -> list[str]:
+        recent = self.preferences.get("recent_strategies")
+        return list(dict.fromkeys([*recent, *self.atm_templates]))
 
     def recent(self) -> list[str]:
         return self.preferences.get("recent_instruments")
@@ -102,6 +139,9 @@ class Positions:
             self.notices.say(Level.WARNING, "CrossTrade listed no accounts: NinjaTrader seems "
                                             "closed, or has no account connected.")
         self.accounts = accounts
+        self.groups = self.group_source(self.session.backend.mode.value)
+        if accounts:  # groups beside the accounts ("Group: Apex PA (5)"), never instead
+            accounts = [*accounts, *(Account(g.key, g.label) for g in self.groups)]
         names = [account.name for account in accounts]
         wanted = self.account or self.preferences.get("last_account")
         account = wanted if wanted in names else (names[0] if names else "")
@@ -159,7 +199,7 @@ class Positions:
         if not self.account:
             self.watcher.on_shown()
             return
-        if not account_changed:
+        if not account_changed or self.group() is not None:
             await self.watcher.read()
             return
         import asyncio

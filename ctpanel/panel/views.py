@@ -60,9 +60,10 @@ class TicketState:
 
 
 def ticket_state(ticket: Ticket, form: FormState, exits: dict[str, Plan],
-                 account: str) -> TicketState:
-    """What the ticket says for the form and each exit's plan (the ticket idle)."""
-    arming = ticket.arming(form)
+                 account: str, reverse: Plan | None = None) -> TicketState:
+    """What the ticket says for the form (or ``reverse``: a group's) and each exit's plan
+    (the ticket idle)."""
+    arming = ticket.arming(reverse if reverse is not None else form)
     # One message per problem: the first is the reason under the button, any others stand by
     # the fields.
     others = [p.message for p in form.check().problems if p.message != arming.reason]
@@ -111,7 +112,8 @@ class PanelEvents(Events):
         "strategies",  # list[str]: recent ATM strategy names
         "options",  # Options: the preferences were (re)read
         "order_accepted",  # OrderResult (or an exit's ExitResult), the moment CrossTrade answers
-        "order_finished",  # ReverseReport, ExitReport, ExitResult, or the CtError it ended with
+        "order_finished",  # ReverseReport, ExitReport, ExitResult, GroupReport, or the CtError
+        "group_member",  # MemberOutcome: one member's row of a group action, as it lands
         "wake_in",  # float: seconds until the ticket changes by itself (re-arm, staleness)
         "token_needed",  # going live needs a token: open the token dialog
         "running",  # bool: started (the view's timers run) or shutting down

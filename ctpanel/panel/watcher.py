@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 
 from ctpanel.core.errors import CtError, RejectedError
+from ctpanel.core.groups import group_name
 from ctpanel.core.models import Position
 from ctpanel.core.payloads import OrderInfo
 from ctpanel.panel.session import Session
@@ -22,7 +23,7 @@ from ctpanel.panel.ticket import Phase, ReadToken, Scope, Ticket
 log = logging.getLogger(__name__)
 
 # A position, and the account's positions and working orders read with it.
-Picture = tuple[Position, tuple[Position, ...] | None, tuple[OrderInfo, ...] | None]
+Figures = tuple[Position, tuple[Position, ...] | None, tuple[OrderInfo, ...] | None]
 POLL_RESERVE = 8  # polls pause while fewer requests than this are left: orders keep the budget
 
 
@@ -44,7 +45,7 @@ class PositionWatcher:
         self.on_failed = on_failed
         self.reserve = reserve
         self._early: ReadToken | None = None  # the read started before its scope was selected
-        self._early_position: Picture | None = None
+        self._early_figures: Figures | None = None
 
     def may_poll(self) -> bool:
         """False while an order is on its way or the budget is low: a poll can wait."""
@@ -59,34 +60,38 @@ class PositionWatcher:
             self.on_shown()  # nothing selected: nothing is known, and that is shown
             return
         if self._early is not None and self._early.scope == token.scope:
-            if self._early_position is None:
+            if self._early_figures is None:
                 self.on_shown()  # the early read is on its way: it is handed in as it lands
                 return
-            early, picture = self._early, self._early_position
-            self._early = self._early_position = None
-            if self.accept(early, *picture):
+            early, figures = self._early, self._early_figures
+            self._early = self._early_figures = None
+            if self.accept(early, *figures):
                 return
-        self._early = self._early_position = None  # another scope, or too old: read again
+        self._early = self._early_figures = None  # another scope, or too old: read again
         if self.session.backend.client.budget.level < self.reserve:
             # Instruments switched faster than the budget refills: orders keep their share;
             # the poll reads this one as soon as there is room (nothing is shown until then).
             self.on_shown()
             return
         try:
-            picture = await self._read_picture(token.scope)
+            figures = await self._read_figures(token.scope)
         except CtError as error:
             problem = read_problem(error, token.scope.instrument)
             self.ticket.read_failed(token, problem)
             self.on_failed(error, problem)
             return
-        self.accept(token, *picture)
+        self.accept(token, *figures)
 
-    async def _read_picture(self, scope: Scope) -> Picture:
+    async def _read_figures(self, scope: Scope) -> Figures:
         """The position, with the account's positions and working orders read beside it
         (what the exits are built on; either may be unknown without failing the read)."""
         import asyncio
 
         client = self.session.backend.client
+        if group_name(scope.account) is not None:
+            # A group: every account's positions in one read; the group itself holds nothing.
+            holdings = tuple(await client.list_all_positions())
+            return Position.flat(scope.account, scope.instrument), holdings, None
         position, (holdings, working) = await asyncio.gather(
             client.get_position(scope.account, scope.instrument),
             self.read_account(scope.account))
@@ -113,9 +118,9 @@ class PositionWatcher:
         scope is selected (the ticket judges it like any read: this backend, no order since,
         fresh); if the trader's selection turns out different, it is never shown."""
         token = self._early = self.ticket.begin_read_for(scope)
-        self._early_position = None
+        self._early_figures = None
         try:
-            picture = await self._read_picture(scope)
+            figures = await self._read_figures(scope)
         except CtError as error:
             if self._early is token:
                 self._early = None
@@ -126,10 +131,10 @@ class PositionWatcher:
             return
         if self._early is not token:
             return  # superseded
-        if self.accept(token, *picture):
+        if self.accept(token, *figures):
             self._early = None
         else:
-            self._early_position = picture  # kept until the selection reaches it
+            self._early_figures = figures  # kept until the selection reaches it
 
     def accept(self, token: ReadToken, position: Position,
                holdings: tuple[Position, ...] | None = None,

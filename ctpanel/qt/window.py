@@ -9,8 +9,9 @@ import argparse
 import logging
 
 from ctpanel.backend import Backend, Mode, open_demo, open_live
-from ctpanel.config import connection_settings, default_journal_path
+from ctpanel.config import connection_settings, data_dir, default_journal_path
 from ctpanel.core.credentials import KeyringTokenStore, TokenStore
+from ctpanel.core.groups import load_groups, offered_groups
 from ctpanel.core.journal import Journal
 from ctpanel.core.secret import Secret
 from ctpanel.core.urls import DEFAULT_BASE_URL
@@ -71,7 +72,8 @@ def build_panel(*, preferences: PreferenceStore, journal: Journal,
                  backend=backend, live_base_url=live_base_url, sound_player=sound_player,
                  sound_path=lambda name: str(asset(name)),
                  hotkey_registrar=(lambda: global_hotkey) if global_hotkey else platform_hotkey,
-                 close_registrar=close)
+                 close_registrar=close, group_source=lambda mode: offered_groups(
+                     load_groups(data_dir()), demo=mode == "demo"))
 
 
 def about() -> str:

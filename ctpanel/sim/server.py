@@ -51,6 +51,7 @@ ROUTES = (
     ("GET", "/positions", "GetAllPositions"),
     ("POST", "/positions/flatten", "Flatten"),
     ("GET", "/market/quote", "GetQuote"),
+    ("GET", "/atm-templates", "ListAtmTemplates"),  # third-party code only (reference 11.3)
 )
 # RPCs with no REST path (FlattenEverything is the empty-body flatten; the other has none
 # documented).

@@ -86,6 +86,10 @@ def _price(value: Any) -> float | None:
     return float(value)
 
 
+DEMO_GROUP_POSITIONS = (2, 1, 0, -1, 3)  # APEX-1 .. APEX-5 in ES
+ATM_TEMPLATES = ("ATM 1 target", "ATM 2 targets", "Scalp 8-16")
+
+
 class SimState:
     """Accounts, positions and orders, with CrossTrade's semantics as the reference describes."""
 
@@ -103,7 +107,9 @@ class SimState:
     # --- set-up ---------------------------------------------------------------------------
 
     def seed(self) -> None:
-        """Sim101 long 2 ES and short 1 NQ; Sim102 short 3 MES; Sim103 flat."""
+        """Sim101 long 2 ES and short 1 NQ; Sim102 short 3 MES; Sim103 flat. And the demo
+        group's five funded accounts (ctpanel.core.groups.DEMO_GROUP), on a Rithmic
+        connection, all in ES: long 2, long 1, flat, short 1 (the other side), long 3."""
         self.accounts = {}
         self.book = OrderBook()
         self.reject_next = None
@@ -112,6 +118,12 @@ class SimState:
         self.set_position("Sim101", "ES", 2)
         self.set_position("Sim101", "NQ", -1)
         self.set_position("Sim102", "MES", -3)
+        for index, size in enumerate(DEMO_GROUP_POSITIONS, start=1):
+            name = f"APEX-{index}"
+            self.accounts[name.lower()] = SimAccount(id=100 + index, name=name,
+                                                     connection="Rithmic")
+            if size:
+                self.set_position(name, "ES", size)
 
     def set_position(self, account: str, instrument: str, signed_quantity: int,
                      average_price: float | None = None) -> None:
@@ -585,6 +597,11 @@ class SimState:
                               if e["orderId"] == order.order_id])
 
     # --- market data ----------------------------------------------------------------------
+
+    async def ListAtmTemplates(self, args: dict) -> Reply:
+        """NinjaTrader's ATM strategy templates; the shape is undocumented (reference 11.3):
+        objects with a ``name``, as third-party code reads them."""
+        return ok(templates=[{"name": name} for name in ATM_TEMPLATES])
 
     async def GetQuote(self, args: dict) -> Reply:
         """One instrument: the quote object; several (comma-separated): a bare array."""

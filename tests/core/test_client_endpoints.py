@@ -19,7 +19,7 @@ from ctpanel.core.validation import OrderInput, parse_order
 async def test_accounts_are_read_from_every_known_shape(sim, client, shape):
     sim.state.accounts_shape = shape
     accounts = await client.list_accounts()
-    assert [a.name for a in accounts] == ["Sim101", "Sim102", "Sim103"]
+    assert [a.name for a in accounts] == ["Sim101", "Sim102", "Sim103", "APEX-1", "APEX-2", "APEX-3", "APEX-4", "APEX-5"]
     if shape == "missing":
         assert [r.api for r in sim.received] == ["ListAccounts", "GetAccountSummary"]
 
@@ -81,6 +81,8 @@ async def test_working_orders_and_cancelling_them(sim, client):
 async def test_positions_in_every_account_in_one_read(client):
     positions = await client.list_all_positions()
     assert sorted((p.account, p.instrument, p.describe()) for p in positions) == [
+        ("APEX-1", "ES 12-26", "Long 2"), ("APEX-2", "ES 12-26", "Long 1"),
+        ("APEX-4", "ES 12-26", "Short 1"), ("APEX-5", "ES 12-26", "Long 3"),
         ("Sim101", "ES 12-26", "Long 2"), ("Sim101", "NQ 12-26", "Short 1"),
         ("Sim102", "MES 12-26", "Short 3")]
 
@@ -102,7 +104,7 @@ async def test_no_request_but_the_confirmed_one_sends_the_empty_flatten_body(sim
         ExitOrder(ExitKind.FLATTEN, "")
     result = await client.flatten_everything(confirm_everything(EverythingListing(()), True))
     assert [r.api for r in sim.received] == ["FlattenEverything"]
-    assert len(result.closed) == 3 and await client.list_all_positions() == []
+    assert len(result.closed) == 7 and await client.list_all_positions() == []
 
 
 async def test_place_order_market_fills_and_limit_works(client):
@@ -132,3 +134,11 @@ def test_unsafe_base_urls_are_refused(url):
 
 def test_the_client_repr_hides_the_token():
     assert "t0ken-xyz" not in repr(CrossTradeClient("t0ken-xyz", base_url="http://127.0.0.1:1"))
+
+
+async def test_atm_templates_are_read_from_any_shape_third_parties_see(client):
+    assert await client.list_atm_templates() == ["ATM 1 target", "ATM 2 targets", "Scalp 8-16"]
+    from ctpanel.core.payloads import atm_templates_from
+    assert atm_templates_from(["A", {"name": "B"}, 3, {"x": 1}, "A"]) == ["A", "B"]
+    assert atm_templates_from({"data": {"atmTemplates": [{"name": "C"}]}}) == ["C"]
+    assert atm_templates_from({"error": "Unknown API command"}) == []

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.e2e.test_app_process import OutputLines, received, wait_until, xdotool
-from tests.e2e.test_trader_safety import App, xvfb  # noqa: F401  (the display fixture)
+from tests.e2e.test_trader_safety import app, xvfb  # noqa: F401  (the fixtures)
 
 pytestmark = pytest.mark.e2e
 
@@ -34,19 +34,8 @@ class Reported(OutputLines):
                                 timeout)[1]
 
 
-@pytest.fixture
-def app(tmp_path, xvfb):  # noqa: F811
-    made = App(tmp_path, xvfb)
-    made.reported = Reported(made.process)
-    try:
-        yield made
-    finally:
-        if made.process.poll() is None:
-            made.process.kill()
-            made.process.communicate()
-
-
-def test_the_close_hotkey_double_tapped_is_one_close_and_flat_is_read_back(app):
+def test_the_close_hotkey_double_tapped_is_one_close_and_flat_is_read_back(app):  # noqa: F811
+    app.reported = Reported(app.process)
     app.reported.wait_for("state", lambda state: state["position"] == "Long_2")
     time.sleep(1.2)  # past the start's re-arm window: the close's own rules are what counts
     app.keys("ctrl+shift+c", "ctrl+shift+c", delay_ms=150)  # a double tap, 150 ms apart
@@ -58,7 +47,8 @@ def test_the_close_hotkey_double_tapped_is_one_close_and_flat_is_read_back(app):
     assert "Traceback" not in app.quit()
 
 
-def test_a_stop_reverse_s_working_entry_is_cancelled_with_the_mouse(app):
+def test_a_stop_reverse_s_working_entry_is_cancelled_with_the_mouse(app):  # noqa: F811
+    app.reported = Reported(app.process)
     app.reported.wait_for("state", lambda state: state["armed"] == "yes")
     # A still market: the entry must stay working until it is cancelled, not fill first.
     httpx.post(f"{app.sim_url}/_sim/state", json={"market_open": False},

@@ -13,6 +13,7 @@ import pytest
 from ctpanel.backend import Mode, assemble, open_demo
 from ctpanel.core.credentials import MemoryTokenStore
 from ctpanel.core.form import FormState
+from ctpanel.core.groups import offered_groups
 from ctpanel.core.journal import Journal
 from ctpanel.core.secret import Secret
 from ctpanel.panel.notices import NoticeHandler
@@ -115,8 +116,10 @@ class Driven:
                 if reason.startswith("Re-arming"):
                     self.clock.now += 0.1
                     self.panel.refresh_ticket()
-                elif self.panel.ticket.freshness_of_reading() is Freshness.STALE:
-                    self.panel.poll_tick()
+                elif self.panel.ticket.freshness_of_reading() is Freshness.STALE or (
+                        reason.startswith("Reading the position")
+                        and not self.panel.positions.reading()):
+                    self.panel.poll_tick()  # as the view's 5 s timer would
                 await asyncio.sleep(0.01)
         try:
             await asyncio.wait_for(ready(), 5)
@@ -147,7 +150,8 @@ async def make_panel(tmp_path, memory_keyring):
     made: list[Panel] = []
 
     async def make(*, preferences: dict | None = None, confirm_answer: bool = True,
-                   timeout: float = 5.0, problem: str | None = None) -> Driven:
+                   timeout: float = 5.0, problem: str | None = None,
+                   groups: list | None = None) -> Driven:
         journal = Journal(tmp_path / "journal.jsonl")
 
         async def factory(mode, token):
@@ -161,7 +165,9 @@ async def make_panel(tmp_path, memory_keyring):
                       confirmer=confirmer, backend=await factory(None, None), clock=clock,
                       sound_player=played.append, sound_path=lambda name: name,
                       hotkey_registrar=lambda: registrar,
-                      close_registrar=lambda: close_registrar)
+                      close_registrar=lambda: close_registrar,
+                      group_source=lambda mode: offered_groups(groups or [],
+                                                               demo=mode == "demo"))
         made.append(panel)
         driven = Driven(panel, clock, confirmer, registrar, played, close_registrar)
         panel.start()

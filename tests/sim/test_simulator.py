@@ -81,7 +81,8 @@ async def test_true_reverse_and_flatten(sim, http):
     again = await http.post("/v1/api/accounts/Sim101/positions/flatten", json={})
     assert again.json()["warning"] == "Nothing to flatten"
     everything = await http.post("/v1/api/positions/flatten", json={})
-    assert [p["account"] for p in everything.json()["closedPositions"]] == ["Sim102"]
+    assert [p["account"] for p in everything.json()["closedPositions"]] == [
+        "Sim102", "APEX-1", "APEX-2", "APEX-4", "APEX-5"]  # the demo group's too
     assert [r.api for r in sim.received][-1] == "FlattenEverything"
 
 
@@ -89,7 +90,7 @@ async def test_all_positions_and_flat_rows(sim, http):
     sim.state.set_position("Sim103", "CL", 0)
     default = (await http.get("/v1/api/positions")).json()
     with_flat = (await http.get("/v1/api/positions", params={"includeFlat": "true"})).json()
-    assert default["count"] == 3 and with_flat["count"] == 4
+    assert default["count"] == 7 and with_flat["count"] == 8  # Sim101-103 and the demo group
 
 
 async def test_the_budget_is_twenty_then_three_per_second():

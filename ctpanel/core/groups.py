@@ -1,0 +1,284 @@
+"""Account groups, Qt-free: a named set of accounts that act together, each member with its size
+rule and its guards, and what an action on the group would send to each member.
+
+A group is kept in ``groups.json`` in the data folder (shared by the panel and the CLI; read
+tolerantly: a hand-edited file may hold anything). Each member's request is built only from
+that member's own position, read fresh for the whole group in one ``GET /v1/api/positions``:
+a flat member is skipped, a member on the other side is reversed the other way, a member that
+fails its guard (an ATM template required, a contract limit) stops the whole group before
+anything is sent.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from ctpanel.core.exits import ExitKind, ExitOrder
+from ctpanel.core.models import Position, ReverseOrder, Side
+from ctpanel.core.validation import normalise_instrument
+
+GROUPS_FILE = "groups.json"
+MAX_MEMBERS = 50
+GROUP_PREFIX = "group:"  # how a group is named where an account could be (the picker's data)
+
+
+def group_key(name: str) -> str:
+    return f"{GROUP_PREFIX}{name}"
+
+
+def group_name(key: str) -> str | None:
+    """The group a picker's key names (None: it is an account)."""
+    return key[len(GROUP_PREFIX):] if key.startswith(GROUP_PREFIX) else None
+
+
+class SizeRule(StrEnum):
+    """How many contracts a member's new position takes."""
+
+    MIRROR = "mirror"  # its own position's size
+    MULTIPLE = "multiple"  # its own size times ``size``, rounded, at least 1
+    FIXED = "fixed"  # ``size`` contracts
+
+
+@dataclass(frozen=True)
+class Member:
+    account: str
+    rule: SizeRule = SizeRule.MIRROR
+    size: float = 1.0
+    requires_atm: bool = False  # the firm rejects an entry without a stop and a target
+    max_contracts: int | None = None
+
+    def quantity(self, position: Position) -> int:
+        if self.rule is SizeRule.FIXED:
+            return max(1, int(self.size))
+        if self.rule is SizeRule.MULTIPLE:
+            return max(1, math.floor(position.quantity * self.size + 0.5))
+        return position.quantity
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    members: tuple[Member, ...]
+
+    @property
+    def label(self) -> str:
+        """How the account picker offers it: ``Group: Apex PA (5)``."""
+        return f"Group: {self.name} ({len(self.members)})"
+
+    @property
+    def accounts(self) -> list[str]:
+        return [member.account for member in self.members]
+
+    @property
+    def key(self) -> str:
+        return group_key(self.name)
+
+
+# The simulator's demo group (see ctpanel.sim.state): five funded accounts in ES, one flat, one
+# on the other side, one needing an ATM template, one with a contract limit.
+DEMO_GROUP = Group("Apex PA", (
+    Member("APEX-1"), Member("APEX-2"), Member("APEX-3"), Member("APEX-4", max_contracts=5),
+    Member("APEX-5"),
+))
+
+
+def groups_from(payload: Any) -> list[Group]:
+    """Groups from ``groups.json``'s contents; unreadable entries are skipped."""
+    items = payload.get("groups") if isinstance(payload, Mapping) else payload
+    groups = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, Mapping) or not isinstance(item.get("name"), str):
+            continue
+        listed = item.get("members") if isinstance(item.get("members"), list) else []
+        members = tuple(m for m in map(_member_from, listed[:MAX_MEMBERS]) if m is not None)
+        if item["name"].strip() and members:
+            groups.append(Group(item["name"].strip()[:60], members))
+    return groups
+
+
+def _member_from(item: Any) -> Member | None:
+    if isinstance(item, str):
+        item = {"account": item}
+    if not isinstance(item, Mapping) or not isinstance(item.get("account"), str) \
+            or not item["account"].strip():
+        return None
+    rule = item.get("rule", "mirror")
+    size = item.get("size", 1)
+    limit = item.get("max_contracts")
+    return Member(
+        account=item["account"].strip()[:64],
+        rule=SizeRule(rule) if rule in {r.value for r in SizeRule} else SizeRule.MIRROR,
+        size=float(size) if isinstance(size, int | float) and 0 < size <= 1000
+        and not isinstance(size, bool) else 1.0,
+        requires_atm=item.get("requires_atm") is True,
+        max_contracts=limit if isinstance(limit, int) and not isinstance(limit, bool)
+        and limit > 0 else None)
+
+
+def groups_json(groups: Iterable[Group]) -> dict:
+    return {"groups": [{"name": g.name, "members": [
+        {"account": m.account, "rule": m.rule.value, "size": m.size,
+         "requires_atm": m.requires_atm, "max_contracts": m.max_contracts}
+        for m in g.members]} for g in groups]}
+
+
+def load_groups(folder: Path) -> list[Group]:
+    """The trader's groups (none when the file is missing or unreadable)."""
+    try:
+        return groups_from(json.loads((folder / GROUPS_FILE).read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return []
+
+
+def save_groups(folder: Path, groups: Iterable[Group]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / GROUPS_FILE
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(groups_json(groups), indent=2), encoding="utf-8")
+    temporary.replace(path)
+
+
+def offered_groups(groups: list[Group], *, demo: bool) -> list[Group]:
+    """The trader's groups; against the simulator also its demo group (unless one of the
+    trader's has its name)."""
+    if demo and find_group(groups, DEMO_GROUP.name) is None:
+        return [*groups, DEMO_GROUP]
+    return list(groups)
+
+
+def find_group(groups: Iterable[Group], name: str) -> Group | None:
+    wanted = name.strip().lower()
+    return next((g for g in groups if g.name.lower() == wanted), None)
+
+
+# --- what a group action sends ---------------------------------------------------------------
+
+
+class GroupAction(StrEnum):
+    REVERSE = "reverse"
+    CLOSE = "close"
+    FLATTEN = "flatten"
+    CANCEL = "cancel"
+
+
+PAST = {GroupAction.REVERSE: "reversed", GroupAction.CLOSE: "closed",
+        GroupAction.FLATTEN: "flattened", GroupAction.CANCEL: "cancelled"}
+
+
+@dataclass(frozen=True)
+class MemberStep:
+    """One member's part in a group action: its request, or why it is skipped or refused."""
+
+    member: Member
+    before: Position | None
+    request: ReverseOrder | ExitOrder | None = None
+    skipped: str = ""  # "flat: nothing to reverse"
+    refused: str = ""  # a guard it fails: nothing is sent to any member
+
+    def words(self) -> str:
+        account = self.member.account
+        if self.refused:
+            return f"{account} {self.refused}"
+        if self.skipped:
+            return f"{account} {self.skipped}"
+        before = self.before.describe() if self.before else "?"
+        if isinstance(self.request, ReverseOrder):
+            return f"{account} {before} -> {Side.after(self.request.action).value} " \
+                   f"{self.request.quantity}"
+        if isinstance(self.request, ExitOrder) and self.request.kind is ExitKind.CANCEL:
+            return f"{account} cancel its working orders"
+        return f"{account} {before} -> Flat"
+
+
+@dataclass(frozen=True)
+class GroupPlan:
+    """Every member's step for one action, on positions read for the whole group."""
+
+    group: Group
+    action: GroupAction
+    instrument: str
+    steps: tuple[MemberStep, ...] = field(default_factory=tuple)
+
+    @property
+    def requests(self) -> list[tuple[MemberStep, ReverseOrder | ExitOrder]]:
+        return [(step, step.request) for step in self.steps if step.request is not None]
+
+    def blocker(self, budget_left: float | None = None) -> str:
+        """Why nothing may be sent: a member's guard, nothing to do, or too little budget."""
+        refused = [step.words() for step in self.steps if step.refused]
+        if refused:
+            return "Not sent to any member: " + "; ".join(refused) + "."
+        if not self.requests:
+            return f"Nothing to do: every member of {self.group.name} is skipped."
+        needed = len(self.requests)
+        if budget_left is not None and needed > int(budget_left):
+            return (f"{self.group.name} needs {needed} requests at once and CrossTrade's "
+                    f"budget has {int(budget_left)} left: wait a few seconds (nothing is sent "
+                    "to part of a group).")
+        return ""
+
+    def preview(self) -> str:
+        """``APEX-1 Long 2 -> Short 2 · APEX-2 Long 1 -> Short 1 · APEX-3 flat: skipped``."""
+        return " · ".join(step.words() for step in self.steps)
+
+
+def plan_group(group: Group, action: GroupAction, instrument: str,
+               positions: Mapping[str, Position], entry: ReverseOrder | None = None,
+               *, flatten_instrument_only: bool = True) -> GroupPlan:
+    """Each member's step, from its own position in ``positions`` (keyed by account; a member
+    missing from a complete read is flat). ``entry``: the form's order (type, time in force,
+    prices, ATM template) that every member's reverse takes, at its own side and size."""
+    instrument = normalise_instrument(instrument)
+    steps = tuple(_step(member, action, instrument,
+                        positions.get(member.account) or Position.flat(member.account,
+                                                                      instrument),
+                        entry, flatten_instrument_only) for member in group.members)
+    return GroupPlan(group, action, instrument, steps)
+
+
+def _step(member: Member, action: GroupAction, instrument: str, position: Position,
+          entry: ReverseOrder | None, instrument_only: bool) -> MemberStep:
+    if action is GroupAction.CANCEL:
+        return MemberStep(member, position, ExitOrder(ExitKind.CANCEL, member.account,
+                                                      instrument))
+    if action is GroupAction.FLATTEN:
+        return MemberStep(member, position, ExitOrder(
+            ExitKind.FLATTEN, member.account, instrument if instrument_only else None))
+    if position.is_flat:
+        verb = "reverse" if action is GroupAction.REVERSE else "close"
+        return MemberStep(member, position, skipped=f"flat: nothing to {verb}")
+    if action is GroupAction.CLOSE:
+        return MemberStep(member, position, ExitOrder(ExitKind.CLOSE, member.account,
+                                                      instrument))
+    quantity = member.quantity(position)
+    template = entry.strategy if entry is not None else None
+    if member.requires_atm and not template:
+        return MemberStep(member, position, refused="requires an ATM template")
+    if member.max_contracts is not None and quantity > member.max_contracts:
+        return MemberStep(member, position, refused=f"{quantity} contracts is over its limit "
+                                                    f"of {member.max_contracts}")
+    base = entry or ReverseOrder(member.account, instrument, position.side.closing_action,
+                                 quantity)
+    return MemberStep(member, position, replace(
+        base, account=member.account, instrument=instrument,
+        action=position.side.closing_action, quantity=quantity))
+
+
+def positions_by_account(positions: Iterable[Position], instrument: str,
+                         accounts: Iterable[str]) -> dict[str, Position]:
+    """From one read of every account's positions: each account's position in
+    ``instrument`` (matching the full contract name, or a root that stands for it)."""
+    wanted = normalise_instrument(instrument)
+    found: dict[str, Position] = {}
+    names = set(accounts)
+    for position in positions:
+        name = position.instrument.upper()
+        if position.account in names and (name == wanted or name.split(" ")[0] == wanted):
+            found[position.account] = position
+    return found

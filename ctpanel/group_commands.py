@@ -1,0 +1,104 @@
+"""``ctpanel groups`` and ``--group NAME`` on ``reverse``, ``close``, ``flatten`` and
+``cancel``: one line per member, and an exit code that says whether every member succeeded
+(0), or what the worst member's outcome calls for (6 unknown, 5 failed, 3 rejected; 2 when a
+member's guard stopped the group before anything was sent)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from ctpanel.backend import Backend
+from ctpanel.config import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_REJECTED,
+    EXIT_UNAVAILABLE,
+    EXIT_UNKNOWN,
+    data_dir,
+)
+from ctpanel.core.errors import InvalidOrder, Problem
+from ctpanel.core.group_service import GroupReport
+from ctpanel.core.groups import (
+    GROUPS_FILE,
+    Group,
+    GroupAction,
+    find_group,
+    load_groups,
+    offered_groups,
+    plan_group,
+)
+from ctpanel.core.models import ReverseOrder, Transport
+from ctpanel.core.urls import is_loopback_host
+from ctpanel.core.validation import OrderInput, parse_order
+
+
+def available_groups(base_url: str) -> list[Group]:
+    """The trader's groups; against the simulator (loopback) also its demo group."""
+    from urllib.parse import urlsplit
+
+    return offered_groups(load_groups(data_dir()),
+                          demo=is_loopback_host(urlsplit(base_url).hostname))
+
+
+def list_groups(args: argparse.Namespace, base_url: str) -> int:
+    groups = available_groups(base_url)
+    if getattr(args, "json", False):
+        print(json.dumps([{"name": g.name, "accounts": g.accounts} for g in groups]))
+        return EXIT_OK
+    for group in groups:
+        print(f"{group.label}: {', '.join(group.accounts)}")
+    if not groups:
+        print(f"No groups yet: add them in the panel (Settings → Groups…) or in "
+              f"{data_dir() / GROUPS_FILE}.")
+    return EXIT_OK
+
+
+def report_code(report: GroupReport) -> int:
+    statuses = {outcome.status for outcome in report.outcomes}
+    for status, code in (("unknown", EXIT_UNKNOWN), ("failed", EXIT_UNAVAILABLE),
+                         ("rejected", EXIT_REJECTED)):
+        if status in statuses:
+            return code
+    return EXIT_OK
+
+
+async def run_group_command(args: argparse.Namespace, backend: Backend, base_url: str) -> int:
+    group = find_group(available_groups(base_url), args.group)
+    if group is None:
+        raise InvalidOrder([Problem("group", f"No group named {args.group!r}: `ctpanel "
+                                             "groups` lists them.")])
+    action = GroupAction(args.command)
+    instrument = getattr(args, "instrument", None) or ""
+    if action in (GroupAction.REVERSE, GroupAction.CLOSE, GroupAction.CANCEL) and not instrument:
+        raise InvalidOrder([Problem("instrument", f"A group {action.value} needs "
+                                                  "--instrument.")])
+    positions = await backend.groups.read_positions(group, instrument)
+    plan = plan_group(group, action, instrument, positions, _entry(args, group),
+                      flatten_instrument_only=bool(instrument))
+    blocker = plan.blocker(backend.client.budget.level)
+    if blocker:
+        print(plan.preview())
+        print(blocker)
+        return EXIT_UNAVAILABLE if "budget" in blocker else EXIT_INVALID
+    transport = Transport(getattr(args, "transport", "rest") or "rest")
+    report = await backend.groups.send(plan, transport=transport)
+    if getattr(args, "json", False):
+        print(json.dumps({"group": group.name, "summary": report.summary(), "members": [
+            {"account": o.account, "status": o.status, "orderId": o.order_id,
+             "after": o.after.describe() if o.after else None, "error": o.error or None}
+            for o in report.outcomes]}))
+    else:
+        print("\n".join([o.words() for o in report.outcomes] + [report.summary()]))
+    return report_code(report)
+
+
+def _entry(args: argparse.Namespace, group: Group) -> ReverseOrder | None:
+    """A reverse's order type, time in force, prices and ATM template, for every member (each
+    at its own side and size)."""
+    if args.command != "reverse":
+        return None
+    return parse_order(OrderInput(
+        account=group.accounts[0], instrument=args.instrument, action="SELL", quantity=1,
+        order_type=args.order_type, time_in_force=args.tif, limit_price=args.limit_price,
+        stop_price=args.stop_price, oco_id=args.oco_id, strategy=args.strategy))
