@@ -17,6 +17,8 @@ from ctpanel.core.client import CrossTradeClient
 from ctpanel.sim import Simulator
 
 TOKEN = "sim-token-0123456789abcdef"
+# The simulator's seeded accounts: three NinjaTrader simulation accounts, the demo group's five.
+SEEDED_ACCOUNTS = ["Sim101", "Sim102", "Sim103", *(f"APEX-{i}" for i in range(1, 6))]
 
 
 class DictKeyring(KeyringBackend):

@@ -9,6 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import SEEDED_ACCOUNTS
+
 REPO = Path(__file__).resolve().parents[1]
 SIM_TOKEN = "cli-canary-token-5d1e"
 
@@ -134,7 +136,7 @@ def test_outcome_unknown_exits_6_and_reports_the_position(standalone_sim, contro
 
 def test_accounts_and_positions(standalone_sim, control, private_files):
     accounts = run_cli(standalone_sim, private_files, "accounts")
-    assert accounts.stdout.split() == ["Sim101", "Sim102", "Sim103", "APEX-1", "APEX-2", "APEX-3", "APEX-4", "APEX-5"]
+    assert accounts.stdout.split() == SEEDED_ACCOUNTS
     positions = run_cli(standalone_sim, private_files, "positions", "--account", "Sim102",
                         "--json")
     [position] = json.loads(positions.stdout)

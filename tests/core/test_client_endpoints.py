@@ -13,13 +13,14 @@ from ctpanel.core.exits import (
 )
 from ctpanel.core.models import Action, OrderType, Side
 from ctpanel.core.validation import OrderInput, parse_order
+from tests.conftest import SEEDED_ACCOUNTS
 
 
 @pytest.mark.parametrize("shape", ["objects", "names", "data", "missing"])
 async def test_accounts_are_read_from_every_known_shape(sim, client, shape):
     sim.state.accounts_shape = shape
     accounts = await client.list_accounts()
-    assert [a.name for a in accounts] == ["Sim101", "Sim102", "Sim103", "APEX-1", "APEX-2", "APEX-3", "APEX-4", "APEX-5"]
+    assert [a.name for a in accounts] == SEEDED_ACCOUNTS
     if shape == "missing":
         assert [r.api for r in sim.received] == ["ListAccounts", "GetAccountSummary"]
 

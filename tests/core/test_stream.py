@@ -15,7 +15,7 @@ from ctpanel.core.errors import (
 from ctpanel.core.keepalive import usable_keepalive_options
 from ctpanel.core.stream import CrossTradeStream
 from ctpanel.core.validation import OrderInput, parse_order
-from tests.conftest import TOKEN
+from tests.conftest import SEEDED_ACCOUNTS, TOKEN
 
 SELL_2_ES = parse_order(OrderInput(account="Sim101", instrument="ES", action="SELL", quantity=2))
 
@@ -148,7 +148,7 @@ async def test_market_data_and_pnl_pushes_reach_listeners(sim, stream):
     market = await asyncio.wait_for(seen["marketData"], 5)
     pnl = await asyncio.wait_for(seen["pnlUpdate"], 5)
     assert market["quotes"][0]["instrument"] == "ES 12-26"
-    assert {a["name"] for a in pnl["accounts"]} == set(["Sim101", "Sim102", "Sim103", "APEX-1", "APEX-2", "APEX-3", "APEX-4", "APEX-5"])
+    assert {a["name"] for a in pnl["accounts"]} == set(SEEDED_ACCOUNTS)
 
 
 async def test_nothing_is_sent_when_the_socket_cannot_connect(unused_tcp_port):

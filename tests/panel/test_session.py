@@ -8,6 +8,7 @@ import pytest
 from ctpanel.backend import open_demo
 from ctpanel.core.journal import Journal
 from ctpanel.panel.session import Session
+from tests.conftest import SEEDED_ACCOUNTS
 
 
 async def test_a_switch_cancels_the_old_backends_work_and_tells_backends_apart(tmp_path):
@@ -23,7 +24,7 @@ async def test_a_switch_cancels_the_old_backends_work_and_tells_backends_apart(t
     assert slow.cancelled(), "an old backend's answer can no longer land"
     await old.aclose()
     accounts = await session.spawn(second.client.list_accounts())
-    assert [a.name for a in accounts] == ["Sim101", "Sim102", "Sim103", "APEX-1", "APEX-2", "APEX-3", "APEX-4", "APEX-5"]
+    assert [a.name for a in accounts] == SEEDED_ACCOUNTS
     await session.close()
     async with httpx.AsyncClient() as probe:  # the demo backend's simulator is gone with it
         with pytest.raises(httpx.ConnectError):
