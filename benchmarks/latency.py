@@ -11,7 +11,9 @@ The simulator runs behind TLS and a relay that adds a round trip to every exchan
 - ``panel_rest``: the real panel window, from the button's click to the order id in the log;
 - ``panel_ws``: the same over the WebSocket transport;
 - ``close_floor``: one warm POST of a Close (the position re-opened, untimed, before each);
-- ``panel_close``: the real panel's CLOSE button, from the click to CrossTrade's answer.
+- ``panel_close``: the real panel's CLOSE button, from the click to CrossTrade's answer;
+- ``panel_group``: REVERSE on a group of 10 accounts (each long or short 2 ES), from the click
+  to the last member's order id; ``group_over_floor`` is its p50 over ``floor``'s.
 
 While the panel runs, a probe measures the event loop's lag (quotes stream in, the position is
 polled every 500 ms). It prints p50/p95/p99 and the ratios; ``--json`` prints one JSON object.
@@ -41,6 +43,7 @@ from PySide6.QtWidgets import QApplication
 
 from ctpanel.backend import Mode, assemble
 from ctpanel.core.credentials import MemoryTokenStore
+from ctpanel.core.groups import Group, GroupFile, Member
 from ctpanel.core.journal import Journal
 from ctpanel.core.models import Transport
 from ctpanel.core.secret import Secret
@@ -54,6 +57,8 @@ BODY = {"instrument": "ES 12-26", "action": "SELL", "quantity": 2, "orderType": 
 PATH = "/v1/api/accounts/Sim101/positions/reverseposition"
 CLOSE_PATH = "/v1/api/accounts/Sim101/positions/close"
 LONG_2 = {"positions": [["Sim101", "ES 12-26", 2]]}
+GROUP_SIZE = 10
+BENCH_GROUP = Group("Bench", tuple(Member(f"BENCH-{i}") for i in range(1, GROUP_SIZE + 1)))
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -97,6 +102,14 @@ async def run_floor(net: dict, context: ssl.SSLContext, n: int, path: str = PATH
     return samples
 
 
+def open_group(net: dict) -> None:
+    """The benchmark's ten accounts, each long 2 ES (untimed set-up, at the simulator)."""
+    state = {"accounts": BENCH_GROUP.accounts,
+             "positions": [[name, "ES 12-26", 2] for name in BENCH_GROUP.accounts]}
+    httpx.post(f"{net['direct_url']}/_sim/state", json=state, verify=net["ca_file"],
+               timeout=10).raise_for_status()
+
+
 def reopen(net: dict) -> None:
     """Long 2 again, straight at the simulator (not through the relay): untimed set-up."""
     httpx.post(f"{net['direct_url']}/_sim/state", json=LONG_2, verify=net["ca_file"],
@@ -125,7 +138,8 @@ class LagProbe:
         await asyncio.gather(self._task, return_exceptions=True)
 
 
-async def armed(window: MainWindow, close: bool = False, limit: float = 30.0) -> None:
+async def armed(window: MainWindow, close: bool = False, group: bool = False,
+                limit: float = 30.0) -> None:
     """Until REVERSE (or CLOSE on Long 2) re-arms after the last order (the position after it
     read and shown, then the re-arm delay); outside the timed part of each sample."""
     deadline = time.perf_counter() + limit
@@ -135,6 +149,9 @@ async def armed(window: MainWindow, close: bool = False, limit: float = 30.0) ->
         if close:
             return exits.close_button.isEnabled() and exits.close_preview.text().startswith(
                 "Long 2")
+        if group:  # with room for all ten requests, and a poll's too
+            budget = window.panel.backend.client.budget.level
+            return ticket.reverse_button.isEnabled() and budget >= GROUP_SIZE + 2
         return ticket.reverse_button.isEnabled()
     while not ready():
         if time.perf_counter() > deadline:
@@ -144,7 +161,8 @@ async def armed(window: MainWindow, close: bool = False, limit: float = 30.0) ->
 
 
 async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Transport,
-                    probe: LagProbe, *, close: bool = False) -> tuple[list[float], float]:
+                    probe: LagProbe, *, close: bool = False,
+                    group: bool = False) -> tuple[list[float], float]:
     """The click-to-order-id samples (``close``: click-to-answer of CLOSE, the position
     re-opened before each), and the time from ``start()`` to the position shown (connections
     opened, accounts listed, position read: the panel becoming usable)."""
@@ -156,7 +174,7 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
     preferences = Preferences(folder / "settings.ini")
     preferences.set("confirm", "never")
     preferences.set("transport", transport.value)
-    preferences.set("last_account", "Sim101")  # remembered from the last session
+    preferences.set("last_account", BENCH_GROUP.key if group else "Sim101")  # remembered
     preferences.set("last_instrument", "ES 12-26")
     preferences.set("rearm_delay", 0.3)  # the shortest re-arm delay: not part of the sample
 
@@ -168,7 +186,9 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
 
     panel = build_panel(preferences=preferences, journal=journal, backend_factory=no_backend,
                         token_store=MemoryTokenStore(), confirmer=ScriptedConfirmer(True),
-                        backend=backend)
+                        backend=backend, groups=GroupFile(folder))
+    if group:
+        panel.group_file.save([BENCH_GROUP])
     window = MainWindow(panel, window_state=WindowState(folder / "window-state.ini"),
                         token_tester=no_test)
     shown: dict[str, float] = {}
@@ -180,7 +200,18 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
     if close:  # a close's answer names no order: the moment it is answered
         panel.events.order_accepted.connect(
             lambda _result: shown.setdefault("at", time.perf_counter()))
+    members: list[float] = []
+    if group:  # the last member's order id
+        def on_member(outcome) -> None:
+            members.append(time.perf_counter())
+            if len(members) == GROUP_SIZE:
+                shown["at"] = members[-1]
+        panel.events.group_member.connect(on_member)
+
     def on_position(position) -> None:
+        if group and panel.ticket.reading is not None and not ready.is_set():
+            shown["position_at"] = time.perf_counter()
+            ready.set()
         if position is not None and not position.is_flat and not ready.is_set():
             shown["position_at"] = time.perf_counter()  # not when awaited: the WS opens too
             ready.set()
@@ -190,6 +221,8 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
     QApplication.processEvents()  # painted before start, as ctpanel.qt.app does
     if close:
         await asyncio.to_thread(reopen, net)  # Sim101 holds ES: the panel starts on it
+    if group:
+        await asyncio.to_thread(open_group, net)
     starting = time.perf_counter()
     panel.start()
     window.ticks.poll.setInterval(500)
@@ -203,12 +236,17 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
     for _ in range(n):
         if close:
             await asyncio.to_thread(reopen, net)
-        await armed(window, close)
+        await armed(window, close, group)
         shown.clear()
         finished.clear()
+        members.clear()
         started = time.perf_counter()
         button.click()
-        await asyncio.wait_for(finished.wait(), 30)
+        try:
+            await asyncio.wait_for(finished.wait(), 30)
+        except TimeoutError:
+            print("\n".join(panel.notices.lines()[-8:]), file=sys.stderr)
+            raise
         samples.append((shown["at"] - started) * 1000)
     await probe.stop()
     await panel.shutdown()
@@ -247,6 +285,9 @@ async def measure(args: argparse.Namespace) -> dict:
                                                  {"instrument": "ES 12-26"}, before=reopen)
         results["panel_close"], _ = await run_panel(net, context, args.n, Transport.REST,
                                                     LagProbe(), close=True)
+        group_n = args.group_n or min(args.n, 30)
+        results["panel_group"], _ = await run_panel(net, context, group_n, Transport.WS,
+                                                    LagProbe(), group=True)
     finally:
         process.terminate()
         process.wait(10)
@@ -264,6 +305,8 @@ async def measure(args: argparse.Namespace) -> dict:
             report[f"seed_{suffix}_ms"] / report[f"panel_rest_{suffix}_ms"], 3)
         report[f"panel_close_over_floor{tail}"] = round(
             report[f"panel_close_{suffix}_ms"] / report[f"close_floor_{suffix}_ms"], 3)
+    report["group_over_floor"] = round(report["panel_group_p50_ms"] / report["floor_p50_ms"], 3)
+    report["group_size"] = GROUP_SIZE
     report["start_to_position_ms"] = round(usable_ms, 1)
     report["start_to_position_rtt"] = round(usable_ms / args.rtt_ms, 2)
     report["start_floor_rtt"] = round(floor_start_ms / args.rtt_ms, 2)
@@ -277,7 +320,8 @@ async def measure(args: argparse.Namespace) -> dict:
 def print_table(report: dict) -> None:
     print(f"{report['n']} reverses each, {report['rtt_ms']:g} ms added round trip, TLS")
     print(f"{'':12} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9}")
-    for name in ("seed", "floor", "panel_rest", "panel_ws", "close_floor", "panel_close"):
+    for name in ("seed", "floor", "panel_rest", "panel_ws", "close_floor", "panel_close",
+                 "panel_group"):
         print(f"{name:12} " + " ".join(f"{report[f'{name}_p{q}_ms']:9.1f}" for q in (50, 95, 99)))
     print(f"panel_rest / floor  p50 {report['panel_rest_over_floor']:.3f}   "
           f"p99 {report['panel_rest_over_floor_p99']:.3f}")
@@ -285,6 +329,8 @@ def print_table(report: dict) -> None:
           f"p99 {report['panel_ws_over_floor_p99']:.3f}")
     print(f"panel_close / close_floor  p50 {report['panel_close_over_floor']:.3f}   "
           f"p99 {report['panel_close_over_floor_p99']:.3f}")
+    print(f"panel_group ({report['group_size']} accounts, last order id) / floor  p50 "
+          f"{report['group_over_floor']:.3f}")
     print(f"seed / panel_rest   p50 {report['seed_over_panel_rest']:.3f}   "
           f"p99 {report['seed_over_panel_rest_p99']:.3f}")
     print(f"start -> position shown (TCP, TLS 1.3, then the account list and the remembered "
@@ -300,6 +346,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200, help="reverses per mode")
     parser.add_argument("--rtt-ms", type=float, default=40.0, help="added round-trip time")
+    parser.add_argument("--group-n", type=int, default=None,
+                        help="group reverses (default: --n, at most 30; each waits for the "
+                             "budget to fit ten requests again)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])

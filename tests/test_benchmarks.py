@@ -12,7 +12,7 @@ LATENCY_KEYS = {"seed_p50_ms", "floor_p50_ms", "panel_rest_p50_ms", "panel_ws_p5
                 "panel_rest_over_floor_p99", "panel_ws_over_floor_p99",
                 "seed_over_panel_rest_p99", "loop_lag_p99_ms", "start_to_position_rtt",
                 "close_floor_p50_ms", "panel_close_p50_ms", "panel_close_over_floor",
-                "panel_close_over_floor_p99"}
+                "panel_close_over_floor_p99", "panel_group_p50_ms", "group_over_floor"}
 
 
 def run(*args: str) -> dict:

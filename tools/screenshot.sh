@@ -2,12 +2,13 @@
 # Screenshots of the real panel in demo mode on a virtual X display (Xvfb), for the README: the
 # full panel after a reverse, the exits with a STOP reverse's entry working, then compact mode
 # with the global hotkey armed.
-# Usage: tools/screenshot.sh [panel.png] [compact.png] [exits.png]   (needs xvfb, xdotool,
-# imagemagick, x11-utils, curl)
+# Usage: tools/screenshot.sh [panel.png] [compact.png] [exits.png] [groups.png]   (needs xvfb,
+# xdotool, imagemagick, x11-utils, curl)
 set -euo pipefail
 out=$(realpath -m "${1:-docs/panel.png}")
 compact_out=$(realpath -m "${2:-docs/compact.png}")
 exits_out=$(realpath -m "${3:-docs/exits.png}")
+groups_out=$(realpath -m "${4:-docs/groups.png}")
 display=":97"
 python=${PYTHON:-python3}
 data=$(mktemp -d)
@@ -38,6 +39,11 @@ sleep 2.5                                 # flat, the entry working and listed w
 shoot "$window" "$exits_out"
 curl -fsS -X POST -H 'Content-Type: application/json' -d '{"market_open": true}' \
     "$sim/_sim/state" >/dev/null
+timeout 10 xdotool windowfocus --sync "$window" key --delay 120 alt+a End  # the demo group
+sleep 2                                   # its five positions read, the preview per member
+timeout 10 xdotool windowfocus --sync "$window" key ctrl+shift+r
+sleep 2.5                                 # every member at once, the result table
+shoot "$window" "$groups_out"
 timeout 10 xdotool windowfocus --sync "$window" key ctrl+shift+a   # arm the global hotkey
 sleep 0.5
 timeout 10 xdotool windowfocus --sync "$window" key ctrl+shift+m   # compact mode

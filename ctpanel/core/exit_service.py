@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+FLATTEN_ROOM = 3  # requests kept for the flatten itself (and a read after it)
 
 
 class UncertainExit(CtError):
@@ -135,14 +136,20 @@ class ExitService:
 
     async def list_everything(self, accounts: list[str]) -> EverythingListing:
         """What a flatten of every account would touch: every open position (one read) and
-        each account's working orders."""
+        each account's working orders, as far as CrossTrade's budget allows while keeping
+        room for the flatten itself (an account not read is listed as such)."""
         import asyncio
 
         positions = await self.client.list_all_positions()
-        names = list(dict.fromkeys([*accounts, *(p.account for p in positions)]))
-        orders = await asyncio.gather(*(_or_none(self.client.list_working_orders(name),
-                                                 f"{name}'s working orders")
-                                        for name in names))
+        holding = [p.account for p in positions]
+        names = list(dict.fromkeys([*holding, *accounts]))  # accounts holding something first
+        room = max(0, int(self.client.budget.level) - FLATTEN_ROOM)
+
+        async def unread() -> None:
+            return None
+        orders = await asyncio.gather(*(
+            _or_none(self.client.list_working_orders(name), f"{name}'s working orders")
+            if index < room else unread() for index, name in enumerate(names)))
         return EverythingListing(tuple(positions), dict(zip(names, orders, strict=True)))
 
     async def flatten_everything(self, confirmed: EverythingConfirmed) -> ExitResult:

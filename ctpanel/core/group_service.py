@@ -95,12 +95,18 @@ class GroupService:
 
     async def send(self, plan: GroupPlan, *, transport: Transport = Transport.WS,
                    on_member: Callable[[MemberOutcome], None] | None = None) -> GroupReport:
-        """Every member's request at once (nothing when the plan is blocked: check first)."""
+        """Every member's request at once (nothing when the plan is blocked: check first).
+        ``on_member``: each member's row as its answer lands (the report has them all, with
+        the positions after)."""
         import asyncio
 
+        def accepted(step: MemberStep, order_id: str | None) -> None:
+            if on_member is not None:  # the row, the moment the member's answer lands
+                on_member(MemberOutcome(step, "ok", order_id))
+
         async def one(step: MemberStep) -> MemberOutcome:
-            outcome = await self._one(step, transport)
-            if on_member is not None:
+            outcome = await self._one(step, transport, accepted)
+            if on_member is not None and outcome.status != "ok":
                 on_member(outcome)
             return outcome
 
@@ -129,17 +135,21 @@ class GroupService:
                                                                        plan.instrument))
                 if o.status == "ok" else o for o in sent]
 
-    async def _one(self, step: MemberStep, transport: Transport) -> MemberOutcome:
+    async def _one(self, step: MemberStep, transport: Transport,
+                   accepted: Callable[[MemberStep, str | None], None]) -> MemberOutcome:
         """One member's request through the single-account workflow (sent once, journaled,
         an unknown outcome read again), without the read after a confirmed one."""
         request = step.request
         try:
             if isinstance(request, ReverseOrder):
-                report = await self.reverses.reverse(request, transport=transport,
-                                                     before=step.before, verify=False)
+                report = await self.reverses.reverse(
+                    request, transport=transport, before=step.before, verify=False,
+                    on_accepted=lambda result: accepted(step, result.order_id))
                 return MemberOutcome(step, "ok", report.result.order_id)
-            result = await self.exits.exit(request, before=Picture(request.account,
-                                                                   step.before), verify=False)
+            result = await self.exits.exit(
+                request, before=Picture(request.account, step.before), verify=False,
+                on_accepted=lambda result: accepted(step, result.order_ids[0]
+                                                    if result.order_ids else None))
             return MemberOutcome(step, "ok", result.result.reference
                                  if result.result.order_ids else None)
         except (UncertainOutcome, UncertainExit) as unknown:

@@ -144,6 +144,49 @@ def save_groups(folder: Path, groups: Iterable[Group]) -> None:
     temporary.replace(path)
 
 
+class GroupFile:
+    """``groups.json`` in a folder: the panel's and the CLI's groups."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder  # None: no file (tests, the benchmark): no groups of the trader's
+
+    def load(self) -> list[Group]:
+        return load_groups(self.folder) if self.folder is not None else []
+
+    def save(self, groups: Iterable[Group]) -> None:
+        if self.folder is not None:
+            save_groups(self.folder, groups)
+
+    def offered(self, mode: str) -> list[Group]:
+        return offered_groups(self.load(), demo=mode == "demo")
+
+
+def group_rows(groups: Iterable[Group]) -> list[tuple]:
+    """One row per member, as the Groups table shows them: (group, account, rule, size,
+    requires an ATM template, max contracts or 0)."""
+    return [(g.name, m.account, m.rule.value, m.size, m.requires_atm, m.max_contracts or 0)
+            for g in groups for m in g.members]
+
+
+def groups_from_rows(rows: Iterable[tuple]) -> tuple[list[Group], list[str]]:
+    """The groups a table's rows make (rows of one group name form one group, in order), and
+    what is wrong with the rows, in plain words (nothing is saved while anything is)."""
+    members: dict[str, list[Member]] = {}
+    problems = []
+    for number, (name, account, rule, size, requires_atm, max_contracts) in enumerate(rows, 1):
+        name, account = str(name).strip(), str(account).strip()
+        if not name or not account:
+            problems.append(f"Row {number}: a member needs a group name and an account.")
+            continue
+        if any(m.account == account for m in members.get(name, [])):
+            problems.append(f"Row {number}: {account} is already in {name}.")
+            continue
+        members.setdefault(name, []).append(Member(
+            account, SizeRule(rule), float(size), bool(requires_atm),
+            int(max_contracts) if max_contracts else None))
+    return [Group(name, tuple(found)) for name, found in members.items()], problems
+
+
 def offered_groups(groups: list[Group], *, demo: bool) -> list[Group]:
     """The trader's groups; against the simulator also its demo group (unless one of the
     trader's has its name)."""

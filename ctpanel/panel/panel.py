@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ctpanel.backend import Backend, Mode
 from ctpanel.core.credentials import TokenStore
 from ctpanel.core.form import FormState
-from ctpanel.core.groups import Group
+from ctpanel.core.groups import Group, GroupFile
 from ctpanel.core.journal import Journal
 from ctpanel.core.models import Position
 from ctpanel.core.pricing import format_price, prefilled_prices
@@ -61,7 +61,7 @@ class Panel:
                  sound_path: Callable[[str], str] = str,
                  hotkey_registrar: Callable[[], HotkeyRegistrar] | None = None,
                  close_registrar: Callable[[], HotkeyRegistrar] | None = None,
-                 group_source: Callable[[str], list[Group]] = lambda mode: [],
+                 groups: GroupFile | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.preferences = preferences
         self.journal = journal
@@ -74,6 +74,7 @@ class Panel:
         self.ticket = Ticket(clock, rearm_delay=self.options.rearm_delay)
         self.form = FormState(mirror=self.options.mirror)
         self.exit_choices = ExitChoices()
+        self.group_file = groups or GroupFile(None)
         self._tasks: set[asyncio.Task] = set()
         self._hotkey_registrar = hotkey_registrar
         self._close_registrar = close_registrar  # the global Close chord's (optional)
@@ -90,7 +91,7 @@ class Panel:
                                      clock=clock)
         self.positions = Positions(self.session, self.ticket, self.notices, preferences,
                                    spawn=self.session.spawn, failed=self.connection.failed,
-                                   group_source=group_source)
+                                   group_source=self.group_file.offered)
         self.orders = Orders(self.session, self.ticket, self.positions.watcher, self.notices,
                              self.sounds, journal, confirmer, spawn=self._spawn,
                              failed=self.connection.failed)
@@ -227,6 +228,17 @@ class Panel:
         if self.ticket.busy() is None:
             self.refresh_ticket()
 
+    def groups_changed(self, groups: list[Group]) -> None:
+        """The trader's groups, edited: kept in the data folder and offered at once."""
+        try:
+            self.group_file.save(groups)
+        except OSError as failure:
+            self.notices.say(Level.ERROR, f"Could not save the groups: {failure}")
+            return
+        self.notices.say(Level.INFO, f"Groups saved: {', '.join(g.label for g in groups)}."
+                         if groups else "Groups saved: none.")
+        self.positions.refresh_accounts()
+
     def global_press(self, action: Action = Action.REVERSE) -> None:
         """A press of a system-wide combination, whatever program has focus."""
         if self.hotkey.press():
@@ -278,6 +290,8 @@ class Panel:
 
     def clock_tick(self) -> None:
         """Once a second: ages, staleness, the budget, the hotkey's grace."""
+        if self.positions.group() is not None and self.ticket.busy() is None:
+            self.refresh_ticket()  # a group waits for the budget to fit all its requests
         arming = self.ticket_state.arming
         self.hotkey.observe(arming.armed, arming.reason)
         self.events.clock.emit(self.ticket.freshness_of_reading() is Freshness.STALE)

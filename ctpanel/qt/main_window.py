@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         settings = self.menuBar().addMenu("&Settings")
         self.token_action = settings.addAction("API &token…")
         self.settings_action = settings.addAction("&Preferences…")
+        self.groups_action = settings.addAction("&Groups…")
         self.always_on_top_action = QAction("Always on &top", self, checkable=True)
         settings.addAction(self.always_on_top_action)
         view = self.menuBar().addMenu("&View")
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         self.token_action.triggered.connect(self.open_token_dialog)
         self.settings_action.triggered.connect(self.open_settings)
+        self.groups_action.triggered.connect(self.open_groups)
         self.about_action.triggered.connect(self.open_about)
         self.always_on_top_action.toggled.connect(self._on_always_on_top_toggled)
         panel.events.mode.connect(self._on_mode)
@@ -180,6 +182,13 @@ class MainWindow(QMainWindow):
         dialog = TokenDialog(self.panel.token_store, self.token_tester, self)
         dialog.sig_token_changed.connect(lambda token: self.panel.token_changed(
             token, dialog.session_store.get() if dialog.session_store is not None else None))
+        dialog.open()
+        return dialog
+
+    def open_groups(self):
+        from ctpanel.qt.widgets.groups_dialog import GroupsDialog  # not needed at start-up
+
+        dialog = GroupsDialog(self.panel, self)
         dialog.open()
         return dialog
 

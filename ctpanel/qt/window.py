@@ -11,7 +11,7 @@ import logging
 from ctpanel.backend import Backend, Mode, open_demo, open_live
 from ctpanel.config import connection_settings, data_dir, default_journal_path
 from ctpanel.core.credentials import KeyringTokenStore, TokenStore
-from ctpanel.core.groups import load_groups, offered_groups
+from ctpanel.core.groups import GroupFile
 from ctpanel.core.journal import Journal
 from ctpanel.core.secret import Secret
 from ctpanel.core.urls import DEFAULT_BASE_URL
@@ -61,7 +61,8 @@ def build_panel(*, preferences: PreferenceStore, journal: Journal,
                 confirmer: Confirmer | None = None, backend: Backend | None = None,
                 live_base_url: str = DEFAULT_BASE_URL, sound_player: Player | None = None,
                 global_hotkey: HotkeyRegistrar | None = None,
-                global_close_hotkey: HotkeyRegistrar | None = None) -> Panel:
+                global_close_hotkey: HotkeyRegistrar | None = None,
+                groups: GroupFile | None = None) -> Panel:
     """The panel with the app's sounds, confirmation dialog and this platform's global hotkeys
     (each replaceable: tests and the self-test answer for the operating system; a stand-in
     Reverse hotkey without a Close one means no global Close chord)."""
@@ -72,8 +73,7 @@ def build_panel(*, preferences: PreferenceStore, journal: Journal,
                  backend=backend, live_base_url=live_base_url, sound_player=sound_player,
                  sound_path=lambda name: str(asset(name)),
                  hotkey_registrar=(lambda: global_hotkey) if global_hotkey else platform_hotkey,
-                 close_registrar=close, group_source=lambda mode: offered_groups(
-                     load_groups(data_dir()), demo=mode == "demo"))
+                 close_registrar=close, groups=groups or GroupFile(data_dir()))
 
 
 def about() -> str:

@@ -214,13 +214,16 @@ class Simulator:
 
     def apply_state(self, change: dict) -> None:
         """``{"ninjatrader_connected": bool, "market_open": bool, "reject_next": reason,
-        "positions": [[account, instrument, signed]], "prices": [[instrument, last]]}``."""
+        "accounts": [new account names], "positions": [[account, instrument, signed]],
+        "prices": [[instrument, last]]}``."""
         if "ninjatrader_connected" in change:
             self.state.ninjatrader_connected = bool(change["ninjatrader_connected"])
         if "market_open" in change:
             self.state.market.is_open = bool(change["market_open"])
         if "reject_next" in change:
             self.state.reject_next = change["reject_next"] or None
+        for name in change.get("accounts", []):
+            self.state.add_account(str(name))
         for account, instrument, quantity in change.get("positions", []):
             self.state.set_position(account, instrument, int(quantity))
         for instrument, last in change.get("prices", []):

@@ -125,6 +125,11 @@ class SimState:
             if size:
                 self.set_position(name, "ES", size)
 
+    def add_account(self, name: str, connection: str = "Rithmic") -> None:
+        if self.account(name) is None:
+            self.accounts[name.lower()] = SimAccount(id=200 + len(self.accounts), name=name,
+                                                     connection=connection)
+
     def set_position(self, account: str, instrument: str, signed_quantity: int,
                      average_price: float | None = None) -> None:
         contract = self.market.resolve(instrument)

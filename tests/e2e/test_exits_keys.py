@@ -67,3 +67,20 @@ def test_a_stop_reverse_s_working_entry_is_cancelled_with_the_mouse(app):  # noq
     [cancel] = requests(app.sim_url, "Cancel")
     assert cancel["raw_path"].endswith(f"/orders/{order_id}/cancel")
     assert "Traceback" not in app.quit()
+
+
+def test_the_demo_group_reversed_with_one_key_press_is_one_request_per_non_flat_member(app):  # noqa: F811
+    app.reported = Reported(app.process)
+    app.reported.wait_for("state", lambda state: state["armed"] == "yes")
+    app.keys("alt+a", "End", delay_ms=120)  # the account picker's last entry: the demo group
+    app.reported.wait_for("state", lambda state: state["position"] == "unknown")
+    app.reported.wait_for("state", lambda state: state["armed"] == "yes")
+    app.keys("ctrl+shift+r", "ctrl+shift+r", delay_ms=150)  # and a double tap
+    wait_until(lambda: len(requests(app.sim_url, "ReversePosition")) >= 4, what="4 orders")
+    time.sleep(2)  # another process: only waiting shows that nothing else comes
+    orders = requests(app.sim_url, "ReversePosition")
+    accounts = [o["body"]["args"]["account"] if o["transport"] == "ws"
+                else o["raw_path"].split("/")[4] for o in orders]
+    assert sorted(accounts) == ["APEX-1", "APEX-2", "APEX-4", "APEX-5"], \
+        "one per non-flat member, APEX-3 skipped"
+    assert "Traceback" not in app.quit()

@@ -13,7 +13,7 @@ import pytest
 from ctpanel.backend import Mode, assemble, open_demo
 from ctpanel.core.credentials import MemoryTokenStore
 from ctpanel.core.form import FormState
-from ctpanel.core.groups import offered_groups
+from ctpanel.core.groups import GroupFile
 from ctpanel.core.journal import Journal
 from ctpanel.core.secret import Secret
 from ctpanel.panel.notices import NoticeHandler
@@ -166,8 +166,9 @@ async def make_panel(tmp_path, memory_keyring):
                       sound_player=played.append, sound_path=lambda name: name,
                       hotkey_registrar=lambda: registrar,
                       close_registrar=lambda: close_registrar,
-                      group_source=lambda mode: offered_groups(groups or [],
-                                                               demo=mode == "demo"))
+                      groups=GroupFile(tmp_path / "data"))
+        if groups:
+            GroupFile(tmp_path / "data").save(groups)
         made.append(panel)
         driven = Driven(panel, clock, confirmer, registrar, played, close_registrar)
         panel.start()

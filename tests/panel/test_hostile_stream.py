@@ -93,11 +93,12 @@ async def test_a_hostile_stream_never_takes_the_panel_down(live, sim):
     # One press is one order, after all of it (the position polled as the view's timer would:
     # the figure read at the start may have gone stale during the flood).
     def armed() -> bool:
+        panel.refresh_ticket()  # as the view's clock would: the figure may have gone stale
         if not panel.ticket_state.arming.armed and not panel.positions.reading():
             panel.poll_tick()
         return panel.ticket_state.arming.armed
     await until(armed, 15)
-    for _ in range(5):
+    for _ in range(5):  # in the same turn of the loop as the check: nothing changes between
         panel.press()
     await until(lambda: panel.ticket.phase.value == "idle" and panel.position() is not None, 10)
     assert len(sim.orders_received()) == 1

@@ -130,8 +130,13 @@ class PanelWindow:
         return self.model.notices.lines()
 
     def wait_for_position(self, described: str, timeout: int = 5000) -> None:
+        """Until ``described`` is shown; polled as the view's 5 s timer would when a read was
+        put off for the request budget."""
         def shown() -> bool:
             position = self.model.position()
+            if (position is None or position.describe() != described) \
+                    and not self.model.positions.reading():
+                self.model.poll_tick()
             return position is not None and position.describe() == described
         self.qtbot.waitUntil(shown, timeout=timeout)
 

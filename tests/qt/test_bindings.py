@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QPushButton
 
 from ctpanel.backend import open_demo
 from ctpanel.core.credentials import MemoryTokenStore
+from ctpanel.core.groups import Group, Member, SizeRule
 from ctpanel.core.journal import Journal
 from ctpanel.core.models import Action, OrderType, Side
 from ctpanel.core.models import Position as Figure
@@ -20,6 +21,8 @@ from ctpanel.panel.ticket import Phase
 from ctpanel.panel.views import ModeView
 from ctpanel.qt.widgets.compact import CompactWindow
 from ctpanel.qt.widgets.exits_view import ExitsView
+from ctpanel.qt.widgets.group_table import GroupTable
+from ctpanel.qt.widgets.groups_dialog import GroupsDialog
 from ctpanel.qt.widgets.order_form import OrderForm
 from ctpanel.qt.widgets.panel_body import ModeBand
 from ctpanel.qt.widgets.position_strip import PositionStrip
@@ -28,7 +31,7 @@ from ctpanel.qt.widgets.status_lights import StatusLights
 from ctpanel.qt.widgets.ticket_view import TicketView
 from ctpanel.qt.window import build_panel
 from tests.helpers.stand_ins import FakeRegistrar
-from tests.qt.conftest import run_async
+from tests.qt.conftest import run_async, wait_event
 
 
 @pytest.fixture
@@ -200,3 +203,39 @@ def test_exits_view_lists_working_orders_each_with_its_cancel(bound, qtbot):
                     timeout=5000)
     [cancel] = sim.orders_received("Cancel")
     assert cancel.raw_path.endswith(f"/orders/{order_id}/cancel")
+
+
+def test_group_table_fills_a_row_per_member_and_keeps_the_result(bound, qtbot):
+    panel, build, _ = bound
+    table = build(GroupTable)
+    assert not table.isVisible()
+    panel.select("group:Apex PA", "ES 12-26")
+    qtbot.waitUntil(lambda: panel.ticket_state.arming.armed, timeout=5000)
+    panel.press()
+    qtbot.waitUntil(lambda: table.summary.text().startswith("Apex PA: 4 of 4 reversed"),
+                    timeout=5000)
+    cells = {table.table.item(r, 0).text(): table.table.item(r, 1).text()
+             for r in range(table.table.rowCount())}
+    assert cells["APEX-1"] == "Long 2 -> Short 2" and cells["APEX-4"] == "Short 1 -> Long 1"
+    assert cells["APEX-3"] == "Flat -> –"
+    panel.select("Sim101", "ES 12-26")
+    assert table.summary.text().startswith("Apex PA: 4 of 4"), "it stays on screen"
+
+
+def test_groups_dialog_saves_rows_as_groups_and_says_what_is_wrong(bound, qtbot):
+    panel, _, _ = bound
+    dialog = GroupsDialog(panel)
+    qtbot.addWidget(dialog)
+    dialog.add_row("Prop", "APEX-1")
+    dialog.add_row("Prop", "APEX-2", "fixed", 2, True, 3)
+    dialog.add_row("Prop", "APEX-2")
+    dialog.accept()
+    assert dialog.problem.text() == "Row 3: APEX-2 is already in Prop."
+    dialog.table.removeRow(2)
+    with wait_event(qtbot, panel.events.accounts):
+        dialog.accept()
+    [group] = panel.group_file.load()
+    assert group == Group("Prop", (Member("APEX-1"),
+                                   Member("APEX-2", SizeRule.FIXED, 2.0, True, 3)))
+    assert [g.label for g in panel.positions.groups] == ["Group: Prop (2)",
+                                                         "Group: Apex PA (5)"]

@@ -1,0 +1,111 @@
+"""Settings → Groups…: the trader's account groups as a table, one row per member (group,
+account, size rule, size, requires an ATM template, max contracts). Rows with the same group
+name form one group. What the rows make, and what is wrong with them, is
+:func:`ctpanel.core.groups.groups_from_rows`'s; saving is :meth:`Panel.groups_changed`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ctpanel.core.groups import SizeRule, group_rows, groups_from_rows
+
+if TYPE_CHECKING:
+    from ctpanel.panel.panel import Panel
+
+COLUMNS = ("Group", "Account", "Size", "× / contracts", "Requires ATM", "Max contracts")
+
+
+class GroupsDialog(QDialog):
+    def __init__(self, panel: Panel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.panel = panel
+        self.setWindowTitle("Groups")
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("groupsTable")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.problem = QLabel("")
+        self.problem.setObjectName("groupsProblem")
+        self.problem.setWordWrap(True)
+        add = QPushButton("Add member")
+        remove = QPushButton("Remove member")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        row = QHBoxLayout()
+        row.addWidget(add)
+        row.addWidget(remove)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("One row per member; rows with the same group name form a group. "
+                                "Size: the mirror of the member's own position, a multiple of "
+                                "it, or a fixed number of contracts."))
+        layout.addWidget(self.table)
+        layout.addLayout(row)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+        add.clicked.connect(lambda: self.add_row(self._last_group()))
+        remove.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        for values in group_rows(panel.group_file.load()):
+            self.add_row(*values)
+        self.resize(720, 360)
+
+    def add_row(self, group: str = "", account: str = "", rule: str = SizeRule.MIRROR.value,
+                size: float = 1.0, requires_atm: bool = False, max_contracts: int = 0) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        rules = QComboBox()
+        rules.addItems([r.value for r in SizeRule])
+        rules.setCurrentText(rule)
+        amount = QDoubleSpinBox()
+        amount.setRange(0.1, 1000)
+        amount.setValue(size)
+        atm = QCheckBox()
+        atm.setChecked(requires_atm)
+        limit = QSpinBox()
+        limit.setRange(0, 10_000)
+        limit.setSpecialValueText("none")
+        limit.setValue(max_contracts)
+        for column, widget in enumerate((QLineEdit(group), QLineEdit(account), rules, amount,
+                                         atm, limit)):
+            self.table.setCellWidget(row, column, widget)
+
+    def rows(self) -> list[tuple]:
+        found = []
+        for row in range(self.table.rowCount()):
+            cell = self.table.cellWidget
+            found.append((cell(row, 0).text(), cell(row, 1).text(), cell(row, 2).currentText(),
+                          cell(row, 3).value(), cell(row, 4).isChecked(),
+                          cell(row, 5).value()))
+        return found
+
+    def accept(self) -> None:
+        """Saves, unless a row is wrong: then it says which and stays open."""
+        groups, problems = groups_from_rows(self.rows())
+        self.problem.setText(" ".join(problems))
+        if problems:
+            return
+        self.panel.groups_changed(groups)
+        super().accept()
+
+    def _last_group(self) -> str:
+        last = self.table.rowCount() - 1
+        return self.table.cellWidget(last, 0).text() if last >= 0 else ""
+
