@@ -188,7 +188,7 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
                         token_store=MemoryTokenStore(), confirmer=ScriptedConfirmer(True),
                         backend=backend, groups=GroupFile(folder))
     if group:
-        panel.group_file.save([BENCH_GROUP])
+        panel.positions.group_file.save([BENCH_GROUP])
     window = MainWindow(panel, window_state=WindowState(folder / "window-state.ini"),
                         token_tester=no_test)
     shown: dict[str, float] = {}

@@ -39,6 +39,7 @@ sleep 2.5                                 # flat, the entry working and listed w
 shoot "$window" "$exits_out"
 curl -fsS -X POST -H 'Content-Type: application/json' -d '{"market_open": true}' \
     "$sim/_sim/state" >/dev/null
+timeout 10 xdotool windowfocus --sync "$window" key --delay 120 alt+t Up Up   # MARKET again
 timeout 10 xdotool windowfocus --sync "$window" key --delay 120 alt+a End  # the demo group
 sleep 2                                   # its five positions read, the preview per member
 timeout 10 xdotool windowfocus --sync "$window" key ctrl+shift+r

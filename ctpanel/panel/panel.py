@@ -74,7 +74,6 @@ class Panel:
         self.ticket = Ticket(clock, rearm_delay=self.options.rearm_delay)
         self.form = FormState(mirror=self.options.mirror)
         self.exit_choices = ExitChoices()
-        self.group_file = groups or GroupFile(None)
         self._tasks: set[asyncio.Task] = set()
         self._hotkey_registrar = hotkey_registrar
         self._close_registrar = close_registrar  # the global Close chord's (optional)
@@ -91,7 +90,7 @@ class Panel:
                                      clock=clock)
         self.positions = Positions(self.session, self.ticket, self.notices, preferences,
                                    spawn=self.session.spawn, failed=self.connection.failed,
-                                   group_source=self.group_file.offered)
+                                   groups=groups or GroupFile(None))
         self.orders = Orders(self.session, self.ticket, self.positions.watcher, self.notices,
                              self.sounds, journal, confirmer, spawn=self._spawn,
                              failed=self.connection.failed)
@@ -230,14 +229,10 @@ class Panel:
 
     def groups_changed(self, groups: list[Group]) -> None:
         """The trader's groups, edited: kept in the data folder and offered at once."""
-        try:
-            self.group_file.save(groups)
-        except OSError as failure:
-            self.notices.say(Level.ERROR, f"Could not save the groups: {failure}")
-            return
-        self.notices.say(Level.INFO, f"Groups saved: {', '.join(g.label for g in groups)}."
-                         if groups else "Groups saved: none.")
-        self.positions.refresh_accounts()
+        self.positions.save_groups(groups)
+
+    def saved_groups(self) -> list[Group]:
+        return self.positions.group_file.load()
 
     def global_press(self, action: Action = Action.REVERSE) -> None:
         """A press of a system-wide combination, whatever program has focus."""
@@ -386,9 +381,10 @@ class Panel:
             self._show_ticket(TicketState(busy, None, None, dict.fromkeys(EXIT_BUTTONS, busy)))
             return
         exits = {action.value: self.plan(action) for action in EXIT_ACTIONS}
+        group = self.positions.group()
         self._show_ticket(ticket_state(self.ticket, self.form_state(), exits,
                                        self.positions.account_words(),
-                                       self.plan(Action.REVERSE)))
+                                       self.plan(Action.REVERSE), group.name if group else ""))
         next_change = self.ticket.next_change_at()
         if next_change is not None:
             self.events.wake_in.emit(max(0.0, next_change - self.clock()) + 0.001)

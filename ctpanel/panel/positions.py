@@ -13,7 +13,7 @@ from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from ctpanel.core.errors import CtError
-from ctpanel.core.groups import Group, group_name
+from ctpanel.core.groups import Group, GroupFile, group_name
 from ctpanel.core.models import Account, Position
 from ctpanel.core.validation import normalise_instrument
 from ctpanel.panel.events import Event
@@ -34,7 +34,7 @@ class Positions:
     def __init__(self, session: Session, ticket: Ticket, notices: Notices,
                  preferences: PreferenceStore, *, spawn: Spawn,
                  failed: Callable[[str, CtError, str | None], None],
-                 group_source: Callable[[str], list[Group]] = lambda mode: []) -> None:
+                 groups: GroupFile | None = None) -> None:
         self.session = session
         self.ticket = ticket
         self.notices = notices
@@ -42,7 +42,7 @@ class Positions:
         self.spawn = spawn
         self.failed = failed
         self.accounts: list[Account] = []
-        self.group_source = group_source  # the groups offered in a mode ("demo", "live")
+        self.group_file = groups or GroupFile(None)  # the trader's groups, offered by mode
         self.groups: list[Group] = []
         self.account = ""
         self.instrument = normalise_instrument(preferences.get("last_instrument"))
@@ -71,6 +71,17 @@ class Positions:
         if self.ticket.reading is None or self.group() is not None:
             return None
         return self.ticket.reading.position
+
+    def save_groups(self, groups: list[Group]) -> None:
+        """The trader's groups, edited: kept in the data folder and offered at once."""
+        try:
+            self.group_file.save(groups)
+        except OSError as failure:
+            self.notices.say(Level.ERROR, f"Could not save the groups: {failure}")
+            return
+        self.notices.say(Level.INFO, f"Groups saved: {', '.join(g.label for g in groups)}."
+                         if groups else "Groups saved: none.")
+        self.refresh_accounts()
 
     def group(self) -> Group | None:
         """The group selected in the account's place (None: an account is)."""
@@ -139,7 +150,7 @@ class Positions:
             self.notices.say(Level.WARNING, "CrossTrade listed no accounts: NinjaTrader seems "
                                             "closed, or has no account connected.")
         self.accounts = accounts
-        self.groups = self.group_source(self.session.backend.mode.value)
+        self.groups = self.group_file.offered(self.session.backend.mode.value)
         if accounts:  # groups beside the accounts ("Group: Apex PA (5)"), never instead
             accounts = [*accounts, *(Account(g.key, g.label) for g in self.groups)]
         names = [account.name for account in accounts]

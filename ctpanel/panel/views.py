@@ -57,10 +57,11 @@ class TicketState:
     exits: dict[str, Arming] = field(default_factory=dict)
     working: tuple[OrderInfo, ...] | None = None
     account: str = ""
+    group: str = ""  # the group selected in the account's place ("" for an account)
 
 
 def ticket_state(ticket: Ticket, form: FormState, exits: dict[str, Plan],
-                 account: str, reverse: Plan | None = None) -> TicketState:
+                 account: str, reverse: Plan | None = None, group: str = "") -> TicketState:
     """What the ticket says for the form (or ``reverse``: a group's) and each exit's plan
     (the ticket idle)."""
     arming = ticket.arming(reverse if reverse is not None else form)
@@ -72,7 +73,7 @@ def ticket_state(ticket: Ticket, form: FormState, exits: dict[str, Plan],
     working = cancel.before.orders_in(form.instrument) if cancel.before is not None else None
     return TicketState(arming, arming.preview, " ".join(others),
                        {name: ticket.arming(plan) for name, plan in exits.items()}, working,
-                       account)
+                       account, group)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from ctpanel.panel.views import HotkeyView, ModeView
 from ctpanel.qt.icons import app_icon, armed_icon
@@ -20,6 +20,7 @@ from ctpanel.qt.screen import keep_on_screen
 from ctpanel.qt.settings import WindowState
 from ctpanel.qt.ticks import PanelTicks
 from ctpanel.qt.widgets.compact import CompactWindow
+from ctpanel.qt.widgets.group_table import GroupTable
 from ctpanel.qt.widgets.log_pane import LogPane, NoticeBar
 from ctpanel.qt.widgets.panel_body import PanelBody
 
@@ -64,7 +65,15 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.body)
-        self.splitter.addWidget(self.log_pane)
+        # A group's result table sits above the log, where it takes the log's room, never the
+        # ticket's (it shows only once a group has acted).
+        self.group_results = GroupTable(self.panel)
+        lower = QWidget()
+        column = QVBoxLayout(lower)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.group_results)
+        column.addWidget(self.log_pane, 1)
+        self.splitter.addWidget(lower)
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
         self.setStatusBar(NoticeBar(self.panel.notices, self.log_pane, self))

@@ -93,9 +93,11 @@ ATM_TEMPLATES = ("ATM 1 target", "ATM 2 targets", "Scalp 8-16")
 class SimState:
     """Accounts, positions and orders, with CrossTrade's semantics as the reference describes."""
 
-    def __init__(self, market: Market | None = None, *, reverse_wait: float = 0.0) -> None:
+    def __init__(self, market: Market | None = None, *, reverse_wait: float = 0.0,
+                 demo_group: bool = True) -> None:
         self.market = market or Market()
         self.reverse_wait = reverse_wait
+        self.demo_group = demo_group  # seed the demo group's five accounts
         self.ninjatrader_connected = True
         self.accounts_shape = "objects"  # objects | names | data | missing (404 -> snapshot)
         self.flat_position_style = "flat"  # flat | error
@@ -118,7 +120,7 @@ class SimState:
         self.set_position("Sim101", "ES", 2)
         self.set_position("Sim101", "NQ", -1)
         self.set_position("Sim102", "MES", -3)
-        for index, size in enumerate(DEMO_GROUP_POSITIONS, start=1):
+        for index, size in enumerate(DEMO_GROUP_POSITIONS if self.demo_group else (), start=1):
             name = f"APEX-{index}"
             self.accounts[name.lower()] = SimAccount(id=100 + index, name=name,
                                                      connection="Rithmic")

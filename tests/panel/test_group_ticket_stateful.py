@@ -3,7 +3,7 @@ replies, reads, changes in NinjaTrader, switches and time against an oracle: nev
 to one member for one intent (one fan-out per intent, each member at most once in it), never a
 member's request built on a stale or foreign picture, every member on its own position."""
 
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
 
@@ -103,5 +103,6 @@ class GroupTicketMachine(RuleBasedStateMachine):
 
 
 GroupTicketMachine.TestCase.settings = settings(max_examples=200, stateful_step_count=50,
-                                                deadline=None)
+                                                deadline=None,
+                                                suppress_health_check=[HealthCheck.too_slow])
 test_group_ticket_rules = GroupTicketMachine.TestCase

@@ -12,7 +12,7 @@ cancel). It also checks that every action re-arms once the rules allow.
 
 from dataclasses import dataclass
 
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
@@ -237,5 +237,6 @@ class TicketMachine(RuleBasedStateMachine):
 
 
 TicketMachine.TestCase.settings = settings(max_examples=400, stateful_step_count=60,
-                                           deadline=None)
+                                           deadline=None,
+                                                suppress_health_check=[HealthCheck.too_slow])
 test_ticket_rules = TicketMachine.TestCase

@@ -234,7 +234,7 @@ def test_groups_dialog_saves_rows_as_groups_and_says_what_is_wrong(bound, qtbot)
     dialog.table.removeRow(2)
     with wait_event(qtbot, panel.events.accounts):
         dialog.accept()
-    [group] = panel.group_file.load()
+    [group] = panel.saved_groups()
     assert group == Group("Prop", (Member("APEX-1"),
                                    Member("APEX-2", SizeRule.FIXED, 2.0, True, 3)))
     assert [g.label for g in panel.positions.groups] == ["Group: Prop (2)",

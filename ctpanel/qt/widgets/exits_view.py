@@ -119,15 +119,19 @@ class ExitsView(QWidget):
             self.cancel_all_button.setEnabled(cancel.armed)
             self.cancel_all_button.setToolTip(cancel.reason or cancel.preview)
         if state.preview is not None:
-            self._show_working(state.working, cancel.armed if cancel else False)
+            self._show_working(state.working, cancel.armed if cancel else False, state.group)
         else:
             for row in self._rows():
                 row.setEnabled(False)
 
-    def _show_working(self, working: tuple[OrderInfo, ...] | None, can_cancel: bool) -> None:
+    def _show_working(self, working: tuple[OrderInfo, ...] | None, can_cancel: bool,
+                      group: str = "") -> None:
         instrument = self.panel.instrument or "the instrument"
         self.cancel_all_button.setText(f"Cancel all in {instrument}")
-        if working is None:
+        if group:
+            self.working_title.setText(f"Working orders: each member's own (Cancel all cancels "
+                                       f"them in {instrument} on every member of {group})")
+        elif working is None:
             self.working_title.setText(f"Working orders in {instrument}: not read yet")
         else:
             self.working_title.setText(f"Working orders in {instrument}: "

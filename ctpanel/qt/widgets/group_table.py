@@ -37,6 +37,7 @@ class GroupTable(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setMaximumHeight(170)  # about five rows: more scroll, never crowd the log
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
@@ -61,6 +62,7 @@ class GroupTable(QWidget):
         self.table.setRowCount(0)
         for member in outcomes:
             self._row(member)
+        self.table.resizeColumnsToContents()
         self.summary.setText(outcome.summary())
 
     def _row(self, outcome: Any) -> None:

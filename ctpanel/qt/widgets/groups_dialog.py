@@ -63,7 +63,7 @@ class GroupsDialog(QDialog):
         remove.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        for values in group_rows(panel.group_file.load()):
+        for values in group_rows(panel.saved_groups()):
             self.add_row(*values)
         self.resize(720, 360)
 

@@ -13,7 +13,6 @@ from ctpanel.panel.views import ModeView
 from ctpanel.qt.style import restyle
 from ctpanel.qt.widgets.exits_view import ExitsView
 from ctpanel.qt.widgets.follow import follow
-from ctpanel.qt.widgets.group_table import GroupTable
 from ctpanel.qt.widgets.labels import ElidedLabel
 from ctpanel.qt.widgets.order_form import OrderForm
 from ctpanel.qt.widgets.position_strip import PositionStrip
@@ -54,9 +53,8 @@ class PanelBody(QWidget):
         self.form = OrderForm(panel)
         self.ticket = TicketView(panel)
         self.exits = ExitsView(panel)
-        self.group_results = GroupTable(panel)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.band, self.lights, self.quote_line, self.strip, self.form,
-                       self.ticket, self.exits, self.group_results):
+                       self.ticket, self.exits):
             layout.addWidget(widget)
