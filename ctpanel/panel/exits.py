@@ -186,10 +186,3 @@ class Exits:
         mode = self.session.backend.mode.value.upper()
         return (f"{mode}: this closes every position and cancels every working order in "
                 f"EVERY account:\n\n{listing.text()}\n\nFlatten everything?")
-
-    async def wait_in_flight(self, limit: float) -> None:
-        import asyncio
-
-        task = self.in_flight
-        if task is not None and not task.done():
-            await asyncio.wait({task}, timeout=limit)

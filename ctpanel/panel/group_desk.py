@@ -102,10 +102,3 @@ class GroupDesk:
                           if any(o.status == "unknown" for o in outcome.outcomes)
                           else SoundEvent.REJECTED)
         self.notices.say(level, outcome.summary())
-
-    async def wait_in_flight(self, limit: float) -> None:
-        import asyncio
-
-        task = self.in_flight
-        if task is not None and not task.done():
-            await asyncio.wait({task}, timeout=limit)

@@ -25,19 +25,30 @@ def journal_time(stamp: object) -> datetime:
         return datetime(1970, 1, 1)
 
 
+EXITS = ("close", "flatten", "cancel", "flatten everything")
+
+
 def history_lines(records: Iterable[dict[str, Any]], mode: str) -> list[HistoryLine]:
     lines = []
     for record in records:
         if record.get("mode") != mode:
             continue
         when = journal_time(record.get("time"))
-        if record.get("kind") == "fill":
+        kind = record.get("kind")
+        if kind == "fill":
             outcome, status = f"{record.get('order_id')} {record.get('line')}", "fill"
+        elif kind == "group":  # the record tying a group action's members together
+            outcome, status = record.get("summary"), f"{record.get('status')} group " \
+                                                     f"{record.get('action')}"
+        elif kind in EXITS:  # what was read back, or why it failed
+            outcome = record.get("outcome") or record.get("error") or record.get("status")
+            status = f"{record.get('status')} {kind}"
         else:
             outcome = record.get("order_id") or record.get("error") or record.get("status")
             status = record.get("status")
-        text = (f"[journal, {mode}, {when:%Y-%m-%d}] {status}: "
-                f"{record.get('account')} {record.get('instrument')}: {outcome}")
+        where = record.get("group") if kind == "group" else \
+            f"{record.get('account')} {record.get('instrument')}"
+        text = f"[journal, {mode}, {when:%Y-%m-%d}] {status}: {where}: {outcome}"
         order_id = record.get("order_id")
         lines.append(HistoryLine(when, text, order_id if isinstance(order_id, str) else None))
     return lines

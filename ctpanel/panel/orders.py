@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 WAIT_BEFORE_LOOKING_S = 3.0  # no answer yet: read the position and show it (never re-send)
-READ_TIMEOUT_MARGIN = 15.0  # on top of the order timeout: the re-read after an unknown outcome
 Spawn = Callable[[Coroutine[Any, Any, Any], str], "asyncio.Task"]
 
 
@@ -119,16 +118,6 @@ class Orders:
         far = f"\n\nFar from the market: {press.far}" if press.far else ""
         return (f"{mode} account {press.order.account}\n\n{press.order.describe()}\n"
                 f"{press.preview}{far}\n\nSend this order?")
-
-    async def wait_in_flight(self) -> None:
-        """Closing with an order in flight: its answer (or its timeout) is awaited, so it is
-        reported and journaled even when the panel closes right after the click."""
-        import asyncio
-
-        task = self.in_flight
-        if task is not None and not task.done() and self.session.backend is not None:
-            limit = self.session.backend.client.timeout + READ_TIMEOUT_MARGIN
-            await asyncio.wait({task}, timeout=limit)
 
     # --- one order ------------------------------------------------------------------------
 

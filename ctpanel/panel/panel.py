@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 JOURNAL_LINES_SHOWN = 50
+READ_TIMEOUT_MARGIN = 15.0  # on top of the order timeout: the re-read after an unknown outcome
 EXIT_ACTIONS = (Action.CLOSE, Action.FLATTEN, Action.CANCEL)
 EXIT_BUTTONS = tuple(action.value for action in EXIT_ACTIONS)
 
@@ -326,16 +327,24 @@ class Panel:
 
         self.events.running.emit(False)
         self.hotkey.close()
-        await self.orders.wait_in_flight()
-        if self.backend is not None:
-            for part in (self.exits, self.groups):
-                await part.wait_in_flight(self.backend.client.timeout + 15)
+        await self._wait_in_flight()
         tasks = [task for task in self._tasks
                  if not task.done() and task is not asyncio.current_task()]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await self.session.close()
+
+    async def _wait_in_flight(self) -> None:
+        """Closing with a request in flight (an order, an exit, a group's): its answer (or its
+        timeout, and the re-read after an unknown outcome) is awaited, so it is reported and
+        journaled even when the panel closes right after the click."""
+        import asyncio
+
+        flying = {part.in_flight for part in (self.orders, self.exits, self.groups)
+                  if part.in_flight is not None and not part.in_flight.done()}
+        if flying and self.backend is not None:
+            await asyncio.wait(flying, timeout=self.backend.client.timeout + READ_TIMEOUT_MARGIN)
 
     def _spawn(self, coroutine: Coroutine[Any, Any, Any], name: str) -> asyncio.Task:
         """A task of the panel's own (backend-scoped ones are the session's)."""
@@ -380,11 +389,14 @@ class Panel:
         if busy is not None:  # on the click path: the buttons and their reason only
             self._show_ticket(TicketState(busy, None, None, dict.fromkeys(EXIT_BUTTONS, busy)))
             return
-        exits = {action.value: self.plan(action) for action in EXIT_ACTIONS}
-        group = self.positions.group()
-        self._show_ticket(ticket_state(self.ticket, self.form_state(), exits,
-                                       self.positions.account_words(),
-                                       self.plan(Action.REVERSE), group.name if group else ""))
+        form, group = self.form_state(), self.positions.group()
+        budget = self.backend.client.budget.level if self.backend is not None else None
+        plans = {action.value: make_plan(action, form, group=group, choices=self.exit_choices,
+                                         budget_left=budget)
+                 for action in (Action.REVERSE, *EXIT_ACTIONS)}  # the form read once
+        reverse = plans.pop(Action.REVERSE.value)
+        self._show_ticket(ticket_state(self.ticket, form, plans, self.positions.account_words(),
+                                       reverse, group.name if group else ""))
         next_change = self.ticket.next_change_at()
         if next_change is not None:
             self.events.wake_in.emit(max(0.0, next_change - self.clock()) + 0.001)

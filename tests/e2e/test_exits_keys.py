@@ -36,8 +36,8 @@ class Reported(OutputLines):
 
 def test_the_close_hotkey_double_tapped_is_one_close_and_flat_is_read_back(app):  # noqa: F811
     app.reported = Reported(app.process)
-    app.reported.wait_for("state", lambda state: state["position"] == "Long_2")
-    time.sleep(1.2)  # past the start's re-arm window: the close's own rules are what counts
+    app.reported.wait_for("state", lambda state: (state["position"], state["armed"]) ==
+                          ("Long_2", "yes"))  # a fresh picture: Close arms on the same one
     app.keys("ctrl+shift+c", "ctrl+shift+c", delay_ms=150)  # a double tap, 150 ms apart
     app.reported.wait_for("state", lambda state: state["position"] == "Flat")
     time.sleep(2)  # another process: only waiting shows that nothing else comes
@@ -53,10 +53,9 @@ def test_a_stop_reverse_s_working_entry_is_cancelled_with_the_mouse(app):  # noq
     # A still market: the entry must stay working until it is cancelled, not fill first.
     httpx.post(f"{app.sim_url}/_sim/state", json={"market_open": False},
                timeout=5).raise_for_status()
-    # Type: STOPMARKET (Alt+T, two steps down); the stop price comes from the market.
-    app.keys("alt+t", "Down", "Down", delay_ms=120)
-    time.sleep(0.5)
-    app.keys("ctrl+shift+r")
+    # Type: STOPMARKET (Alt+T, two steps down); the stop price comes from the market at the
+    # pick. Keys are handled in order, so Ctrl+Shift+R reaches the panel after them.
+    app.keys("alt+t", "Down", "Down", "ctrl+shift+r", delay_ms=120)
     wait_until(lambda: requests(app.sim_url, "ReversePosition"), what="the stop reverse")
     [reverse] = requests(app.sim_url, "ReversePosition")
     assert reverse["body"]["orderType"] == "STOPMARKET"
@@ -73,8 +72,9 @@ def test_the_demo_group_reversed_with_one_key_press_is_one_request_per_non_flat_
     app.reported = Reported(app.process)
     app.reported.wait_for("state", lambda state: state["armed"] == "yes")
     app.keys("alt+a", "End", delay_ms=120)  # the account picker's last entry: the demo group
-    app.reported.wait_for("state", lambda state: state["position"] == "unknown")
-    app.reported.wait_for("state", lambda state: state["armed"] == "yes")
+    # The group holds nothing itself (position unknown); armed on its members' fresh read.
+    app.reported.wait_for("state", lambda state: (state["position"], state["armed"]) ==
+                          ("unknown", "yes"))
     app.keys("ctrl+shift+r", "ctrl+shift+r", delay_ms=150)  # and a double tap
     wait_until(lambda: len(requests(app.sim_url, "ReversePosition")) >= 4, what="4 orders")
     time.sleep(2)  # another process: only waiting shows that nothing else comes

@@ -29,3 +29,17 @@ def test_only_the_current_modes_records_at_their_own_time():
 
 def test_a_stamp_is_turned_into_local_time():
     assert journal_time("2026-11-24T12:00:00+00:00").tzinfo is None
+
+
+def test_exits_and_group_actions_say_what_was_read_back():
+    records = [
+        {"time": "2026-12-01T10:00:00+00:00", "mode": "demo", "kind": "close", "status": "ok",
+         "account": "Sim101", "instrument": "ES 12-26", "order_id": "–",
+         "outcome": "Long 2 -> Flat; none still working"},
+        {"time": "2026-12-01T10:01:00+00:00", "mode": "demo", "kind": "group", "status": "partial",
+         "group": "Apex PA", "action": "reverse", "instrument": "ES 12-26",
+         "summary": "Apex PA: 3 of 4 reversed; APEX-4 rejected: no margin"}]
+    close, group = history_lines(records, "demo")
+    assert close.text.endswith("ok close: Sim101 ES 12-26: Long 2 -> Flat; none still working")
+    assert group.text.endswith("partial group reverse: Apex PA: Apex PA: 3 of 4 reversed; "
+                               "APEX-4 rejected: no margin")
