@@ -80,6 +80,9 @@ def test_flatten_everything_lists_first_and_needs_yes(standalone_sim, control, p
     assert "Sim101: Long 2 ES 12-26" in listing.stdout and "Sim102: Short 3 MES 12-26" \
         in listing.stdout and "Nothing was sent" in listing.stdout
     assert received(control, "FlattenEverything") == []
+    # Each process starts with a full budget of its own; the simulator's is the user's, shared:
+    # the listing spent ten of its twenty, so start this run on a fresh one.
+    control.post("/_sim/reset").raise_for_status()
     done = run_cli(standalone_sim, private_files, "flatten", "--everything", "--yes")
     assert done.returncode == 0, done.stderr
     [request] = received(control, "FlattenEverything")
