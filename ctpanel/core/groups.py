@@ -19,7 +19,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from ctpanel.core.exits import ExitKind, ExitOrder
+from ctpanel.core.exits import ExitKind, ExitOrder, closing_size
 from ctpanel.core.models import Position, ReverseOrder, Side
 from ctpanel.core.validation import normalise_instrument
 
@@ -236,7 +236,17 @@ class MemberStep:
                    f"{self.request.quantity}"
         if isinstance(self.request, ExitOrder) and self.request.kind is ExitKind.CANCEL:
             return f"{account} cancel its working orders"
-        return f"{account} {before} -> Flat"
+        return f"{account} {before} -> {self.after_words()}"
+
+    def after_words(self) -> str:
+        """What the member holds after an exit: ``Flat``, or what a partial close leaves."""
+        request, before = self.request, self.before
+        if not isinstance(request, ExitOrder) or request.kind is not ExitKind.CLOSE \
+                or before is None or before.is_flat:
+            return "Flat"
+        left = before.quantity - closing_size(before.quantity, request.quantity,
+                                              request.percent)
+        return f"{before.side.value} {left}" if left > 0 else "Flat"
 
 
 @dataclass(frozen=True)
@@ -273,20 +283,25 @@ class GroupPlan:
 
 def plan_group(group: Group, action: GroupAction, instrument: str,
                positions: Mapping[str, Position], entry: ReverseOrder | None = None,
-               *, flatten_instrument_only: bool = True) -> GroupPlan:
+               *, flatten_instrument_only: bool = True,
+               close_portion: tuple[int | None, float | None] = (None, None)) -> GroupPlan:
     """Each member's step, from its own position in ``positions`` (keyed by account; a member
     missing from a complete read is flat). ``entry``: the form's order (type, time in force,
-    prices, ATM template) that every member's reverse takes, at its own side and size."""
+    prices, ATM template) that every member's reverse takes, at its own side and size.
+    ``close_portion``: (quantity, percent) of a close, each member's own (CrossTrade rounds a
+    percentage up on each account's position); (None, None) closes everything."""
     instrument = normalise_instrument(instrument)
     steps = tuple(_step(member, action, instrument,
                         positions.get(member.account) or Position.flat(member.account,
                                                                       instrument),
-                        entry, flatten_instrument_only) for member in group.members)
+                        entry, flatten_instrument_only, close_portion)
+                  for member in group.members)
     return GroupPlan(group, action, instrument, steps)
 
 
 def _step(member: Member, action: GroupAction, instrument: str, position: Position,
-          entry: ReverseOrder | None, instrument_only: bool) -> MemberStep:
+          entry: ReverseOrder | None, instrument_only: bool,
+          close_portion: tuple[int | None, float | None]) -> MemberStep:
     if action is GroupAction.CANCEL:
         return MemberStep(member, position, ExitOrder(ExitKind.CANCEL, member.account,
                                                       instrument))
@@ -297,8 +312,10 @@ def _step(member: Member, action: GroupAction, instrument: str, position: Positi
         verb = "reverse" if action is GroupAction.REVERSE else "close"
         return MemberStep(member, position, skipped=f"flat: nothing to {verb}")
     if action is GroupAction.CLOSE:
+        quantity, percent = close_portion
         return MemberStep(member, position, ExitOrder(ExitKind.CLOSE, member.account,
-                                                      instrument))
+                                                      instrument, quantity=quantity,
+                                                      percent=percent))
     quantity = member.quantity(position)
     template = entry.strategy if entry is not None else None
     if member.requires_atm and not template:

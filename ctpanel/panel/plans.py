@@ -67,6 +67,19 @@ class ExitChoices:
     quantity: int = 1  # with Portion.QUANTITY
     flatten_instrument_only: bool = False
 
+    def portion_of_close(self) -> tuple[int | None, float | None]:
+        """(quantity, percent) of a Close; (None, None) closes everything."""
+        if self.portion is Portion.QUANTITY:
+            return self.quantity, None
+        return None, self.portion.fraction
+
+    @property
+    def close_words(self) -> str:
+        """What CLOSE takes, on its button: ``CLOSE ALL``, ``CLOSE 1/2``, ``CLOSE 3``."""
+        if self.portion is Portion.QUANTITY:
+            return f"CLOSE {self.quantity}"
+        return "CLOSE ALL" if self.portion is Portion.ALL else f"CLOSE {self.portion.value}"
+
 
 @dataclass(frozen=True)
 class ExitPlan:
@@ -81,7 +94,7 @@ class ExitPlan:
 
     @property
     def label(self) -> str:
-        return {Action.CLOSE: "CLOSE", Action.FLATTEN: "FLATTEN",
+        return {Action.CLOSE: self.choices.close_words, Action.FLATTEN: "FLATTEN",
                 Action.CANCEL: "CANCEL"}[self.action]
 
     @property
@@ -163,9 +176,7 @@ class ExitPlan:
         return self.instrument
 
     def _portion(self) -> tuple[int | None, float | None]:
-        if self.choices.portion is Portion.QUANTITY:
-            return self.choices.quantity, None
-        return None, self.choices.portion.fraction
+        return self.choices.portion_of_close()
 
     def _close_preview(self, picture: Picture) -> str:
         position = picture.position
@@ -222,7 +233,8 @@ class GroupTicketPlan:
 
     @property
     def label(self) -> str:
-        return self.action.value.upper()
+        return self.choices.close_words if self.action is Action.CLOSE \
+            else self.action.value.upper()
 
     @property
     def noun(self) -> str:
@@ -239,7 +251,8 @@ class GroupTicketPlan:
                                          self.group.accounts)
         return plan_group(self.group, GroupAction(self.action.value), self.instrument,
                           positions, self.entry,
-                          flatten_instrument_only=self.choices.flatten_instrument_only)
+                          flatten_instrument_only=self.choices.flatten_instrument_only,
+                          close_portion=self.choices.portion_of_close())
 
     @property
     def before(self) -> GroupPlan | None:

@@ -76,6 +76,19 @@ def test_exits_on_a_group_and_the_budget_before_anything_is_sent():
                                     "of a group).")
 
 
+def test_a_partial_group_close_takes_each_members_own_share():
+    half = plan_group(DEMO_GROUP, GroupAction.CLOSE, ES, DEMO_POSITIONS,
+                      close_portion=(None, 0.5))
+    assert [(o.account, o.percent, o.quantity) for _, o in half.requests] == [
+        (account, 0.5, None) for account in ("APEX-1", "APEX-2", "APEX-4", "APEX-5")]
+    assert [step.after_words() for step, _ in half.requests] == [
+        "Long 1", "Flat", "Flat", "Long 1"]
+    two = plan_group(DEMO_GROUP, GroupAction.CLOSE, ES, DEMO_POSITIONS, close_portion=(2, None))
+    assert [step.words() for step, _ in two.requests] == [
+        "APEX-1 Long 2 -> Flat", "APEX-2 Long 1 -> Flat", "APEX-4 Short 1 -> Flat",
+        "APEX-5 Long 3 -> Long 1"]
+
+
 def test_groups_are_read_tolerantly_and_kept_in_the_data_folder(tmp_path):
     saved = [Group("Apex PA", (Member("APEX-1", SizeRule.FIXED, 2, True, 5),))]
     save_groups(tmp_path, saved)

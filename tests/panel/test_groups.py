@@ -3,10 +3,13 @@ loopback: the group offered beside the accounts, one read for every member, the 
 member, one fan-out per intent with every member in flight together, the result rows, the
 guards and the budget that stop a group before anything is sent."""
 
+import json
+
 import pytest
 
 from ctpanel.core.group_service import GroupReport
 from ctpanel.core.groups import DEMO_GROUP, Group, Member
+from ctpanel.panel.plans import ExitChoices, Portion
 from tests.panel.conftest import until
 
 APEX = DEMO_GROUP.key
@@ -58,6 +61,31 @@ async def test_a_group_close_closes_each_non_flat_member(grouped):
     await grouped.press_and_wait("close")
     assert len(grouped.requests("ClosePosition")) == 4
     assert "Apex PA: 4 of 4 closed" in grouped.lines()
+
+
+async def test_a_group_close_of_half_takes_each_members_own_half_rounded_up(grouped):
+    grouped.panel.exits_changed(ExitChoices(Portion.HALF))
+    await grouped.wait_armed("close")
+    assert grouped.arming("close").label == "CLOSE 1/2"
+    assert grouped.arming("close").preview == (
+        "APEX-1 Long 2 -> Long 1 · APEX-2 Long 1 -> Flat · APEX-3 flat: nothing to close · "
+        "APEX-4 Short 1 -> Flat · APEX-5 Long 3 -> Long 1")
+    report = await grouped.press_and_wait("close")
+    assert report.all_ok
+    bodies = {r.body.pop("account", None) or r.raw_path.split("/")[4]: r.body
+              for r in grouped.requests("ClosePosition")}
+    assert bodies == {account: {"instrument": "ES 12-26", "percent": 0.5}
+                      for account in ("APEX-1", "APEX-2", "APEX-4", "APEX-5")}
+    after = {o.account: o.after.describe() for o in report.outcomes if o.after}
+    assert after == {"APEX-1": "Long 1", "APEX-2": "Flat", "APEX-4": "Flat", "APEX-5": "Long 1"}
+    records = [json.loads(line) for line in grouped.panel.journal.path.read_text().splitlines()]
+    [group] = [r for r in records if r["kind"] == "group"]
+    planned = {m["account"]: (m["planned"], m["body"]) for m in group["members"]}
+    assert planned["APEX-5"] == ("APEX-5 Long 3 -> Long 1",
+                                 {"instrument": "ES 12-26", "percent": 0.5})
+    closes = [r for r in records if r["kind"] == "close"]
+    assert {r["account"]: r["body"]["percent"] for r in closes} == {
+        "APEX-1": 0.5, "APEX-2": 0.5, "APEX-4": 0.5, "APEX-5": 0.5}
 
 
 async def test_a_rejected_member_and_a_lost_reply_are_shown_as_a_partial_result(grouped):
