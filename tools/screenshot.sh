@@ -3,7 +3,7 @@
 # full panel after a reverse, the exits with a STOP reverse's entry working, then compact mode
 # with the global hotkey armed.
 # Usage: tools/screenshot.sh [panel.png] [compact.png] [exits.png] [groups.png]   (needs xvfb,
-# xdotool, imagemagick, x11-utils, curl)
+# xdotool, imagemagick, x11-utils, curl). SCALE=1.5 SCREEN=1920x1080 takes them at 150 %.
 set -euo pipefail
 out=$(realpath -m "${1:-docs/panel.png}")
 compact_out=$(realpath -m "${2:-docs/compact.png}")
@@ -12,11 +12,12 @@ groups_out=$(realpath -m "${4:-docs/groups.png}")
 display=":97"
 python=${PYTHON:-python3}
 data=$(mktemp -d)
-Xvfb "$display" -screen 0 1280x1000x24 -nolisten tcp & xvfb=$!
+Xvfb "$display" -screen 0 "${SCREEN:-1280x1000}x24" -nolisten tcp & xvfb=$!
 trap 'kill $xvfb 2>/dev/null; rm -rf "$data"' EXIT
 export DISPLAY=$display
 for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
-CTPANEL_DATA_DIR=$data QT_QPA_PLATFORM=xcb "$python" -m ctpanel --demo >"$data/out" & app=$!
+CTPANEL_DATA_DIR=$data QT_QPA_PLATFORM=xcb QT_SCALE_FACTOR=${SCALE:-1} \
+    "$python" -m ctpanel --demo >"$data/out" & app=$!
 window=$(timeout 15 xdotool search --sync --onlyvisible --name "^ctpanel" | head -1)
 sleep 3                                   # accounts, position and prices load
 timeout 10 xdotool windowfocus --sync "$window" key ctrl+shift+r
@@ -32,18 +33,21 @@ shoot "$window" "$out"
 sim=$(sed -n 's/^ctpanel demo simulator: //p' "$data/out")
 curl -fsS -X POST -H 'Content-Type: application/json' -d '{"market_open": false}' \
     "$sim/_sim/state" >/dev/null           # a still market: the stop entry stays working
-timeout 10 xdotool windowfocus --sync "$window" key --delay 120 alt+t Down Down   # STOPMARKET
+# Alt+T opens the order details on the order type; two down is STOPMARKET.
+timeout 10 xdotool windowfocus --sync "$window" key --delay 120 alt+t Down Down
 sleep 1.5                                 # past the re-arm delay
 timeout 10 xdotool windowfocus --sync "$window" key ctrl+shift+r
-sleep 2.5                                 # flat, the entry working and listed with its Cancel
+sleep 2.5                                 # flat, the entry working
+timeout 10 xdotool windowfocus --sync "$window" key alt+w   # listed with its Cancel
+sleep 0.5
 shoot "$window" "$exits_out"
 curl -fsS -X POST -H 'Content-Type: application/json' -d '{"market_open": true}' \
     "$sim/_sim/state" >/dev/null
-timeout 10 xdotool windowfocus --sync "$window" key --delay 120 alt+t Up Up   # MARKET again
+timeout 10 xdotool windowfocus --sync "$window" key --delay 120 alt+t Up Up  # MARKET
 timeout 10 xdotool windowfocus --sync "$window" key --delay 120 alt+a End  # the demo group
-sleep 2                                   # its five positions read, the preview per member
+sleep 2                                   # its five positions read, a row per member
 timeout 10 xdotool windowfocus --sync "$window" key ctrl+shift+r
-sleep 2.5                                 # every member at once, the result table
+sleep 2.5                                 # every member at once, each row's result
 shoot "$window" "$groups_out"
 timeout 10 xdotool windowfocus --sync "$window" key ctrl+shift+a   # arm the global hotkey
 sleep 0.5

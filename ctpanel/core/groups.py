@@ -21,7 +21,7 @@ from typing import Any
 
 from ctpanel.core.exits import ExitKind, ExitOrder, closing_size
 from ctpanel.core.models import Position, ReverseOrder, Side
-from ctpanel.core.validation import normalise_instrument
+from ctpanel.core.validation import TEXT_CAPS, normalise_instrument
 
 GROUPS_FILE = "groups.json"
 MAX_MEMBERS = 50
@@ -177,6 +177,15 @@ def groups_from_rows(rows: Iterable[tuple]) -> tuple[list[Group], list[str]]:
         name, account = str(name).strip(), str(account).strip()
         if not name or not account:
             problems.append(f"Row {number}: a member needs a group name and an account.")
+            continue
+        long_one = next(((field, len(text)) for field, text in (("group", name),
+                                                                 ("account", account))
+                         if len(text) > TEXT_CAPS[field][1]), None)
+        if long_one is not None:
+            field, length = long_one
+            noun, cap = TEXT_CAPS[field]
+            problems.append(f"Row {number}: {noun} has at most {cap} characters; this one has "
+                            f"{length:,}.")
             continue
         if any(m.account == account for m in members.get(name, [])):
             problems.append(f"Row {number}: {account} is already in {name}.")

@@ -18,6 +18,14 @@ from ctpanel.core.models import Action, OrderType, ReverseOrder, TimeInForce
 DEFAULT_MAX_QUANTITY = 100
 MAX_NAME_LENGTH = 64
 MAX_STRATEGY_LENGTH = 128
+MAX_OCO_LENGTH = 50
+# What each text field takes at most, and its name in a refusal.
+TEXT_CAPS = {"instrument": ("an instrument", MAX_NAME_LENGTH),
+             "oco_id": ("an OCO id", MAX_OCO_LENGTH),
+             "strategy": ("an ATM template name", MAX_STRATEGY_LENGTH),
+             "group": ("a group name", MAX_NAME_LENGTH),
+             "account": ("an account name", MAX_NAME_LENGTH),
+             "token": ("an API token", 4096)}
 MAX_PRICE = 1e9
 
 _SPACES = re.compile(r"\s+")
@@ -39,6 +47,16 @@ class OrderInput:
     stop_price: Any = None
     oco_id: Any = None
     strategy: Any = None
+
+
+def too_long(field: str, length: int) -> str | None:
+    """Why a text of ``length`` characters is refused in ``field`` (None: it is taken). What
+    the trader types or pastes is refused whole, never cut to fit."""
+    name, cap = TEXT_CAPS[field]
+    if length <= cap:
+        return None
+    return (f"Not taken: that is {length:,} characters, and {name} has at most {cap}. "
+            "The field was left as it was.")
 
 
 def normalise_instrument(text: str) -> str:
@@ -93,9 +111,8 @@ def _parse_quantity(value: Any, max_quantity: int, problems: list[Problem]) -> i
         problems.append(Problem("quantity", "Quantity must be at least 1."))
         return None
     if value > max_quantity:
-        problems.append(
-            Problem("quantity", f"Quantity {value} is above the limit of {max_quantity}.")
-        )
+        problems.append(Problem("quantity", f"{value:,} is over your largest quantity, "
+                                            f"{max_quantity:,} (Preferences)."))
         return None
     return value
 
@@ -172,7 +189,7 @@ def parse_order(raw: OrderInput, *, max_quantity: int = DEFAULT_MAX_QUANTITY) ->
     tif = _parse_enum(raw.time_in_force, TimeInForce, "time_in_force", "Time in force", problems)
     limit_price, stop_price = _check_prices(order_type, raw, problems)
     oco_id = _check_name(raw.oco_id, "oco_id", "OCO id", problems, required=False,
-                         limit=MAX_NAME_LENGTH)
+                         limit=MAX_OCO_LENGTH)
     strategy = _check_name(raw.strategy, "strategy", "ATM strategy", problems, required=False,
                            limit=MAX_STRATEGY_LENGTH)
     if instrument is not None:

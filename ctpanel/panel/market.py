@@ -62,6 +62,7 @@ class MarketState:
 
     view: MarketView
     pnl: str  # the open P&L in currency and ticks, and the account's
+    figures: tuple[float, float | None] | None = None  # the position's (currency, ticks)
 
 
 class MarketWatch:
@@ -136,11 +137,12 @@ class MarketWatch:
     def state(self, position: Position | None) -> MarketState:
         """The quote line and the P&L of ``position`` (the account's too, while streamed)."""
         view = self.view()
-        words = pnl_words(position_pnl(position, view.usable))
+        figures = position_pnl(position, view.usable)
+        words = pnl_words(figures)
         account = self.account_pnl()
         if account is not None and account.unrealized is not None:
             words += f"   account {account.unrealized + 0.0:+,.2f}"
-        return MarketState(view, words)
+        return MarketState(view, words, figures)
 
     def account_pnl(self) -> AccountPnl | None:
         """The streamed P&L of the selected account, while fresh."""

@@ -235,6 +235,12 @@ class Panel:
     def saved_groups(self) -> list[Group]:
         return self.positions.group_file.load()
 
+    def read_only_groups(self) -> list[Group]:
+        """Groups the picker offers that are not the trader's to edit (the simulator's demo
+        group)."""
+        saved = {group.name.lower() for group in self.saved_groups()}
+        return [group for group in self.positions.groups if group.name.lower() not in saved]
+
     def global_press(self, action: Action = Action.REVERSE) -> None:
         """A press of a system-wide combination, whatever program has focus."""
         if self.hotkey.press():
@@ -448,7 +454,7 @@ class Panel:
         group = self.positions.group()
         if group is not None and self.ticket.reading is not None:
             self.events.position_note.emit(f"{group.label}: each member's position is in "
-                                           "the preview below")
+                                           "the group table below")
         self._show_market()
         if position is not None and not position.is_flat and (self.form.mirror
                                                               or self._remirror):

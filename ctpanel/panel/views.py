@@ -11,13 +11,18 @@ from dataclasses import dataclass, field
 from ctpanel.core.form import FormState
 from ctpanel.core.payloads import OrderInfo
 from ctpanel.panel.events import Events
-from ctpanel.panel.plans import Action, ExitPlan
+from ctpanel.panel.glance import MemberRow, member_rows
+from ctpanel.panel.plans import Action, ExitPlan, GroupTicketPlan
 from ctpanel.panel.status import ConnectionStatus
 from ctpanel.panel.ticket import Arming, Plan, Ticket
 
 MODE_BANDS = {
     "demo": "DEMO — simulated account and prices; nothing reaches NinjaTrader",
     "live": "LIVE — orders go to NinjaTrader through CrossTrade",
+}
+SHORT_BANDS = {  # the same, for a narrow window: the mode's word is never cut
+    "demo": ("DEMO — simulated; nothing reaches NinjaTrader", "DEMO — simulated", "DEMO"),
+    "live": ("LIVE — orders go to NinjaTrader", "LIVE"),
 }
 
 
@@ -29,6 +34,14 @@ class ModeView:
     band: str
     title: str
     armed: bool
+
+    @property
+    def bands(self) -> tuple[str, ...]:
+        """The band's wordings, longest first."""
+        if self.mode not in SHORT_BANDS:
+            return (self.band,)
+        prefix = self.band.partition("·")[0] + "·  " if self.armed else ""
+        return (self.band, *(prefix + short for short in SHORT_BANDS[self.mode]))
 
     @classmethod
     def of(cls, mode: str | None, account: str, armed: bool, chord: str) -> ModeView:
@@ -58,6 +71,9 @@ class TicketState:
     working: tuple[OrderInfo, ...] | None = None
     account: str = ""
     group: str = ""  # the group selected in the account's place ("" for an account)
+    members: tuple[MemberRow, ...] = ()  # a group's rows, one per member
+    group_summary: str = ""  # "Apex PA: 4 of 5 members act; APEX-3 skipped (flat)"
+    problem_fields: frozenset[str] = frozenset()  # the form's fields that hold a problem
 
 
 def ticket_state(ticket: Ticket, form: FormState, exits: dict[str, Plan],
@@ -71,9 +87,28 @@ def ticket_state(ticket: Ticket, form: FormState, exits: dict[str, Plan],
     others += [warning for warning in form.warnings() if warning != arming.reason]
     cancel = ExitPlan(Action.CANCEL, form.account, form.instrument).on(ticket.reading)
     working = cancel.before.orders_in(form.instrument) if cancel.before is not None else None
+    members, summary = _group_rows(ticket, reverse, exits.get(Action.CLOSE.value))
+    fields = frozenset(p.field for p in form.check().problems)
     return TicketState(arming, arming.preview, " ".join(others),
                        {name: ticket.arming(plan) for name, plan in exits.items()}, working,
-                       account, group)
+                       account, group, members, summary, fields)
+
+
+def _group_rows(ticket: Ticket, reverse: Plan | None, close: Plan | None
+                ) -> tuple[tuple[MemberRow, ...], str]:
+    """A group's rows and its one-line summary, from the plans on the ticket's read."""
+    if not isinstance(reverse, GroupTicketPlan):
+        return (), ""
+    reverse_plan = reverse.on(ticket.reading).plan
+    close_plan = close.on(ticket.reading).plan if isinstance(close, GroupTicketPlan) else None
+    if reverse_plan is None:
+        return (), f"{reverse.group.name}: reading every member's position…"
+    acting = len(reverse_plan.requests)
+    skipped = [step.member.account for step in reverse_plan.steps if step.skipped]
+    summary = f"{reverse.group.name}: REVERSE acts on {acting} of {len(reverse_plan.steps)}"
+    if skipped:
+        summary += f" (skipped: {', '.join(skipped)})"
+    return member_rows(reverse_plan, close_plan), summary
 
 
 @dataclass(frozen=True)

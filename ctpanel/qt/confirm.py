@@ -12,14 +12,19 @@ if TYPE_CHECKING:
     import asyncio
 
 
+def question_box(title: str, text: str, parent=None) -> QMessageBox:
+    """The yes/no question, No the default: Enter must not send by accident."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box
+
+
 class ConfirmService:
     """Shows a window-modal question without a nested event loop, and awaits the answer."""
 
     async def ask(self, title: str, text: str) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, title, text,
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                          QApplication.activeWindow())
-        box.setDefaultButton(QMessageBox.StandardButton.No)  # Enter must not send by accident
+        box = question_box(title, text, QApplication.activeWindow())
         import asyncio  # not at the top: the window is built before asyncio is loaded
 
         answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()

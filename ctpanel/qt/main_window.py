@@ -8,20 +8,21 @@ panel's inputs. The window holds no rule and no state of the panel's.
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QWidget
 
 from ctpanel.panel.views import HotkeyView, ModeView
 from ctpanel.qt.icons import app_icon, armed_icon
-from ctpanel.qt.screen import keep_on_screen
+from ctpanel.qt.screen import keep_on_screen, restore_place, saved_place
 from ctpanel.qt.settings import WindowState
 from ctpanel.qt.ticks import PanelTicks
 from ctpanel.qt.widgets.compact import CompactWindow
-from ctpanel.qt.widgets.group_table import GroupTable
 from ctpanel.qt.widgets.log_pane import LogPane, NoticeBar
+from ctpanel.qt.widgets.lower_part import LowerPart
 from ctpanel.qt.widgets.panel_body import PanelBody
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from ctpanel.qt.widgets.token_dialog import TokenDialog, TokenTester
 
 COMPACT_SHORTCUT = "Ctrl+Shift+M"
-DEFAULT_SIZE = (560, 940)
+DEFAULT_SIZE = (520, 700)  # fits 1366x768 and 1920x1080 at 150 %, less the task bar
 
 
 class MainWindow(QMainWindow):
@@ -64,19 +65,16 @@ class MainWindow(QMainWindow):
         self.ticks = PanelTicks(self.panel, self)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.body)
-        # A group's result table sits above the log, where it takes the log's room, never the
-        # ticket's (it shows only once a group has acted).
-        self.group_results = GroupTable(self.panel)
-        lower = QWidget()
-        column = QVBoxLayout(lower)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.group_results)
-        column.addWidget(self.log_pane, 1)
-        self.splitter.addWidget(lower)
+        self.lower = LowerPart(self.panel, self.log_pane)
+        self.group_results = self.lower.group_table
+        self.splitter.addWidget(self.lower)
+        self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
         self.setStatusBar(NoticeBar(self.panel.notices, self.log_pane, self))
+        self._set_tab_order()
         # The panel's own hotkeys (Reverse, Close, Flatten the account), in the full window and
         # in compact mode; a held key is one press. Flatten every account has none, on purpose.
         self.hotkeys = {action: [QShortcut(QKeySequence(), window)
@@ -86,6 +84,18 @@ class MainWindow(QMainWindow):
             for hotkey in shortcuts:
                 hotkey.setAutoRepeat(False)
                 hotkey.setContext(Qt.ShortcutContext.WindowShortcut)
+
+    def _set_tab_order(self) -> None:
+        """Tab in reading order: the selection, the buttons' row left to right, the order
+        controls, then the lower part (its tabs, then the page shown)."""
+        form, exits, ticket = self.body.form, self.body.exits, self.body.ticket
+        chain = (form.account, form.refresh, form.instrument, ticket.reverse_button,
+                 exits.close_button, exits.flatten_button, exits.portion, exits.close_quantity,
+                 exits.only_instrument, ticket.arm_button, form.mirror, form.action,
+                 form.quantity, form.details_header, form.order_type, form.time_in_force,
+                 form.limit_price, form.stop_price, form.oco_id, form.strategy, self.lower)
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _build_menus(self) -> None:
         connection = self.menuBar().addMenu("&Connection")
@@ -101,7 +111,7 @@ class MainWindow(QMainWindow):
         self.token_action = settings.addAction("API &token…")
         self.settings_action = settings.addAction("&Preferences…")
         self.groups_action = settings.addAction("&Groups…")
-        self.always_on_top_action = QAction("Always on &top", self, checkable=True)
+        self.always_on_top_action = QAction("&Always on top", self, checkable=True)
         settings.addAction(self.always_on_top_action)
         view = self.menuBar().addMenu("&View")
         self.compact_action = view.addAction("&Compact mode")
@@ -136,19 +146,35 @@ class MainWindow(QMainWindow):
         self.groups_action.triggered.connect(self.open_groups)
         self.about_action.triggered.connect(self.open_about)
         self.always_on_top_action.toggled.connect(self._on_always_on_top_toggled)
+        # Opening or folding the order details gives the upper part the room it needs.
+        self.body.form.details_header.toggled.connect(
+            lambda _: QTimer.singleShot(0, self.fit_body))
         panel.events.mode.connect(self._on_mode)
         panel.events.hotkey.connect(self._on_hotkey)
         panel.events.options.connect(self._on_options)
         panel.events.token_needed.connect(self.open_token_dialog)
 
     def _restore_state(self) -> None:
-        geometry = self.window_state.load("geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
+        if not restore_place(self, self.window_state.load("place")):
             self.resize(*DEFAULT_SIZE)
         keep_on_screen(self)
         splitter = self.window_state.load("splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
+        if splitter is None or not self.splitter.restoreState(splitter):
+            QTimer.singleShot(0, self.fit_body)
+
+    def fit_body(self) -> None:
+        """The upper part as tall as it needs (the order details open or folded), the lower
+        part the rest, never under its four lines."""
+        sizes = self.splitter.sizes()
+        total = sum(sizes)
+        if total <= 0:
+            return
+        room = total - self.lower.minimumSizeHint().height()
+        # The scroll area asks for more than its contents; ask for the contents.
+        wanted = (self.body.sizeHint().height() - self.body.controls.sizeHint().height()
+                  + self.body.form.controls.sizeHint().height() + 4)
+        body = max(self.body.minimumSizeHint().height(), min(wanted, room))
+        self.splitter.setSizes([body, total - body])
 
     # --- what the panel says --------------------------------------------------------------
 
@@ -220,15 +246,14 @@ class MainWindow(QMainWindow):
     def _on_compact_toggled(self, on: bool) -> None:
         """Compact mode in place of the full panel, and back; each keeps its own geometry."""
         if on:
-            geometry = self.window_state.load("compact_geometry")
-            if geometry is None or not self.compact.restoreGeometry(geometry):
+            if not restore_place(self.compact, self.window_state.load("compact_geometry")):
                 self.compact.move(self.frameGeometry().topLeft())
             self.compact.show()
             keep_on_screen(self.compact)
             self.hide()
             return
         if self.compact.isVisible():
-            self.window_state.save("compact_geometry", self.compact.saveGeometry())
+            self.window_state.save("compact_geometry", saved_place(self.compact))
         self.show()
         keep_on_screen(self)
         self.compact.hide()
@@ -252,10 +277,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.shutdown_done:
             event.ignore()  # the main coroutine closes the connections, then really closes
-            self.window_state.save("geometry", self.saveGeometry())
+            self.window_state.save("place", saved_place(self))
             self.window_state.save("splitter", self.splitter.saveState())
             if self.compact.isVisible():
-                self.window_state.save("compact_geometry", self.compact.saveGeometry())
+                self.window_state.save("compact_geometry", saved_place(self.compact))
             self.sig_closed.emit()
             return
         self.compact.hide()

@@ -140,7 +140,7 @@ def cancel_buttons(window: MainWindow) -> str:
     """``cancel-buttons <order id> <x> <y> ...``: the working orders' Cancel buttons that a
     click would press now (shown and enabled)."""
     found = []
-    for button in window.body.exits.findChildren(QPushButton):
+    for button in window.lower.working.findChildren(QPushButton):
         name = button.objectName()
         if name.startswith("cancelOrder-") and button.isVisible() and button.isEnabled():
             centre = button.mapToGlobal(button.rect().center())

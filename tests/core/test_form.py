@@ -75,4 +75,4 @@ def test_the_blocker_names_the_first_reason():
 def test_the_quantity_limit_applies_to_mirrored_sizes():
     big = Position("Sim101", "ES", Side.LONG, 500)
     form = FormState(account="Sim101", instrument="ES", position=big, max_quantity=100)
-    assert "above the limit" in form.blocker()
+    assert "500 is over your largest quantity, 100" in form.blocker()

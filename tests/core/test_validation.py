@@ -43,7 +43,7 @@ def test_every_accepted_instrument_form_passes(instrument):
         (OrderInput(account="Sim101", instrument="ES", quantity=True), "quantity",
          "whole number"),
         (OrderInput(account="Sim101", instrument="ES", quantity=101), "quantity",
-         "above the limit of 100"),
+         "101 is over your largest quantity, 100 (Preferences)"),
         (OrderInput(account="Sim101", instrument="ES", action="HOLD"), "action", "BUY, SELL"),
         (OrderInput(account="Sim101", instrument="ES", order_type="ICEBERG"), "order_type",
          "MARKET, LIMIT, STOPMARKET, STOPLIMIT"),

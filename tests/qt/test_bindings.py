@@ -20,8 +20,8 @@ from ctpanel.panel.ports import ScriptedConfirmer
 from ctpanel.panel.ticket import Phase
 from ctpanel.panel.views import ModeView
 from ctpanel.qt.widgets.compact import CompactWindow
-from ctpanel.qt.widgets.exits_view import ExitsView
-from ctpanel.qt.widgets.group_table import GroupTable
+from ctpanel.qt.widgets.exits_view import ExitsView, WorkingOrdersView
+from ctpanel.qt.widgets.group_table import RESULT, GroupTable
 from ctpanel.qt.widgets.groups_dialog import GroupsDialog
 from ctpanel.qt.widgets.order_form import OrderForm
 from ctpanel.qt.widgets.panel_body import ModeBand
@@ -92,17 +92,18 @@ def test_ticket_view_s_arm_toggle_is_set_armed_and_shows_the_switch(bound, qtbot
 def test_position_strip_shows_the_figure_its_note_and_staleness(bound):
     panel, build, _ = bound
     strip = build(PositionStrip)
-    assert strip.side.text() == "LONG" and strip.quantity_label.text() == "2 contracts"
+    assert strip.line.text().startswith("LONG 2 @ ")
     panel.events.position.emit(LONG_3)
-    assert strip.quantity_label.text() == "3 contracts" and strip.average.text() == \
-        "avg 6,850.25"
+    assert strip.line.text().startswith("LONG 3 @ 6,850.25 · P&L ")
+    assert strip.line.text().endswith("read just now")
     panel.events.position_note.emit("read while waiting for the answer")
-    assert strip.age.text() == "read while waiting for the answer"
+    assert strip.detail.text() == "read while waiting for the answer"
     panel.events.position.emit(None)
-    assert strip.side.text() == "Position unknown"
+    assert strip.line.text() == "Position unknown"
     panel.events.position.emit(LONG_3)
     panel.events.clock.emit(True)
-    assert strip.age.text().startswith("STALE, read")
+    assert "STALE, read" in strip.line.text()
+    assert strip.detail.text() == "STALE: not used for orders"
 
 
 def test_quote_line_and_compact_follow_the_market(bound, qtbot):
@@ -167,12 +168,12 @@ def test_compact_window_shows_results_not_information(bound):
 
 def test_exits_view_shows_each_exit_and_its_buttons_are_presses(bound, qtbot):
     panel, build, _ = bound
-    view = build(ExitsView)
+    view, working = build(ExitsView), build(WorkingOrdersView)
     qtbot.waitUntil(view.close_button.isEnabled)
     assert view.close_preview.text() == "Long 2 -> Flat (no working orders)"
     assert view.flatten_preview.text().startswith("Flatten Sim101: Long 2 ES 12-26")
-    assert view.working_title.text() == "Working orders in ES 12-26: none"
-    assert not view.cancel_all_button.isEnabled()
+    assert working.working_title.text() == "Working orders in ES 12-26: none"
+    assert not working.cancel_all_button.isEnabled()
     view.portion.setCurrentText("1/2")
     assert panel.exit_choices.portion.value == "1/2"
     assert view.close_preview.text() == "Long 2 -> Long 1 (no working orders)"
@@ -180,6 +181,7 @@ def test_exits_view_shows_each_exit_and_its_buttons_are_presses(bound, qtbot):
     assert view.flatten_preview.text() == "Flatten ES 12-26 on Sim101: Long 2, no working orders"
     qtbot.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
     assert panel.ticket.phase is Phase.SENDING and view.close_button.text() == "SENDING…"
+    qtbot.waitUntil(lambda: view.close_button.text() == "CLOSE 1/2", timeout=5000)
     qtbot.waitUntil(lambda: bool(panel.backend.simulator.orders_received("ClosePosition")))
     [close] = panel.backend.simulator.orders_received("ClosePosition")
     assert close.body == {"instrument": "ES 12-26", "percent": 0.5}
@@ -187,7 +189,7 @@ def test_exits_view_shows_each_exit_and_its_buttons_are_presses(bound, qtbot):
 
 def test_exits_view_lists_working_orders_each_with_its_cancel(bound, qtbot):
     panel, build, _ = bound
-    view = build(ExitsView)
+    view = build(WorkingOrdersView)
     sim = panel.backend.simulator
     run_async(qtbot, sim.state.PlaceOrder({
         "account": "Sim101", "instrument": "ES 12-26", "action": "SELL", "quantity": 2,
@@ -214,10 +216,20 @@ def test_group_table_fills_a_row_per_member_and_keeps_the_result(bound, qtbot):
     panel.press()
     qtbot.waitUntil(lambda: table.summary.text().startswith("Apex PA: 4 of 4 reversed"),
                     timeout=5000)
-    cells = {table.table.item(r, 0).text(): table.table.item(r, 1).text()
-             for r in range(table.table.rowCount())}
-    assert cells["APEX-1"] == "Long 2 -> Short 2" and cells["APEX-4"] == "Short 1 -> Long 1"
-    assert cells["APEX-3"] == "Flat -> –"
+    results = {table.table.item(r, 0).text(): table.table.item(r, RESULT).text()
+               for r in range(table.table.rowCount())}
+    assert results["APEX-1"].endswith(" · Long 2 -> Short 2 · ok")
+    assert results["APEX-4"].endswith(" · Short 1 -> Long 1 · ok")
+    assert results["APEX-3"] == "– · Flat -> – · flat: nothing to reverse"
+    def read_again() -> bool:  # as the window's 5 s timer would
+        if not panel.positions.reading():
+            panel.poll_tick()
+        return table.table.item(0, 1).text() == "Short 2"
+
+    qtbot.waitUntil(read_again, timeout=10_000)
+    positions = {table.table.item(r, 0).text(): table.table.item(r, 1).text()
+                 for r in range(table.table.rowCount())}
+    assert positions["APEX-1"] == "Short 2", "each member's row as read after it"
     panel.select("Sim101", "ES 12-26")
     assert table.summary.text().startswith("Apex PA: 4 of 4"), "it stays on screen"
 
@@ -231,7 +243,7 @@ def test_groups_dialog_saves_rows_as_groups_and_says_what_is_wrong(bound, qtbot)
     dialog.add_row("Prop", "APEX-2")
     dialog.accept()
     assert dialog.problem.text() == "Row 3: APEX-2 is already in Prop."
-    dialog.table.removeRow(2)
+    dialog.table.removeRow(dialog.table.rowCount() - 1)
     with wait_event(qtbot, panel.events.accounts):
         dialog.accept()
     [group] = panel.saved_groups()

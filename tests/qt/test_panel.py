@@ -31,7 +31,8 @@ def test_the_window_names_mode_and_account(panel):
 def test_mirror_previews_the_flip(panel):
     assert panel.ticket.preview.text() == "Long 2 -> Short 2, MARKET, DAY"
     assert panel.form.action.member() is Action.SELL and panel.form.quantity.value() == 2
-    assert not panel.form.action.isEnabled(), "mirrored values are set by the position"
+    assert not panel.form.action.isVisible(), "mirrored values are set by the position"
+    assert panel.form.mirrored.text() == "SELL 2", "shown as values, not disabled text"
     assert panel.button.isEnabled()
 
 

@@ -14,25 +14,25 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from ctpanel.core.models import Position
 from ctpanel.core.pricing import format_price
+from ctpanel.panel.glance import position_texts
 from ctpanel.panel.market import MarketState
 from ctpanel.panel.notices import Level, Notice
 from ctpanel.panel.plans import Action
 from ctpanel.panel.views import HotkeyView, TicketState
 from ctpanel.qt.style import restyle
 from ctpanel.qt.widgets.follow import follow
-from ctpanel.qt.widgets.labels import ElidedLabel, WrappedLabel
+from ctpanel.qt.widgets.labels import ElidedLabel, FittedLabel, WrappedLabel
 
 if TYPE_CHECKING:
     from ctpanel.panel.panel import Panel
 
-COMPACT_SIZE = (320, 150)  # at 100 % scaling; Qt scales it with the screen
+COMPACT_SIZE = (340, 176)  # at 100 % scaling; Qt scales it with the screen
 
 
 class CompactWindow(QWidget):
@@ -43,12 +43,18 @@ class CompactWindow(QWidget):
         self.setObjectName("compactWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # the armed border
         self.resize(*COMPACT_SIZE)
-        self.position = ElidedLabel("Position unknown")
+        self.panel = panel
+        self._position: Position | None = None
+        self._figures: tuple[float, float | None] | None = None
+        self.selection = ElidedLabel("")  # "Sim101 · ES 12-26": what the buttons act on
+        self.selection.setObjectName("compactSelection")
+        self.position = FittedLabel()
         self.position.setObjectName("compactPosition")
+        self.position.setTexts(position_texts(None, None, None))
         self.last = ElidedLabel("Last –")
         self.pnl = ElidedLabel("")
         self.pnl.setObjectName("compactPnl")
-        self.hotkey = ElidedLabel("")
+        self.hotkey = FittedLabel()
         self.hotkey.setObjectName("compactHotkey")
         self.hotkey.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.reverse_button = QPushButton("REVERSE")
@@ -63,17 +69,15 @@ class CompactWindow(QWidget):
         self.reason.setObjectName("reverseReason")
         self.result = ElidedLabel("")
         self.result.setObjectName("compactResult")
-        for label in (self.position, self.last, self.pnl, self.hotkey, self.reason, self.result):
-            # Long words are cut, never widen the window past its small size.
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         top = QHBoxLayout()
-        top.addWidget(self.position, 3)
+        top.addWidget(self.selection, 3)
         top.addWidget(self.last, 2, Qt.AlignmentFlag.AlignRight)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.setSpacing(2)
         layout.addWidget(self.hotkey)
         layout.addLayout(top)
+        layout.addWidget(self.position)
         layout.addWidget(self.pnl)
         buttons = QHBoxLayout()
         buttons.addWidget(self.reverse_button, 3)
@@ -88,26 +92,34 @@ class CompactWindow(QWidget):
         follow(self, events.market, self.show_market)
         follow(self, events.ticket, self.show_ticket)
         follow(self, events.hotkey, self.show_hotkey)
+        follow(self, events.prices_cleared, self.new_selection)
         panel.notices.appended.connect(self.show_notice)
+        self.new_selection()
         self.show_position(panel.position())
         self.show_ticket(panel.ticket_state)
         self.show_hotkey(panel.hotkey.view())
 
+    def new_selection(self) -> None:
+        """Another account, instrument or backend: the last one's result is not this one's."""
+        self.result.setText("")
+        self.selection.setText(" · ".join(part for part in (self.panel.account,
+                                                            self.panel.instrument) if part))
+
     def show_position(self, position: Position | None) -> None:
-        if position is None:
-            self.position.setText("Position unknown")
-        elif position.is_flat:
-            self.position.setText("FLAT")
-        else:
-            average = f" @ {format_price(position.average_price)}" \
-                if position.average_price else ""
-            self.position.setText(f"{position.side.value.upper()} {position.quantity}{average}")
+        self._position = position
+        self._show_position()
+
+    def _show_position(self) -> None:
+        self.position.setTexts(position_texts(self._position, self._figures, None))
 
     def show_market(self, state: MarketState) -> None:
         view, quote = state.view, state.view.usable
         self.last.setText(f"Last {format_price(quote.last)}" if quote and quote.last
                           else "Last – (stale)" if view.quote else "Last –")
-        self.pnl.setText(state.pnl)
+        self._figures = state.figures
+        self._show_position()
+        account = state.pnl.partition("   account ")[2]
+        self.pnl.setText(f"account P&L {account}" if account else "")
 
     def show_ticket(self, state: TicketState) -> None:
         self.reverse_button.setEnabled(state.arming.armed)
@@ -122,8 +134,9 @@ class CompactWindow(QWidget):
     def show_hotkey(self, view: HotkeyView) -> None:
         armed, chord = view.armed, view.chord
         close = f" · CLOSE {view.close_chord}" if view.close_chord else ""
-        self.hotkey.setText(f"HOTKEY ARMED {chord}{close}" if armed
-                            else f"Global hotkey {chord} off")
+        self.hotkey.setTexts((f"HOTKEY ARMED {chord}{close}", f"ARMED {chord}{close}",
+                              f"ARMED {chord}") if armed else
+                             (f"Global hotkey {chord} off", f"Hotkey {chord} off"))
         if self.property("armed") == armed:
             return
         for widget in (self, self.hotkey):

@@ -5,6 +5,7 @@ ticket as REVERSE; what they show (armed or not, why, the preview) is the panel'
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
@@ -13,7 +14,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QPushButton,
-    QSpinBox,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -22,7 +23,8 @@ from ctpanel.core.exits import order_words
 from ctpanel.panel.plans import Action, ExitChoices, Portion
 from ctpanel.panel.views import TicketState
 from ctpanel.qt.widgets.follow import follow
-from ctpanel.qt.widgets.labels import ElidedLabel, WrappedLabel
+from ctpanel.qt.widgets.inputs import QuantityBox
+from ctpanel.qt.widgets.labels import ElidedLabel
 
 if TYPE_CHECKING:
     from ctpanel.core.payloads import OrderInfo
@@ -33,38 +35,46 @@ PORTIONS = {"All": Portion.ALL, "1/2": Portion.HALF, "1/3": Portion.THIRD,
 
 
 class ExitsView(QWidget):
-    def __init__(self, panel: Panel, parent: QWidget | None = None) -> None:
+    """CLOSE with its portion and FLATTEN with its scope, in two columns beside REVERSE; their
+    previews (``previews``) go on one line under the row, where the body puts them."""
+
+    def __init__(self, panel: Panel, parent: QWidget | None = None, *,
+                 refused: Callable[[str], None] | None = None) -> None:
         super().__init__(parent)
         self.panel = panel
-        self.close_button = _button("CLOSE", "closeButton", "Close position")
+        self.close_button = _button("CLOSE ALL", "closeButton", "Close position")
         self.portion = QComboBox()
         self.portion.setObjectName("closePortion")
+        self.portion.setAccessibleName("How much to close")
         self.portion.addItems(list(PORTIONS))
-        self.close_quantity = QSpinBox()
-        self.close_quantity.setObjectName("closeQuantity")
-        self.close_quantity.setRange(1, 10_000)
-        self.close_preview = WrappedLabel("")
-        self.close_preview.setObjectName("closePreview")
+        self.close_quantity = QuantityBox("closeQuantity", refused)
+        self.close_quantity.setAccessibleName("Contracts to close")
+        self.close_quantity.setValue(1)
         self.flatten_button = _button("FLATTEN", "flattenButton", "Flatten the account")
-        self.only_instrument = QCheckBox("only this instrument")
+        self.only_instrument = QCheckBox("instr&ument only")
         self.only_instrument.setObjectName("flattenInstrumentOnly")
-        self.flatten_preview = WrappedLabel("")
+        self.only_instrument.setToolTip("Flatten only the selected instrument, not the whole "
+                                        "account")
+        self.close_preview = ElidedLabel("")
+        self.close_preview.setObjectName("closePreview")
+        self.flatten_preview = ElidedLabel("")
         self.flatten_preview.setObjectName("flattenPreview")
-        self.working_title = ElidedLabel("")
-        self.working_title.setObjectName("workingTitle")
-        self.working_rows = QVBoxLayout()
-        self.cancel_all_button = QPushButton("Cancel all in the instrument")
-        self.cancel_all_button.setObjectName("cancelAllButton")
-        self.everything_button = QPushButton("Flatten every account…")
-        self.everything_button.setObjectName("flattenEverythingButton")
-        self.everything_button.setToolTip("Every position and working order in every account; "
-                                          "always asks, with the list of what it closes.")
-        self._shown_orders: tuple[OrderInfo, ...] | None = ()
-        self._lay_out()
+        self.previews = QWidget()
+        lines = QVBoxLayout(self.previews)
+        lines.setContentsMargins(0, 0, 0, 0)
+        lines.setSpacing(0)
+        lines.addWidget(self.close_preview)
+        lines.addWidget(self.flatten_preview)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(3)
+        grid.addWidget(self.close_button, 0, 0, 1, 2)
+        grid.addWidget(self.portion, 1, 0)
+        grid.addWidget(self.close_quantity, 1, 1)
+        grid.addWidget(self.flatten_button, 0, 2)
+        grid.addWidget(self.only_instrument, 1, 2)
         self.close_button.clicked.connect(lambda: panel.press(Action.CLOSE))
         self.flatten_button.clicked.connect(lambda: panel.press(Action.FLATTEN))
-        self.cancel_all_button.clicked.connect(lambda: panel.press(Action.CANCEL))
-        self.everything_button.clicked.connect(lambda: panel.flatten_everything())
         self.portion.currentIndexChanged.connect(self._choices_changed)
         self.close_quantity.valueChanged.connect(self._choices_changed)
         self.only_instrument.toggled.connect(self._choices_changed)
@@ -72,34 +82,9 @@ class ExitsView(QWidget):
         self.show_ticket(panel.ticket_state)
         self._choices_changed()
 
-    def _lay_out(self) -> None:
-        grid = QGridLayout()
-        grid.setContentsMargins(0, 0, 0, 0)
-        close_row = QHBoxLayout()
-        close_row.addWidget(self.close_button, 2)
-        close_row.addWidget(self.portion, 1)
-        close_row.addWidget(self.close_quantity, 1)
-        flatten_row = QHBoxLayout()
-        flatten_row.addWidget(self.flatten_button, 2)
-        flatten_row.addWidget(self.only_instrument, 2)
-        grid.addLayout(close_row, 0, 0)
-        grid.addLayout(flatten_row, 0, 1)
-        grid.addWidget(self.close_preview, 1, 0)
-        grid.addWidget(self.flatten_preview, 1, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(grid)
-        layout.addWidget(self.working_title)
-        layout.addLayout(self.working_rows)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.cancel_all_button)
-        bottom.addStretch(1)
-        bottom.addWidget(self.everything_button)
-        layout.addLayout(bottom)
-
     def _choices_changed(self, *_) -> None:
         portion = PORTIONS[self.portion.currentText()]
-        self.close_quantity.setEnabled(portion is Portion.QUANTITY)
+        self.close_quantity.setVisible(portion is Portion.QUANTITY)
         self.panel.exits_changed(ExitChoices(portion, self.close_quantity.value(),
                                              self.only_instrument.isChecked()))
 
@@ -114,6 +99,51 @@ class ExitsView(QWidget):
             if state.preview is not None:  # left as shown on the click path
                 preview.setText(arming.preview or arming.reason)
                 button.setToolTip(arming.reason or arming.preview)
+
+
+class WorkingOrdersView(QWidget):
+    """The instrument's working orders, each with its Cancel; Cancel all in the instrument;
+    Flatten every account. In the window's lower part."""
+
+    def __init__(self, panel: Panel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.panel = panel
+        self.working_title = ElidedLabel("")
+        self.working_title.setObjectName("workingTitle")
+        self.working_rows = QVBoxLayout()
+        self.working_rows.setSpacing(0)
+        rows = QWidget()
+        column = QVBoxLayout(rows)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(self.working_rows)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(rows)
+        self.cancel_all_button = QPushButton("Cancel all")
+        self.cancel_all_button.setObjectName("cancelAllButton")
+        self.everything_button = QPushButton("Flatten every account…")
+        self.everything_button.setObjectName("flattenEverythingButton")
+        self.everything_button.setToolTip("Every position and working order in every account; "
+                                          "always asks, with the list of what it closes.")
+        self._shown_orders: tuple[OrderInfo, ...] | None = ()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(3)
+        layout.addWidget(self.working_title)
+        layout.addWidget(scroll, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.cancel_all_button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.everything_button)
+        layout.addLayout(bottom)
+        self.cancel_all_button.clicked.connect(lambda: panel.press(Action.CANCEL))
+        self.everything_button.clicked.connect(lambda: panel.flatten_everything())
+        follow(self, panel.events.ticket, self.show_ticket)
+        self.show_ticket(panel.ticket_state)
+
+    def show_ticket(self, state: TicketState) -> None:
         cancel = state.exits.get("cancel")
         if cancel is not None:
             self.cancel_all_button.setEnabled(cancel.armed)
@@ -127,7 +157,8 @@ class ExitsView(QWidget):
     def _show_working(self, working: tuple[OrderInfo, ...] | None, can_cancel: bool,
                       group: str = "") -> None:
         instrument = self.panel.instrument or "the instrument"
-        self.cancel_all_button.setText(f"Cancel all in {instrument}")
+        # The button's words never follow the trader's text: the instrument is in its tip.
+        self.cancel_all_button.setAccessibleName(f"Cancel all in {instrument}")
         if group:
             self.working_title.setText(f"Working orders: each member's own (Cancel all cancels "
                                        f"them in {instrument} on every member of {group})")
@@ -142,6 +173,9 @@ class ExitsView(QWidget):
         for row in self._rows():
             row.setEnabled(can_cancel)
 
+    def count(self) -> int:
+        return len(self._shown_orders or ())
+
     def _rebuild(self, working: tuple[OrderInfo, ...]) -> None:
         while self.working_rows.count():
             item = self.working_rows.takeAt(0)
@@ -150,7 +184,7 @@ class ExitsView(QWidget):
         for order in working:
             row = QWidget()
             line = QHBoxLayout(row)
-            line.setContentsMargins(12, 0, 0, 0)
+            line.setContentsMargins(0, 0, 0, 0)
             words = ElidedLabel(f"{order_words(order)} · {order.state}")
             button = QPushButton("Cancel")
             button.setObjectName(f"cancelOrder-{order.order_id}")
@@ -171,5 +205,5 @@ def _button(text: str, name: str, accessible: str) -> QPushButton:
     button = QPushButton(text)
     button.setObjectName(name)
     button.setAccessibleName(accessible)
-    button.setMinimumHeight(40)
+    button.setMinimumHeight(30)
     return button

@@ -1,7 +1,9 @@
-"""A group action's result table, bound to the :class:`~ctpanel.panel.panel.Panel`: one row per
-member (order id, before -> after, outcome or error) filled as each member's answer lands, the
-summary above it ("3 of 5 reversed; APEX-4 rejected: …"). It stays on screen until the next
-group action."""
+"""The selected group as a table, bound to the :class:`~ctpanel.panel.panel.Panel`: one row per
+member, with its position and open P&L as read, what REVERSE and CLOSE would do to it (the
+panel's :class:`~ctpanel.panel.glance.MemberRow`), and its last result (order id, before ->
+after, outcome or error), filled as each member's answer lands. The summary above it says the
+whole ("3 of 5 reversed; APEX-4 rejected: …"). Up to 10 rows show before it scrolls, never
+fewer than 3; later columns (protection, risk room, in sync) go before the last result."""
 
 from __future__ import annotations
 
@@ -10,73 +12,120 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from ctpanel.panel.views import TicketState
 from ctpanel.qt.widgets.follow import follow
-from ctpanel.qt.widgets.labels import WrappedLabel
+from ctpanel.qt.widgets.labels import ElidedLabel
 
 if TYPE_CHECKING:
     from ctpanel.panel.panel import Panel
 
-COLUMNS = ("Account", "Before -> after", "Order id", "Result")
+COLUMNS = ("Account", "Position", "Open P&L", "On REVERSE", "On CLOSE", "Last result")
+RESULT = len(COLUMNS) - 1
+ROWS_SHOWN = (3, 10)  # the table's least and most rows before it scrolls
 
 
 class GroupTable(QWidget):
     def __init__(self, panel: Panel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.summary = WrappedLabel("")
+        self.summary = ElidedLabel("")
         self.summary.setObjectName("groupSummary")
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("groupResults")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move in it
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setMaximumHeight(170)  # about five rows: more scroll, never crowd the log
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustIgnored)
+        self.group = ""
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.summary)
-        layout.addWidget(self.table)
-        self.setVisible(False)
+        layout.addWidget(self.table, 1)
+        self._fit_rows()
+        follow(self, panel.events.ticket, self.show_ticket)
         follow(self, panel.events.group_member, self.show_member)
         follow(self, panel.events.order_finished, self.show_outcome)
+        self.show_ticket(panel.ticket_state)
+
+    def _fit_rows(self) -> None:
+        """Room for 3 rows at least, 10 at most, then a scroll bar."""
+        row = self.table.verticalHeader().defaultSectionSize()
+        chrome = (self.table.horizontalHeader().sizeHint().height()
+                  + self.table.horizontalScrollBar().sizeHint().height()
+                  + 2 * self.table.frameWidth())
+        least, most = ROWS_SHOWN
+        self.table.setMinimumHeight(chrome + least * row)
+        self.table.setMaximumHeight(chrome + most * row + 2)
+
+    def show_ticket(self, state: TicketState) -> None:
+        """Each member's row as read, before any action (the last results kept)."""
+        if state.preview is None:
+            return  # on the click path: left as shown
+        if not state.group:
+            return  # an account picked: the group's last results stay for its return
+        if state.group != self.group:
+            self.group = state.group
+            self.table.setRowCount(0)
+            self.summary.setText("")
+        if not self.summary.text() or self.summary.property("from") == "ticket":
+            self.summary.setText(state.group_summary)
+            self.summary.setProperty("from", "ticket")
+        for member in state.members:
+            row = self._row_of(member.account)
+            for column, text in enumerate((member.account, member.position, member.pnl,
+                                           member.reverse, member.close)):
+                self._set(row, column, text)
 
     def show_member(self, outcome: Any) -> None:
-        """One member's row, as its answer lands."""
-        if not self.isVisible():
-            self.table.setRowCount(0)
-            self.summary.setText("Sending to every member…")
-            self.setVisible(True)
-        self._row(outcome)
+        """One member's last result, as its answer lands."""
+        self.summary.setText("Sending to every member…")
+        self.summary.setProperty("from", "action")
+        self._result(outcome)
 
     def show_outcome(self, outcome: Any) -> None:
         outcomes = getattr(outcome, "outcomes", None)
         if outcomes is None:
             return  # not a group's: the table keeps the last group's result
-        self.setVisible(True)
-        self.table.setRowCount(0)
         for member in outcomes:
-            self._row(member)
-        self.table.resizeColumnsToContents()
+            self._result(member)
         self.summary.setText(outcome.summary())
+        self.summary.setProperty("from", "action")
 
-    def _row(self, outcome: Any) -> None:
-        row = next((r for r in range(self.table.rowCount())
-                    if self.table.item(r, 0).text() == outcome.account), None)
-        if row is None:
-            row = self.table.rowCount()
-            self.table.insertRow(row)
+    def _result(self, outcome: Any) -> None:
         before = outcome.step.before.describe() if outcome.step.before else "?"
         after = outcome.after.describe() if outcome.after else "–"
         result = outcome.step.skipped if outcome.status == "skipped" else (
             outcome.status if outcome.status == "ok" else f"{outcome.status}: {outcome.error}")
-        for column, text in enumerate((outcome.account, f"{before} -> {after}",
-                                       outcome.order_id or "–", result)):
-            item = QTableWidgetItem(text)
-            item.setToolTip(text)
+        row = self._row_of(outcome.account)
+        self._set(row, 0, outcome.account)
+        self._set(row, RESULT, f"{outcome.order_id or '–'} · {before} -> {after} · {result}")
+
+    def _row_of(self, account: str) -> int:
+        for row in range(self.table.rowCount()):
+            item = self.table.item(row, 0)
+            if item is not None and item.text() == account:
+                return row
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        return row
+
+    def _set(self, row: int, column: int, text: str) -> None:
+        item = self.table.item(row, column)
+        if item is None:
+            item = QTableWidgetItem()
             self.table.setItem(row, column, item)
+        if item.text() != text:
+            item.setText(text)
+            item.setToolTip(text)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ctpanel.core.groups import SizeRule, group_rows, groups_from_rows
+from ctpanel.qt.widgets.inputs import cap
 
 if TYPE_CHECKING:
     from ctpanel.panel.panel import Panel
@@ -39,12 +40,16 @@ class GroupsDialog(QDialog):
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("groupsTable")
         self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the buttons; arrows move in it
+        self.table.setSizeAdjustPolicy(QTableWidget.SizeAdjustPolicy.AdjustIgnored)
+        self.table.setMinimumWidth(360)
+        self.read_only = 0  # the first rows: groups offered that are not the trader's
         self.problem = QLabel("")
         self.problem.setObjectName("groupsProblem")
         self.problem.setWordWrap(True)
-        add = QPushButton("Add member")
-        remove = QPushButton("Remove member")
+        add = QPushButton("&Add member")
+        remove = QPushButton("&Remove member")
+        remove.clicked.connect(self._remove_row)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         row = QHBoxLayout()
@@ -52,23 +57,30 @@ class GroupsDialog(QDialog):
         row.addWidget(remove)
         row.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("One row per member; rows with the same group name form a group. "
-                                "Size: the mirror of the member's own position, a multiple of "
-                                "it, or a fixed number of contracts."))
+        intro = QLabel("One row per member; rows with the same group name form a group. Size: "
+                       "the mirror of the member's own position, a multiple of it, or a fixed "
+                       "number of contracts. Greyed rows are offered but not yours to edit "
+                       "(the simulator's demo group).")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         layout.addWidget(self.table)
         layout.addLayout(row)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
         add.clicked.connect(lambda: self.add_row(self._last_group()))
-        remove.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        for group, *rest in group_rows(panel.read_only_groups()):
+            self.add_row(f"{group} (demo, read-only)", *rest, editable=False)
+            self.read_only += 1
         for values in group_rows(panel.saved_groups()):
             self.add_row(*values)
-        self.resize(720, 360)
+        self.table.resizeColumnsToContents()
+        self.resize(720, 420)
 
     def add_row(self, group: str = "", account: str = "", rule: str = SizeRule.MIRROR.value,
-                size: float = 1.0, requires_atm: bool = False, max_contracts: int = 0) -> None:
+                size: float = 1.0, requires_atm: bool = False, max_contracts: int = 0, *,
+                editable: bool = True) -> None:
         row = self.table.rowCount()
         self.table.insertRow(row)
         rules = QComboBox()
@@ -83,13 +95,16 @@ class GroupsDialog(QDialog):
         limit.setRange(0, 10_000)
         limit.setSpecialValueText("none")
         limit.setValue(max_contracts)
-        for column, widget in enumerate((QLineEdit(group), QLineEdit(account), rules, amount,
-                                         atm, limit)):
+        name, member = QLineEdit(group), QLineEdit(account)
+        for line_edit, field in ((name, "group"), (member, "account")):
+            cap(line_edit, field, self.problem.setText)
+        for column, widget in enumerate((name, member, rules, amount, atm, limit)):
+            widget.setEnabled(editable)
             self.table.setCellWidget(row, column, widget)
 
     def rows(self) -> list[tuple]:
         found = []
-        for row in range(self.table.rowCount()):
+        for row in range(self.read_only, self.table.rowCount()):
             cell = self.table.cellWidget
             found.append((cell(row, 0).text(), cell(row, 1).text(), cell(row, 2).currentText(),
                           cell(row, 3).value(), cell(row, 4).isChecked(),
@@ -105,7 +120,14 @@ class GroupsDialog(QDialog):
         self.panel.groups_changed(groups)
         super().accept()
 
+    def _remove_row(self) -> None:
+        row = self.table.currentRow()
+        if row < self.read_only:
+            self.problem.setText("The demo group is the simulator's: it cannot be removed.")
+            return
+        self.table.removeRow(row)
+
     def _last_group(self) -> str:
         last = self.table.rowCount() - 1
-        return self.table.cellWidget(last, 0).text() if last >= 0 else ""
+        return self.table.cellWidget(last, 0).text() if last >= self.read_only else ""
 

@@ -49,8 +49,9 @@ class ElidedLabel(QLabel):
         self._elide()
 
     def _elide(self) -> None:
+        room = max(1, self.contentsRect().width() - 2 * self.margin())  # less the style's padding
         shown = self.fontMetrics().elidedText(self._full[:MAX_SHOWN],
-                                              Qt.TextElideMode.ElideRight, max(1, self.width()))
+                                              Qt.TextElideMode.ElideRight, room)
         super().setText(shown)
         self.setToolTip(self._full[:4 * MAX_SHOWN] if shown != self._full else "")
 
@@ -73,4 +74,69 @@ class WrappedLabel(QLabel):
         self.setToolTip(text[:4 * MAX_SHOWN] if shown != text else "")
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(0, super().minimumSizeHint().height())
+        """As tall as its text needs at the width it has: the window's least size then keeps
+        room for every line, and a wrapped line never squashes the widgets around it."""
+        height = super().minimumSizeHint().height()
+        if self.width() > 0 and self._full:
+            height = max(height, self.heightForWidth(self.width()))
+        return QSize(0, height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.updateGeometry()  # the lines it needs follow its width
+
+
+class FittedLabel(QLabel):
+    """One line given in several wordings, longest first: it shows the longest that fits, so
+    a narrow window shortens the words before it cuts a figure. Its minimum width is the
+    shortest wording's (capped like any label's hint); only past that is it elided."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._texts: tuple[str, ...] = ("",)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+
+    def text(self) -> str:
+        return self._texts[0]
+
+    def setTexts(self, texts: tuple[str, ...]) -> None:
+        texts = tuple(t[:MAX_SHOWN] for t in texts) or ("",)
+        if texts != self._texts:
+            self._texts = texts
+            self.updateGeometry()
+            self._fit()
+
+    def _chrome(self) -> int:
+        """What the label takes besides its text: margins, frame, the style's padding."""
+        return self.width() - self.contentsRect().width() + 2 * self.margin() + 4
+
+    def _width_of(self, text: str) -> int:
+        return self.fontMetrics().horizontalAdvance(text) + self._chrome()
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(min(self._width_of(self._texts[-1]), HINT_CAP_PX),
+                     super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:
+        return QSize(min(self._width_of(self._texts[0]), HINT_CAP_PX * 2),
+                     super().sizeHint().height())
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() in (event.Type.FontChange, event.Type.StyleChange):
+            self.updateGeometry()
+            self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        shown = next((t for t in self._texts if self._width_of(t) <= self.width()), None)
+        if shown is None:  # narrower than the shortest wording: cut it, never to nothing
+            room = self.width() - self._chrome() + 4
+            shown = self.fontMetrics().elidedText(self._texts[-1], Qt.TextElideMode.ElideRight,
+                                                  max(1, room))
+        super().setText(shown)
+        self.setToolTip(self._texts[0] if shown != self._texts[0] else "")

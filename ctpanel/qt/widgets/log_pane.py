@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMenu, QPlainTextEdit, QStatusBar, QWidget
 from ctpanel.panel.notices import Level, Notice, Notices
 
 LEVEL_COLOURS = {Level.INFO: "#c8ccd4", Level.SUCCESS: "#7cc4ff", Level.WARNING: "#ffd166",
-                 Level.ERROR: "#ff6b6b", Level.HISTORY: "#7a808c"}
+                 Level.ERROR: "#ff6b6b", Level.HISTORY: "#9aa0aa"}
 
 
 class LogPane(QPlainTextEdit):

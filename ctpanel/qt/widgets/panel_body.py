@@ -7,13 +7,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
 from ctpanel.panel.views import ModeView
 from ctpanel.qt.style import restyle
 from ctpanel.qt.widgets.exits_view import ExitsView
 from ctpanel.qt.widgets.follow import follow
-from ctpanel.qt.widgets.labels import ElidedLabel
+from ctpanel.qt.widgets.labels import FittedLabel
 from ctpanel.qt.widgets.order_form import OrderForm
 from ctpanel.qt.widgets.position_strip import PositionStrip
 from ctpanel.qt.widgets.quote_line import QuoteLine
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ctpanel.panel.panel import Panel
 
 
-class ModeBand(ElidedLabel):
+class ModeBand(FittedLabel):
     """DEMO or LIVE (and HOTKEY ARMED) in words and colour (the style sheet's [mode=...] and
     [armed=...] rules)."""
 
@@ -36,7 +36,7 @@ class ModeBand(ElidedLabel):
         self.show_mode(panel.mode_view())
 
     def show_mode(self, view: ModeView) -> None:
-        self.setText(view.band)
+        self.setTexts(view.bands)
         if (self.property("mode"), self.property("armed")) != (view.mode, view.armed):
             self.setProperty("mode", view.mode)
             self.setProperty("armed", view.armed)
@@ -44,17 +44,34 @@ class ModeBand(ElidedLabel):
 
 
 class PanelBody(QWidget):
+    """Read top to bottom as a trader's eye goes: the mode, the selection, what I hold, what
+    the market is, what the button will do, the buttons; then the order controls, which scroll
+    (never squash) when the window is short."""
+
     def __init__(self, panel: Panel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.band = ModeBand(panel)
         self.lights = StatusLights(panel)
         self.quote_line = QuoteLine(panel)
         self.strip = PositionStrip(panel)
-        self.form = OrderForm(panel)
-        self.ticket = TicketView(panel)
-        self.exits = ExitsView(panel)
+        self.form = OrderForm(panel, self)
+        self.exits = ExitsView(panel, refused=self.form.say_refused)
+        self.ticket = TicketView(panel, self.exits)
+        self.controls = QScrollArea()
+        self.controls.setObjectName("orderControls")
+        self.controls.setWidgetResizable(True)
+        self.controls.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.controls.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.controls.setWidget(self.form.controls)
+        self.controls.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # At least the side and size and the details' header; the rest scrolls when short.
+        self.controls.setMinimumHeight(self.form.mirror.sizeHint().height()
+                                       + self.form.details_header.sizeHint().height() + 12)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.band, self.lights, self.quote_line, self.strip, self.form,
-                       self.ticket, self.exits):
+        layout.setContentsMargins(6, 4, 6, 0)
+        layout.setSpacing(3)
+        for widget in (self.band, self.lights, self.form.selection, self.strip,
+                       self.quote_line, self.ticket):
             layout.addWidget(widget)
+        layout.addWidget(self.controls, 1)
+        self.form.hide()  # its two parts are laid out here; the form itself only binds them

@@ -1,23 +1,27 @@
-"""The position strip: side, size, average price, open P&L, and the figure's age."""
+"""The position line, first and large: side, size, average price, open P&L in currency and
+ticks, and the read's age, worded to fit (:func:`ctpanel.panel.glance.position_texts`); under
+it, in small type, where the figure came from or why it is not updated, and the account's P&L."""
 
 from __future__ import annotations
 
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ctpanel.core.models import Position, Side
-from ctpanel.core.pricing import format_price
+from ctpanel.panel.glance import position_texts
 from ctpanel.panel.market import MarketState
+from ctpanel.panel.views import TicketState
+from ctpanel.qt.style import restyle
 from ctpanel.qt.widgets.follow import follow
-from ctpanel.qt.widgets.labels import ElidedLabel
+from ctpanel.qt.widgets.labels import ElidedLabel, FittedLabel
 
 if TYPE_CHECKING:
     from ctpanel.panel.panel import Panel
 
 # Blue and orange stay apart under the common colour-vision deficiencies; the word is shown too.
-SIDE_COLOURS = {Side.LONG: "#4ea1ff", Side.SHORT: "#ff9f1c", Side.FLAT: "#9aa0aa"}
+SIDE_NAMES = {Side.LONG: "long", Side.SHORT: "short", Side.FLAT: "flat"}
 
 
 class PositionStrip(QWidget):
@@ -26,61 +30,72 @@ class PositionStrip(QWidget):
         self.setObjectName("positionStrip")
         self.position: Position | None = None
         self._stamp: float | None = None
+        self._stale = False
+        self._figures: tuple[float, float | None] | None = None
         self._note = ""
-        self.side = ElidedLabel("–")
-        self.side.setObjectName("positionSide")
-        self.quantity_label = ElidedLabel("")  # not "size": that would hide QWidget.size()
-        self.average = ElidedLabel("")
-        self.pnl = ElidedLabel("")
-        self.age = ElidedLabel("")
-        self.age.setObjectName("positionAge")
-        layout = QHBoxLayout(self)
+        self._pnl_words = ""
+        self.line = FittedLabel()
+        self.line.setObjectName("positionLine")
+        self.detail = ElidedLabel("")
+        self.detail.setObjectName("positionAge")
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
-        for label in (self.side, self.quantity_label, self.average, self.pnl):
-            layout.addWidget(label)
-        layout.addStretch(1)
-        layout.addWidget(self.age)
+        layout.setSpacing(0)
+        layout.addWidget(self.line)
+        layout.addWidget(self.detail)
         follow(self, panel.events.position, self.show_position)
         follow(self, panel.events.position_note, self.show_note)
         follow(self, panel.events.clock, lambda stale: self.tick(stale=stale))
         follow(self, panel.events.market, self.show_market)
+        follow(self, panel.events.ticket, self.show_ticket)
+        self._group = ""
         self.show_position(panel.position())
 
     def show_position(self, position: Position | None) -> None:
         self.position = position
         self._stamp = time.monotonic() if position is not None else None
         self._note = ""
-        if position is None:
-            self.side.setText("Position unknown")
-            self.side.setStyleSheet("")
-            for label in (self.quantity_label, self.average, self.pnl):
-                label.setText("")
-        else:
-            self.side.setText(position.side.value.upper())
-            self.side.setStyleSheet(f"color: {SIDE_COLOURS[position.side]}; font-weight: bold;")
-            self.quantity_label.setText(
-                "" if position.is_flat else f"{position.quantity} contracts")
-            average = position.average_price
-            self.average.setText(f"avg {format_price(average)}"
-                                 if average and not position.is_flat else "")
-        self.tick()
+        self._stale = False
+        side = SIDE_NAMES[position.side] if position is not None else "unknown"
+        if self.line.property("side") != side:
+            self.line.setProperty("side", side)
+            restyle(self.line)  # the style sheet's [side=...] colours
+        self._show()
+
+    def show_ticket(self, state: TicketState) -> None:
+        """A group holds nothing itself: its members' positions are in the group table."""
+        if state.preview is not None and state.group != self._group:
+            self._group = state.group
+            self._show()
 
     def show_market(self, state: MarketState) -> None:
         """The open P&L in currency and ticks (from live prices, else CrossTrade's figure)."""
-        self.pnl.setText(state.pnl)
+        self._figures = state.figures
+        self._pnl_words = state.pnl
+        self._show()
 
     def show_note(self, note: str) -> None:
         """Say where the figure shown came from, or why it is not updated, until the next."""
         self._note = note
-        self.age.setText(note)
+        self._show()
 
     def tick(self, *, stale: bool = False) -> None:
-        """Refresh the age label (called every second); a stale figure says so."""
-        if self._note:
-            return
-        if self._stamp is None:
-            self.age.setText("")
-            return
-        seconds = time.monotonic() - self._stamp
-        age = "just now" if seconds < 1.5 else f"{seconds:.0f} s ago"
-        self.age.setText(f"STALE, read {age}: not used for orders" if stale else age)
+        """Refresh the age (called every second); a stale figure says so."""
+        self._stale = stale
+        self._show()
+
+    def age_s(self) -> float | None:
+        return time.monotonic() - self._stamp if self._stamp is not None else None
+
+    def _show(self) -> None:
+        if self._group and self.position is None:
+            self.line.setTexts((f"GROUP {self._group}: each member in the table",
+                                f"GROUP {self._group}", "GROUP"))
+        else:
+            self.line.setTexts(position_texts(self.position, self._figures, self.age_s(),
+                                              stale=self._stale))
+        parts = [self._note or ("STALE: not used for orders" if self._stale else "")]
+        account = self._pnl_words.partition("   account ")[2]
+        if account:
+            parts.append(f"account P&L {account}")
+        self.detail.setText(" · ".join(p for p in parts if p))

@@ -3,7 +3,8 @@ limit, the band outside which a quote is ignored."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -12,7 +13,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QKeySequenceEdit,
-    QLabel,
     QSpinBox,
     QWidget,
 )
@@ -21,8 +21,36 @@ from ctpanel.panel.hotkeys import global_hotkey_problem, hotkey_problem
 from ctpanel.panel.options import CONFIRM_MODES, OPTIONS, PreferenceStore
 from ctpanel.panel.sounds import SOUND_LABELS, SoundEvent
 from ctpanel.panel.ticket import REARM_DELAY_RANGE_S
+from ctpanel.qt.widgets.labels import WrappedLabel
 
 CONFIRM_LABELS = {"never": "Never", "always": "Always", "live": "Live accounts only"}
+# Keys that move through the dialog, never taken as the hotkey itself (unmodified).
+NAVIGATION_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape, Qt.Key.Key_Tab,
+                   Qt.Key.Key_Backtab)
+PLAIN = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier,
+         Qt.KeyboardModifier.KeypadModifier)
+
+
+class HotkeyEdit(QKeySequenceEdit):
+    """One key combination. Return and Enter accept the dialog, Escape cancels it, Tab and
+    Shift+Tab move on, as everywhere else: none of them becomes the hotkey."""
+
+    def __init__(self, keys: str) -> None:
+        super().__init__(QKeySequence(keys))
+        self.setMaximumSequenceLength(1)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) \
+                and isinstance(event, QKeyEvent) and event.key() in NAVIGATION_KEYS \
+                and event.modifiers() in PLAIN:
+            if event.type() is QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab,
+                                                                         Qt.Key.Key_Backtab):
+                self.focusNextPrevChild(event.key() == Qt.Key.Key_Tab
+                                        and event.modifiers() != Qt.KeyboardModifier.ShiftModifier)
+                return True
+            event.ignore()  # the dialog's own Return and Escape
+            return False
+        return super().event(event)
 
 
 class SettingsDialog(QDialog):
@@ -40,13 +68,10 @@ class SettingsDialog(QDialog):
         for mode in CONFIRM_MODES:
             self.confirm.addItem(CONFIRM_LABELS[mode], mode)
         self.confirm.setCurrentIndex(max(0, self.confirm.findData(preferences.get("confirm"))))
-        self.hotkey = QKeySequenceEdit(QKeySequence(preferences.get("hotkey")))
-        self.hotkey.setMaximumSequenceLength(1)
-        self.hotkey_problem = QLabel("")
+        self.hotkey = HotkeyEdit(preferences.get("hotkey"))
+        self.hotkey_problem = WrappedLabel("")
         self.hotkey_problem.setObjectName("hotkeyProblem")
-        self.hotkey_problem.setWordWrap(True)
-        self.global_hotkey = QKeySequenceEdit(QKeySequence(preferences.get("global_hotkey")))
-        self.global_hotkey.setMaximumSequenceLength(1)
+        self.global_hotkey = HotkeyEdit(preferences.get("global_hotkey"))
         self.sounds = {event: QCheckBox(SOUND_LABELS[event]) for event in SoundEvent}
         for event, box in self.sounds.items():
             box.setChecked(preferences.get(event.preference))

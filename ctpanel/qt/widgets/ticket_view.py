@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from ctpanel.panel.options import Options
 from ctpanel.panel.views import HotkeyView, TicketState
+from ctpanel.qt.widgets.exits_view import ExitsView
 from ctpanel.qt.widgets.follow import follow
 from ctpanel.qt.widgets.labels import ElidedLabel, WrappedLabel
 
@@ -18,7 +19,11 @@ if TYPE_CHECKING:
 
 
 class TicketView(QWidget):
-    def __init__(self, panel: Panel, parent: QWidget | None = None) -> None:
+    """The preview, then REVERSE and the exits (``exits``) in one row, then the exits'
+    previews, the reason, and the global hotkey's switch."""
+
+    def __init__(self, panel: Panel, exits: ExitsView | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.panel = panel
         self.account = ElidedLabel("")  # "Sim101: simulation account"
@@ -27,7 +32,9 @@ class TicketView(QWidget):
         self.preview.setObjectName("preview")
         self.reverse_button = QPushButton("REVERSE")
         self.reverse_button.setObjectName("reverseButton")
-        self.reverse_button.setMinimumHeight(64)
+        self.reverse_button.setMinimumHeight(56)
+        self.reverse_button.setSizePolicy(QSizePolicy.Policy.Expanding,
+                                          QSizePolicy.Policy.Preferred)
         self.reverse_button.setAccessibleName("Reverse position")
         self.reason = WrappedLabel("")
         self.reason.setObjectName("reverseReason")
@@ -36,9 +43,18 @@ class TicketView(QWidget):
         self.arm_button.setCheckable(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.account, self.preview, self.reverse_button, self.reason,
-                       self.arm_button):
-            layout.addWidget(widget)
+        layout.setSpacing(3)
+        layout.addWidget(self.account)
+        layout.addWidget(self.preview)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.reverse_button, 4)
+        if exits is not None:
+            buttons.addWidget(exits, 5)
+        layout.addLayout(buttons)
+        if exits is not None:
+            layout.addWidget(exits.previews)
+        layout.addWidget(self.reason)
+        layout.addWidget(self.arm_button)
         self.reverse_button.clicked.connect(lambda: panel.press())
         self.arm_button.clicked.connect(lambda: panel.set_armed(not panel.hotkey.armed))
         follow(self, panel.events.ticket, self._on_ticket)
@@ -53,7 +69,8 @@ class TicketView(QWidget):
         self.reverse_button.setText(state.arming.label)
         self.reason.setText(state.arming.reason)
         if state.preview is not None:
-            self.preview.setText(state.preview)
+            # A group's preview is its table, one row per member; here, one line of it.
+            self.preview.setText(state.group_summary if state.group else state.preview)
             self.account.setText(state.account)
 
     def _on_hotkey(self, view: HotkeyView) -> None:

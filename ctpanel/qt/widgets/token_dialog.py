@@ -24,6 +24,8 @@ from qasync import asyncSlot
 from ctpanel.core.credentials import MemoryTokenStore, TokenStore
 from ctpanel.core.errors import CtError, TokenStoreError
 from ctpanel.core.secret import Secret
+from ctpanel.qt.widgets.inputs import cap
+from ctpanel.qt.widgets.labels import WrappedLabel
 
 TokenTester = Callable[[Secret], Awaitable[str]]
 
@@ -54,14 +56,14 @@ class TokenDialog(QDialog):
         self.entry.setEchoMode(QLineEdit.EchoMode.Password)
         self.entry.setPlaceholderText("token")
         self.entry.setAccessibleName("API token")
+        cap(self.entry, "token", lambda words: self.status.setText(words))  # a wrong paste
         self.test_button = QPushButton("&Test")
         self.save_button = QPushButton("&Save to keyring")
         self.session_button = QPushButton("Use for this &session only")
         self.session_button.setVisible(False)
         self.clear_button = QPushButton("&Clear stored token")
-        self.status = QLabel("")
+        self.status = WrappedLabel("")
         self.status.setObjectName("tokenStatus")
-        self.status.setWordWrap(True)
         buttons = QHBoxLayout()
         for button in (self.test_button, self.save_button, self.session_button,
                        self.clear_button):
