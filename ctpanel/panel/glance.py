@@ -114,7 +114,10 @@ def member_rows(reverse: GroupPlan | None, close: GroupPlan | None) -> tuple[Mem
 
 
 def _effect(step) -> str:
-    """The member's step without its account: ``-> Short 2``, ``flat: nothing to reverse``."""
+    """The member's step without its account: ``-> Short 2``, ``skipped (flat)``, or the guard
+    that refuses it."""
+    if step.skipped:
+        return f"skipped ({step.skipped.partition(':')[0]})"
     words = step.words()
     own = words.removeprefix(step.member.account).strip()
     before = step.before.describe() if step.before else "?"

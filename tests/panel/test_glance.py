@@ -58,5 +58,5 @@ def test_a_groups_rows_say_what_each_action_does_to_each_member():
     assert (rows["APEX-1"].position, rows["APEX-1"].pnl, rows["APEX-1"].reverse,
             rows["APEX-1"].close) == ("Long 2", "+50.00", "-> Short 2", "-> Long 1")
     assert (rows["APEX-5"].pnl, rows["APEX-5"].close) == ("–", "-> Long 1")
-    assert rows["APEX-2"].reverse == "flat: nothing to reverse"
+    assert rows["APEX-2"].reverse == "skipped (flat)"
     assert member_rows(None, None) == ()

@@ -110,7 +110,8 @@ class GroupTable(QWidget):
             outcome.status if outcome.status == "ok" else f"{outcome.status}: {outcome.error}")
         row = self._row_of(outcome.account)
         self._set(row, 0, outcome.account)
-        self._set(row, RESULT, f"{outcome.order_id or '–'} · {before} -> {after} · {result}")
+        # The outcome first: the order id, the longest part, is cut first.
+        self._set(row, RESULT, f"{result} · {before} -> {after} · {outcome.order_id or '–'}")
 
     def _row_of(self, account: str) -> int:
         for row in range(self.table.rowCount()):
