@@ -83,12 +83,13 @@ def ticket_state(ticket: Ticket, form: FormState, exits: dict[str, Plan],
     arming = ticket.arming(reverse if reverse is not None else form)
     # One message per problem: the first is the reason under the button, any others stand by
     # the fields.
-    others = [p.message for p in form.check().problems if p.message != arming.reason]
+    problems = form.check().problems
+    others = [p.message for p in problems if p.message != arming.reason]
     others += [warning for warning in form.warnings() if warning != arming.reason]
     cancel = ExitPlan(Action.CANCEL, form.account, form.instrument).on(ticket.reading)
     working = cancel.before.orders_in(form.instrument) if cancel.before is not None else None
     members, summary = _group_rows(ticket, reverse, exits.get(Action.CLOSE.value))
-    fields = frozenset(p.field for p in form.check().problems)
+    fields = frozenset(p.field for p in problems)
     return TicketState(arming, arming.preview, " ".join(others),
                        {name: ticket.arming(plan) for name, plan in exits.items()}, working,
                        account, group, members, summary, fields)
