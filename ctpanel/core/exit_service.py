@@ -23,6 +23,7 @@ from ctpanel.core.exits import (
     Picture,
     outcome_words,
 )
+from ctpanel.core.intents import Intent, IntentLog
 from ctpanel.core.journal import Journal
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ class ExitService:
         self.client = client
         self.journal = journal
         self.mode = mode
+        self.intents = IntentLog(journal, mode)
 
     async def read_picture(self, account: str, instrument: str | None) -> Picture:
         """The account's open positions and working orders (and the instrument's position),
@@ -114,24 +116,29 @@ class ExitService:
         ``verify=False``: no read after a confirmed exit (a group reads every member at once)."""
         instrument = watch or order.instrument
         started = time.perf_counter()
+        intent = self.intents.begin(order.kind.value,
+                                    order.describe().removesuffix(f" on {order.account}"),
+                                    order.account, order.instrument, order.body())
         try:
             result = await self.client.send_exit(order)
         except CtError as error:
             elapsed = (time.perf_counter() - started) * 1000
+            await intent.settled()
             if error.order_not_sent:
-                await self._record(order, "failed", elapsed, error=error, before=before)
+                await self._record(order, "failed", elapsed, intent, error=error, before=before)
                 raise
             after = await self.read_picture(order.account, instrument)
             uncertain = UncertainExit(error, order, before, after)
-            await self._record(order, "unknown", elapsed, error=uncertain, before=before,
-                               after=after)
+            await self._record(order, "unknown", elapsed, intent, error=uncertain,
+                               before=before, after=after)
             raise uncertain from error
         if on_accepted is not None:
             on_accepted(result)
         after = await self.read_picture(order.account, instrument) if verify else None
         report = ExitReport(order, result, before, after)
-        await self._record(order, "ok", result.round_trip_ms, result=result, before=before,
-                           after=after)
+        await intent.settled()
+        await self._record(order, "ok", result.round_trip_ms, intent, result=result,
+                           before=before, after=after)
         return report
 
     async def list_everything(self, accounts: list[str]) -> EverythingListing:
@@ -156,6 +163,8 @@ class ExitService:
         """Every account, every position and order; only with the trader's confirmation."""
         started = time.perf_counter()
         status, error, result = "ok", None, None
+        intent = self.intents.begin("flatten everything", "FLATTEN every account", None, None,
+                                    {})
         try:
             result = await self.client.flatten_everything(confirmed)
             return result
@@ -165,8 +174,10 @@ class ExitService:
             raise
         finally:
             elapsed = result.round_trip_ms if result else (time.perf_counter() - started) * 1000
+            await intent.settled()
             await self._write({
                 "kind": "flatten everything", "mode": self.mode, "account": None,
+                "client_id": intent.client_id,
                 "instrument": None, "body": {}, "status": status,
                 "order_ids": list(result.order_ids) if result else None,
                 "closed": [f"{p.account}: {p.describe()} {p.instrument}"
@@ -176,12 +187,14 @@ class ExitService:
                 "error": str(error) if error else None,
                 "error_type": type(error).__name__ if error else None})
 
-    async def _record(self, order: ExitOrder, status: str, round_trip_ms: float, *,
+    async def _record(self, order: ExitOrder, status: str, round_trip_ms: float,
+                      intent: Intent, *,
                       result: ExitResult | None = None, error: CtError | None = None,
                       before: Picture | None = None, after: Picture | None = None) -> None:
         await self._write({
             "kind": order.kind.value, "mode": self.mode, "account": order.account,
             "instrument": order.instrument, "body": order.body(), "status": status,
+            "client_id": intent.client_id,
             "order_id": result.reference if result else None,
             "order_ids": list(result.order_ids) if result else None,
             "round_trip_ms": round(round_trip_ms, 1),

@@ -41,8 +41,11 @@ class Journal:
     def __repr__(self) -> str:
         return f"Journal({str(self.path)!r})"
 
-    def append(self, record: dict[str, Any]) -> None:
-        """Write one record durably (blocking: call through :meth:`append_async` on a loop)."""
+    def append(self, record: dict[str, Any], *, durable: bool = True) -> None:
+        """Write one record as one ``write`` of a whole line, then fsync it (blocking: call
+        through :meth:`append_async` on a loop). ``durable=False``: no fsync, for an intent
+        written on the click path (a killed process loses nothing the OS already holds; the
+        fsync follows off the click path, :meth:`sync`)."""
         line = json.dumps({"time": now_iso(), "version": app_version(), **record},
                           separators=(",", ":"),
                           ensure_ascii=False, default=str) + "\n"
@@ -57,6 +60,16 @@ class Journal:
                 written = 0
                 while written < len(data):
                     written += os.write(fd, data[written:])
+                if durable:
+                    os.fsync(fd)
+            finally:
+                os.close(fd)
+
+    def sync(self) -> None:
+        """Make what was written without an fsync durable (blocking)."""
+        with self._lock:
+            fd = os.open(self.path, OPEN_FLAGS, 0o600)
+            try:
                 os.fsync(fd)
             finally:
                 os.close(fd)

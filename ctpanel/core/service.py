@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from ctpanel.core.errors import CtError
+from ctpanel.core.intents import Intent, IntentLog
 from ctpanel.core.journal import Journal
 from ctpanel.core.models import (
     OrderResult,
@@ -165,6 +166,7 @@ class ReverseService:
         self.senders = senders
         self.journal = journal
         self.mode = mode  # "demo" or "live", in every journal record
+        self.intents = IntentLog(journal, mode)
 
     async def read_position(self, account: str, instrument: str) -> Position:
         return await self.reader.get_position(account, instrument)
@@ -188,25 +190,29 @@ class ReverseService:
         sender = self.senders[transport]
         started = time.perf_counter()
         clicked_at = time.time()
+        intent = self.intents.begin("reverse", order.describe(), order.account,
+                                    order.instrument, order.body(), transport.value)
         try:
             result = await sender.reverse_position(order)
         except CtError as error:
             elapsed = (time.perf_counter() - started) * 1000
+            await intent.settled()
             if error.order_not_sent:
-                await self._record(order, transport, "failed", elapsed, error=error)
+                await self._record(order, transport, "failed", elapsed, intent, error=error)
                 raise
             after = await self._reread(order)
             working = await self._working_entries(order, after)
             fills = await self._fills_since(order, after, clicked_at)
             uncertain = UncertainOutcome(error, order, before, after, working, fills)
-            await self._record(order, transport, "unknown", elapsed, error=uncertain,
+            await self._record(order, transport, "unknown", elapsed, intent, error=uncertain,
                                before=before, after=after)
             raise uncertain from error
         if on_accepted is not None:
             on_accepted(result)
         after = await self._reread(order) if verify else None
         entry_state = await self._entry_state(order, result.order_id) if verify else None
-        await self._record(order, transport, "ok", result.round_trip_ms,
+        await intent.settled()
+        await self._record(order, transport, "ok", result.round_trip_ms, intent,
                            order_id=result.order_id, before=before, after=after,
                            entry_state=entry_state)
         return ReverseReport(order, result, before, after, transport, entry_state)
@@ -259,7 +265,7 @@ class ReverseService:
                 f"(order {o.get('orderId')})" for o in orders if _is_entry(o, order, after)]
 
     async def _record(self, order: ReverseOrder, transport: Transport, status: str,
-                      round_trip_ms: float, *, order_id: str | None = None,
+                      round_trip_ms: float, intent: Intent, *, order_id: str | None = None,
                       error: CtError | None = None, before: Position | None = None,
                       after: Position | None = None, entry_state: str | None = None) -> None:
         if self.journal is None:
@@ -268,6 +274,7 @@ class ReverseService:
             "kind": "reverse", "mode": self.mode, "transport": transport.value,
             "account": order.account,
             "instrument": order.instrument, "body": order.body(), "status": status,
+            "client_id": intent.client_id,
             "order_id": order_id, "round_trip_ms": round(round_trip_ms, 1),
             "error": str(error) if error else None,
             "error_type": type(error).__name__ if error else None,

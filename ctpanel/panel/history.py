@@ -35,7 +35,11 @@ def history_lines(records: Iterable[dict[str, Any]], mode: str) -> list[HistoryL
             continue
         when = journal_time(record.get("time"))
         kind = record.get("kind")
-        if kind == "fill":
+        if kind == "intent":
+            continue  # written ahead of a request: its outcome (or reconciliation) says more
+        if kind == "reconciled":
+            outcome, status = f"read back {record.get('read')}", "reconciled"
+        elif kind == "fill":
             outcome, status = f"{record.get('order_id')} {record.get('line')}", "fill"
         elif kind == "group":  # the record tying a group action's members together
             outcome, status = record.get("summary"), f"{record.get('status')} group " \

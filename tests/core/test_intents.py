@@ -1,0 +1,101 @@
+"""The journal written ahead, against the simulator over loopback: the intent is on disk before
+CrossTrade has answered (before it has even seen the request), its outcome carries the same
+client id, and at the next start an unfinished intent is read back and said, never re-sent."""
+
+import asyncio
+import json
+
+import pytest
+
+from ctpanel.core.exit_service import ExitService
+from ctpanel.core.exits import ExitKind, ExitOrder
+from ctpanel.core.intents import reconcile, unfinished
+from ctpanel.core.journal import Journal
+from ctpanel.core.models import Transport
+from ctpanel.core.service import ReverseService
+from ctpanel.core.validation import OrderInput, parse_order
+
+SELL_2_ES = parse_order(OrderInput(account="Sim101", instrument="ES 12-26", action="SELL",
+                                   quantity=2))
+
+
+def records(journal: Journal) -> list[dict]:
+    return [json.loads(line) for line in journal.path.read_text().splitlines()]
+
+
+@pytest.fixture
+def journal(tmp_path):
+    return Journal(tmp_path / "journal.jsonl")
+
+
+async def test_the_intent_is_written_before_the_answer_and_ties_to_its_outcome(sim, client,
+                                                                               journal):
+    sim.add_fault(apis=["ReversePosition"], latency=1.0, times=1)  # CrossTrade thinks a while
+    service = ReverseService(client, {Transport.REST: client}, journal)
+    sending = asyncio.ensure_future(service.reverse(SELL_2_ES))
+    while not journal.path.exists():
+        await asyncio.sleep(0.01)
+    [intent] = records(journal)  # while the request is still unanswered
+    assert intent["kind"] == "intent" and intent["words"] == "SELL 2 ES 12-26 MARKET DAY"
+    assert (intent["account"], intent["instrument"], intent["body"]) == (
+        "Sim101", "ES 12-26", SELL_2_ES.body())
+    assert len(intent["client_id"]) == 32 and intent["mode"] == "live"
+    assert sim.orders_received("ReversePosition") == [] or not sending.done()
+    report = await sending
+    [_, outcome] = records(journal)
+    assert outcome["client_id"] == intent["client_id"]
+    assert outcome["order_id"] == report.result.order_id
+    assert unfinished(records(journal)) == []
+
+
+async def test_an_exit_is_written_ahead_too(sim, client, journal):
+    service = ExitService(client, journal)
+    await service.exit(ExitOrder(ExitKind.CLOSE, "Sim101", "ES 12-26", percent=0.5))
+    intent, outcome = records(journal)
+    assert intent["kind"] == "intent" and intent["words"] == "CLOSE 50% of ES 12-26"
+    assert outcome["kind"] == "close" and outcome["client_id"] == intent["client_id"]
+
+
+async def test_an_unfinished_intent_is_read_back_said_and_recorded_never_re_sent(sim, client,
+                                                                                 journal):
+    # The last session: the order reached CrossTrade and filled, then the process died.
+    sim.add_fault(apis=["ReversePosition"], no_reply=True, execute=True, times=1)
+    service = ReverseService(client, {Transport.REST: client}, journal)
+    sending = asyncio.ensure_future(service.reverse(SELL_2_ES))
+    while not sim.orders_received("ReversePosition"):
+        await asyncio.sleep(0.01)
+    sending.cancel()  # as a kill would: no outcome is written
+    with pytest.raises(asyncio.CancelledError):
+        await sending
+    [intent] = unfinished(records(journal))
+    sent = len(sim.received)
+    [found] = await reconcile(journal, client, "live")
+    assert found.words.startswith("The last session sent SELL 2 ES 12-26 MARKET DAY on Sim101 "
+                                  "at ")
+    assert "and closed before CrossTrade answered. Read now: Short 2." in found.words
+    assert "Executions since: SELL " in found.words and found.words.endswith(
+        "Nothing was re-sent.")
+    assert [r.api for r in sim.received[sent:]
+            if r.api in ("ReversePosition", "PlaceOrder", "ClosePosition")] == []
+    last = records(journal)[-1]
+    assert last["kind"] == "reconciled" and last["client_id"] == intent["client_id"]
+    assert unfinished(records(journal)) == []
+    assert await reconcile(journal, client, "live") == [], "once"
+
+
+async def test_an_intent_of_the_other_mode_waits_for_its_own(sim, client, journal):
+    journal.append({"kind": "intent", "mode": "demo", "client_id": "a" * 32,
+                    "words": "SELL 1 ES", "account": "Sim101", "instrument": "ES 12-26"})
+    assert await reconcile(journal, client, "live") == []
+    assert len(unfinished(records(journal))) == 1
+
+
+def test_a_torn_intent_line_is_skipped_and_the_next_record_stays_whole(journal):
+    journal.append({"kind": "intent", "client_id": "b" * 32, "mode": "live"})
+    with journal.path.open("ab") as file:
+        file.write(b'{"kind": "intent", "client_id": "torn')  # a crash mid-write
+    next_run = Journal(journal.path)  # the next start's journal closes the torn line first
+    next_run.append({"kind": "reverse", "client_id": "b" * 32, "mode": "live"})
+    read = next_run.read_last()
+    assert [r["kind"] for r in read] == ["intent", "reverse"]
+    assert unfinished(read) == []
