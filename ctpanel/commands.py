@@ -39,6 +39,7 @@ from ctpanel.core.errors import (
     TokenStoreError,
 )
 from ctpanel.core.form import same_side_problem
+from ctpanel.core.intents import reconcile
 from ctpanel.core.journal import Journal
 from ctpanel.core.models import ReverseOrder, Transport
 from ctpanel.core.secret import Secret
@@ -91,9 +92,10 @@ async def _run(args: argparse.Namespace, store: TokenStore) -> int:
     if not token:
         raise AuthError(f"No API token. Run `ctpanel token set` (or set {TOKEN_ENV}).")
     # The panel's own assembly: one client, one stream, one request budget shared by both.
-    backend = assemble(Mode.LIVE, token, base_url, ws_url, Journal(default_journal_path()),
-                       timeout=timeout)
+    backend = assemble(Mode.LIVE, token, base_url, ws_url,
+                       Journal(default_journal_path(), door="cli"), timeout=timeout)
     try:
+        await say_unanswered(backend)
         if args.command == "accounts":
             accounts = await backend.client.list_accounts()
             print_result(args, [a.__dict__ for a in accounts], [a.label for a in accounts])
@@ -111,6 +113,16 @@ async def _run(args: argparse.Namespace, store: TokenStore) -> int:
         return await _reverse(args, order, backend)
     finally:
         await backend.aclose()
+
+
+async def say_unanswered(backend: Backend) -> None:
+    """Before the command: an earlier run's order CrossTrade never answered, read back and
+    printed (to stderr, so a --json reader's output stays JSON). Never re-sent."""
+    journal = backend.service.journal
+    if journal is None:
+        return
+    for found in await reconcile(journal, backend.client, backend.mode.value):
+        print(f"ctpanel: {found.words}", file=sys.stderr, flush=True)
 
 
 async def _reverse(args, order: ReverseOrder, backend: Backend) -> int:

@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -203,3 +204,35 @@ def test_version_is_the_one_in_pyproject():
     done = subprocess.run([sys.executable, "-m", "ctpanel", "--version"], capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 0 and done.stdout == f"ctpanel {version}\n"
+
+
+def test_a_reverse_killed_before_its_answer_is_read_back_by_the_next_command(
+        standalone_sim, control, private_files):
+    control.post("/_sim/faults", json={"apis": ["ReversePosition"], "no_reply": True,
+                                       "execute": True})
+    environment = {**os.environ, "CTPANEL_BASE_URL": standalone_sim["base_url"],
+                   "CTPANEL_DATA_DIR": str(private_files), "PYTHONPATH": str(REPO),
+                   "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+                   "CTPANEL_TOKEN": SIM_TOKEN}
+    killed = subprocess.Popen([sys.executable, "-m", "ctpanel", *REVERSE_ES, "--timeout", "30"],
+                              env=environment, cwd=REPO, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not [r for r in control.get("/_sim/received").json()
+               if r["api"] == "ReversePosition"]:
+        assert time.monotonic() < deadline and killed.poll() is None, "the request never came"
+    killed.kill()  # as a crash would, 0 s after the request reached CrossTrade
+    killed.wait(10)
+    records = [json.loads(line) for line in
+               (private_files / "journal.jsonl").read_text().splitlines()]
+    assert [r["kind"] for r in records] == ["intent"], "the intent was written ahead"
+    control.delete("/_sim/faults")
+    done = run_cli(standalone_sim, private_files, "positions", "--account", "Sim101")
+    assert done.returncode == 0, done.stderr
+    assert "The last session sent SELL 2 ES MARKET DAY on Sim101 at " in done.stderr
+    assert "Read now: Short 2. Executions since: SELL 2 @ " in done.stderr
+    assert "Nothing was re-sent." in done.stderr
+    orders = [r for r in control.get("/_sim/received").json() if r["api"] == "ReversePosition"]
+    assert len(orders) == 1, "never re-sent"
+    again = run_cli(standalone_sim, private_files, "positions", "--account", "Sim101")
+    assert "The last session" not in again.stderr, "said once, then recorded"

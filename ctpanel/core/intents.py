@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 LOOKBACK_MAX_S = 900  # ListExecutions looks back at most 15 minutes (reference §10.2)
 RECORDS_READ = 500  # how far back an unfinished intent is looked for
+# Another door's intent may still be in flight (the CLI while the panel starts, or the other
+# way round); past this age no request of ours is still waiting for its answer.
+OTHER_DOOR_AFTER_S = 120.0
 
 
 def new_client_id() -> str:
@@ -72,6 +75,7 @@ class IntentLog:
         record = {"kind": "intent", "action": action, "mode": self.mode, "words": words,
                   "account": account, "instrument": instrument, "body": body,
                   "transport": transport, "client_id": intent.client_id,
+                  "door": self.journal.door,
                   "epoch": round(time.time(), 3)}
         try:
             self.journal.append(record, durable=False)
@@ -110,14 +114,20 @@ class Reconciliation:
 
 async def reconcile(journal: Journal, reader: StateReader, mode: str, *,
                     now: float | None = None) -> list[Reconciliation]:
-    """Every unfinished intent of an earlier run in ``mode``: read back (position, executions
-    since), said in words, recorded. Never re-sent."""
+    """Every unfinished intent of an earlier run in ``mode`` (this door's, or the other's
+    once it cannot be in flight any more): read back (position, executions since), said in
+    words, recorded. Never re-sent."""
+    now = now or time.time()
     records = await journal.read_last_async(RECORDS_READ)
     found = []
     for intent in unfinished(records):
         if intent.get("mode") != mode:
             continue  # a live intent waits for a live session to be read back
-        found.append(await _read_back(intent, reader, mode, now or time.time()))
+        sent_at = intent.get("epoch") if isinstance(intent.get("epoch"), int | float) else 0
+        if intent.get("door", journal.door) != journal.door \
+                and now - sent_at < OTHER_DOOR_AFTER_S:
+            continue  # the other door's request may still be waiting for its answer
+        found.append(await _read_back(intent, reader, mode, now))
     for reconciliation in found:
         try:
             await journal.append_async(reconciliation.record)
@@ -138,8 +148,8 @@ async def _read_back(intent: dict[str, Any], reader: StateReader, mode: str,
         executions = await _or_none(reader.list_executions(account, lookback))
         if executions is not None:
             since_ms = int(sent_at * 1000) - 1000
-            executions = [e for e in executions if e.epoch_ms >= since_ms and (
-                not instrument or e.instrument.upper() == str(instrument).upper())]
+            executions = [e for e in executions if e.epoch_ms >= since_ms
+                          and _same_instrument(e.instrument, instrument)]
     read = position.describe() if position is not None else (
         "not read" if account and instrument else "not asked (no instrument)")
     fills = ("could not be read" if executions is None else
@@ -157,6 +167,14 @@ async def _read_back(intent: dict[str, Any], reader: StateReader, mode: str,
               "account": account, "instrument": instrument, "read": read,
               "executions": fills, "words": words}
     return Reconciliation(intent, words, record)
+
+
+def _same_instrument(name: str, wanted: str | None) -> bool:
+    """``ES 12-26`` is the ``ES`` an order named by its root (as the CLI takes it)."""
+    if not wanted:
+        return True
+    name, wanted = name.upper(), str(wanted).upper()
+    return name == wanted or name.split(" ")[0] == wanted.split(" ")[0]
 
 
 async def _or_none(read):

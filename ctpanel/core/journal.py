@@ -33,8 +33,9 @@ def now_iso() -> str:
 class Journal:
     """The journal file at ``path`` (created on first write)."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, door: str = "panel") -> None:
         self.path = Path(path)
+        self.door = door  # who writes: "panel" or "cli" (one data folder serves both)
         self._lock = threading.Lock()  # appends come from worker threads
         self._tail_checked = False
 

@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from ctpanel.backend import Backend, Mode
 from ctpanel.core.credentials import TokenStore
+from ctpanel.core.errors import CtError
 from ctpanel.core.form import FormState
 from ctpanel.core.groups import Group, GroupFile
+from ctpanel.core.intents import reconcile
 from ctpanel.core.journal import Journal
 from ctpanel.core.models import Position
 from ctpanel.core.pricing import format_price, prefilled_prices
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 JOURNAL_LINES_SHOWN = 50
+CHECKING_JOURNAL = "Checking the last session's journal for unanswered orders…"
 READ_TIMEOUT_MARGIN = 15.0  # on top of the order timeout: the re-read after an unknown outcome
 EXIT_ACTIONS = (Action.CLOSE, Action.FLATTEN, Action.CANCEL)
 EXIT_BUTTONS = tuple(action.value for action in EXIT_ACTIONS)
@@ -66,6 +69,7 @@ class Panel:
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.preferences = preferences
         self.journal = journal
+        self._started = False  # start() ran: the panel's own tasks may be spawned
         self.token_store = token_store
         self.clock = clock
         self.events = PanelEvents()
@@ -316,8 +320,12 @@ class Panel:
 
     def start(self) -> None:
         """The account list and the remembered position side by side (then the orders
-        connection and the WebSocket), the journal's last lines, the global hotkey."""
+        connection and the WebSocket), the journal's last lines, the global hotkey; and,
+        before anything arms, the last session's unanswered orders read back."""
+        self._started = True
         self._spawn(self._show_journal_history(), "journal-history")
+        if self.ticket.held:
+            self._spawn(self._reconcile(), "reconcile")
         self.positions.refresh_accounts(warm_up=True)
         self.positions.read_remembered()
         if self._hotkey_registrar is not None:
@@ -412,8 +420,29 @@ class Panel:
         self.events.ticket.emit(state)
         self.hotkey.observe(state.arming.armed, state.arming.reason)
 
+    async def _reconcile(self) -> None:
+        """Every intent of an earlier run in this mode that has no outcome: read back, said in
+        words the trader cannot miss (the log, and a notice that stays until dismissed),
+        recorded. Never re-sent. Nothing arms until this is done."""
+        backend = self.backend
+        try:
+            if backend is not None and self.journal is not None:
+                for found in await reconcile(self.journal, backend.client, backend.mode.value):
+                    self.notices.say(Level.ERROR, found.words)
+                    self.events.reconciled.emit(found.words)
+        except (CtError, OSError) as error:
+            self.notices.say(Level.ERROR, f"Could not check the last session's journal for "
+                                          f"unanswered orders: {error}")
+        finally:
+            self.ticket.held = ""
+            self.refresh_ticket()
+
     def _on_backend_attached(self, backend: Backend) -> None:
-        """A new backend: nothing of the last one's is shown, every light is unknown."""
+        """A new backend: nothing of the last one's is shown, every light is unknown; its
+        mode's unanswered orders of an earlier run are read back before anything arms."""
+        self.ticket.held = CHECKING_JOURNAL
+        if self._started:
+            self._spawn(self._reconcile(), "reconcile")
         self.events.backend_changed.emit(backend)
         self.market.reset(account=self.account)
         self.hotkey.scope_changed("mode")

@@ -172,6 +172,7 @@ class Ticket:
         self.scope: Scope | None = None
         self.reading: Reading | None = None
         self.read_problem = ""  # why the last read of this scope failed, in plain words
+        self.held = ""  # why nothing may arm yet (the last session's journal being checked)
         self.phase = Phase.IDLE
         self._epoch = 0  # moves at every send and outcome: reads started before are refused
         self._answered = False
@@ -327,6 +328,8 @@ class Ticket:
     # --- the rules ------------------------------------------------------------------------
 
     def _blocker(self, plan: Plan) -> str:
+        if self.held:
+            return self.held
         if self.scope is None:
             return "Connecting…"
         if not self.scope.account:

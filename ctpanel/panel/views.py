@@ -153,5 +153,6 @@ class PanelEvents(Events):
         "group_member",  # MemberOutcome: one member's row of a group action, as it lands
         "wake_in",  # float: seconds until the ticket changes by itself (re-arm, staleness)
         "token_needed",  # going live needs a token: open the token dialog
+        "reconciled",  # str: an earlier run's unanswered order, read back, in words
         "running",  # bool: started (the view's timers run) or shutting down
     )

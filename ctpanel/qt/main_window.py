@@ -153,6 +153,7 @@ class MainWindow(QMainWindow):
         panel.events.hotkey.connect(self._on_hotkey)
         panel.events.options.connect(self._on_options)
         panel.events.token_needed.connect(self.open_token_dialog)
+        panel.events.reconciled.connect(self.show_reconciled)
 
     def _restore_state(self) -> None:
         if not restore_place(self, self.window_state.load("place")):
@@ -234,6 +235,15 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(self.panel.apply)
         dialog.open()
         return dialog
+
+    def show_reconciled(self, words: str) -> QMessageBox:
+        """An order of the last session that CrossTrade had not answered, read back: said in
+        a notice that stays until the trader dismisses it (the log has it too)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "An order of the last session",
+                          words, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("reconciledNotice")
+        box.open()
+        return box
 
     def open_about(self) -> QMessageBox:
         box = QMessageBox(QMessageBox.Icon.Information, "About ctpanel", self.about(),
