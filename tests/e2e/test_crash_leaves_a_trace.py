@@ -22,7 +22,7 @@ def journal(tmp_path) -> list[dict]:
 
 
 @pytest.mark.parametrize("desktop", [(1366, 768)], indirect=True)
-def test_a_reverse_killed_before_its_answer_is_reconciled_at_the_next_start(tmp_path, desktop):
+def test_a_reverse_killed_before_its_answer_is_reconciled_at_the_next_start(tmp_path, desktop):  # noqa: F811
     display = desktop[0]
     process, sim_url = start_app(tmp_path, "--demo", "--report-ready", platform="xcb",
                                  display=display)
