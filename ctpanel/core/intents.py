@@ -45,11 +45,11 @@ class Intent:
     """One request about to leave: its client id, and the fsync making its record durable."""
 
     client_id: str
-    synced: asyncio.Task | None = None
+    synced: asyncio.Future | None = None
 
     async def settled(self) -> None:
         """The intent's fsync finished (a failure is logged: the request already left)."""
-        if self.synced is None:
+        if self.synced is None or self.synced.cancelled():
             return
         try:
             await self.synced
@@ -63,6 +63,7 @@ class IntentLog:
     def __init__(self, journal: Journal | None, mode: str) -> None:
         self.journal = journal
         self.mode = mode
+        self._sync: asyncio.Future | None = None  # the next fsync, not started yet
 
     def begin(self, action: str, words: str, account: str | None, instrument: str | None,
               body: dict[str, Any], transport: str | None = None) -> Intent:
@@ -84,8 +85,38 @@ class IntentLog:
             log.error("Could not write the intent to the journal (%s): %s",
                       self.journal.path, failure)
             return intent
-        intent.synced = asyncio.ensure_future(asyncio.to_thread(self.journal.sync))
+        intent.synced = self._next_sync()
         return intent
+
+    def _next_sync(self) -> asyncio.Future:
+        """The fsync that covers what was just written. It starts once the loop has sent the
+        request (the next turn of the loop, after the caller's send began), and intents
+        written before it starts share it: a group's members cost one fsync, not ten."""
+        import asyncio
+
+        if self._sync is not None and not self._sync.done():
+            return self._sync
+        loop = asyncio.get_running_loop()
+        journal = self.journal
+        future: asyncio.Future = loop.create_future()
+
+        def start() -> None:
+            self._sync = None  # what is written from now on needs the next one
+            asyncio.ensure_future(asyncio.to_thread(journal.sync)).add_done_callback(finish)
+
+        def finish(done: asyncio.Future) -> None:
+            if future.done():
+                return
+            if done.cancelled():
+                future.cancel()
+            elif done.exception() is not None:
+                future.set_exception(done.exception())
+            else:
+                future.set_result(None)
+
+        self._sync = future
+        loop.call_soon(start)
+        return future
 
 
 def unfinished(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
