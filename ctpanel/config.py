@@ -20,7 +20,7 @@ import platformdirs
 from ctpanel.core.journal import JOURNAL_FILE
 from ctpanel.core.urls import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ws_url_for
 
-# The exits' commands (parsed in ctpanel.cli, run by ctpanel.exit_commands).
+# The exits' commands (parsed in ctpanel.cli, run by ctpanel.cli.exits).
 EXIT_COMMANDS = ("close", "flatten", "cancel", "orders")
 
 EXIT_OK = 0

@@ -68,8 +68,6 @@ class IntentLog:
     def begin(self, action: str, words: str, account: str | None, instrument: str | None,
               body: dict[str, Any], transport: str | None = None) -> Intent:
         """Record that ``words`` ("SELL 2 ES 12-26 MARKET DAY") is about to be sent."""
-        import asyncio
-
         intent = Intent(new_client_id())
         if self.journal is None:
             return intent

@@ -92,7 +92,7 @@ def check_keyring() -> str:
 
 
 # Imported only after the window is up, or only when used: a bundle must still carry them.
-LATE_MODULES = ("ctpanel.qt.running", "ctpanel.commands", "ctpanel.core.client",
+LATE_MODULES = ("ctpanel.qt.running", "ctpanel.cli.commands", "ctpanel.core.client",
                 "ctpanel.core.stream", "ctpanel.sim", "ctpanel.qt.widgets.settings_dialog",
                 "ctpanel.qt.widgets.token_dialog", "sniffio")
 

@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parents[2]
 LOADED_LATER = ("asyncio", "ssl", "_ssl", "_hashlib", "httpx", "websockets", "keyring",
                 "importlib.metadata",
                 "qasync", "aiohttp", "ctpanel.core.client", "ctpanel.core.stream",
-                "ctpanel.sim", "ctpanel.commands", "ctpanel.qt.running")
+                "ctpanel.sim", "ctpanel.cli.commands", "ctpanel.qt.running")
 
 SHOW_THE_WINDOW = f"""
 import sys

@@ -1,5 +1,5 @@
 """The headless commands behind ``ctpanel reverse|accounts|positions|token`` (the exits' are in
-:mod:`ctpanel.exit_commands`; the parser is in :mod:`ctpanel.cli`, the exit codes in
+:mod:`ctpanel.cli.exits`; the parser is in :mod:`ctpanel.cli`, the exit codes in
 :mod:`ctpanel.config`)."""
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ import getpass
 import sys
 
 from ctpanel.backend import Backend, Mode, assemble
+from ctpanel.cli.exits import exit_order, print_result, run_exit_command
+from ctpanel.cli.groups import list_groups, run_group_command
 from ctpanel.config import (
     EXIT_AUTH,
     EXIT_COMMANDS,
@@ -45,8 +47,6 @@ from ctpanel.core.models import ReverseOrder, Transport
 from ctpanel.core.secret import Secret
 from ctpanel.core.service import UncertainOutcome
 from ctpanel.core.validation import OrderInput, parse_order
-from ctpanel.exit_commands import exit_order, print_result, run_exit_command
-from ctpanel.group_commands import list_groups, run_group_command
 
 
 def exit_code_for(error: CtError) -> int:

@@ -3,7 +3,7 @@ line. No Qt is imported here.
 
 Only the parser lives here, so that ``ctpanel`` without a command (the panel) pays for nothing
 it does not need before its window is shown; the commands themselves are in
-:mod:`ctpanel.commands`, imported when one is run.
+:mod:`ctpanel.cli.commands`, imported when one is run.
 
 The exit codes are in :mod:`ctpanel.config`.
 """
@@ -98,7 +98,7 @@ def _add_target(parser: argparse.ArgumentParser, *, required: bool = True) -> No
 
 
 def add_exit_commands(commands, add_connection_options) -> None:
-    """close, flatten, cancel and orders (run by :mod:`ctpanel.exit_commands`)."""
+    """close, flatten, cancel and orders (run by :mod:`ctpanel.cli.exits`)."""
     close = commands.add_parser("close", help="close a position, all of it or a part")
     _add_target(close)
     close.add_argument("--instrument", required=True)
@@ -151,6 +151,6 @@ def main(argv: Sequence[str] | None = None, *,
             print("The panel is not available in this build.", file=sys.stderr)
             return EXIT_INVALID
         return launch_panel(args)
-    from ctpanel.commands import run_command
+    from ctpanel.cli.commands import run_command
 
     return run_command(args, token_store)
