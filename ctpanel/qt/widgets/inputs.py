@@ -47,16 +47,11 @@ def _refuse_if_not_taken(box, result, text: str, refused: Refused | None):
     return result
 
 
-class QuantityBox(QSpinBox):
-    """Whole contracts, with any sign and size the trader types: the form's checks refuse a
-    quantity out of range in words, instead of the box clamping it."""
+class RefusingNumbers:
+    """What both number boxes do: refuse in words what they do not take, and ask for a width
+    of digits rather than one set by their (far) range."""
 
-    def __init__(self, name: str, refused: Refused | None = None) -> None:
-        super().__init__()
-        self.setObjectName(name)
-        self.refused = refused
-        self.setRange(-99_999_999, 99_999_999)
-        self.setGroupSeparatorShown(True)
+    refused: Refused | None
 
     def validate(self, text: str, pos: int):
         if len(text) > NUMBER_CHARS:
@@ -70,7 +65,19 @@ class QuantityBox(QSpinBox):
         return _number_hint(self, super().minimumSizeHint())
 
 
-class PriceBox(QDoubleSpinBox):
+class QuantityBox(RefusingNumbers, QSpinBox):
+    """Whole contracts, with any sign and size the trader types: the form's checks refuse a
+    quantity out of range in words, instead of the box clamping it."""
+
+    def __init__(self, name: str, refused: Refused | None = None) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.refused = refused
+        self.setRange(-99_999_999, 99_999_999)
+        self.setGroupSeparatorShown(True)
+
+
+class PriceBox(RefusingNumbers, QDoubleSpinBox):
     """A price; 0 shows as "—" and means "not set". Its range is far above any price, so a
     typed figure is kept as typed and refused in words by the form's checks."""
 
@@ -82,17 +89,6 @@ class PriceBox(QDoubleSpinBox):
         self.setRange(0.0, 1e13)
         self.setSpecialValueText("—")
         self.setGroupSeparatorShown(True)
-
-    def validate(self, text: str, pos: int):
-        if len(text) > NUMBER_CHARS:
-            return _refuse_if_not_taken(self, QValidator.State.Invalid, text, self.refused)
-        return _refuse_if_not_taken(self, super().validate(text, pos), text, self.refused)
-
-    def sizeHint(self) -> QSize:
-        return _number_hint(self, super().sizeHint())
-
-    def minimumSizeHint(self) -> QSize:
-        return _number_hint(self, super().minimumSizeHint())
 
 
 def _number_hint(box, hint: QSize) -> QSize:
