@@ -78,6 +78,7 @@ def test_cli(case, standalone, tmp_path):
     assert not missing, f"{missing} not in: {done.stderr}"
     assert done.stdout == "" and TOKEN not in done.stderr
     assert len(orders) == case.sent, "an order is never re-sent"
-    [record] = [json.loads(line) for line in (tmp_path / "journal.jsonl").read_text()
-                .splitlines()]
+    intent, record = [json.loads(line) for line in (tmp_path / "journal.jsonl").read_text()
+                      .splitlines()]  # written ahead, then the outcome
+    assert intent["kind"] == "intent" and record["client_id"] == intent["client_id"]
     assert record["status"] == case.journal

@@ -62,5 +62,6 @@ async def test_core(case, sim, tmp_path):
     missing = [words for words in case.words if words not in message]
     assert not missing, f"{missing} not in: {message}"
     assert len(sim.orders_received()) == case.sent, "an order is never re-sent"
-    [record] = journal.read_last()
+    intent, record = journal.read_last()  # written ahead, then the outcome
+    assert intent["kind"] == "intent" and record["client_id"] == intent["client_id"]
     assert record["status"] == case.journal and record["error"] == message

@@ -67,7 +67,8 @@ async def test_core(case, action, sim, tmp_path):
     missing = [words for words in case.words if words not in message]
     assert not missing, f"{missing} not in: {message}"
     assert sent([r.api for r in sim.received], action) == case.sent, "never re-sent"
-    [record] = journal.read_last()
+    intent, record = journal.read_last()  # written ahead, then the outcome
+    assert intent["kind"] == "intent" and record["client_id"] == intent["client_id"]
     assert record["status"] == case.journal and record["error"] == message
     assert record["kind"] == action
 
@@ -96,8 +97,9 @@ def test_cli(case, action, standalone, tmp_path):  # noqa: F811
     assert not missing, f"{missing} not in: {done.stderr}"
     assert done.stdout == "" and CLI_TOKEN not in done.stderr
     assert sent(received, action) == case.sent, "never re-sent"
-    [record] = [json.loads(line) for line in (tmp_path / "journal.jsonl").read_text()
-                .splitlines()]
+    intent, record = [json.loads(line) for line in (tmp_path / "journal.jsonl").read_text()
+                      .splitlines()]  # written ahead, then the outcome
+    assert intent["kind"] == "intent" and record["client_id"] == intent["client_id"]
     assert record["status"] == case.journal and record["kind"] == action
 
 

@@ -94,7 +94,8 @@ def test_panel(case, panel_factory, qtbot):
     missing = [words for words in case.words if words not in joined(panel)]
     assert not missing, f"{missing} not in the log:\n{joined(panel)}"
     assert len(sim.orders_received()) == case.sent, "an order is never re-sent"
-    [record] = journal_records(panel)
+    intent, record = journal_records(panel)  # written ahead, then the outcome
+    assert intent["kind"] == "intent" and record["client_id"] == intent["client_id"]
     assert record["status"] == case.journal
     assert panel.button.text() == "REVERSE"
     prove_usable(panel, new_backend=case.address == "refused")
