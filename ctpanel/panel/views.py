@@ -72,7 +72,7 @@ class TicketState:
     account: str = ""
     group: str = ""  # the group selected in the account's place ("" for an account)
     members: tuple[MemberRow, ...] = ()  # a group's rows, one per member
-    group_summary: str = ""  # "Apex PA: 4 of 5 members act; APEX-3 skipped (flat)"
+    group_summary: str = ""  # "Apex PA: REVERSE acts on 4 of 5 (skipped: APEX-3)"
     problem_fields: frozenset[str] = frozenset()  # the form's fields that hold a problem
 
 
