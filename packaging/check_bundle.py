@@ -4,7 +4,8 @@ dist/ctpanel/ctpanel[.exe]``.
 1. ``--self-test`` (which runs the real start-up path and two journaled reverses itself);
 2. the panel's real start-up, ``--demo --report-ready --exit-when-ready``, to "usable" and out;
 3. two CLI reverses (REST, then WebSocket) into one fresh data folder, against the simulator
-   run from this checkout; the journal must then hold two whole records ending in a bare "\\n".
+   run from this checkout; the journal must then hold, for each, its intent written ahead and
+   its outcome with the same client id: four whole records ending in a bare "\\n".
 
 Used by `.ci/run` (the Linux bundle) and the hosted-runner workflow (Windows, macOS); the Wine
 check (`.ci/windows/check.sh`) runs the same steps from bash. Exit 0 only if all pass.
@@ -67,7 +68,17 @@ def check_two_reverses(exe: Path, folder: Path) -> None:
     raw = (folder / "journal.jsonl").read_bytes()
     records = [json.loads(line) for line in raw.split(b"\n") if line]
     assert b"\r" not in raw, f"CRLF line endings in the journal: {raw[:120]!r}"
-    assert len(records) == 2 and all(r["status"] == "ok" for r in records), records
+    assert_intent_then_outcome(records)
+
+
+def assert_intent_then_outcome(records: list[dict]) -> None:
+    """Each reverse wrote its intent ahead, then its outcome (ok, with an order id) under the
+    same client id: four records for two reverses."""
+    assert len(records) == 4, records
+    for intent, outcome in (records[0:2], records[2:4]):
+        assert intent["kind"] == "intent" and outcome["kind"] == "reverse", (intent, outcome)
+        assert intent["client_id"] == outcome["client_id"], (intent, outcome)
+        assert outcome["status"] == "ok" and outcome["order_id"], outcome
 
 
 CHECKS = {"self-test": check_self_test, "start-up to usable and shutdown": check_startup,

@@ -207,7 +207,8 @@ export CTPANEL_TOKEN=sim-token   # the simulator's; reaches Windows programs lik
 
 # two_reverses NAME PROGRAM...: two CLI reverses (REST, then WebSocket) into one fresh data
 # folder; the second appends to a journal that has content. Then the journal, read from Linux,
-# must be two whole records ending in a bare "\n".
+# must hold each reverse's intent and outcome under one client id, whole records ending in a
+# bare "\n" (the same assertion as packaging/check_bundle.py).
 two_reverses() {
   local folder=$1; shift
   local program=("$@")
@@ -219,13 +220,15 @@ two_reverses() {
     "$BASE_URL/_sim/reset" || return 1
   reverse --action SELL --transport rest || return 1
   reverse --action BUY --transport ws || return 1
-  python3 - "$DATA_LINUX/$folder/journal.jsonl" <<'EOF'
+  python3 - "$DATA_LINUX/$folder/journal.jsonl" "$W/src/packaging" <<'EOF'
 import json, sys
+sys.path.insert(0, sys.argv[2])
+from check_bundle import assert_intent_then_outcome
 raw = open(sys.argv[1], "rb").read()
 records = [json.loads(line) for line in raw.split(b"\n") if line]
 assert b"\r" not in raw, f"CRLF line endings: {raw[:120]!r}"
-assert len(records) == 2 and all(r["status"] == "ok" and r["order_id"] for r in records), records
-print(f"journal: 2 records, LF only ({len(raw)} bytes)")
+assert_intent_then_outcome(records)
+print(f"journal: 2 intents and 2 outcomes, LF only ({len(raw)} bytes)")
 EOF
 }
 

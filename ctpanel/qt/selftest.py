@@ -185,17 +185,20 @@ def describe_journaled(journal: Journal, backend, outcomes: list[ReverseReport])
     received = len(backend.simulator.orders_received())
     records = journal.read_last()
     journaled = [r.get("order_id") for r in records if r.get("kind") == "reverse"]
+    written_ahead = {r.get("client_id") for r in records if r.get("kind") == "intent"}
+    answered = {r.get("client_id") for r in records if r.get("kind") == "reverse"}
     sent = [outcome.result.order_id for outcome in outcomes]
-    if received != ORDERS or journaled != sent:
+    if received != ORDERS or journaled != sent or written_ahead != answered:
         raise RuntimeError(f"{received} orders reached the simulator; sent {sent}, "
-                           f"journaled {journaled}")
+                           f"journaled {journaled}; intents {len(written_ahead)} for "
+                           f"{len(answered)} outcomes")
     raw = journal.path.read_bytes()
     if b"\r" in raw or raw.count(b"\n") != len(records):  # reverses and their fills
         raise RuntimeError(f"the journal is not LF-terminated lines: {raw[:200]!r}")
     steps = ", ".join(f"{o.before.describe() if o.before else '?'} -> "
                       f"{o.after.describe() if o.after else '?'} "
                       f"({o.result.round_trip_ms:.0f} ms)" for o in outcomes)
-    return f"{ORDERS} orders, {ORDERS} journal lines: {steps}"
+    return f"{ORDERS} orders, each journaled ahead and answered: {steps}"
 
 
 async def run_self_test(app: QApplication) -> int:
