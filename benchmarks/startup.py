@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ctpanel.core.credentials import KEYRING_SERVICE, KEYRING_USERNAME
+from ctpanel.core.store.credentials import KEYRING_SERVICE, KEYRING_USERNAME
 
 ROOT = Path(__file__).resolve().parents[1]
 

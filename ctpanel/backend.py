@@ -15,16 +15,16 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from ctpanel.core.journal import Journal
-from ctpanel.core.secret import Secret
-from ctpanel.core.urls import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ws_url_for
+from ctpanel.core.domain.secret import Secret
+from ctpanel.core.store.journal import Journal
+from ctpanel.core.wire.urls import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ws_url_for
 
 if TYPE_CHECKING:
-    from ctpanel.core.client import CrossTradeClient
-    from ctpanel.core.exit_service import ExitService
-    from ctpanel.core.group_service import GroupService
-    from ctpanel.core.service import ReverseService
-    from ctpanel.core.stream import CrossTradeStream
+    from ctpanel.core.desk.exits import ExitService
+    from ctpanel.core.desk.groups import GroupService
+    from ctpanel.core.desk.reverse import ReverseService
+    from ctpanel.core.wire.client import CrossTradeClient
+    from ctpanel.core.wire.stream import CrossTradeStream
     from ctpanel.sim import Simulator
 
 log = logging.getLogger(__name__)
@@ -60,12 +60,12 @@ def assemble(mode: Mode, token: Secret, base_url: str, ws_url: str, journal: Jou
              timeout: float = DEFAULT_TIMEOUT, simulator: Simulator | None = None,
              ssl_context=None) -> Backend:
     """The client, the stream and the service for one server (``ssl_context``: a private CA)."""
-    from ctpanel.core.client import CrossTradeClient
-    from ctpanel.core.exit_service import ExitService
-    from ctpanel.core.group_service import GroupService
-    from ctpanel.core.models import Transport
-    from ctpanel.core.service import ReverseService
-    from ctpanel.core.stream import CrossTradeStream
+    from ctpanel.core.desk.exits import ExitService
+    from ctpanel.core.desk.groups import GroupService
+    from ctpanel.core.desk.reverse import ReverseService
+    from ctpanel.core.domain.models import Transport
+    from ctpanel.core.wire.client import CrossTradeClient
+    from ctpanel.core.wire.stream import CrossTradeStream
 
     client = CrossTradeClient(token, base_url=base_url, timeout=timeout, verify=ssl_context)
     stream = CrossTradeStream(token, url=ws_url, rpc_timeout=timeout, budget=client.budget,
@@ -83,12 +83,12 @@ def _import_network_stack(mode: Mode) -> None:
     # so a later httpcore or anyio that moves them only costs that import on the loop.
     import httpcore
 
-    import ctpanel.core.client  # httpx
-    import ctpanel.core.exit_service
-    import ctpanel.core.group_service
-    import ctpanel.core.service
-    import ctpanel.core.stream  # websockets
-    from ctpanel.core.version import app_version
+    import ctpanel.core.desk.exits
+    import ctpanel.core.desk.groups
+    import ctpanel.core.desk.reverse
+    import ctpanel.core.wire.client  # httpx
+    import ctpanel.core.wire.stream  # websockets
+    from ctpanel.core.runtime.version import app_version
 
     app_version()  # the journal's records carry it: read here, off the loop, before any order
     with contextlib.suppress(ImportError):

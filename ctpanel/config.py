@@ -1,7 +1,7 @@
 """What ctpanel takes from its command line and its environment, in one place: the connection
 settings (``--base-url``/``CTPANEL_BASE_URL``, ``--ws-url``/``CTPANEL_WS_URL``, ``--timeout``),
 the data folder (``CTPANEL_DATA_DIR``), and the exit codes the command line promises. (The
-token's ``CTPANEL_TOKEN`` is read by :func:`ctpanel.core.credentials.resolve_token`, which
+token's ``CTPANEL_TOKEN`` is read by :func:`ctpanel.core.store.credentials.resolve_token`, which
 decides between it and the keyring.)
 
 Exit codes (also in README):
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import platformdirs
 
-from ctpanel.core.journal import JOURNAL_FILE
-from ctpanel.core.urls import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ws_url_for
+from ctpanel.core.store.journal import JOURNAL_FILE
+from ctpanel.core.wire.urls import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ws_url_for
 
 # The exits' commands (parsed in ctpanel.cli, run by ctpanel.cli.exits).
 EXIT_COMMANDS = ("close", "flatten", "cancel", "orders")

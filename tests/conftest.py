@@ -13,7 +13,7 @@ import pytest
 import pytest_asyncio
 from keyring.backend import KeyringBackend
 
-from ctpanel.core.client import CrossTradeClient
+from ctpanel.core.wire.client import CrossTradeClient
 from ctpanel.sim import Simulator
 
 TOKEN = "sim-token-0123456789abcdef"

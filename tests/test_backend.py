@@ -11,7 +11,7 @@ OPEN_AND_WARM = """
 import asyncio, sys, tempfile
 from pathlib import Path
 from ctpanel.backend import Mode, load_network_stack, open_demo
-from ctpanel.core.journal import Journal
+from ctpanel.core.store.journal import Journal
 
 async def main():
     await load_network_stack(Mode.DEMO)

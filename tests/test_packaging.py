@@ -21,7 +21,7 @@ def test_the_version_is_written_once_and_reaches_every_place_it_is_shown():
     sys.path.insert(0, str(REPO / "packaging"))
     from version import numeric_version, project_version, version_resource
 
-    from ctpanel.core.version import app_version
+    from ctpanel.core.runtime.version import app_version
 
     version = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
     assert project_version() == app_version() == version, "installed metadata is pyproject's"

@@ -11,8 +11,8 @@ REPO = Path(__file__).resolve().parents[1]
 CANARY = "canary-secret-service-4b7d"
 
 SCRIPT = f"""
-from ctpanel.core.credentials import KeyringTokenStore
-from ctpanel.core.secret import Secret
+from ctpanel.core.store.credentials import KeyringTokenStore
+from ctpanel.core.domain.secret import Secret
 import subprocess
 store = KeyringTokenStore()
 print("backend", store.describe())

@@ -17,17 +17,17 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ctpanel.config import EXIT_INVALID
-from ctpanel.core.models import Action, OrderType, TimeInForce, Transport
-from ctpanel.core.urls import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
+from ctpanel.core.domain.models import Action, OrderType, TimeInForce, Transport
+from ctpanel.core.wire.urls import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
-    from ctpanel.core.credentials import TokenStore
+    from ctpanel.core.store.credentials import TokenStore
 
 class VersionAction(argparse.Action):
     """``--version``, read only when asked for (the metadata import stays off the start path)."""
 
     def __call__(self, parser, namespace, values, option_string=None) -> None:
-        from ctpanel.core.version import app_version
+        from ctpanel.core.runtime.version import app_version
 
         print(f"ctpanel {app_version()}")
         parser.exit()

@@ -23,12 +23,12 @@ from ctpanel.config import (
     connection_settings,
     default_journal_path,
 )
-from ctpanel.core.credentials import (
-    TOKEN_ENV,
-    KeyringTokenStore,
-    TokenStore,
-    resolve_token,
-)
+from ctpanel.core.desk.intents import reconcile
+from ctpanel.core.desk.reverse import UncertainOutcome
+from ctpanel.core.domain.form import same_side_problem
+from ctpanel.core.domain.models import ReverseOrder, Transport
+from ctpanel.core.domain.secret import Secret
+from ctpanel.core.domain.validation import OrderInput, parse_order
 from ctpanel.core.errors import (
     AuthError,
     ConfigError,
@@ -40,13 +40,13 @@ from ctpanel.core.errors import (
     RejectedError,
     TokenStoreError,
 )
-from ctpanel.core.form import same_side_problem
-from ctpanel.core.intents import reconcile
-from ctpanel.core.journal import Journal
-from ctpanel.core.models import ReverseOrder, Transport
-from ctpanel.core.secret import Secret
-from ctpanel.core.service import UncertainOutcome
-from ctpanel.core.validation import OrderInput, parse_order
+from ctpanel.core.store.credentials import (
+    TOKEN_ENV,
+    KeyringTokenStore,
+    TokenStore,
+    resolve_token,
+)
+from ctpanel.core.store.journal import Journal
 
 
 def exit_code_for(error: CtError) -> int:

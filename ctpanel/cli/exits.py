@@ -9,15 +9,15 @@ from typing import Any
 
 from ctpanel.backend import Backend
 from ctpanel.config import EXIT_INVALID, EXIT_OK
-from ctpanel.core.errors import InvalidOrder, NoPositionError, Problem
-from ctpanel.core.exits import (
+from ctpanel.core.domain.exits import (
     ExitKind,
     ExitOrder,
     ExitReport,
     confirm_everything,
     order_words,
 )
-from ctpanel.core.validation import normalise_instrument
+from ctpanel.core.domain.validation import normalise_instrument
+from ctpanel.core.errors import InvalidOrder, NoPositionError, Problem
 
 
 def exit_order(args: argparse.Namespace) -> ExitOrder | None:

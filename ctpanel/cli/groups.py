@@ -17,9 +17,8 @@ from ctpanel.config import (
     EXIT_UNKNOWN,
     data_dir,
 )
-from ctpanel.core.errors import InvalidOrder, Problem
-from ctpanel.core.group_service import GroupReport
-from ctpanel.core.groups import (
+from ctpanel.core.desk.groups import GroupReport
+from ctpanel.core.domain.groups import (
     GROUPS_FILE,
     Group,
     GroupAction,
@@ -28,9 +27,10 @@ from ctpanel.core.groups import (
     offered_groups,
     plan_group,
 )
-from ctpanel.core.models import ReverseOrder, Transport
-from ctpanel.core.urls import is_loopback_host
-from ctpanel.core.validation import OrderInput, parse_order
+from ctpanel.core.domain.models import ReverseOrder, Transport
+from ctpanel.core.domain.validation import OrderInput, parse_order
+from ctpanel.core.errors import InvalidOrder, Problem
+from ctpanel.core.wire.urls import is_loopback_host
 
 
 def available_groups(base_url: str) -> list[Group]:

@@ -14,9 +14,9 @@ from copy import copy
 from typing import Any
 
 from ctpanel.backend import Backend, Mode
-from ctpanel.core.credentials import TokenStore, resolve_token_async
+from ctpanel.core.domain.secret import Secret
 from ctpanel.core.errors import CtError, NotConnectedError, RateLimitedError, TokenStoreError
-from ctpanel.core.secret import Secret
+from ctpanel.core.store.credentials import TokenStore, resolve_token_async
 from ctpanel.panel.events import Event
 from ctpanel.panel.ninjatrader import not_connected_advice_now
 from ctpanel.panel.notices import Level, Notices

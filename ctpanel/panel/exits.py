@@ -14,9 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
-from ctpanel.core.errors import CtError
-from ctpanel.core.exit_service import UncertainExit
-from ctpanel.core.exits import (
+from ctpanel.core.desk.exits import UncertainExit
+from ctpanel.core.domain.exits import (
     EverythingListing,
     ExitOrder,
     ExitReport,
@@ -24,6 +23,7 @@ from ctpanel.core.exits import (
     Picture,
     confirm_everything,
 )
+from ctpanel.core.errors import CtError
 from ctpanel.panel.events import Event
 from ctpanel.panel.notices import Level, Notices
 from ctpanel.panel.plans import EverythingRequest
@@ -99,7 +99,7 @@ class Exits:
 
     async def send(self, order: ExitOrder, before: Picture | None) -> ExitReport | CtError:
         """Send ``order`` once (the ticket already let it go); the report, or the error it
-        ended with (an :class:`~ctpanel.core.exit_service.UncertainExit` when unknown)."""
+        ended with (an :class:`~ctpanel.core.desk.exits.UncertainExit` when unknown)."""
         reread: ReadToken | None = None
 
         def accepted(result: ExitResult) -> None:

@@ -11,10 +11,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from ctpanel.core.domain.models import OrderInfo, OrderType, ReverseOrder
+from ctpanel.core.domain.pricing import describe_slippage, format_price
 from ctpanel.core.errors import CtError
-from ctpanel.core.models import OrderType, ReverseOrder
-from ctpanel.core.payloads import OrderInfo, rejection_reason
-from ctpanel.core.pricing import describe_slippage, format_price
+from ctpanel.core.wire.payloads import rejection_reason
 
 log = logging.getLogger(__name__)
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ctpanel.core.form import FormState
-from ctpanel.core.groups import GroupPlan
-from ctpanel.core.models import Position
-from ctpanel.core.plausibility import plausible_money
-from ctpanel.core.pricing import format_price
+from ctpanel.core.domain.form import FormState
+from ctpanel.core.domain.groups import GroupPlan
+from ctpanel.core.domain.models import Position
+from ctpanel.core.domain.plausibility import plausible_money
+from ctpanel.core.domain.pricing import format_price
 
 DETAIL_FIELDS = frozenset({"order_type", "time_in_force", "limit_price", "stop_price",
                            "oco_id", "strategy"})

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
+from ctpanel.core.desk.groups import GroupReport
+from ctpanel.core.domain.models import Transport
 from ctpanel.core.errors import CtError
-from ctpanel.core.group_service import GroupReport
-from ctpanel.core.models import Transport
 from ctpanel.panel.events import Event
 from ctpanel.panel.notices import Level, Notices
 from ctpanel.panel.ports import Confirmer

@@ -17,14 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ctpanel.core.budget import TokenBucket
+from ctpanel.core.domain.models import AccountPnl, Position, Quote
+from ctpanel.core.domain.plausibility import DEFAULT_BAND, QuoteGate
+from ctpanel.core.domain.pricing import format_price, pnl_words, position_pnl
+from ctpanel.core.domain.validation import normalise_instrument
 from ctpanel.core.errors import CtError
-from ctpanel.core.models import Position, Quote
-from ctpanel.core.payloads import AccountPnl, pnl_from, quotes_from
-from ctpanel.core.plausibility import DEFAULT_BAND, QuoteGate
-from ctpanel.core.pricing import format_price, pnl_words, position_pnl
-from ctpanel.core.replies import snippet
-from ctpanel.core.validation import normalise_instrument
+from ctpanel.core.wire.budget import TokenBucket
+from ctpanel.core.wire.payloads import pnl_from, quotes_from
+from ctpanel.core.wire.replies import snippet
 from ctpanel.panel.session import Session
 from ctpanel.panel.ticket import Freshness
 
@@ -229,7 +229,7 @@ class MarketWatch:
             await stream.unsubscribe([oldest])
 
     def _store(self, quote: Quote, source: str) -> None:
-        """Keep ``quote`` if it can be right (see :mod:`ctpanel.core.plausibility`)."""
+        """Keep ``quote`` if it can be right (see :mod:`ctpanel.core.domain.plausibility`)."""
         spec = self.specs.get(quote.instrument)
         tick = quote.tick_size or (spec.tick_size if spec else None)
         gate = self.gates.setdefault(quote.instrument, QuoteGate(self.band))

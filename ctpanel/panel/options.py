@@ -12,9 +12,9 @@ import math
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ctpanel.core.models import Transport
-from ctpanel.core.plausibility import DEFAULT_BAND
-from ctpanel.core.pricing import DEFAULT_CONFIRM_DISTANCE_TICKS, DEFAULT_STOP_OFFSET_TICKS
+from ctpanel.core.domain.models import Transport
+from ctpanel.core.domain.plausibility import DEFAULT_BAND
+from ctpanel.core.domain.pricing import DEFAULT_CONFIRM_DISTANCE_TICKS, DEFAULT_STOP_OFFSET_TICKS
 from ctpanel.panel.hotkeys import (
     DEFAULT_CLOSE_HOTKEY,
     DEFAULT_FLATTEN_HOTKEY,

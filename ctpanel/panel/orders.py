@@ -15,11 +15,11 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
+from ctpanel.core.desk.reverse import ReverseReport, UncertainOutcome
+from ctpanel.core.domain.form import FormState
+from ctpanel.core.domain.models import OrderResult, Position, Quote, ReverseOrder, Transport
 from ctpanel.core.errors import CtError
-from ctpanel.core.form import FormState
-from ctpanel.core.journal import Journal
-from ctpanel.core.models import OrderResult, Position, Quote, ReverseOrder, Transport
-from ctpanel.core.service import ReverseReport, UncertainOutcome
+from ctpanel.core.store.journal import Journal
 from ctpanel.panel.events import Event
 from ctpanel.panel.fills import FillFollower
 from ctpanel.panel.notices import Level, Notices
@@ -124,7 +124,7 @@ class Orders:
     async def send(self, order: ReverseOrder, before: Position | None, *,
                    transport: Transport) -> ReverseReport | CtError:
         """Send ``order`` once (the ticket already let it go); the report, or the error it
-        ended with (an :class:`~ctpanel.core.service.UncertainOutcome` when unknown)."""
+        ended with (an :class:`~ctpanel.core.desk.reverse.UncertainOutcome` when unknown)."""
         reread: ReadToken | None = None
         account_after: asyncio.Task | None = None
 

@@ -18,16 +18,16 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ctpanel.backend import Backend, Mode
-from ctpanel.core.credentials import TokenStore
+from ctpanel.core.desk.intents import reconcile
+from ctpanel.core.domain.form import FormState
+from ctpanel.core.domain.groups import Group, GroupFile
+from ctpanel.core.domain.models import Position
+from ctpanel.core.domain.pricing import format_price, prefilled_prices
+from ctpanel.core.domain.secret import Secret
 from ctpanel.core.errors import CtError
-from ctpanel.core.form import FormState
-from ctpanel.core.groups import Group, GroupFile
-from ctpanel.core.intents import reconcile
-from ctpanel.core.journal import Journal
-from ctpanel.core.models import Position
-from ctpanel.core.pricing import format_price, prefilled_prices
-from ctpanel.core.secret import Secret
-from ctpanel.core.urls import DEFAULT_BASE_URL
+from ctpanel.core.store.credentials import TokenStore
+from ctpanel.core.store.journal import Journal
+from ctpanel.core.wire.urls import DEFAULT_BASE_URL
 from ctpanel.panel.connection import BackendFactory, Connection
 from ctpanel.panel.exits import Exits
 from ctpanel.panel.group_desk import GroupDesk

@@ -17,8 +17,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property
 
-from ctpanel.core.errors import InvalidOrder
-from ctpanel.core.exits import (
+from ctpanel.core.domain.exits import (
     ExitKind,
     ExitOrder,
     Picture,
@@ -26,10 +25,17 @@ from ctpanel.core.exits import (
     count_words,
     order_words,
 )
-from ctpanel.core.form import FormState
-from ctpanel.core.groups import Group, GroupAction, GroupPlan, plan_group, positions_by_account
-from ctpanel.core.models import Action as TradeAction
-from ctpanel.core.models import ReverseOrder
+from ctpanel.core.domain.form import FormState
+from ctpanel.core.domain.groups import (
+    Group,
+    GroupAction,
+    GroupPlan,
+    plan_group,
+    positions_by_account,
+)
+from ctpanel.core.domain.models import Action as TradeAction
+from ctpanel.core.domain.models import ReverseOrder
+from ctpanel.core.errors import InvalidOrder
 from ctpanel.panel.ticket import Plan, Reading, ReversePlan
 
 __all__ = ["Action", "EverythingPlan", "EverythingRequest", "ExitChoices", "ExitPlan",

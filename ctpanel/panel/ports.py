@@ -1,7 +1,7 @@
 """What the panel needs from outside it, as protocols: the window (or a test) supplies each.
 
 The preference store is :class:`~ctpanel.panel.options.PreferenceStore`; the token store is
-:class:`~ctpanel.core.credentials.TokenStore`.
+:class:`~ctpanel.core.store.credentials.TokenStore`.
 """
 
 from __future__ import annotations

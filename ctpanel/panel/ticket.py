@@ -16,7 +16,7 @@ hotkey press) sends; every rule a trader relies on is here, tested with a fake c
 
 The ticket is generic over the action: Reverse, Close, Flatten, Cancel and Flatten everything
 share these rules; what each builds, and what blocks it on the picture, is its plan
-(:mod:`ctpanel.panel.plans`). A bare :class:`~ctpanel.core.form.FormState` is Reverse's plan.
+(:mod:`ctpanel.panel.plans`). A bare :class:`~ctpanel.core.domain.form.FormState` is Reverse's plan.
 """
 
 from __future__ import annotations
@@ -29,9 +29,8 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any, Protocol
 
-from ctpanel.core.form import Check, FormState
-from ctpanel.core.models import Position
-from ctpanel.core.payloads import OrderInfo
+from ctpanel.core.domain.form import Check, FormState
+from ctpanel.core.domain.models import OrderInfo, Position
 
 DEFAULT_FRESHNESS_S = 12.0  # two 5 s polls plus a margin
 DEFAULT_REARM_DELAY_S = 1.0

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ctpanel.core.form import FormState
-from ctpanel.core.payloads import OrderInfo
+from ctpanel.core.domain.form import FormState
+from ctpanel.core.domain.models import OrderInfo
 from ctpanel.panel.events import Events
 from ctpanel.panel.glance import MemberRow, member_rows
 from ctpanel.panel.plans import Action, ExitPlan, GroupTicketPlan

@@ -13,10 +13,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from ctpanel.core.domain.groups import group_name
+from ctpanel.core.domain.models import OrderInfo, Position
 from ctpanel.core.errors import CtError, RejectedError
-from ctpanel.core.groups import group_name
-from ctpanel.core.models import Position
-from ctpanel.core.payloads import OrderInfo
 from ctpanel.panel.session import Session
 from ctpanel.panel.ticket import Phase, ReadToken, Scope, Ticket
 

@@ -9,7 +9,7 @@ import PySide6
 from PySide6.QtCore import qVersion
 
 from ctpanel.config import data_dir
-from ctpanel.core.version import app_version
+from ctpanel.core.runtime.version import app_version
 
 LICENCE = "MIT"
 

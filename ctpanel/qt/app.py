@@ -17,7 +17,7 @@ os.environ.setdefault("QT_API", "pyside6")  # qasync must pick PySide6, whatever
 from PySide6.QtWidgets import QApplication
 
 from ctpanel.config import data_dir
-from ctpanel.core.process import peak_memory_kib
+from ctpanel.core.runtime.process import peak_memory_kib
 from ctpanel.qt.assets import asset
 from ctpanel.qt.icons import app_icon
 from ctpanel.qt.single_instance import SingleInstance, instance_name

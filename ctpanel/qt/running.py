@@ -22,11 +22,11 @@ from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from ctpanel.backend import Backend, Mode
 from ctpanel.config import data_dir
-from ctpanel.core.crash_report import write_report
-from ctpanel.core.credentials import resolve_token_async
 from ctpanel.core.errors import CtError, TokenStoreError, scrub
-from ctpanel.core.process import peak_memory_kib
-from ctpanel.core.termination import stop_on_signals
+from ctpanel.core.runtime.process import peak_memory_kib
+from ctpanel.core.runtime.termination import stop_on_signals
+from ctpanel.core.store.crash_report import write_report
+from ctpanel.core.store.credentials import resolve_token_async
 from ctpanel.qt.main_window import MainWindow
 
 log = logging.getLogger("ctpanel")

@@ -22,9 +22,9 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from ctpanel.backend import Mode, open_demo
-from ctpanel.core.credentials import MemoryTokenStore
-from ctpanel.core.journal import Journal
-from ctpanel.core.service import ReverseReport
+from ctpanel.core.desk.reverse import ReverseReport
+from ctpanel.core.store.credentials import MemoryTokenStore
+from ctpanel.core.store.journal import Journal
 from ctpanel.panel.panel import Panel
 from ctpanel.panel.ports import ScriptedConfirmer
 from ctpanel.qt.assets import ASSET_NAMES, asset_folder
@@ -92,8 +92,8 @@ def check_keyring() -> str:
 
 
 # Imported only after the window is up, or only when used: a bundle must still carry them.
-LATE_MODULES = ("ctpanel.qt.running", "ctpanel.cli.commands", "ctpanel.core.client",
-                "ctpanel.core.stream", "ctpanel.sim", "ctpanel.qt.widgets.settings_dialog",
+LATE_MODULES = ("ctpanel.qt.running", "ctpanel.cli.commands", "ctpanel.core.wire.client",
+                "ctpanel.core.wire.stream", "ctpanel.sim", "ctpanel.qt.widgets.settings_dialog",
                 "ctpanel.qt.widgets.token_dialog", "sniffio")
 
 

@@ -10,11 +10,11 @@ import logging
 
 from ctpanel.backend import Backend, Mode, open_demo, open_live
 from ctpanel.config import connection_settings, data_dir, default_journal_path
-from ctpanel.core.credentials import KeyringTokenStore, TokenStore
-from ctpanel.core.groups import GroupFile
-from ctpanel.core.journal import Journal
-from ctpanel.core.secret import Secret
-from ctpanel.core.urls import DEFAULT_BASE_URL
+from ctpanel.core.domain.groups import GroupFile
+from ctpanel.core.domain.secret import Secret
+from ctpanel.core.store.credentials import KeyringTokenStore, TokenStore
+from ctpanel.core.store.journal import Journal
+from ctpanel.core.wire.urls import DEFAULT_BASE_URL
 from ctpanel.panel.connection import BackendFactory as OpenBackend
 from ctpanel.panel.notices import NoticeHandler
 from ctpanel.panel.options import PreferenceStore
@@ -49,7 +49,7 @@ class BackendFactory:
 
     async def test_token(self, token: Secret) -> str:
         """A real call to the live service with ``token`` (the token dialog's Test button)."""
-        from ctpanel.core.client import CrossTradeClient
+        from ctpanel.core.wire.client import CrossTradeClient
 
         async with CrossTradeClient(token, base_url=self.live_base_url, timeout=10) as client:
             accounts = await client.list_accounts()

@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ctpanel.core.termination import stop_on_signals
+from ctpanel.core.runtime.termination import stop_on_signals
 from ctpanel.sim.server import Simulator
 from ctpanel.sim.tls import throwaway_tls
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from ctpanel.core.budget import TokenBucket
+from ctpanel.core.wire.budget import TokenBucket
 from ctpanel.sim.state import ADDON_DISCONNECTED, Reply, SimState, fail
 
 log = logging.getLogger(__name__)

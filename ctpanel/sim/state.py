@@ -110,7 +110,7 @@ class SimState:
 
     def seed(self) -> None:
         """Sim101 long 2 ES and short 1 NQ; Sim102 short 3 MES; Sim103 flat. And the demo
-        group's five funded accounts (ctpanel.core.groups.DEMO_GROUP), on a Rithmic
+        group's five funded accounts (ctpanel.core.domain.groups.DEMO_GROUP), on a Rithmic
         connection, all in ES: long 2, long 1, flat, short 1 (the other side), long 3."""
         self.accounts = {}
         self.book = OrderBook()

@@ -4,13 +4,13 @@ import logging
 
 import pytest
 
-from ctpanel.core.client import CrossTradeClient
+from ctpanel.core.desk.reverse import ReverseService
+from ctpanel.core.domain.models import Transport
+from ctpanel.core.domain.validation import OrderInput, parse_order
 from ctpanel.core.errors import CtError
-from ctpanel.core.journal import Journal
-from ctpanel.core.models import Transport
-from ctpanel.core.service import ReverseService
-from ctpanel.core.stream import CrossTradeStream
-from ctpanel.core.validation import OrderInput, parse_order
+from ctpanel.core.store.journal import Journal
+from ctpanel.core.wire.client import CrossTradeClient
+from ctpanel.core.wire.stream import CrossTradeStream
 from ctpanel.sim import Simulator
 
 CANARY = "canary-9d8c7b6a5f4e3d2c"

@@ -2,17 +2,17 @@
 
 import pytest
 
-from ctpanel.core.client import FLATTEN_EVERYTHING_PATH, CrossTradeClient
-from ctpanel.core.errors import ConfigError, InvalidOrder, NoPositionError
-from ctpanel.core.exits import (
+from ctpanel.core.domain.exits import (
     EverythingConfirmed,
     EverythingListing,
     ExitKind,
     ExitOrder,
     confirm_everything,
 )
-from ctpanel.core.models import Action, OrderType, Side
-from ctpanel.core.validation import OrderInput, parse_order
+from ctpanel.core.domain.models import Action, OrderType, Side
+from ctpanel.core.domain.validation import OrderInput, parse_order
+from ctpanel.core.errors import ConfigError, InvalidOrder, NoPositionError
+from ctpanel.core.wire.client import FLATTEN_EVERYTHING_PATH, CrossTradeClient
 from tests.conftest import SEEDED_ACCOUNTS
 
 
@@ -139,7 +139,7 @@ def test_the_client_repr_hides_the_token():
 
 async def test_atm_templates_are_read_from_any_shape_third_parties_see(client):
     assert await client.list_atm_templates() == ["ATM 1 target", "ATM 2 targets", "Scalp 8-16"]
-    from ctpanel.core.payloads import atm_templates_from
+    from ctpanel.core.wire.payloads import atm_templates_from
     assert atm_templates_from(["A", {"name": "B"}, 3, {"x": 1}, "A"]) == ["A", "B"]
     assert atm_templates_from({"data": {"atmTemplates": [{"name": "C"}]}}) == ["C"]
     assert atm_templates_from({"error": "Unknown API command"}) == []

@@ -4,15 +4,15 @@ import keyring
 import keyring.backends.fail
 import pytest
 
-from ctpanel.core.credentials import (
+from ctpanel.core.domain.secret import Secret
+from ctpanel.core.errors import TokenStoreError
+from ctpanel.core.store.credentials import (
     KEYRING_SERVICE,
     KEYRING_USERNAME,
     KeyringTokenStore,
     MemoryTokenStore,
     resolve_token,
 )
-from ctpanel.core.errors import TokenStoreError
-from ctpanel.core.secret import Secret
 
 CANARY = "canary-token-7f3a9e"
 

@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from ctpanel.core.client import CrossTradeClient
+from ctpanel.core.domain.validation import OrderInput, parse_order
 from ctpanel.core.errors import (
     AuthError,
     BadReplyError,
@@ -20,7 +20,7 @@ from ctpanel.core.errors import (
     RejectedError,
     ServerError,
 )
-from ctpanel.core.validation import OrderInput, parse_order
+from ctpanel.core.wire.client import CrossTradeClient
 from ctpanel.sim import Simulator
 from tests.conftest import TOKEN
 

@@ -1,7 +1,7 @@
 """The form model behind the panel: mirroring, disabled fields, the preview, the blocker."""
 
-from ctpanel.core.form import FormState
-from ctpanel.core.models import Action, OrderType, Position, Side, TimeInForce
+from ctpanel.core.domain.form import FormState
+from ctpanel.core.domain.models import Action, OrderType, Position, Side, TimeInForce
 
 LONG_2 = Position("Sim101", "ES 12-26", Side.LONG, 2, 6850.0)
 SHORT_3 = Position("Sim102", "MES 12-26", Side.SHORT, 3, 6850.0)

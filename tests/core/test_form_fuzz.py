@@ -7,10 +7,10 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ctpanel.core.domain.form import FormState
+from ctpanel.core.domain.models import Action, OrderType, Position, Side, TimeInForce
+from ctpanel.core.domain.validation import OrderInput, parse_order
 from ctpanel.core.errors import InvalidOrder
-from ctpanel.core.form import FormState
-from ctpanel.core.models import Action, OrderType, Position, Side, TimeInForce
-from ctpanel.core.validation import OrderInput, parse_order
 
 texts = st.one_of(st.none(), st.text(max_size=80),
                   st.sampled_from(["ES 12-26", "ES", "ES1!", "ESZ26", " mes  03-26 ", "Sim101"]))

@@ -9,8 +9,8 @@ import json
 import pytest
 
 from ctpanel.backend import Mode, assemble
-from ctpanel.core.exits import ExitKind
-from ctpanel.core.groups import (
+from ctpanel.core.domain.exits import ExitKind
+from ctpanel.core.domain.groups import (
     DEMO_GROUP,
     Group,
     GroupAction,
@@ -21,10 +21,10 @@ from ctpanel.core.groups import (
     plan_group,
     save_groups,
 )
-from ctpanel.core.journal import Journal
-from ctpanel.core.models import Action, Position, Side, Transport
-from ctpanel.core.secret import Secret
-from ctpanel.core.validation import OrderInput, parse_order
+from ctpanel.core.domain.models import Action, Position, Side, Transport
+from ctpanel.core.domain.secret import Secret
+from ctpanel.core.domain.validation import OrderInput, parse_order
+from ctpanel.core.store.journal import Journal
 from tests.conftest import TOKEN
 
 ES = "ES 12-26"

@@ -7,13 +7,13 @@ import json
 
 import pytest
 
-from ctpanel.core.exit_service import ExitService
-from ctpanel.core.exits import ExitKind, ExitOrder
-from ctpanel.core.intents import reconcile, unfinished
-from ctpanel.core.journal import Journal
-from ctpanel.core.models import Transport
-from ctpanel.core.service import ReverseService
-from ctpanel.core.validation import OrderInput, parse_order
+from ctpanel.core.desk.exits import ExitService
+from ctpanel.core.desk.intents import reconcile, unfinished
+from ctpanel.core.desk.reverse import ReverseService
+from ctpanel.core.domain.exits import ExitKind, ExitOrder
+from ctpanel.core.domain.models import Transport
+from ctpanel.core.domain.validation import OrderInput, parse_order
+from ctpanel.core.store.journal import Journal
 
 SELL_2_ES = parse_order(OrderInput(account="Sim101", instrument="ES 12-26", action="SELL",
                                    quantity=2))

@@ -3,8 +3,8 @@
 import json
 
 from ctpanel.config import default_journal_path
-from ctpanel.core.journal import Journal
-from ctpanel.core.version import app_version
+from ctpanel.core.runtime.version import app_version
+from ctpanel.core.store.journal import Journal
 
 
 def test_records_round_trip_in_order(tmp_path):

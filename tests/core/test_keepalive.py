@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from ctpanel.core.keepalive import (
+from ctpanel.core.wire.keepalive import (
     DEFAULT_TIMERS,
     KeepaliveTimers,
     accepted_options,

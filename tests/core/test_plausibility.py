@@ -7,9 +7,8 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ctpanel.core.models import Position, Quote, Side
-from ctpanel.core.payloads import order_from, pnl_from, position_from, quote_from
-from ctpanel.core.plausibility import (
+from ctpanel.core.domain.models import Position, Quote, Side
+from ctpanel.core.domain.plausibility import (
     MAX_PRICE,
     RUN_TO_REANCHOR,
     QuoteGate,
@@ -17,7 +16,8 @@ from ctpanel.core.plausibility import (
     plausible_money,
     plausible_price,
 )
-from ctpanel.core.pricing import pnl_words, position_pnl
+from ctpanel.core.domain.pricing import pnl_words, position_pnl
+from ctpanel.core.wire.payloads import order_from, pnl_from, position_from, quote_from
 
 
 def quote(bid, ask=None, last=None, tick=0.25) -> Quote:

@@ -5,10 +5,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ctpanel.core.form import FormState
-from ctpanel.core.models import Action, OrderType, Position, Quote, Side
-from ctpanel.core.payloads import pnl_from
-from ctpanel.core.pricing import (
+from ctpanel.core.domain.form import FormState
+from ctpanel.core.domain.models import Action, OrderType, Position, Quote, Side
+from ctpanel.core.domain.pricing import (
     Severity,
     describe_slippage,
     position_pnl,
@@ -16,6 +15,7 @@ from ctpanel.core.pricing import (
     side_of_market,
     snap,
 )
+from ctpanel.core.wire.payloads import pnl_from
 
 NQ = Quote("NQ 12-26", bid=25400.75, ask=25401.00, last=25401.00, tick_size=0.25,
            point_value=20.0, tick_value=5.0)

@@ -4,12 +4,12 @@ import json
 
 import pytest
 
+from ctpanel.core.desk.reverse import ReverseService, UncertainOutcome, Verdict
+from ctpanel.core.domain.models import Transport
+from ctpanel.core.domain.validation import OrderInput, parse_order
 from ctpanel.core.errors import NoPositionError, NotConnectedError
-from ctpanel.core.journal import Journal
-from ctpanel.core.models import Transport
-from ctpanel.core.service import ReverseService, UncertainOutcome, Verdict
-from ctpanel.core.stream import CrossTradeStream
-from ctpanel.core.validation import OrderInput, parse_order
+from ctpanel.core.store.journal import Journal
+from ctpanel.core.wire.stream import CrossTradeStream
 from tests.conftest import TOKEN
 
 SELL_2_ES = parse_order(OrderInput(account="Sim101", instrument="ES", action="SELL", quantity=2))

@@ -4,6 +4,7 @@ import asyncio
 
 import pytest
 
+from ctpanel.core.domain.validation import OrderInput, parse_order
 from ctpanel.core.errors import (
     AuthError,
     NetworkError,
@@ -12,9 +13,8 @@ from ctpanel.core.errors import (
     OutcomeUnknownError,
     SessionElsewhereError,
 )
-from ctpanel.core.keepalive import usable_keepalive_options
-from ctpanel.core.stream import CrossTradeStream
-from ctpanel.core.validation import OrderInput, parse_order
+from ctpanel.core.wire.keepalive import usable_keepalive_options
+from ctpanel.core.wire.stream import CrossTradeStream
 from tests.conftest import SEEDED_ACCOUNTS, TOKEN
 
 SELL_2_ES = parse_order(OrderInput(account="Sim101", instrument="ES", action="SELL", quantity=2))

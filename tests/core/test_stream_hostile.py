@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from ctpanel.core.stream import CrossTradeStream
-from ctpanel.core.unreadable import UnreadableMessages, describe_unreadable
+from ctpanel.core.wire.stream import CrossTradeStream
+from ctpanel.core.wire.unreadable import UnreadableMessages, describe_unreadable
 from tests.conftest import TOKEN
 from tests.helpers.clock import FakeClock
 from tests.helpers.hostile_ws import HostileServer, fail_dispatch_once, market_data
@@ -116,7 +116,7 @@ async def test_a_closed_socket_is_reopened(hostile, stream, how, code):
 def test_unreadable_messages_are_said_once_a_minute_with_a_count(caplog):
     clock = FakeClock()
     unreadable = UnreadableMessages(lambda: "the-secret-token", clock=clock)
-    with caplog.at_level(logging.WARNING, logger="ctpanel.core.stream"):
+    with caplog.at_level(logging.WARNING, logger="ctpanel.core.wire.stream"):
         for _ in range(50):
             unreadable.note(b"\x00\xff\xfe")
         clock.now += 61

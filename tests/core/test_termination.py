@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from ctpanel.core.termination import stop_on_signals
+from ctpanel.core.runtime.termination import stop_on_signals
 
 WINDOWS = sys.platform == "win32"
 

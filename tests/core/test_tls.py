@@ -5,7 +5,7 @@ import ssl
 import httpx
 import pytest
 
-from ctpanel.core.tls import default_tls_context, no_tls_context
+from ctpanel.core.wire.tls import default_tls_context, no_tls_context
 from ctpanel.sim import Simulator
 from ctpanel.sim.tls import throwaway_tls
 from tests.conftest import TOKEN
@@ -33,7 +33,7 @@ def calls(cached_function) -> int:
 
 
 async def test_a_plain_http_client_does_not_load_the_ca_bundle(sim):
-    from ctpanel.core.client import CrossTradeClient
+    from ctpanel.core.wire.client import CrossTradeClient
 
     bundle_loads, plain_uses = calls(default_tls_context), calls(no_tls_context)
     async with CrossTradeClient(TOKEN, base_url=sim.base_url) as client:

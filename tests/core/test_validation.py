@@ -4,9 +4,9 @@ import math
 
 import pytest
 
+from ctpanel.core.domain.models import Action, OrderType, TimeInForce
+from ctpanel.core.domain.validation import OrderInput, order_problems, parse_order
 from ctpanel.core.errors import InvalidOrder
-from ctpanel.core.models import Action, OrderType, TimeInForce
-from ctpanel.core.validation import OrderInput, order_problems, parse_order
 
 
 def fields(problems):

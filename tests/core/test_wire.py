@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from ctpanel.core.client import CrossTradeClient
+from ctpanel.core.domain.models import ReverseOrder
+from ctpanel.core.domain.validation import OrderInput, parse_order
 from ctpanel.core.errors import NetworkError, UnknownAccountError
-from ctpanel.core.models import ReverseOrder
-from ctpanel.core.validation import OrderInput, parse_order
+from ctpanel.core.wire.client import CrossTradeClient
 from tests.conftest import TOKEN
 
 CASES = {

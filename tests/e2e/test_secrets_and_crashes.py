@@ -65,7 +65,7 @@ def test_the_canary_never_leaves_memory(canary_sim, tmp_path):
 
 WRITER = """
 import sys
-from ctpanel.core.journal import Journal
+from ctpanel.core.store.journal import Journal
 journal = Journal(sys.argv[1])
 for n in range(100000):
     journal.append({"n": n, "pad": "x" * (n % 300)})
@@ -82,7 +82,7 @@ def test_kill_9_mid_journal_keeps_every_completed_record(tmp_path, kill_after):
     os.kill(writer.pid, signal.SIGKILL)
     writer.wait()
     writer.stdout.close()
-    from ctpanel.core.journal import Journal
+    from ctpanel.core.store.journal import Journal
 
     numbers = [record["n"] for record in Journal(path).read_last(10**6)]
     assert numbers[: len(confirmed)] == confirmed, "every completed record survives, in order"

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from ctpanel.backend import Mode, assemble
+from ctpanel.core.domain.models import Position, Side, Transport
+from ctpanel.core.domain.secret import Secret
+from ctpanel.core.domain.validation import OrderInput, parse_order
 from ctpanel.core.errors import CtError
-from ctpanel.core.journal import Journal
-from ctpanel.core.models import Position, Side, Transport
-from ctpanel.core.secret import Secret
-from ctpanel.core.validation import OrderInput, parse_order
+from ctpanel.core.store.journal import Journal
 from ctpanel.sim import Simulator
 from ctpanel.sim.tls import throwaway_tls
 from tests.conftest import TOKEN

@@ -11,10 +11,10 @@ import httpx
 import pytest
 
 from ctpanel.backend import Mode, assemble
+from ctpanel.core.domain.exits import ExitKind, ExitOrder
+from ctpanel.core.domain.secret import Secret
 from ctpanel.core.errors import CtError
-from ctpanel.core.exits import ExitKind, ExitOrder
-from ctpanel.core.journal import Journal
-from ctpanel.core.secret import Secret
+from ctpanel.core.store.journal import Journal
 from tests.conftest import TOKEN
 from tests.matrix.cases import (
     EXIT_APIS,

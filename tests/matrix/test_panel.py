@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ctpanel.backend import Mode, assemble
-from ctpanel.core.secret import Secret
+from ctpanel.core.domain.secret import Secret
 from ctpanel.sim import Simulator
 from ctpanel.sim.tls import throwaway_tls
 from tests.matrix.cases import CASES, TIMEOUT, Blackhole

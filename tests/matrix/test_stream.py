@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from ctpanel.core.journal import Journal
-from ctpanel.core.stream import CrossTradeStream
+from ctpanel.core.store.journal import Journal
+from ctpanel.core.wire.stream import CrossTradeStream
 from tests.conftest import TOKEN
 from tests.helpers.hostile_ws import HostileServer, market_data
 from tests.matrix.cases import STREAM_CASES

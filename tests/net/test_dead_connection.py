@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from ctpanel.core import client as client_module
-from ctpanel.core.client import CrossTradeClient
+from ctpanel.core.domain.validation import OrderInput, parse_order
 from ctpanel.core.errors import OutcomeUnknownError
-from ctpanel.core.keepalive import DEFAULT_TIMERS
-from ctpanel.core.validation import OrderInput, parse_order
+from ctpanel.core.wire import client as client_module
+from ctpanel.core.wire.client import CrossTradeClient
+from ctpanel.core.wire.keepalive import DEFAULT_TIMERS
 
 REPO = Path(__file__).resolve().parents[2]
 CLICK_AFTER_DROP_S = 15.0

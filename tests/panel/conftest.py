@@ -11,11 +11,11 @@ import logging
 import pytest
 
 from ctpanel.backend import Mode, assemble, open_demo
-from ctpanel.core.credentials import MemoryTokenStore
-from ctpanel.core.form import FormState
-from ctpanel.core.groups import GroupFile
-from ctpanel.core.journal import Journal
-from ctpanel.core.secret import Secret
+from ctpanel.core.domain.form import FormState
+from ctpanel.core.domain.groups import GroupFile
+from ctpanel.core.domain.secret import Secret
+from ctpanel.core.store.credentials import MemoryTokenStore
+from ctpanel.core.store.journal import Journal
 from ctpanel.panel.notices import NoticeHandler
 from ctpanel.panel.options import MemoryPreferences
 from ctpanel.panel.panel import Panel

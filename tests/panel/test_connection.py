@@ -3,7 +3,7 @@ current backend, switching backends (nothing of the old one survives), going liv
 and what a 408 says about NinjaTrader."""
 
 from ctpanel.backend import Mode, assemble
-from ctpanel.core.secret import Secret
+from ctpanel.core.domain.secret import Secret
 from tests.matrix.cases import unused_port
 from tests.panel.conftest import until
 

@@ -7,10 +7,10 @@ import json
 import pytest
 
 from ctpanel.backend import Mode
-from ctpanel.core.exit_service import UncertainExit
-from ctpanel.core.exits import ExitReport, ExitResult
-from ctpanel.core.form import FormState
-from ctpanel.core.models import OrderType
+from ctpanel.core.desk.exits import UncertainExit
+from ctpanel.core.domain.exits import ExitReport, ExitResult
+from ctpanel.core.domain.form import FormState
+from ctpanel.core.domain.models import OrderType
 from ctpanel.panel.plans import Action, ExitChoices, Portion
 from ctpanel.panel.sounds import SoundEvent
 from ctpanel.panel.ticket import TOO_SOON

@@ -5,10 +5,10 @@ says the choice, and a group's rows say what each action would do to each member
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ctpanel.core.form import FormState
-from ctpanel.core.groups import DEMO_GROUP, GroupAction, plan_group
-from ctpanel.core.models import OrderType, Position, Side, TimeInForce
-from ctpanel.core.pricing import format_price
+from ctpanel.core.domain.form import FormState
+from ctpanel.core.domain.groups import DEMO_GROUP, GroupAction, plan_group
+from ctpanel.core.domain.models import OrderType, Position, Side, TimeInForce
+from ctpanel.core.domain.pricing import format_price
 from ctpanel.panel.glance import details_summary, member_rows, position_texts
 
 ES = "ES 12-26"

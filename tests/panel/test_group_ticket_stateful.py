@@ -7,10 +7,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
 
-from ctpanel.core.exits import ExitKind
-from ctpanel.core.form import FormState
-from ctpanel.core.groups import Group, Member
-from ctpanel.core.models import Position, ReverseOrder, Side
+from ctpanel.core.domain.exits import ExitKind
+from ctpanel.core.domain.form import FormState
+from ctpanel.core.domain.groups import Group, Member
+from ctpanel.core.domain.models import Position, ReverseOrder, Side
 from ctpanel.panel.plans import Action, make_plan
 from ctpanel.panel.ticket import Scope, Ticket
 

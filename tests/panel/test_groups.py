@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from ctpanel.core.group_service import GroupReport
-from ctpanel.core.groups import DEMO_GROUP, Group, Member
+from ctpanel.core.desk.groups import GroupReport
+from ctpanel.core.domain.groups import DEMO_GROUP, Group, Member
 from ctpanel.panel.plans import ExitChoices, Portion
 from tests.panel.conftest import until
 

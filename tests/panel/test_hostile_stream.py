@@ -9,7 +9,7 @@ import gc
 import psutil
 import pytest
 
-from ctpanel.core.journal import Journal
+from ctpanel.core.store.journal import Journal
 from tests.helpers.hostile_ws import HostileServer, fail_dispatch_once, market_data
 from tests.panel.conftest import live_panel, until
 

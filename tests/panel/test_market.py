@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from ctpanel.backend import open_demo
-from ctpanel.core.journal import Journal
+from ctpanel.core.store.journal import Journal
 from ctpanel.panel.market import MarketWatch, quote_words
 from ctpanel.panel.session import Session
 from ctpanel.panel.ticket import Freshness

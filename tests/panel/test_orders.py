@@ -4,10 +4,10 @@
 import pytest
 
 from ctpanel.backend import open_demo
-from ctpanel.core.form import FormState
-from ctpanel.core.journal import Journal
-from ctpanel.core.models import Action, Transport
-from ctpanel.core.service import ReverseReport, UncertainOutcome
+from ctpanel.core.desk.reverse import ReverseReport, UncertainOutcome
+from ctpanel.core.domain.form import FormState
+from ctpanel.core.domain.models import Action, Transport
+from ctpanel.core.store.journal import Journal
 from ctpanel.panel.notices import Notices
 from ctpanel.panel.orders import Orders
 from ctpanel.panel.session import Session

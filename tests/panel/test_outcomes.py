@@ -3,8 +3,8 @@ the transport, the entry of a stop reverse, the fill line, the market checks and
 
 import pytest
 
-from ctpanel.core.form import FormState
-from ctpanel.core.models import OrderType, Transport
+from ctpanel.core.domain.form import FormState
+from ctpanel.core.domain.models import OrderType, Transport
 from tests.panel.conftest import until
 
 FAILURES = {

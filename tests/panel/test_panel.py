@@ -7,9 +7,9 @@ from dataclasses import replace
 import pytest
 
 from ctpanel.backend import Mode
-from ctpanel.core.form import FormState
-from ctpanel.core.models import Action, OrderType
-from ctpanel.core.service import ReverseReport, UncertainOutcome
+from ctpanel.core.desk.reverse import ReverseReport, UncertainOutcome
+from ctpanel.core.domain.form import FormState
+from ctpanel.core.domain.models import Action, OrderType
 from ctpanel.panel.notices import Level
 from ctpanel.panel.ticket import Phase
 from tests.panel.conftest import until
@@ -245,8 +245,8 @@ async def test_shutdown_lets_an_order_in_flight_finish_and_journals_it(driven):
 
 
 async def test_a_press_before_any_backend_does_nothing(tmp_path):
-    from ctpanel.core.credentials import MemoryTokenStore
-    from ctpanel.core.journal import Journal
+    from ctpanel.core.store.credentials import MemoryTokenStore
+    from ctpanel.core.store.journal import Journal
     from ctpanel.panel.options import MemoryPreferences
     from ctpanel.panel.panel import Panel
     from tests.panel.conftest import ScriptedConfirmer

@@ -4,8 +4,8 @@ is read back against the simulator over loopback, said in words, recorded, and n
 import json
 import time
 
-from ctpanel.core.form import FormState
-from ctpanel.core.journal import Journal
+from ctpanel.core.domain.form import FormState
+from ctpanel.core.store.journal import Journal
 from ctpanel.panel.panel import CHECKING_JOURNAL
 from ctpanel.panel.ticket import Ticket
 from tests.panel.conftest import until

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from ctpanel.backend import open_demo
-from ctpanel.core.journal import Journal
+from ctpanel.core.store.journal import Journal
 from ctpanel.panel.session import Session
 from tests.conftest import SEEDED_ACCOUNTS
 

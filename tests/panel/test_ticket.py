@@ -2,8 +2,8 @@
 
 import pytest
 
-from ctpanel.core.form import FormState
-from ctpanel.core.models import Action, OrderType, Position, Side
+from ctpanel.core.domain.form import FormState
+from ctpanel.core.domain.models import Action, OrderType, Position, Side
 from ctpanel.panel.ticket import TOO_SOON, Freshness, Scope, Ticket
 from tests.helpers.clock import FakeClock
 

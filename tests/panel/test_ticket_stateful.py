@@ -16,10 +16,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from ctpanel.core.exits import ExitKind, ExitOrder
-from ctpanel.core.form import FormState
-from ctpanel.core.models import Position, Side
-from ctpanel.core.payloads import OrderInfo
+from ctpanel.core.domain.exits import ExitKind, ExitOrder
+from ctpanel.core.domain.form import FormState
+from ctpanel.core.domain.models import OrderInfo, Position, Side
 from ctpanel.panel.plans import Action, ExitPlan
 from ctpanel.panel.ticket import Phase, Scope, Ticket
 

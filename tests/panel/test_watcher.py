@@ -3,8 +3,8 @@
 import pytest
 
 from ctpanel.backend import open_demo
-from ctpanel.core.journal import Journal
-from ctpanel.core.models import Side
+from ctpanel.core.domain.models import Side
+from ctpanel.core.store.journal import Journal
 from ctpanel.panel.session import Session
 from ctpanel.panel.ticket import Freshness, Scope, Ticket
 from ctpanel.panel.watcher import PositionWatcher

@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from ctpanel.backend import open_demo
-from ctpanel.core.credentials import MemoryTokenStore
-from ctpanel.core.journal import Journal
+from ctpanel.core.store.credentials import MemoryTokenStore
+from ctpanel.core.store.journal import Journal
 from ctpanel.panel.panel import Panel
 from ctpanel.panel.ports import ScriptedConfirmer
 from ctpanel.qt.main_window import MainWindow

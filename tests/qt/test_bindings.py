@@ -9,11 +9,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from ctpanel.backend import open_demo
-from ctpanel.core.credentials import MemoryTokenStore
-from ctpanel.core.groups import Group, Member, SizeRule
-from ctpanel.core.journal import Journal
-from ctpanel.core.models import Action, OrderType, Side
-from ctpanel.core.models import Position as Figure
+from ctpanel.core.domain.groups import Group, Member, SizeRule
+from ctpanel.core.domain.models import Action, OrderType, Side
+from ctpanel.core.domain.models import Position as Figure
+from ctpanel.core.store.credentials import MemoryTokenStore
+from ctpanel.core.store.journal import Journal
 from ctpanel.panel.notices import Level, Notice
 from ctpanel.panel.options import MemoryPreferences
 from ctpanel.panel.ports import ScriptedConfirmer

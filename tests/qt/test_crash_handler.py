@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from ctpanel.backend import Mode, assemble
 from ctpanel.config import data_dir
-from ctpanel.core.secret import Secret
-from ctpanel.core.version import app_version
+from ctpanel.core.domain.secret import Secret
+from ctpanel.core.runtime.version import app_version
 from ctpanel.qt.running import install_crash_handler
 
 CANARY = "canary-crash-token-0e9d8c"

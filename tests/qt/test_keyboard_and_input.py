@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctpanel.core.models import OrderType
+from ctpanel.core.domain.models import OrderType
 from ctpanel.qt.widgets.groups_dialog import GroupsDialog
 from ctpanel.qt.widgets.settings_dialog import SettingsDialog
 

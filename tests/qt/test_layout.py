@@ -3,7 +3,7 @@ server's text or figures can reach, leave the window (and compact mode) as wide 
 
 from PySide6.QtWidgets import QApplication, QLabel
 
-from ctpanel.core.models import Account, Position, Quote, Side
+from ctpanel.core.domain.models import Account, Position, Quote, Side
 from ctpanel.panel.market import MarketState, MarketView
 from ctpanel.panel.notices import Level
 from ctpanel.panel.status import ConnectionStatus

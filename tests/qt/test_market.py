@@ -5,7 +5,7 @@ checks, smart confirmation, and the fill line of every order."""
 import asyncio
 import statistics
 
-from ctpanel.core.models import OrderType
+from ctpanel.core.domain.models import OrderType
 from tests.qt.conftest import run_async
 
 

@@ -6,9 +6,9 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QSpinBox, QWidget
 
 from ctpanel.backend import Mode, open_demo, open_live
-from ctpanel.core.credentials import MemoryTokenStore
-from ctpanel.core.journal import Journal
-from ctpanel.core.secret import Secret
+from ctpanel.core.domain.secret import Secret
+from ctpanel.core.store.credentials import MemoryTokenStore
+from ctpanel.core.store.journal import Journal
 from ctpanel.panel.ports import ScriptedConfirmer
 from ctpanel.qt.settings import Preferences
 from ctpanel.qt.widgets.settings_dialog import SettingsDialog
@@ -121,7 +121,7 @@ def test_every_control_is_reachable_by_keyboard(panel):
 
 def test_help_about_names_the_version_what_it_runs_on_and_where_its_files_are(panel):
     from ctpanel.config import data_dir
-    from ctpanel.core.version import app_version
+    from ctpanel.core.runtime.version import app_version
     from ctpanel.qt.window import about
 
     panel.window.about = about  # as the app builds it

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from ctpanel.core.models import Action, OrderType, TimeInForce, Transport
+from ctpanel.core.domain.models import Action, OrderType, TimeInForce, Transport
 from tests.qt.conftest import put_cursor_on_line, wait_event
 
 

@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parents[2]
 # come after the window is shown.
 LOADED_LATER = ("asyncio", "ssl", "_ssl", "_hashlib", "httpx", "websockets", "keyring",
                 "importlib.metadata",
-                "qasync", "aiohttp", "ctpanel.core.client", "ctpanel.core.stream",
+                "qasync", "aiohttp", "ctpanel.core.wire.client", "ctpanel.core.wire.stream",
                 "ctpanel.sim", "ctpanel.cli.commands", "ctpanel.qt.running")
 
 SHOW_THE_WINDOW = f"""

@@ -5,8 +5,8 @@ import keyring.backends.fail
 import pytest
 from PySide6.QtCore import Qt
 
-from ctpanel.core.credentials import KEYRING_SERVICE, KEYRING_USERNAME, KeyringTokenStore
-from ctpanel.core.secret import Secret
+from ctpanel.core.domain.secret import Secret
+from ctpanel.core.store.credentials import KEYRING_SERVICE, KEYRING_USERNAME, KeyringTokenStore
 from ctpanel.qt.widgets.token_dialog import TokenDialog
 
 CANARY = "canary-dialog-token-91c2"

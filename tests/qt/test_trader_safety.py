@@ -4,7 +4,7 @@ account and instrument (issue 11's defects, each checked through the real window
 
 from PySide6.QtGui import QKeySequence
 
-from ctpanel.core.models import Action, OrderType
+from ctpanel.core.domain.models import Action, OrderType
 from ctpanel.qt.screen import keep_on_screen
 from ctpanel.qt.widgets.settings_dialog import SettingsDialog
 
@@ -51,8 +51,8 @@ def test_a_hotkey_that_fires_while_typing_is_refused_in_preferences(panel):
 
 
 def test_before_a_backend_exists_the_menus_that_need_one_are_off(qtbot, qloop, tmp_path):
-    from ctpanel.core.credentials import MemoryTokenStore
-    from ctpanel.core.journal import Journal
+    from ctpanel.core.store.credentials import MemoryTokenStore
+    from ctpanel.core.store.journal import Journal
     from ctpanel.qt.settings import Preferences
     from ctpanel.qt.window import build_panel
     from tests.qt.conftest import make_window

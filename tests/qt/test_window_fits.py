@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from ctpanel.core.models import OrderType
+from ctpanel.core.domain.models import OrderType
 from ctpanel.qt.app import load_style
 from ctpanel.qt.confirm import question_box
 from ctpanel.qt.main_window import MainWindow

@@ -11,7 +11,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from ctpanel.core.errors import NotConnectedError, RateLimitedError, UnknownAccountError
-from ctpanel.core.stream import CrossTradeStream
+from ctpanel.core.wire.stream import CrossTradeStream
 from ctpanel.sim import Simulator
 from ctpanel.sim.market import Market
 from tests.conftest import TOKEN

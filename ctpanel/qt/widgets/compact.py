@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctpanel.core.models import Position
-from ctpanel.core.pricing import format_price
+from ctpanel.core.domain.models import Position
+from ctpanel.core.domain.pricing import format_price
 from ctpanel.panel.glance import position_texts
 from ctpanel.panel.market import MarketState
 from ctpanel.panel.notices import Level, Notice

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctpanel.core.exits import order_words
+from ctpanel.core.domain.exits import order_words
 from ctpanel.panel.plans import Action, ExitChoices, Portion
 from ctpanel.panel.views import TicketState
 from ctpanel.qt.widgets.follow import follow
@@ -27,7 +27,7 @@ from ctpanel.qt.widgets.inputs import QuantityBox
 from ctpanel.qt.widgets.labels import ElidedLabel
 
 if TYPE_CHECKING:
-    from ctpanel.core.payloads import OrderInfo
+    from ctpanel.core.domain.models import OrderInfo
     from ctpanel.panel.panel import Panel
 
 PORTIONS = {"All": Portion.ALL, "1/2": Portion.HALF, "1/3": Portion.THIRD,

@@ -1,7 +1,7 @@
 """Settings → Groups…: the trader's account groups as a table, one row per member (group,
 account, size rule, size, requires an ATM template, max contracts). Rows with the same group
 name form one group. What the rows make, and what is wrong with them, is
-:func:`ctpanel.core.groups.groups_from_rows`'s; saving is :meth:`Panel.groups_changed`."""
+:func:`ctpanel.core.domain.groups.groups_from_rows`'s; saving is :meth:`Panel.groups_changed`."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctpanel.core.groups import SizeRule, group_rows, groups_from_rows
+from ctpanel.core.domain.groups import SizeRule, group_rows, groups_from_rows
 from ctpanel.qt.widgets.inputs import cap
 
 if TYPE_CHECKING:

@@ -1,6 +1,7 @@
-"""Fields that refuse in words: a text over its cap (:data:`ctpanel.core.validation.TEXT_CAPS`)
-is refused whole, never cut to fit, and a number box never clamps what was typed: an out-of-
-range quantity or price reaches the form's checks, which say why nothing arms."""
+"""Fields that refuse in words: a text over its cap
+(:data:`ctpanel.core.domain.validation.TEXT_CAPS`) is refused whole, never cut to fit, and a
+number box never clamps what was typed: an out-of-range quantity or price reaches the form's
+checks, which say why nothing arms."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox
 
-from ctpanel.core.validation import too_long
+from ctpanel.core.domain.validation import too_long
 
 Refused = Callable[[str], None]
 NUMBER_CHARS = 24  # what a number box takes: more is a paste that is no number

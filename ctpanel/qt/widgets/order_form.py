@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctpanel.core.form import FormState
-from ctpanel.core.models import Account, Action, OrderType, TimeInForce
-from ctpanel.core.pricing import snap
-from ctpanel.core.validation import normalise_instrument
+from ctpanel.core.domain.form import FormState
+from ctpanel.core.domain.models import Account, Action, OrderType, TimeInForce
+from ctpanel.core.domain.pricing import snap
+from ctpanel.core.domain.validation import normalise_instrument
 from ctpanel.panel.glance import DETAIL_FIELDS, details_summary
 from ctpanel.panel.options import Options
 from ctpanel.panel.views import TicketState

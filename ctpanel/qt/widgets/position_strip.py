@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ctpanel.core.models import Position, Side
+from ctpanel.core.domain.models import Position, Side
 from ctpanel.panel.glance import position_texts
 from ctpanel.panel.market import MarketState
 from ctpanel.panel.views import TicketState

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
-from ctpanel.core.credentials import MemoryTokenStore, TokenStore
+from ctpanel.core.domain.secret import Secret
 from ctpanel.core.errors import CtError, TokenStoreError
-from ctpanel.core.secret import Secret
+from ctpanel.core.store.credentials import MemoryTokenStore, TokenStore
 from ctpanel.qt.widgets.inputs import cap
 from ctpanel.qt.widgets.labels import WrappedLabel
 

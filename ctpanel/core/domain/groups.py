@@ -19,9 +19,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from ctpanel.core.exits import ExitKind, ExitOrder, closing_size
-from ctpanel.core.models import Position, ReverseOrder, Side
-from ctpanel.core.validation import TEXT_CAPS, normalise_instrument
+from ctpanel.core.domain.exits import ExitKind, ExitOrder, closing_size
+from ctpanel.core.domain.models import Position, ReverseOrder, Side
+from ctpanel.core.domain.validation import TEXT_CAPS, normalise_instrument
 
 GROUPS_FILE = "groups.json"
 MAX_MEMBERS = 50

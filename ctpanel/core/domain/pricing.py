@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from ctpanel.core.models import Action, OrderType, Position, Quote, Side
-from ctpanel.core.plausibility import plausible_money
+from ctpanel.core.domain.models import Action, OrderType, Position, Quote, Side
+from ctpanel.core.domain.plausibility import plausible_money
 
 DEFAULT_STOP_OFFSET_TICKS = 4
 DEFAULT_CONFIRM_DISTANCE_TICKS = 40

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ctpanel.core.models import Quote, finite_float
+from ctpanel.core.domain.models import Quote, finite_float
 
 MAX_PRICE = 10_000_000.0  # above any futures price (a Bitcoin future at 100k, Nikkei at 40k)
 MAX_MONEY = 100_000_000_000.0  # a P&L or a contract's value beyond this cannot be right

@@ -1,6 +1,6 @@
 """The exits' workflow, shared by the panel and the CLI: send once, read back, journal.
 
-Like the reverse (:mod:`ctpanel.core.service`), an exit is never re-sent. When CrossTrade's
+Like the reverse (:mod:`ctpanel.core.desk.reverse`), an exit is never re-sent. When CrossTrade's
 answer cannot settle it (a timeout after sending, a dropped socket, a 5xx), the account is read
 again and what it shows is said: the exit ran, did not, or the picture changed otherwise.
 """
@@ -12,8 +12,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from ctpanel.core.errors import CtError
-from ctpanel.core.exits import (
+from ctpanel.core.desk.intents import Intent, IntentLog
+from ctpanel.core.domain.exits import (
     EverythingConfirmed,
     EverythingListing,
     ExitKind,
@@ -23,11 +23,11 @@ from ctpanel.core.exits import (
     Picture,
     outcome_words,
 )
-from ctpanel.core.intents import Intent, IntentLog
-from ctpanel.core.journal import Journal
+from ctpanel.core.errors import CtError
+from ctpanel.core.store.journal import Journal
 
 if TYPE_CHECKING:
-    from ctpanel.core.client import CrossTradeClient
+    from ctpanel.core.wire.client import CrossTradeClient
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -17,7 +17,9 @@ from typing import Any
 
 import httpx
 
-from ctpanel.core.budget import TokenBucket
+from ctpanel.core.domain.exits import EverythingConfirmed, ExitOrder, ExitResult, is_working
+from ctpanel.core.domain.models import Account, OrderResult, Position, Quote, ReverseOrder
+from ctpanel.core.domain.secret import Secret
 from ctpanel.core.errors import (
     CtError,
     InvalidOrder,
@@ -28,10 +30,9 @@ from ctpanel.core.errors import (
     Problem,
     scrubbed,
 )
-from ctpanel.core.exits import EverythingConfirmed, ExitOrder, ExitResult, is_working
-from ctpanel.core.keepalive import usable_keepalive_options
-from ctpanel.core.models import Account, OrderResult, Position, Quote, ReverseOrder
-from ctpanel.core.payloads import (
+from ctpanel.core.wire.budget import TokenBucket
+from ctpanel.core.wire.keepalive import usable_keepalive_options
+from ctpanel.core.wire.payloads import (
     Execution,
     OrderInfo,
     accounts_from,
@@ -46,15 +47,15 @@ from ctpanel.core.payloads import (
     positions_from,
     quote_from,
 )
-from ctpanel.core.replies import bad_reply, error_for, field, is_failure, snippet
-from ctpanel.core.secret import Secret
-from ctpanel.core.tls import default_tls_context, no_tls_context
-from ctpanel.core.urls import (
+from ctpanel.core.wire.replies import bad_reply, error_for, field, is_failure, snippet
+from ctpanel.core.wire.tls import default_tls_context, no_tls_context
+from ctpanel.core.wire.urls import (
     API_PREFIX,
     DEFAULT_BASE_URL,
     DEFAULT_TIMEOUT,
     account_path,
     check_base_url,
+    exit_path,
 )
 
 log = logging.getLogger(__name__)
@@ -271,7 +272,7 @@ class CrossTradeClient:
 
     async def send_exit(self, order: ExitOrder) -> ExitResult:
         """A close, a flatten of one account or a cancel: one POST, never retried."""
-        return await self._exit(order.path(), order.body())
+        return await self._exit(exit_path(order), order.body())
 
     async def flatten_everything(self, confirmed: EverythingConfirmed) -> ExitResult:
         """``POST /positions/flatten`` with an empty body: every position and working order in

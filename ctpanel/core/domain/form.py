@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ctpanel.core.errors import InvalidOrder, Problem
-from ctpanel.core.models import (
+from ctpanel.core.domain.models import (
     Action,
     OrderType,
     Position,
@@ -18,7 +17,7 @@ from ctpanel.core.models import (
     Side,
     TimeInForce,
 )
-from ctpanel.core.pricing import (
+from ctpanel.core.domain.pricing import (
     DEFAULT_CONFIRM_DISTANCE_TICKS,
     MarketCheck,
     Severity,
@@ -28,7 +27,8 @@ from ctpanel.core.pricing import (
     snap,
     touch,
 )
-from ctpanel.core.validation import DEFAULT_MAX_QUANTITY, OrderInput, parse_order
+from ctpanel.core.domain.validation import DEFAULT_MAX_QUANTITY, OrderInput, parse_order
+from ctpanel.core.errors import InvalidOrder, Problem
 
 
 @dataclass(frozen=True)

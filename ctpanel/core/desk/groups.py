@@ -13,16 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from ctpanel.core.desk.exits import ExitService, UncertainExit
+from ctpanel.core.desk.reverse import ReverseService, UncertainOutcome
+from ctpanel.core.domain.exits import Picture
+from ctpanel.core.domain.groups import PAST, Group, GroupPlan, MemberStep, positions_by_account
+from ctpanel.core.domain.models import Position, ReverseOrder, Transport
 from ctpanel.core.errors import CtError, RejectedError
-from ctpanel.core.exit_service import ExitService, UncertainExit
-from ctpanel.core.exits import Picture
-from ctpanel.core.groups import PAST, Group, GroupPlan, MemberStep, positions_by_account
-from ctpanel.core.journal import Journal
-from ctpanel.core.models import Position, ReverseOrder, Transport
-from ctpanel.core.service import ReverseService, UncertainOutcome
+from ctpanel.core.store.journal import Journal
 
 if TYPE_CHECKING:
-    from ctpanel.core.client import CrossTradeClient
+    from ctpanel.core.wire.client import CrossTradeClient
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from ctpanel.core.domain.models import Action, OrderType, ReverseOrder, TimeInForce
 from ctpanel.core.errors import InvalidOrder, Problem
-from ctpanel.core.models import Action, OrderType, ReverseOrder, TimeInForce
 
 DEFAULT_MAX_QUANTITY = 100
 MAX_NAME_LENGTH = 64

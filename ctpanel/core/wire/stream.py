@@ -21,7 +21,8 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
 
-from ctpanel.core.budget import TokenBucket
+from ctpanel.core.domain.models import OrderResult, ReverseOrder
+from ctpanel.core.domain.secret import RedactingFilter, Secret
 from ctpanel.core.errors import (
     AuthError,
     CtError,
@@ -30,14 +31,13 @@ from ctpanel.core.errors import (
     SessionElsewhereError,
     scrubbed,
 )
-from ctpanel.core.keepalive import apply_keepalive
-from ctpanel.core.models import OrderResult, ReverseOrder
-from ctpanel.core.payloads import order_id_from
-from ctpanel.core.replies import bad_reply, error_for, field, is_failure, snippet
-from ctpanel.core.secret import RedactingFilter, Secret
-from ctpanel.core.tls import default_tls_context
-from ctpanel.core.unreadable import UnreadableMessages
-from ctpanel.core.urls import DEFAULT_WS_URL, check_ws_url
+from ctpanel.core.wire.budget import TokenBucket
+from ctpanel.core.wire.keepalive import apply_keepalive
+from ctpanel.core.wire.payloads import order_id_from
+from ctpanel.core.wire.replies import bad_reply, error_for, field, is_failure, snippet
+from ctpanel.core.wire.tls import default_tls_context
+from ctpanel.core.wire.unreadable import UnreadableMessages
+from ctpanel.core.wire.urls import DEFAULT_WS_URL, check_ws_url
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from ctpanel.core.domain.secret import Secret
 from ctpanel.core.errors import TokenStoreError
-from ctpanel.core.secret import Secret
 
 KEYRING_SERVICE = "ctpanel"
 KEYRING_USERNAME = "crosstrade-api-token"

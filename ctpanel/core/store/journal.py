@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ctpanel.core.version import app_version
+from ctpanel.core.runtime.version import app_version
 
 JOURNAL_FILE = "journal.jsonl"
 # O_BINARY (Windows only): without it Windows' C runtime opens the file in text mode and

@@ -8,7 +8,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from ctpanel.core.version import app_version
+from ctpanel.core.runtime.version import app_version
 
 REPORTS_FOLDER = "crash-reports"
 KEEP_REPORTS = 20  # the oldest go: a crash loop must not fill the disk

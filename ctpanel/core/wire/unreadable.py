@@ -9,9 +9,9 @@ import time
 from collections.abc import Callable
 
 from ctpanel.core.errors import scrub
-from ctpanel.core.replies import snippet
+from ctpanel.core.wire.replies import snippet
 
-log = logging.getLogger("ctpanel.core.stream")  # said as the stream's own words
+log = logging.getLogger("ctpanel.core.wire.stream")  # said as the stream's own words
 
 UNREADABLE_SAID_EVERY_S = 60.0  # unreadable messages: one counted line a minute, at most
 

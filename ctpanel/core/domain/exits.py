@@ -20,11 +20,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from ctpanel.core.domain.models import OrderInfo, Position
+from ctpanel.core.domain.pricing import format_price
 from ctpanel.core.errors import InvalidOrder, Problem
-from ctpanel.core.models import Position
-from ctpanel.core.payloads import OrderInfo
-from ctpanel.core.pricing import format_price
-from ctpanel.core.urls import account_path
 
 WORKING_STATES = {"submitted", "accepted", "working", "partfilled", "changepending",
                   "changesubmitted", "triggerpending"}
@@ -52,15 +50,6 @@ class ExitOrder:
         problems = exit_problems(self)
         if problems:
             raise InvalidOrder(problems)
-
-    def path(self) -> str:
-        if self.kind is ExitKind.CLOSE:
-            return account_path(self.account, "positions", "close")
-        if self.kind is ExitKind.FLATTEN:
-            return account_path(self.account, "positions", "flatten")
-        if self.order_id:
-            return account_path(self.account, "orders", self.order_id, "cancel")
-        return account_path(self.account, "orders", "cancel")
 
     def body(self) -> dict[str, Any]:
         if self.kind is ExitKind.CANCEL and self.order_id:

@@ -15,6 +15,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from ctpanel.core.domain.models import finite_float
 from ctpanel.core.errors import (
     ApiError,
     AuthError,
@@ -27,7 +28,6 @@ from ctpanel.core.errors import (
     ServerError,
     UnknownAccountError,
 )
-from ctpanel.core.models import finite_float
 
 SNIPPET_LENGTH = 160
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)

@@ -18,15 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ctpanel.core.domain.pricing import format_price
 from ctpanel.core.errors import CtError
-from ctpanel.core.journal import Journal
-from ctpanel.core.pricing import format_price
+from ctpanel.core.store.journal import Journal
 
 if TYPE_CHECKING:
     import asyncio
 
-    from ctpanel.core.models import Position
-    from ctpanel.core.payloads import Execution
+    from ctpanel.core.domain.models import Execution, Position
 
 log = logging.getLogger(__name__)
 LOOKBACK_MAX_S = 900  # ListExecutions looks back at most 15 minutes (reference §10.2)

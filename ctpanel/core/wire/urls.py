@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import quote, urlsplit
 
+from ctpanel.core.domain.exits import ExitKind, ExitOrder
 from ctpanel.core.errors import ConfigError
 
 DEFAULT_BASE_URL = "https://app.crosstrade.io"
@@ -58,3 +59,14 @@ def account_path(account: str, *rest: str) -> str:
     """``/v1/api/accounts/<account>/<rest...>``, each part URL-encoded (an order id too)."""
     return "/".join([f"{API_PREFIX}/accounts", *(quote(part, safe="") for part in
                                                    (account, *rest))])
+
+
+def exit_path(order: ExitOrder) -> str:
+    """The route of a Close, a Flatten or a Cancel (one order, or every working order)."""
+    if order.kind is ExitKind.CLOSE:
+        return account_path(order.account, "positions", "close")
+    if order.kind is ExitKind.FLATTEN:
+        return account_path(order.account, "positions", "flatten")
+    if order.order_id:
+        return account_path(order.account, "orders", order.order_id, "cancel")
+    return account_path(order.account, "orders", "cancel")

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from ctpanel.core.errors import CtError
-from ctpanel.core.intents import Intent, IntentLog
-from ctpanel.core.journal import Journal
-from ctpanel.core.models import (
+from ctpanel.core.desk.intents import Intent, IntentLog
+from ctpanel.core.domain.models import (
+    Execution,
     OrderResult,
     OrderType,
     Position,
@@ -25,8 +24,9 @@ from ctpanel.core.models import (
     Side,
     Transport,
 )
-from ctpanel.core.payloads import Execution
-from ctpanel.core.pricing import format_price
+from ctpanel.core.domain.pricing import format_price
+from ctpanel.core.errors import CtError
+from ctpanel.core.store.journal import Journal
 
 log = logging.getLogger(__name__)
 

@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from ctpanel.core.models import Account, Position, Quote, Side, finite_float
-from ctpanel.core.plausibility import plausible_money, plausible_price
-from ctpanel.core.replies import field, snippet
+from ctpanel.core.domain.models import (
+    Account,
+    AccountPnl,
+    Execution,
+    OrderInfo,
+    Position,
+    Quote,
+    Side,
+    finite_float,
+)
+from ctpanel.core.domain.plausibility import plausible_money, plausible_price
+from ctpanel.core.wire.replies import field, snippet
 
 _ORDER_ID = re.compile(r"[A-Za-z0-9_\-:.]{1,128}")
 _MAX_ITEMS = 1000
@@ -152,13 +160,6 @@ def _positive_money(value: Any) -> float | None:
     return number if number is not None and number > 0 else None
 
 
-@dataclass(frozen=True)
-class AccountPnl:
-    account: str
-    unrealized: float | None
-    realized: float | None
-
-
 _UNREALIZED_KEYS = ("unrealizedProfitLoss", "unrealizedPnl", "unrealizedPnL", "unrealized")
 _REALIZED_KEYS = ("realizedProfitLoss", "realizedPnl", "realizedPnL", "realized")
 
@@ -186,22 +187,6 @@ def pnl_from(message: Any, account: str) -> AccountPnl | None:
     if unrealized is None and realized is None:
         return None
     return AccountPnl(account, unrealized, realized)
-
-
-@dataclass(frozen=True)
-class OrderInfo:
-    """An order as ``GetOrder`` returns it (NinjaTrader's fields, §10.2)."""
-
-    order_id: str
-    state: str
-    action: str = ""
-    order_type: str = ""
-    instrument: str = ""
-    quantity: int | None = None
-    filled: int = 0
-    average_fill_price: float | None = None
-    limit_price: float | None = None
-    stop_price: float | None = None
 
 
 def order_state_from(payload: Any) -> str | None:
@@ -254,16 +239,6 @@ def atm_templates_from(payload: Any) -> list[str]:
 
 def _is_count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**9
-
-
-@dataclass(frozen=True)
-class Execution:
-    order_id: str
-    instrument: str
-    price: float
-    quantity: int
-    epoch_ms: int
-    market_position: str = ""
 
 
 def executions_from(payload: Any) -> list[Execution]:

@@ -59,7 +59,7 @@ class Side(StrEnum):
 
 @dataclass(frozen=True)
 class ReverseOrder:
-    """One validated order ticket; build it with :func:`ctpanel.core.validation.parse_order`.
+    """One validated order ticket; build it with :func:`ctpanel.core.domain.validation.parse_order`.
 
     The same ticket serves Place Order, whose body CrossTrade defines identically.
     """
@@ -205,3 +205,36 @@ def finite_float(value: Any) -> float | None:
         return None
     number = float(value)
     return number if math.isfinite(number) else None
+
+
+@dataclass(frozen=True)
+class AccountPnl:
+    account: str
+    unrealized: float | None
+    realized: float | None
+
+
+@dataclass(frozen=True)
+class OrderInfo:
+    """An order as ``GetOrder`` returns it (NinjaTrader's fields, §10.2)."""
+
+    order_id: str
+    state: str
+    action: str = ""
+    order_type: str = ""
+    instrument: str = ""
+    quantity: int | None = None
+    filled: int = 0
+    average_fill_price: float | None = None
+    limit_price: float | None = None
+    stop_price: float | None = None
+
+
+@dataclass(frozen=True)
+class Execution:
+    order_id: str
+    instrument: str
+    price: float
+    quantity: int
+    epoch_ms: int
+    market_position: str = ""

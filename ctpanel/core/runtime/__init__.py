@@ -1,0 +1,1 @@
+"""The process around the app: one instance, termination signals, the version."""

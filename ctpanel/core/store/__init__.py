@@ -1,0 +1,1 @@
+"""What is kept on disk or in the OS keyring: the journal, the token, crash reports."""
