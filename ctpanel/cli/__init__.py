@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ctpanel.config import EXIT_INVALID
-from ctpanel.core.domain.models import Action, OrderType, TimeInForce, Transport
+from ctpanel.core.domain.models import OrderSide, OrderType, TimeInForce, Transport
 from ctpanel.core.wire.urls import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_connection_options(reverse)
     _add_target(reverse)
     reverse.add_argument("--instrument", required=True, help="ES 12-26, ES, ES1! or ESZ26")
-    reverse.add_argument("--action", type=str.upper, choices=[a.value for a in Action],
+    reverse.add_argument("--action", type=str.upper, choices=[a.value for a in OrderSide],
                          help="required for one account; a group mirrors each member")
     reverse.add_argument("--quantity", help="contracts of the new position (one account)")
     reverse.add_argument("--order-type", default="MARKET", type=str.upper,

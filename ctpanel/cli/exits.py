@@ -10,12 +10,12 @@ from typing import Any
 from ctpanel.backend import Backend
 from ctpanel.config import EXIT_INVALID, EXIT_OK
 from ctpanel.core.domain.exits import (
-    ExitKind,
     ExitOrder,
     ExitReport,
     confirm_everything,
     order_words,
 )
+from ctpanel.core.domain.states import Intent
 from ctpanel.core.domain.validation import normalise_instrument
 from ctpanel.core.errors import InvalidOrder, NoPositionError, Problem
 
@@ -27,7 +27,7 @@ def exit_order(args: argparse.Namespace) -> ExitOrder | None:
         else None
     if args.command == "close":
         percent = args.percent / 100 if args.percent is not None else None
-        return ExitOrder(ExitKind.CLOSE, args.account, instrument, quantity=args.quantity,
+        return ExitOrder(Intent.CLOSE, args.account, instrument, quantity=args.quantity,
                          percent=percent)
     if args.command == "flatten":
         if args.everything:
@@ -38,9 +38,9 @@ def exit_order(args: argparse.Namespace) -> ExitOrder | None:
         if not args.account:
             raise InvalidOrder([Problem("account", "Name the account (--account), or flatten "
                                                    "every account with --everything --yes.")])
-        return ExitOrder(ExitKind.FLATTEN, args.account, instrument)
+        return ExitOrder(Intent.FLATTEN, args.account, instrument)
     if args.command == "cancel":
-        return ExitOrder(ExitKind.CANCEL, args.account, instrument, order_id=args.order_id)
+        return ExitOrder(Intent.CANCEL, args.account, instrument, order_id=args.order_id)
     return None
 
 
@@ -56,7 +56,7 @@ async def run_exit_command(args: argparse.Namespace, order: ExitOrder | None,
     if order is None:
         return await _flatten_everything(args, backend)
     before = await exits.read_picture(order.account, order.instrument)
-    if order.kind is ExitKind.CLOSE and before.position is not None and before.position.is_flat:
+    if order.kind is Intent.CLOSE and before.position is not None and before.position.is_flat:
         raise NoPositionError(f"{order.instrument} on {order.account} is flat: nothing to "
                               "close. Nothing was sent.")
     report = await exits.exit(order, before=before)

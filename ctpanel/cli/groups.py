@@ -21,13 +21,13 @@ from ctpanel.core.desk.groups import GroupReport
 from ctpanel.core.domain.groups import (
     GROUPS_FILE,
     Group,
-    GroupAction,
     find_group,
     load_groups,
     offered_groups,
     plan_group,
 )
 from ctpanel.core.domain.models import ReverseOrder, Transport
+from ctpanel.core.domain.states import Intent
 from ctpanel.core.domain.validation import OrderInput, parse_order
 from ctpanel.core.errors import InvalidOrder, Problem
 from ctpanel.core.wire.urls import is_loopback_host
@@ -68,9 +68,9 @@ async def run_group_command(args: argparse.Namespace, backend: Backend, base_url
     if group is None:
         raise InvalidOrder([Problem("group", f"No group named {args.group!r}: `ctpanel "
                                              "groups` lists them.")])
-    action = GroupAction(args.command)
+    action = Intent(args.command)
     instrument = getattr(args, "instrument", None) or ""
-    if action in (GroupAction.REVERSE, GroupAction.CLOSE, GroupAction.CANCEL) and not instrument:
+    if action in (Intent.REVERSE, Intent.CLOSE, Intent.CANCEL) and not instrument:
         raise InvalidOrder([Problem("instrument", f"A group {action.value} needs "
                                                   "--instrument.")])
     positions = await backend.groups.read_positions(group, instrument)

@@ -24,6 +24,7 @@ from ctpanel.core.domain.groups import Group, GroupFile
 from ctpanel.core.domain.models import Position
 from ctpanel.core.domain.pricing import format_price, prefilled_prices
 from ctpanel.core.domain.secret import Secret
+from ctpanel.core.domain.states import Intent
 from ctpanel.core.errors import CtError
 from ctpanel.core.store.credentials import TokenStore
 from ctpanel.core.store.journal import Journal
@@ -36,7 +37,7 @@ from ctpanel.panel.market import MarketState, MarketWatch
 from ctpanel.panel.notices import Level, Notices
 from ctpanel.panel.options import Options, PreferenceStore, remember
 from ctpanel.panel.orders import Orders
-from ctpanel.panel.plans import Action, ExitChoices, make_plan
+from ctpanel.panel.plans import ExitChoices, make_plan
 from ctpanel.panel.ports import Confirmer, HotkeyRegistrar
 from ctpanel.panel.positions import Positions
 from ctpanel.panel.session import Session
@@ -52,7 +53,7 @@ log = logging.getLogger(__name__)
 JOURNAL_LINES_SHOWN = 50
 CHECKING_JOURNAL = "Checking the last session's journal for unanswered orders…"
 READ_TIMEOUT_MARGIN = 15.0  # on top of the order timeout: the re-read after an unknown outcome
-EXIT_ACTIONS = (Action.CLOSE, Action.FLATTEN, Action.CANCEL)
+EXIT_ACTIONS = (Intent.CLOSE, Intent.FLATTEN, Intent.CANCEL)
 EXIT_BUTTONS = tuple(action.value for action in EXIT_ACTIONS)
 
 
@@ -173,7 +174,7 @@ class Panel:
     def market_state(self) -> MarketState:
         return self.market.state(self.position())
 
-    def plan(self, action: Action, order_id: str | None = None) -> Plan:
+    def plan(self, action: Intent, order_id: str | None = None) -> Plan:
         """What ``action`` would send on the selection, as the ticket judges it."""
         budget = self.backend.client.budget.level if self.backend is not None else None
         return make_plan(action, self.form_state(), group=self.positions.group(),
@@ -197,18 +198,18 @@ class Panel:
         if self.ticket.busy() is None:
             self.refresh_ticket()
 
-    def press(self, action: Action | str = Action.REVERSE, order_id: str | None = None) -> None:
+    def press(self, action: Intent | str = Intent.REVERSE, order_id: str | None = None) -> None:
         """REVERSE, CLOSE, FLATTEN or CANCEL (``order_id``: that one order, else all in the
         instrument): a click, the panel's hotkey or an armed global one. The ticket decides
         here, synchronously, whether this press sends."""
         if self.backend is None:
             return
-        action = Action(action)
+        action = Intent(action)
         confirm = self.options.needs_confirmation(live=self.positions.live_account())
-        if self.positions.group() is not None and action is not Action.EVERYTHING:
+        if self.positions.group() is not None and action is not Intent.EVERYTHING:
             started = self.groups.press(self.plan(action), confirm=confirm,
                                         plan_now=lambda: self.plan(action))
-        elif action is Action.REVERSE:
+        elif action is Intent.REVERSE:
             started = self.orders.press(self.form_state(), form_now=self.form_state,
                                         confirm=confirm, transport=self.options.transport)
         else:
@@ -220,11 +221,11 @@ class Panel:
 
     def cancel_order(self, order_id: str) -> None:
         """The cancel action of one working order in the list."""
-        self.press(Action.CANCEL, order_id)
+        self.press(Intent.CANCEL, order_id)
 
     def flatten_everything(self) -> None:
         """Every account: only ever after a confirmation that lists what it closes."""
-        self.press(Action.EVERYTHING)
+        self.press(Intent.EVERYTHING)
 
     def exits_changed(self, choices: ExitChoices) -> None:
         """How much a Close takes, what a Flatten covers."""
@@ -245,7 +246,7 @@ class Panel:
         saved = {group.name.lower() for group in self.saved_groups()}
         return [group for group in self.positions.groups if group.name.lower() not in saved]
 
-    def global_press(self, action: Action = Action.REVERSE) -> None:
+    def global_press(self, action: Intent = Intent.REVERSE) -> None:
         """A press of a system-wide combination, whatever program has focus."""
         if self.hotkey.press():
             self.press(action)
@@ -331,7 +332,7 @@ class Panel:
         if self._hotkey_registrar is not None:
             close = self._close_registrar() if self._close_registrar is not None else None
             self.hotkey.use(self._hotkey_registrar(), self.global_press, close,
-                            lambda: self.global_press(Action.CLOSE))
+                            lambda: self.global_press(Intent.CLOSE))
         self.events.running.emit(True)
 
     async def shutdown(self) -> None:
@@ -407,8 +408,8 @@ class Panel:
         budget = self.backend.client.budget.level if self.backend is not None else None
         plans = {action.value: make_plan(action, form, group=group, choices=self.exit_choices,
                                          budget_left=budget)
-                 for action in (Action.REVERSE, *EXIT_ACTIONS)}  # the form read once
-        reverse = plans.pop(Action.REVERSE.value)
+                 for action in (Intent.REVERSE, *EXIT_ACTIONS)}  # the form read once
+        reverse = plans.pop(Intent.REVERSE.value)
         self._show_ticket(ticket_state(self.ticket, form, plans, self.positions.account_words(),
                                        reverse, group.name if group else ""))
         next_change = self.ticket.next_change_at()

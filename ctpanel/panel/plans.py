@@ -18,7 +18,6 @@ from enum import StrEnum
 from functools import cached_property
 
 from ctpanel.core.domain.exits import (
-    ExitKind,
     ExitOrder,
     Picture,
     closing_size,
@@ -28,28 +27,26 @@ from ctpanel.core.domain.exits import (
 from ctpanel.core.domain.form import FormState
 from ctpanel.core.domain.groups import (
     Group,
-    GroupAction,
     GroupPlan,
     plan_group,
     positions_by_account,
 )
-from ctpanel.core.domain.models import Action as TradeAction
-from ctpanel.core.domain.models import ReverseOrder
+from ctpanel.core.domain.models import OrderSide, ReverseOrder
+from ctpanel.core.domain.states import Intent
 from ctpanel.core.errors import InvalidOrder
 from ctpanel.panel.ticket import Plan, Reading, ReversePlan
 
-__all__ = ["Action", "EverythingPlan", "EverythingRequest", "ExitChoices", "ExitPlan",
-           "GroupTicketPlan", "Portion", "ReversePlan", "make_plan"]
-
-
-class Action(StrEnum):
-    """The ticket's actions; each has its button, its hotkey and its journal kind."""
-
-    REVERSE = "reverse"
-    CLOSE = "close"
-    FLATTEN = "flatten"
-    CANCEL = "cancel"
-    EVERYTHING = "flatten everything"
+__all__ = [
+    "EverythingPlan",
+    "EverythingRequest",
+    "ExitChoices",
+    "ExitPlan",
+    "GroupTicketPlan",
+    "Intent",
+    "Portion",
+    "ReversePlan",
+    "make_plan",
+]
 
 
 class Portion(StrEnum):
@@ -91,7 +88,7 @@ class ExitChoices:
 class ExitPlan:
     """Close, Flatten or Cancel on the ticket's picture of the account."""
 
-    action: Action
+    action: Intent
     account: str
     instrument: str
     choices: ExitChoices = ExitChoices()
@@ -100,8 +97,8 @@ class ExitPlan:
 
     @property
     def label(self) -> str:
-        return {Action.CLOSE: self.choices.close_words, Action.FLATTEN: "FLATTEN",
-                Action.CANCEL: "CANCEL"}[self.action]
+        return {Intent.CLOSE: self.choices.close_words, Intent.FLATTEN: "FLATTEN",
+                Intent.CANCEL: "CANCEL"}[self.action]
 
     @property
     def noun(self) -> str:
@@ -118,7 +115,7 @@ class ExitPlan:
                        self.reading.working)
 
     def problem(self) -> str:
-        if self.action is Action.CLOSE and self.choices.portion is Portion.QUANTITY \
+        if self.action is Intent.CLOSE and self.choices.portion is Portion.QUANTITY \
                 and self.choices.quantity < 1:
             return "The quantity to close must be at least 1."
         return ""
@@ -128,14 +125,14 @@ class ExitPlan:
         if picture is None:
             return "Waiting for the position in this instrument."
         scope = self._scope()
-        if self.action is Action.CLOSE:
+        if self.action is Intent.CLOSE:
             if picture.position.is_flat:
                 return f"Flat in {self.instrument}: nothing to close."
             return ""
         working = picture.orders_in(scope)
         if working is None:
             return "Reading the working orders…"
-        if self.action is Action.CANCEL:
+        if self.action is Intent.CANCEL:
             if self.order_id is not None:
                 if not any(o.order_id == self.order_id for o in working):
                     return f"Order {self.order_id} is no longer working."
@@ -153,16 +150,15 @@ class ExitPlan:
         picture = self.before
         if picture is None:
             return ""
-        if self.action is Action.CLOSE:
+        if self.action is Intent.CLOSE:
             return self._close_preview(picture)
-        if self.action is Action.CANCEL:
+        if self.action is Intent.CANCEL:
             return self._cancel_preview(picture)
         return self._flatten_preview(picture)
 
     def request(self) -> ExitOrder:
-        kind = {Action.CLOSE: ExitKind.CLOSE, Action.FLATTEN: ExitKind.FLATTEN,
-                Action.CANCEL: ExitKind.CANCEL}[self.action]
-        if self.action is Action.CLOSE:
+        kind = self.action
+        if self.action is Intent.CLOSE:
             quantity, percent = self._portion()
             return ExitOrder(kind, self.account, self.instrument, quantity=quantity,
                              percent=percent)
@@ -177,7 +173,7 @@ class ExitPlan:
 
     def _scope(self) -> str | None:
         """The instrument the request is narrowed to (None: the whole account)."""
-        if self.action is Action.FLATTEN and not self.choices.flatten_instrument_only:
+        if self.action is Intent.FLATTEN and not self.choices.flatten_instrument_only:
             return None
         return self.instrument
 
@@ -228,7 +224,7 @@ class GroupTicketPlan:
     """An action on every member of a group, each on its own position, all read in one
     ``GET /positions`` with the ticket's reading (its ``holdings``)."""
 
-    action: Action
+    action: Intent
     group: Group
     instrument: str
     entry: ReverseOrder | None = None  # the form's order type, prices, ATM template
@@ -239,7 +235,7 @@ class GroupTicketPlan:
 
     @property
     def label(self) -> str:
-        return self.choices.close_words if self.action is Action.CLOSE \
+        return self.choices.close_words if self.action is Intent.CLOSE \
             else self.action.value.upper()
 
     @property
@@ -255,7 +251,7 @@ class GroupTicketPlan:
             return None
         positions = positions_by_account(self.reading.holdings, self.instrument,
                                          self.group.accounts)
-        return plan_group(self.group, GroupAction(self.action.value), self.instrument,
+        return plan_group(self.group, self.action, self.instrument,
                           positions, self.entry,
                           flatten_instrument_only=self.choices.flatten_instrument_only,
                           close_portion=self.choices.portion_of_close())
@@ -265,7 +261,7 @@ class GroupTicketPlan:
         return self.plan
 
     def problem(self) -> str:
-        return self.entry_problem if self.action is Action.REVERSE else ""
+        return self.entry_problem if self.action is Intent.REVERSE else ""
 
     def blocker(self) -> str:
         if self.plan is None:
@@ -282,29 +278,29 @@ class GroupTicketPlan:
         return ""
 
 
-def make_plan(action: Action, form: FormState, *, group: Group | None = None,
+def make_plan(action: Intent, form: FormState, *, group: Group | None = None,
               choices: ExitChoices = ExitChoices(), budget_left: float | None = None,
               order_id: str | None = None) -> Plan:
     """The plan of ``action`` on the selection (``form``'s account and instrument, or
     ``group``)."""
-    if action is Action.EVERYTHING:
+    if action is Intent.EVERYTHING:
         return EverythingPlan()
     if group is not None:
         return group_plan(action, form, group, choices, budget_left)
-    if action is Action.REVERSE:
+    if action is Intent.REVERSE:
         return form
     return ExitPlan(action, form.account, form.instrument, choices, order_id)
 
 
-def group_plan(action: Action, form: FormState, group: Group, choices: ExitChoices,
+def group_plan(action: Intent, form: FormState, group: Group, choices: ExitChoices,
                budget_left: float | None) -> GroupTicketPlan:
     """Every member's step; a reverse takes the form's order type, prices and template (each
     member at its own side and size)."""
     entry, problem = None, ""
-    if action is Action.REVERSE:
+    if action is Intent.REVERSE:
         try:
             entry = replace(form, mirror=False, account=group.accounts[0],
-                            action=TradeAction.SELL, quantity=1, position=None).order()
+                            action=OrderSide.SELL, quantity=1, position=None).order()
         except InvalidOrder as invalid:
             problem = invalid.problems[0].message
     return GroupTicketPlan(action, group, form.instrument, entry, problem, choices,
@@ -318,7 +314,7 @@ class EverythingRequest:
 
 @dataclass(frozen=True)
 class EverythingPlan:
-    action = Action.EVERYTHING
+    action = Intent.EVERYTHING
     label = "FLATTEN EVERYTHING"
     noun = "Flatten everything"
     before = None

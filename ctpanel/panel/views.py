@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 
 from ctpanel.core.domain.form import FormState
 from ctpanel.core.domain.models import OrderInfo
+from ctpanel.core.domain.states import Intent
 from ctpanel.panel.events import Events
 from ctpanel.panel.glance import MemberRow, member_rows
-from ctpanel.panel.plans import Action, ExitPlan, GroupTicketPlan
+from ctpanel.panel.plans import ExitPlan, GroupTicketPlan
 from ctpanel.panel.status import ConnectionStatus
 from ctpanel.panel.ticket import Arming, Plan, Ticket
 
@@ -86,9 +87,9 @@ def ticket_state(ticket: Ticket, form: FormState, exits: dict[str, Plan],
     problems = form.check().problems
     others = [p.message for p in problems if p.message != arming.reason]
     others += [warning for warning in form.warnings() if warning != arming.reason]
-    cancel = ExitPlan(Action.CANCEL, form.account, form.instrument).on(ticket.reading)
+    cancel = ExitPlan(Intent.CANCEL, form.account, form.instrument).on(ticket.reading)
     working = cancel.before.orders_in(form.instrument) if cancel.before is not None else None
-    members, summary = _group_rows(ticket, reverse, exits.get(Action.CLOSE.value))
+    members, summary = _group_rows(ticket, reverse, exits.get(Intent.CLOSE.value))
     fields = frozenset(p.field for p in problems)
     return TicketState(arming, arming.preview, " ".join(others),
                        {name: ticket.arming(plan) for name, plan in exits.items()}, working,
@@ -142,7 +143,7 @@ class PanelEvents(Events):
         "market",  # MarketState: the quote line and the P&L
         "accounts",  # list[Account], the selected account's name
         "instruments",  # open ones, recent ones, the selected one
-        "follow",  # Action, quantity: the mirror of a new position, for the form
+        "follow",  # Intent, quantity: the mirror of a new position, for the form
         "prices_cleared",  # the prices typed for another instrument mean nothing here
         "tick",  # float | None: the instrument's tick size
         "prefill",  # limit, stop: prices from the market for a newly picked order type

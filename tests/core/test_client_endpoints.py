@@ -5,11 +5,11 @@ import pytest
 from ctpanel.core.domain.exits import (
     EverythingConfirmed,
     EverythingListing,
-    ExitKind,
     ExitOrder,
     confirm_everything,
 )
-from ctpanel.core.domain.models import Action, OrderType, Side
+from ctpanel.core.domain.models import OrderSide, OrderType, Side
+from ctpanel.core.domain.states import Intent
 from ctpanel.core.domain.validation import OrderInput, parse_order
 from ctpanel.core.errors import ConfigError, InvalidOrder, NoPositionError
 from ctpanel.core.wire.client import FLATTEN_EVERYTHING_PATH, CrossTradeClient
@@ -54,12 +54,12 @@ async def test_reverse_flips_the_position(client):
 
 
 async def test_close_position(client):
-    result = await client.send_exit(ExitOrder(ExitKind.CLOSE, "Sim102", "MES"))
+    result = await client.send_exit(ExitOrder(Intent.CLOSE, "Sim102", "MES"))
     assert [(p.instrument, p.side, p.quantity) for p in result.closed] == [
         ("MES 12-26", Side.SHORT, 3)]
     assert (await client.get_position("Sim102", "MES")).is_flat
     with pytest.raises(NoPositionError, match="No positions found"):
-        await client.send_exit(ExitOrder(ExitKind.CLOSE, "Sim102", "MES"))
+        await client.send_exit(ExitOrder(Intent.CLOSE, "Sim102", "MES"))
 
 
 async def test_working_orders_and_cancelling_them(sim, client):
@@ -71,10 +71,10 @@ async def test_working_orders_and_cancelling_them(sim, client):
     assert [(o.action, o.order_type, o.limit_price) for o in working] == [
         ("BUY", "LIMIT", 100.0), ("BUY", "LIMIT", 101.0)]
     assert sim.received[-1].query == {"activeOnly": "true"}
-    one = await client.send_exit(ExitOrder(ExitKind.CANCEL, "Sim103",
+    one = await client.send_exit(ExitOrder(Intent.CANCEL, "Sim103",
                                            order_id=working[0].order_id))
     assert one.order_ids == (working[0].order_id,)
-    rest = await client.send_exit(ExitOrder(ExitKind.CANCEL, "Sim103", "ES"))
+    rest = await client.send_exit(ExitOrder(Intent.CANCEL, "Sim103", "ES"))
     assert rest.order_ids == (working[1].order_id,)
     assert await client.list_working_orders("Sim103") == ()
 
@@ -102,7 +102,7 @@ async def test_no_request_but_the_confirmed_one_sends_the_empty_flatten_body(sim
     assert confirm_everything(EverythingListing(()), yes=False) is None
     assert sim.received == []
     with pytest.raises(InvalidOrder, match="An exit needs an account"):
-        ExitOrder(ExitKind.FLATTEN, "")
+        ExitOrder(Intent.FLATTEN, "")
     result = await client.flatten_everything(confirm_everything(EverythingListing(()), True))
     assert [r.api for r in sim.received] == ["FlattenEverything"]
     assert len(result.closed) == 7 and await client.list_all_positions() == []
@@ -113,7 +113,7 @@ async def test_place_order_market_fills_and_limit_works(client):
     await client.place_order(market)
     assert (await client.get_position("Sim103", "CL")).describe() == "Long 3"
 
-    limit = parse_order(OrderInput(account="Sim103", instrument="GC", action=Action.SELL,
+    limit = parse_order(OrderInput(account="Sim103", instrument="GC", action=OrderSide.SELL,
                                    order_type=OrderType.LIMIT, limit_price=5000))
     result = await client.place_order(limit)
     orders = {o["orderId"]: o for o in await client.list_orders("Sim103")}

@@ -1,36 +1,36 @@
 """The form model behind the panel: mirroring, disabled fields, the preview, the blocker."""
 
 from ctpanel.core.domain.form import FormState
-from ctpanel.core.domain.models import Action, OrderType, Position, Side, TimeInForce
+from ctpanel.core.domain.models import OrderSide, OrderType, Position, Side, TimeInForce
 
 LONG_2 = Position("Sim101", "ES 12-26", Side.LONG, 2, 6850.0)
 SHORT_3 = Position("Sim102", "MES 12-26", Side.SHORT, 3, 6850.0)
 
 
 def test_mirror_takes_the_other_side_at_the_same_size():
-    form = FormState(account="Sim101", instrument="ES 12-26", action=Action.BUY, quantity=7,
+    form = FormState(account="Sim101", instrument="ES 12-26", action=OrderSide.BUY, quantity=7,
                      position=LONG_2)
     order = form.order()
-    assert (order.action, order.quantity) == (Action.SELL, 2)
+    assert (order.action, order.quantity) == (OrderSide.SELL, 2)
     assert form.preview() == "Long 2 -> Short 2, MARKET, DAY"
     short = FormState(account="Sim102", instrument="MES", position=SHORT_3)
-    assert short.order().action is Action.BUY and short.preview().startswith("Short 3 -> Long 3")
+    assert short.order().action is OrderSide.BUY and short.preview().startswith("Short 3 -> Long 3")
 
 
 def test_without_mirror_the_trader_overrides():
-    form = FormState(account="Sim101", instrument="ES", action=Action.SELL, quantity=1,
+    form = FormState(account="Sim101", instrument="ES", action=OrderSide.SELL, quantity=1,
                      mirror=False, position=LONG_2)
     assert form.order().quantity == 1
     assert form.preview() == "Long 2 -> Short 1, MARKET, DAY"
 
 
 def test_a_same_side_reverse_is_refused_because_it_would_add_to_the_position():
-    same = FormState(account="Sim101", instrument="ES", action=Action.BUY, quantity=3,
+    same = FormState(account="Sim101", instrument="ES", action=OrderSide.BUY, quantity=3,
                      mirror=False, position=LONG_2)
     assert same.blocker() == ("BUY 3 would add to the Long 2 position: a reverse takes the "
                               "other side (SELL). Tick Mirror, or choose SELL.")
     assert same.check().order is not None, "the order itself is valid: the position refuses it"
-    short = FormState(account="Sim102", instrument="MES", action=Action.SELL, mirror=False,
+    short = FormState(account="Sim102", instrument="MES", action=OrderSide.SELL, mirror=False,
                       position=SHORT_3)
     assert "would add to the Short 3 position" in short.blocker()
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ctpanel.core.domain.form import FormState
-from ctpanel.core.domain.models import Action, OrderType, Position, Side, TimeInForce
+from ctpanel.core.domain.models import OrderSide, OrderType, Position, Side, TimeInForce
 from ctpanel.core.domain.validation import OrderInput, parse_order
 from ctpanel.core.errors import InvalidOrder
 
@@ -17,7 +17,7 @@ texts = st.one_of(st.none(), st.text(max_size=80),
 numbers = st.one_of(st.none(), st.integers(-5, 10**6), st.floats(allow_nan=True),
                     st.text(max_size=12), st.booleans())
 enum_like = st.one_of(st.text(max_size=12), st.sampled_from(
-    [*Action, *OrderType, *TimeInForce, "buy", "Sell", "stop_limit", "gtc"]))
+    [*OrderSide, *OrderType, *TimeInForce, "buy", "Sell", "stop_limit", "gtc"]))
 
 raw_inputs = st.builds(OrderInput, account=texts, instrument=texts, action=enum_like,
                        quantity=numbers, order_type=enum_like, time_in_force=enum_like,
@@ -65,7 +65,7 @@ positions = st.one_of(st.none(), st.builds(
 @settings(max_examples=300, deadline=None)
 @given(st.builds(FormState, account=st.sampled_from(["", "Sim101", " Sim102 "]),
                  instrument=st.sampled_from(["", "ES", "es 12-26", "?"]),
-                 action=st.sampled_from(list(Action)), quantity=st.integers(1, 120),
+                 action=st.sampled_from(list(OrderSide)), quantity=st.integers(1, 120),
                  order_type=st.sampled_from(list(OrderType)),
                  time_in_force=st.sampled_from(list(TimeInForce)),
                  limit_price=st.one_of(st.none(), st.floats(0.25, 1e5)),

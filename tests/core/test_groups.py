@@ -9,11 +9,9 @@ import json
 import pytest
 
 from ctpanel.backend import Mode, assemble
-from ctpanel.core.domain.exits import ExitKind
 from ctpanel.core.domain.groups import (
     DEMO_GROUP,
     Group,
-    GroupAction,
     Member,
     SizeRule,
     groups_from,
@@ -21,8 +19,9 @@ from ctpanel.core.domain.groups import (
     plan_group,
     save_groups,
 )
-from ctpanel.core.domain.models import Action, Position, Side, Transport
+from ctpanel.core.domain.models import OrderSide, Position, Side, Transport
 from ctpanel.core.domain.secret import Secret
+from ctpanel.core.domain.states import Intent
 from ctpanel.core.domain.validation import OrderInput, parse_order
 from ctpanel.core.store.journal import Journal
 from tests.conftest import TOKEN
@@ -40,13 +39,13 @@ DEMO_POSITIONS = {f"APEX-{i}": at(f"APEX-{i}", size)
 
 
 def test_each_member_is_mirrored_on_its_own_position():
-    plan = plan_group(DEMO_GROUP, GroupAction.REVERSE, ES, DEMO_POSITIONS)
+    plan = plan_group(DEMO_GROUP, Intent.REVERSE, ES, DEMO_POSITIONS)
     assert plan.preview() == ("APEX-1 Long 2 -> Short 2 · APEX-2 Long 1 -> Short 1 · APEX-3 "
                               "flat: nothing to reverse · APEX-4 Short 1 -> Long 1 · APEX-5 "
                               "Long 3 -> Short 3")
     orders = {step.member.account: order for step, order in plan.requests}
     assert set(orders) == {"APEX-1", "APEX-2", "APEX-4", "APEX-5"}
-    assert (orders["APEX-4"].action, orders["APEX-4"].quantity) == (Action.BUY, 1)
+    assert (orders["APEX-4"].action, orders["APEX-4"].quantity) == (OrderSide.BUY, 1)
     assert plan.blocker(20) == ""
 
 
@@ -54,22 +53,22 @@ def test_size_rules_and_guards():
     group = Group("G", (Member("A", SizeRule.MULTIPLE, 1.5), Member("B", SizeRule.FIXED, 4),
                         Member("C", requires_atm=True), Member("D", max_contracts=2)))
     positions = {"A": at("A", 3), "B": at("B", -1), "C": at("C", 1), "D": at("D", 3)}
-    plan = plan_group(group, GroupAction.REVERSE, ES, positions)
+    plan = plan_group(group, Intent.REVERSE, ES, positions)
     assert plan.blocker(20) == ("Not sent to any member: C requires an ATM template; D 3 "
                                 "contracts is over its limit of 2.")
     entry = parse_order(OrderInput(account="A", instrument=ES, action="SELL", quantity=1,
                                    strategy="ATM 2 targets"))
     group = Group("G", group.members[:3])
-    plan = plan_group(group, GroupAction.REVERSE, ES, positions, entry)
+    plan = plan_group(group, Intent.REVERSE, ES, positions, entry)
     assert [(o.account, o.action, o.quantity, o.strategy) for _, o in plan.requests] == [
-        ("A", Action.SELL, 5, "ATM 2 targets"), ("B", Action.BUY, 4, "ATM 2 targets"),
-        ("C", Action.SELL, 1, "ATM 2 targets")]
+        ("A", OrderSide.SELL, 5, "ATM 2 targets"), ("B", OrderSide.BUY, 4, "ATM 2 targets"),
+        ("C", OrderSide.SELL, 1, "ATM 2 targets")]
 
 
 def test_exits_on_a_group_and_the_budget_before_anything_is_sent():
-    close = plan_group(DEMO_GROUP, GroupAction.CLOSE, ES, DEMO_POSITIONS)
-    assert [o.kind for _, o in close.requests] == [ExitKind.CLOSE] * 4
-    flatten = plan_group(DEMO_GROUP, GroupAction.FLATTEN, ES, DEMO_POSITIONS)
+    close = plan_group(DEMO_GROUP, Intent.CLOSE, ES, DEMO_POSITIONS)
+    assert [o.kind for _, o in close.requests] == [Intent.CLOSE] * 4
+    flatten = plan_group(DEMO_GROUP, Intent.FLATTEN, ES, DEMO_POSITIONS)
     assert [o.account for _, o in flatten.requests] == DEMO_GROUP.accounts
     assert flatten.blocker(3.9) == ("Apex PA needs 5 requests at once and CrossTrade's budget "
                                     "has 3 left: wait a few seconds (nothing is sent to part "
@@ -77,13 +76,13 @@ def test_exits_on_a_group_and_the_budget_before_anything_is_sent():
 
 
 def test_a_partial_group_close_takes_each_members_own_share():
-    half = plan_group(DEMO_GROUP, GroupAction.CLOSE, ES, DEMO_POSITIONS,
+    half = plan_group(DEMO_GROUP, Intent.CLOSE, ES, DEMO_POSITIONS,
                       close_portion=(None, 0.5))
     assert [(o.account, o.percent, o.quantity) for _, o in half.requests] == [
         (account, 0.5, None) for account in ("APEX-1", "APEX-2", "APEX-4", "APEX-5")]
     assert [step.after_words() for step, _ in half.requests] == [
         "Long 1", "Flat", "Flat", "Long 1"]
-    two = plan_group(DEMO_GROUP, GroupAction.CLOSE, ES, DEMO_POSITIONS, close_portion=(2, None))
+    two = plan_group(DEMO_GROUP, Intent.CLOSE, ES, DEMO_POSITIONS, close_portion=(2, None))
     assert [step.words() for step, _ in two.requests] == [
         "APEX-1 Long 2 -> Flat", "APEX-2 Long 1 -> Flat", "APEX-4 Short 1 -> Flat",
         "APEX-5 Long 3 -> Long 1"]
@@ -108,7 +107,7 @@ async def backend(sim, tmp_path):
     await made.aclose()
 
 
-async def fresh_plan(backend, action=GroupAction.REVERSE, group=DEMO_GROUP):
+async def fresh_plan(backend, action=Intent.REVERSE, group=DEMO_GROUP):
     positions = await backend.groups.read_positions(group, ES)
     return plan_group(group, action, ES, positions)
 

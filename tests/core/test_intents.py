@@ -10,8 +10,9 @@ import pytest
 from ctpanel.core.desk.exits import ExitService
 from ctpanel.core.desk.intents import reconcile, unfinished
 from ctpanel.core.desk.reverse import ReverseService
-from ctpanel.core.domain.exits import ExitKind, ExitOrder
+from ctpanel.core.domain.exits import ExitOrder
 from ctpanel.core.domain.models import Transport
+from ctpanel.core.domain.states import Intent
 from ctpanel.core.domain.validation import OrderInput, parse_order
 from ctpanel.core.store.journal import Journal
 
@@ -50,7 +51,7 @@ async def test_the_intent_is_written_before_the_answer_and_ties_to_its_outcome(s
 
 async def test_an_exit_is_written_ahead_too(sim, client, journal):
     service = ExitService(client, journal)
-    await service.exit(ExitOrder(ExitKind.CLOSE, "Sim101", "ES 12-26", percent=0.5))
+    await service.exit(ExitOrder(Intent.CLOSE, "Sim101", "ES 12-26", percent=0.5))
     intent, outcome = records(journal)
     assert intent["kind"] == "intent" and intent["words"] == "CLOSE 50% of ES 12-26"
     assert outcome["kind"] == "close" and outcome["client_id"] == intent["client_id"]

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ctpanel.core.domain.form import FormState
-from ctpanel.core.domain.models import Action, OrderType, Position, Quote, Side
+from ctpanel.core.domain.models import OrderSide, OrderType, Position, Quote, Side
 from ctpanel.core.domain.pricing import (
     Severity,
     describe_slippage,
@@ -29,7 +29,7 @@ def test_snapping_lands_on_the_grid_within_half_a_tick(price, tick):
 
 
 def test_an_off_tick_price_is_refused_with_the_nearest_one():
-    form = FormState(account="A", instrument="NQ", action=Action.BUY, order_type=OrderType.LIMIT,
+    form = FormState(account="A", instrument="NQ", action=OrderSide.BUY, order_type=OrderType.LIMIT,
                      limit_price=25399.1, mirror=False, quote=NQ,
                      position=Position("A", "NQ 12-26", Side.SHORT, 1))
     assert form.blocker() == "25,399.10 is not on the 0.25 tick grid: nearest 25,399.00."
@@ -39,29 +39,37 @@ def test_an_off_tick_price_is_refused_with_the_nearest_one():
 # the entry side: the ask for a buy, the bid for a sell). REFUSE, WARN or nothing.
 BELOW, AT, ABOVE = -1, 0, 1
 MATRIX = {
-    (OrderType.STOPMARKET, Action.BUY): {BELOW: Severity.REFUSE, AT: Severity.REFUSE, ABOVE: None},
-    (OrderType.STOPMARKET, Action.SELL): {BELOW: None, AT: Severity.REFUSE, ABOVE: Severity.REFUSE},
-    (OrderType.STOPLIMIT, Action.BUY): {BELOW: Severity.REFUSE, AT: Severity.REFUSE, ABOVE: None},
-    (OrderType.STOPLIMIT, Action.SELL): {BELOW: None, AT: Severity.REFUSE, ABOVE: Severity.REFUSE},
-    (OrderType.LIMIT, Action.BUY): {BELOW: None, AT: Severity.WARN, ABOVE: Severity.WARN},
-    (OrderType.LIMIT, Action.SELL): {BELOW: Severity.WARN, AT: Severity.WARN, ABOVE: None},
-    (OrderType.MARKET, Action.BUY): {BELOW: None, AT: None, ABOVE: None},
-    (OrderType.MARKET, Action.SELL): {BELOW: None, AT: None, ABOVE: None},
+    (OrderType.STOPMARKET, OrderSide.BUY):
+        {BELOW: Severity.REFUSE, AT: Severity.REFUSE, ABOVE: None},
+    (OrderType.STOPMARKET, OrderSide.SELL):
+        {BELOW: None, AT: Severity.REFUSE, ABOVE: Severity.REFUSE},
+    (OrderType.STOPLIMIT, OrderSide.BUY):
+        {BELOW: Severity.REFUSE, AT: Severity.REFUSE, ABOVE: None},
+    (OrderType.STOPLIMIT, OrderSide.SELL):
+        {BELOW: None, AT: Severity.REFUSE, ABOVE: Severity.REFUSE},
+    (OrderType.LIMIT, OrderSide.BUY):
+        {BELOW: None, AT: Severity.WARN, ABOVE: Severity.WARN},
+    (OrderType.LIMIT, OrderSide.SELL):
+        {BELOW: Severity.WARN, AT: Severity.WARN, ABOVE: None},
+    (OrderType.MARKET, OrderSide.BUY):
+        {BELOW: None, AT: None, ABOVE: None},
+    (OrderType.MARKET, OrderSide.SELL):
+        {BELOW: None, AT: None, ABOVE: None},
 }
 
 
 @pytest.mark.parametrize(("order_type", "action", "where"),
                          [(t, a, w) for (t, a), row in MATRIX.items() for w in row])
 def test_side_of_market_matrix(order_type, action, where):
-    touch = NQ.ask if action is Action.BUY else NQ.bid
+    touch = NQ.ask if action is OrderSide.BUY else NQ.bid
     price = touch + where * 2 * NQ.tick_size
     checks = side_of_market(action, order_type, price, price, NQ)
     expected = MATRIX[(order_type, action)][where]
     assert [c.severity for c in checks] == ([expected] if expected else [])
     if expected is Severity.REFUSE:
-        side = "above" if action is Action.BUY else "below"
+        side = "above" if action is OrderSide.BUY else "below"
         assert checks[0].message == (f"A {action.value.lower()} stop must be {side} the market: "
-                                     f"{'ask' if action is Action.BUY else 'bid'} is "
+                                     f"{'ask' if action is OrderSide.BUY else 'bid'} is "
                                      f"{touch:,.2f}.")
 
 
@@ -94,23 +102,23 @@ def test_the_preview_names_the_reference_price():
 
 
 def test_prices_filled_in_from_the_market():
-    assert prefilled_prices(Action.BUY, OrderType.LIMIT, NQ) == (25400.75, None)
-    assert prefilled_prices(Action.SELL, OrderType.LIMIT, NQ) == (25401.00, None)
-    assert prefilled_prices(Action.BUY, OrderType.STOPMARKET, NQ,
+    assert prefilled_prices(OrderSide.BUY, OrderType.LIMIT, NQ) == (25400.75, None)
+    assert prefilled_prices(OrderSide.SELL, OrderType.LIMIT, NQ) == (25401.00, None)
+    assert prefilled_prices(OrderSide.BUY, OrderType.STOPMARKET, NQ,
                             stop_offset_ticks=4) == (None, 25402.00)
-    assert prefilled_prices(Action.SELL, OrderType.STOPLIMIT, NQ,
+    assert prefilled_prices(OrderSide.SELL, OrderType.STOPLIMIT, NQ,
                             stop_offset_ticks=2) == (25400.25, 25400.25)
-    assert prefilled_prices(Action.BUY, OrderType.LIMIT, None) == (None, None)
+    assert prefilled_prices(OrderSide.BUY, OrderType.LIMIT, None) == (None, None)
 
 
 def test_slippage_against_the_last_price_at_the_click():
-    assert describe_slippage(Action.BUY, 25401.25, 25401.00, 0.25) == \
+    assert describe_slippage(OrderSide.BUY, 25401.25, 25401.00, 0.25) == \
         "1 tick slippage vs last at click"
-    assert describe_slippage(Action.SELL, 25400.50, 25401.00, 0.25) == \
+    assert describe_slippage(OrderSide.SELL, 25400.50, 25401.00, 0.25) == \
         "2 ticks slippage vs last at click"
-    assert describe_slippage(Action.SELL, 25401.25, 25401.00, 0.25) == \
+    assert describe_slippage(OrderSide.SELL, 25401.25, 25401.00, 0.25) == \
         "1 tick better than last at click"
-    assert describe_slippage(Action.BUY, 25401.00, 25401.00, 0.25) == \
+    assert describe_slippage(OrderSide.BUY, 25401.00, 25401.00, 0.25) == \
         "no slippage vs last at click"
 
 

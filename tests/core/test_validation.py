@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from ctpanel.core.domain.models import Action, OrderType, TimeInForce
+from ctpanel.core.domain.models import OrderSide, OrderType, TimeInForce
 from ctpanel.core.domain.validation import OrderInput, order_problems, parse_order
 from ctpanel.core.errors import InvalidOrder
 
@@ -18,7 +18,7 @@ def test_a_market_order_is_normalised():
                                    quantity="2", order_type="market", time_in_force="day"))
     assert order.account == "Sim101"
     assert order.instrument == "ES 12-26"
-    assert (order.action, order.quantity) == (Action.SELL, 2)
+    assert (order.action, order.quantity) == (OrderSide.SELL, 2)
     assert (order.order_type, order.time_in_force) == (OrderType.MARKET, TimeInForce.DAY)
     assert order.limit_price is None and order.stop_price is None
 

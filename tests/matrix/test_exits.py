@@ -11,8 +11,9 @@ import httpx
 import pytest
 
 from ctpanel.backend import Mode, assemble
-from ctpanel.core.domain.exits import ExitKind, ExitOrder
+from ctpanel.core.domain.exits import ExitOrder
 from ctpanel.core.domain.secret import Secret
+from ctpanel.core.domain.states import Intent
 from ctpanel.core.errors import CtError
 from ctpanel.core.store.journal import Journal
 from tests.conftest import TOKEN
@@ -32,9 +33,9 @@ from tests.matrix.test_cli import TOKEN as CLI_TOKEN
 from tests.panel.conftest import make_panel, no_error_in_a_subscriber, until  # noqa: F401
 
 ACTIONS = list(EXIT_APIS)
-ORDERS = {"close": ExitOrder(ExitKind.CLOSE, "Sim101", "ES 12-26"),
-          "flatten": ExitOrder(ExitKind.FLATTEN, "Sim101"),
-          "cancel": ExitOrder(ExitKind.CANCEL, "Sim101", "ES 12-26")}
+ORDERS = {"close": ExitOrder(Intent.CLOSE, "Sim101", "ES 12-26"),
+          "flatten": ExitOrder(Intent.FLATTEN, "Sim101"),
+          "cancel": ExitOrder(Intent.CANCEL, "Sim101", "ES 12-26")}
 MATRIX = [pytest.param(case, action, id=f"{action}-{case}") for case in EXIT_CASES
           for action in ACTIONS]
 

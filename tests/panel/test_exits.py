@@ -11,7 +11,8 @@ from ctpanel.core.desk.exits import UncertainExit
 from ctpanel.core.domain.exits import ExitReport, ExitResult
 from ctpanel.core.domain.form import FormState
 from ctpanel.core.domain.models import OrderType
-from ctpanel.panel.plans import Action, ExitChoices, Portion
+from ctpanel.core.domain.states import Intent
+from ctpanel.panel.plans import ExitChoices, Portion
 from ctpanel.panel.sounds import SoundEvent
 from ctpanel.panel.ticket import TOO_SOON
 from ctpanel.sim.state import SimAccount
@@ -85,10 +86,10 @@ async def test_a_partial_close_keeps_the_stop_and_target_and_says_so(driven):
 async def test_a_double_tap_or_a_storm_of_close_presses_is_one_request(driven, presses):
     await driven.wait_armed("close")
     for _ in range(presses):
-        driven.panel.press(Action.CLOSE)
+        driven.panel.press(Intent.CLOSE)
     await until(lambda: driven.heard.of("order_finished"), 10)
     for _ in range(presses):  # and while it re-arms
-        driven.panel.press(Action.CLOSE)
+        driven.panel.press(Intent.CLOSE)
     assert len(driven.requests(*ORDER_APIS)) == 1
     assert driven.lines().count(TOO_SOON) <= 1
 

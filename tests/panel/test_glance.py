@@ -6,9 +6,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ctpanel.core.domain.form import FormState
-from ctpanel.core.domain.groups import DEMO_GROUP, GroupAction, plan_group
+from ctpanel.core.domain.groups import DEMO_GROUP, plan_group
 from ctpanel.core.domain.models import OrderType, Position, Side, TimeInForce
 from ctpanel.core.domain.pricing import format_price
+from ctpanel.core.domain.states import Intent
 from ctpanel.panel.glance import details_summary, member_rows, position_texts
 
 ES = "ES 12-26"
@@ -51,8 +52,8 @@ def test_the_details_header_says_the_current_choice():
 def test_a_groups_rows_say_what_each_action_does_to_each_member():
     positions = {"APEX-1": Position("APEX-1", ES, Side.LONG, 2, 6850.0, unrealized_pnl=50.0),
                  "APEX-5": Position("APEX-5", ES, Side.LONG, 3, 6850.0)}
-    reverse = plan_group(DEMO_GROUP, GroupAction.REVERSE, ES, positions)
-    close = plan_group(DEMO_GROUP, GroupAction.CLOSE, ES, positions, close_portion=(None, 0.5))
+    reverse = plan_group(DEMO_GROUP, Intent.REVERSE, ES, positions)
+    close = plan_group(DEMO_GROUP, Intent.CLOSE, ES, positions, close_portion=(None, 0.5))
     rows = {row.account: row for row in member_rows(reverse, close)}
     assert list(rows) == DEMO_GROUP.accounts
     assert (rows["APEX-1"].position, rows["APEX-1"].pnl, rows["APEX-1"].reverse,

@@ -7,11 +7,11 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
 
-from ctpanel.core.domain.exits import ExitKind
 from ctpanel.core.domain.form import FormState
 from ctpanel.core.domain.groups import Group, Member
 from ctpanel.core.domain.models import Position, ReverseOrder, Side
-from ctpanel.panel.plans import Action, make_plan
+from ctpanel.core.domain.states import Intent
+from ctpanel.panel.plans import make_plan
 from ctpanel.panel.ticket import Scope, Ticket
 
 FRESHNESS, DELAY = 12.0, 1.0
@@ -33,7 +33,7 @@ class GroupTicketMachine(RuleBasedStateMachine):
         self.intents = 0
         self.requests_per_intent: list[list[str]] = []
 
-    def plan(self, action: Action):
+    def plan(self, action: Intent):
         scope = self.ticket.scope
         form = FormState(account=scope.account if scope else "", instrument=ES)
         return make_plan(action, form, group=GROUP if scope and scope.account == "group:G"
@@ -66,7 +66,7 @@ class GroupTicketMachine(RuleBasedStateMachine):
         if self.ticket.read_done(token, Position.flat(scope.account, ES), holdings=holdings):
             self.shown = (holdings, scope, started)
 
-    @rule(action=st.sampled_from([Action.REVERSE, Action.CLOSE]),
+    @rule(action=st.sampled_from([Intent.REVERSE, Intent.CLOSE]),
           presses=st.sampled_from([1, 2, 6]))
     def press(self, action, presses):
         for _ in range(presses):
@@ -91,7 +91,7 @@ class GroupTicketMachine(RuleBasedStateMachine):
                 assert request.action is position.side.closing_action
                 assert request.quantity == position.quantity
             else:
-                assert request.kind is ExitKind.CLOSE
+                assert request.kind is Intent.CLOSE
         self.requests_per_intent.append(accounts)
 
     @precondition(lambda self: self.in_flight)

@@ -6,7 +6,7 @@ import pytest
 from ctpanel.backend import open_demo
 from ctpanel.core.desk.reverse import ReverseReport, UncertainOutcome
 from ctpanel.core.domain.form import FormState
-from ctpanel.core.domain.models import Action, Transport
+from ctpanel.core.domain.models import OrderSide, Transport
 from ctpanel.core.store.journal import Journal
 from ctpanel.panel.notices import Notices
 from ctpanel.panel.orders import Orders
@@ -74,7 +74,7 @@ async def test_a_rejected_order_leaves_the_position_read_anew(flow):
     assert "Insufficient margin" in str(outcome)
     assert ticket.reading.position.describe() == "Long 2"
     assert ticket.arming(FORM).order is None  # re-arming: the delay has not passed
-    assert (await send_when_armed(orders, ticket)).order.action is Action.SELL
+    assert (await send_when_armed(orders, ticket)).order.action is OrderSide.SELL
 
 
 async def send_when_armed(orders, ticket):

@@ -9,7 +9,7 @@ import pytest
 from ctpanel.backend import Mode
 from ctpanel.core.desk.reverse import ReverseReport, UncertainOutcome
 from ctpanel.core.domain.form import FormState
-from ctpanel.core.domain.models import Action, OrderType
+from ctpanel.core.domain.models import OrderSide, OrderType
 from ctpanel.panel.notices import Level
 from ctpanel.panel.ticket import Phase
 from tests.panel.conftest import until
@@ -21,7 +21,7 @@ async def test_the_selection_and_the_mirror_preview_live_in_the_panel(driven):
     await driven.wait_armed()
     state = panel.ticket_state
     assert state.arming.armed and state.preview == "Long 2 -> Short 2, MARKET, DAY"
-    assert driven.heard.last("follow") == (Action.SELL, 2), "the form is told the mirror"
+    assert driven.heard.last("follow") == (OrderSide.SELL, 2), "the form is told the mirror"
     assert panel.mode_view().title == "ctpanel — DEMO — Sim101"
 
 
@@ -225,12 +225,12 @@ async def test_the_mirror_choice_is_remembered_and_a_hand_set_action_follows_aft
     # What the form does with the mirror it is told (the Qt form's binding is tested in qt).
     panel.events.follow.connect(lambda action, quantity: panel.form_changed(
         replace(panel.form, action=action, quantity=quantity)))
-    panel.form_changed(FormState(mirror=False, action=Action.SELL, quantity=3))
+    panel.form_changed(FormState(mirror=False, action=OrderSide.SELL, quantity=3))
     assert panel.preferences.get("mirror") is False
     report = await driven.press_and_wait()
     assert report.after.describe() == "Short 3"
     await driven.wait_armed()
-    assert driven.heard.last("follow") == (Action.BUY, 3), "back to the mirror of Short 3"
+    assert driven.heard.last("follow") == (OrderSide.BUY, 3), "back to the mirror of Short 3"
     assert driven.panel.ticket_state.preview == "Short 3 -> Long 3, MARKET, DAY"
 
 

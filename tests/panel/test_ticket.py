@@ -3,7 +3,7 @@
 import pytest
 
 from ctpanel.core.domain.form import FormState
-from ctpanel.core.domain.models import Action, OrderType, Position, Side
+from ctpanel.core.domain.models import OrderSide, OrderType, Position, Side
 from ctpanel.panel.ticket import TOO_SOON, Freshness, Scope, Ticket
 from tests.helpers.clock import FakeClock
 
@@ -47,7 +47,7 @@ def test_armed_on_a_fresh_position_and_the_order_mirrors_it(ticket):
     assert arming.armed and arming.label == "REVERSE" and arming.preview.startswith(
         "Long 2 -> Short 2")
     press = send(ticket)
-    assert (press.order.action, press.order.quantity) == (Action.SELL, 2)
+    assert (press.order.action, press.order.quantity) == (OrderSide.SELL, 2)
     assert press.before == LONG_2
 
 
@@ -72,7 +72,7 @@ def test_after_an_order_nothing_goes_until_the_new_position_is_read_and_the_dela
     assert ticket.press(FORM, confirm=False).order is None
     clock.now += 0.02
     press = send(ticket)
-    assert (press.order.action, press.before) == (Action.BUY, SHORT_2)
+    assert (press.order.action, press.before) == (OrderSide.BUY, SHORT_2)
 
 
 def test_a_read_started_before_the_answer_cannot_re_arm(ticket, clock):
@@ -102,7 +102,7 @@ def test_a_stale_position_disarms_with_its_age(ticket, clock):
     assert arming.reason.startswith("The position was last read 12 s ago")
     assert ticket.press(FORM, confirm=False).order is None
     assert ticket.read_done(ticket.begin_read(), SHORT_2)
-    assert send(ticket).order.action is Action.BUY, "the order follows the figure read now"
+    assert send(ticket).order.action is OrderSide.BUY, "the order follows the figure read now"
 
 
 def test_nothing_survives_a_change_of_scope(ticket):
@@ -136,7 +136,7 @@ def test_asking_is_not_sending_and_the_answer_rechecks_the_rules(ticket, clock):
 
 
 def test_a_same_side_order_with_mirror_off_is_refused(ticket):
-    same = FormState(account="Sim101", instrument="ES 12-26", action=Action.BUY, quantity=3,
+    same = FormState(account="Sim101", instrument="ES 12-26", action=OrderSide.BUY, quantity=3,
                      mirror=False)
     arming = ticket.arming(same)
     assert not arming.armed and "would add to the Long 2 position" in arming.reason

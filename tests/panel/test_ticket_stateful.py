@@ -16,10 +16,11 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from ctpanel.core.domain.exits import ExitKind, ExitOrder
+from ctpanel.core.domain.exits import ExitOrder
 from ctpanel.core.domain.form import FormState
 from ctpanel.core.domain.models import OrderInfo, Position, Side
-from ctpanel.panel.plans import Action, ExitPlan
+from ctpanel.core.domain.states import Intent
+from ctpanel.panel.plans import ExitPlan
 from ctpanel.panel.ticket import Phase, Scope, Ticket
 
 FRESHNESS, DELAY = 12.0, 1.0
@@ -28,7 +29,7 @@ SIDES = [(Side.LONG, 2), (Side.SHORT, 1), (Side.SHORT, 3), (Side.FLAT, 0)]
 STOP = OrderInfo("stop-1", "Working", "SELL", "STOPMARKET", "ES 12-26", 2, stop_price=6800.0)
 ORDER_SETS = [(), (STOP,), (STOP, OrderInfo("target-1", "Accepted", "SELL", "LIMIT",
                                             "ES 12-26", 2, limit_price=6900.0))]
-ACTIONS = [Action.REVERSE, Action.CLOSE, Action.FLATTEN, Action.CANCEL]
+ACTIONS = [Intent.REVERSE, Intent.CLOSE, Intent.FLATTEN, Intent.CANCEL]
 
 
 @dataclass
@@ -66,8 +67,8 @@ class TicketMachine(RuleBasedStateMachine):
         scope = self.ticket.scope
         return FormState(account=scope.account if scope else "", instrument="ES 12-26")
 
-    def plan(self, action: Action):
-        if action is Action.REVERSE:
+    def plan(self, action: Intent):
+        if action is Intent.REVERSE:
             return self.form()
         scope = self.ticket.scope
         return ExitPlan(action, scope.account if scope else "", "ES 12-26")
@@ -149,7 +150,7 @@ class TicketMachine(RuleBasedStateMachine):
             self.check_may_send(action, result)
             self.sent()
 
-    def check_may_send(self, action: Action, result) -> None:
+    def check_may_send(self, action: Intent, result) -> None:
         assert self.ticket.phase is not Phase.IDLE
         assert not self.in_flight and self.shown is not None
         position, orders, scope, read_at, _ = self.shown
@@ -164,20 +165,20 @@ class TicketMachine(RuleBasedStateMachine):
     @staticmethod
     def check_request(action, result, position, orders, scope) -> None:
         """The request is the one the shown picture calls for."""
-        if action is Action.REVERSE:
+        if action is Intent.REVERSE:
             assert position.side is not Side.FLAT
             assert result.order.action is position.side.closing_action
             assert result.order.quantity == position.quantity, "the order mirrors the figure"
             return
         assert isinstance(result.order, ExitOrder) and result.order.account == scope.account
         assert result.before.position == position, "built on the figure shown"
-        if action is Action.CLOSE:
-            assert result.order.kind is ExitKind.CLOSE and not position.is_flat
+        if action is Intent.CLOSE:
+            assert result.order.kind is Intent.CLOSE and not position.is_flat
             assert result.order.instrument == "ES 12-26"
-        elif action is Action.FLATTEN:
-            assert result.order.kind is ExitKind.FLATTEN and (not position.is_flat or orders)
+        elif action is Intent.FLATTEN:
+            assert result.order.kind is Intent.FLATTEN and (not position.is_flat or orders)
         else:
-            assert result.order.kind is ExitKind.CANCEL and orders, "nothing to cancel"
+            assert result.order.kind is Intent.CANCEL and orders, "nothing to cancel"
 
     def sent(self) -> None:
         self.in_flight = True
@@ -227,9 +228,9 @@ class TicketMachine(RuleBasedStateMachine):
                                          and self.now >= self.first_show_after_outcome + DELAY)
         if scope != self.ticket.scope or not delay_over or self.now - read_at > FRESHNESS:
             return
-        called_for = {Action.REVERSE: not position.is_flat, Action.CLOSE: not position.is_flat,
-                      Action.FLATTEN: not position.is_flat or bool(orders),
-                      Action.CANCEL: bool(orders)}
+        called_for = {Intent.REVERSE: not position.is_flat, Intent.CLOSE: not position.is_flat,
+                      Intent.FLATTEN: not position.is_flat or bool(orders),
+                      Intent.CANCEL: bool(orders)}
         for action, expected in called_for.items():
             arming = self.ticket.arming(self.plan(action))
             assert arming.armed is expected, (action, arming.reason)

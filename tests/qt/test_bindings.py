@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QPushButton
 
 from ctpanel.backend import open_demo
 from ctpanel.core.domain.groups import Group, Member, SizeRule
-from ctpanel.core.domain.models import Action, OrderType, Side
+from ctpanel.core.domain.models import OrderSide, OrderType, Side
 from ctpanel.core.domain.models import Position as Figure
 from ctpanel.core.store.credentials import MemoryTokenStore
 from ctpanel.core.store.journal import Journal
@@ -146,9 +146,9 @@ def test_order_form_shows_the_panel_and_forwards_the_trader(bound, qtbot):
     qtbot.waitUntil(lambda: form.instrument_name() == "MES 12-26")  # the panel moved it
     assert form.has_open_position("MES 12-26")
     form.mirror.setChecked(False)
-    panel.events.follow.emit(Action.BUY, 3)
-    assert (form.action.member(), form.quantity.value()) == (Action.BUY, 3)
-    assert (panel.form.action, panel.form.quantity) == (Action.BUY, 3)
+    panel.events.follow.emit(OrderSide.BUY, 3)
+    assert (form.action.member(), form.quantity.value()) == (OrderSide.BUY, 3)
+    assert (panel.form.action, panel.form.quantity) == (OrderSide.BUY, 3)
     form.order_type.select(OrderType.LIMIT)
     form.limit_price.setValue(6800)
     panel.events.prices_cleared.emit()

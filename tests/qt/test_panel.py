@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from ctpanel.core.domain.models import Action, OrderType, TimeInForce, Transport
+from ctpanel.core.domain.models import OrderSide, OrderType, TimeInForce, Transport
 from tests.qt.conftest import put_cursor_on_line, wait_event
 
 
@@ -30,7 +30,7 @@ def test_the_window_names_mode_and_account(panel):
 
 def test_mirror_previews_the_flip(panel):
     assert panel.ticket.preview.text() == "Long 2 -> Short 2, MARKET, DAY"
-    assert panel.form.action.member() is Action.SELL and panel.form.quantity.value() == 2
+    assert panel.form.action.member() is OrderSide.SELL and panel.form.quantity.value() == 2
     assert not panel.form.action.isVisible(), "mirrored values are set by the position"
     assert panel.form.mirrored.text() == "SELL 2", "shown as values, not disabled text"
     assert panel.button.isEnabled()

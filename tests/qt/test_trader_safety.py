@@ -4,7 +4,7 @@ account and instrument (issue 11's defects, each checked through the real window
 
 from PySide6.QtGui import QKeySequence
 
-from ctpanel.core.domain.models import Action, OrderType
+from ctpanel.core.domain.models import OrderSide, OrderType
 from ctpanel.qt.screen import keep_on_screen
 from ctpanel.qt.widgets.settings_dialog import SettingsDialog
 
@@ -22,15 +22,15 @@ def test_prices_typed_for_one_instrument_are_cleared_on_another(panel):
 def test_with_mirror_off_a_same_side_action_is_refused_and_after_an_order_the_form_mirrors(
         panel):
     panel.form.mirror.setChecked(False)
-    panel.form.action.select(Action.BUY)  # Sim101 is long 2 ES: BUY would add
+    panel.form.action.select(OrderSide.BUY)  # Sim101 is long 2 ES: BUY would add
     panel.form.quantity.setValue(3)
     assert not panel.button.isEnabled()
     assert "BUY 3 would add to the Long 2 position" in panel.ticket.reason.text()
-    panel.form.action.select(Action.SELL)
+    panel.form.action.select(OrderSide.SELL)
     report = panel.click_reverse()
     assert report.after.describe() == "Short 3"
     panel.wait_armed()
-    assert (panel.form.action.member(), panel.form.quantity.value()) == (Action.BUY, 3), \
+    assert (panel.form.action.member(), panel.form.quantity.value()) == (OrderSide.BUY, 3), \
         "a hand-set action and quantity go back to the mirror of the new position"
 
 

@@ -12,17 +12,17 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from ctpanel.core.desk.intents import Intent, IntentLog
+from ctpanel.core.desk.intents import IntentLog, WrittenAhead
 from ctpanel.core.domain.exits import (
     EverythingConfirmed,
     EverythingListing,
-    ExitKind,
     ExitOrder,
     ExitReport,
     ExitResult,
     Picture,
     outcome_words,
 )
+from ctpanel.core.domain.states import Intent
 from ctpanel.core.errors import CtError
 from ctpanel.core.store.journal import Journal
 
@@ -58,10 +58,10 @@ def exit_verdict(order: ExitOrder, before: Picture | None, after: Picture | None
     earlier = _shape(before.positions_in(scope), before.orders_in(scope)) if before else None
     if earlier == _shape(positions, orders):
         return "nothing changed, so the request was most likely not carried out"
-    if order.kind is ExitKind.CANCEL:
+    if order.kind is Intent.CANCEL:
         gone = orders is not None and not any(o.order_id == order.order_id for o in orders)
         done = not orders if order.order_id is None else gone
-    elif order.kind is ExitKind.FLATTEN:
+    elif order.kind is Intent.FLATTEN:
         done = positions == () and not orders
     else:
         done = positions == () if order.quantity is None and order.percent is None else True
@@ -188,7 +188,7 @@ class ExitService:
                 "error_type": type(error).__name__ if error else None})
 
     async def _record(self, order: ExitOrder, status: str, round_trip_ms: float,
-                      intent: Intent, *,
+                      intent: WrittenAhead, *,
                       result: ExitResult | None = None, error: CtError | None = None,
                       before: Picture | None = None, after: Picture | None = None) -> None:
         await self._write({

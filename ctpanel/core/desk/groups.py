@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 from ctpanel.core.desk.exits import ExitService, UncertainExit
 from ctpanel.core.desk.reverse import ReverseService, UncertainOutcome
 from ctpanel.core.domain.exits import Picture
-from ctpanel.core.domain.groups import PAST, Group, GroupPlan, MemberStep, positions_by_account
+from ctpanel.core.domain.groups import Group, GroupPlan, MemberStep, positions_by_account
 from ctpanel.core.domain.models import Position, ReverseOrder, Transport
+from ctpanel.core.domain.states import PAST
 from ctpanel.core.errors import CtError, RejectedError
 from ctpanel.core.store.journal import Journal
 

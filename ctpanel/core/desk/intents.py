@@ -40,7 +40,7 @@ def new_client_id() -> str:
 
 
 @dataclass
-class Intent:
+class WrittenAhead:
     """One request about to leave: its client id, and the fsync making its record durable."""
 
     client_id: str
@@ -65,9 +65,9 @@ class IntentLog:
         self._sync: asyncio.Future | None = None  # the next fsync, not started yet
 
     def begin(self, action: str, words: str, account: str | None, instrument: str | None,
-              body: dict[str, Any], transport: str | None = None) -> Intent:
+              body: dict[str, Any], transport: str | None = None) -> WrittenAhead:
         """Record that ``words`` ("SELL 2 ES 12-26 MARKET DAY") is about to be sent."""
-        intent = Intent(new_client_id())
+        intent = WrittenAhead(new_client_id())
         if self.journal is None:
             return intent
         record = {"kind": "intent", "action": action, "mode": self.mode, "words": words,

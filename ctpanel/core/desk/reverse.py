@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from ctpanel.core.desk.intents import Intent, IntentLog
+from ctpanel.core.desk.intents import IntentLog, WrittenAhead
 from ctpanel.core.domain.models import (
     Execution,
     OrderResult,
@@ -265,7 +265,7 @@ class ReverseService:
                 f"(order {o.get('orderId')})" for o in orders if _is_entry(o, order, after)]
 
     async def _record(self, order: ReverseOrder, transport: Transport, status: str,
-                      round_trip_ms: float, intent: Intent, *, order_id: str | None = None,
+                      round_trip_ms: float, intent: WrittenAhead, *, order_id: str | None = None,
                       error: CtError | None = None, before: Position | None = None,
                       after: Position | None = None, entry_state: str | None = None) -> None:
         if self.journal is None:

@@ -17,21 +17,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from ctpanel.core.domain.models import OrderInfo, Position
 from ctpanel.core.domain.pricing import format_price
+from ctpanel.core.domain.states import Intent, is_working_state
 from ctpanel.core.errors import InvalidOrder, Problem
-
-WORKING_STATES = {"submitted", "accepted", "working", "partfilled", "changepending",
-                  "changesubmitted", "triggerpending"}
-
-
-class ExitKind(StrEnum):
-    CLOSE = "close"
-    FLATTEN = "flatten"
-    CANCEL = "cancel"
 
 
 @dataclass(frozen=True)
@@ -39,7 +30,7 @@ class ExitOrder:
     """One exit request. ``instrument`` narrows a flatten or a cancel; ``quantity`` or
     ``percent`` makes a close partial; ``order_id`` cancels one order."""
 
-    kind: ExitKind
+    kind: Intent
     account: str
     instrument: str | None = None
     quantity: int | None = None
@@ -52,7 +43,7 @@ class ExitOrder:
             raise InvalidOrder(problems)
 
     def body(self) -> dict[str, Any]:
-        if self.kind is ExitKind.CANCEL and self.order_id:
+        if self.kind is Intent.CANCEL and self.order_id:
             return {}
         body: dict[str, Any] = {}
         if self.instrument:
@@ -65,11 +56,11 @@ class ExitOrder:
 
     def describe(self) -> str:
         """``CLOSE 1 ES 12-26 on Sim101``, ``FLATTEN Sim101``, ``CANCEL order 4f2a on Sim101``."""
-        if self.kind is ExitKind.CLOSE:
+        if self.kind is Intent.CLOSE:
             part = (f" {self.quantity}" if self.quantity is not None else
                     f" {self.percent:.0%} of" if self.percent is not None else " all of")
             return f"CLOSE{part} {self.instrument} on {self.account}"
-        if self.kind is ExitKind.FLATTEN:
+        if self.kind is Intent.FLATTEN:
             where = f"{self.instrument} on {self.account}" if self.instrument else self.account
             return f"FLATTEN {where}"
         if self.order_id:
@@ -82,7 +73,7 @@ def exit_problems(order: ExitOrder) -> list[Problem]:
     problems = []
     if not isinstance(order.account, str) or not order.account.strip():
         problems.append(Problem("account", "An exit needs an account."))
-    if order.kind is ExitKind.CLOSE and not order.instrument:
+    if order.kind is Intent.CLOSE and not order.instrument:
         problems.append(Problem("instrument", "A close needs an instrument."))
     if order.quantity is not None and (isinstance(order.quantity, bool)
                                        or not isinstance(order.quantity, int)
@@ -95,9 +86,9 @@ def exit_problems(order: ExitOrder) -> list[Problem]:
     if order.quantity is not None and order.percent is not None:
         problems.append(Problem("quantity", "Give a quantity or a percentage, not both."))
     if (order.quantity is not None or order.percent is not None) \
-            and order.kind is not ExitKind.CLOSE:
+            and order.kind is not Intent.CLOSE:
         problems.append(Problem("quantity", "Only a close takes a quantity."))
-    if order.order_id is not None and (order.kind is not ExitKind.CANCEL or order.instrument):
+    if order.order_id is not None and (order.kind is not Intent.CANCEL or order.instrument):
         problems.append(Problem("order", "An order id goes with a cancel, on its own."))
     return problems
 
@@ -116,7 +107,7 @@ def closing_size(open_size: int, quantity: int | None, percent: float | None) ->
 
 
 def is_working(order: OrderInfo) -> bool:
-    return order.state.replace(" ", "").lower() in WORKING_STATES
+    return is_working_state(order.state)
 
 
 def order_words(order: OrderInfo) -> str:
@@ -206,17 +197,17 @@ def outcome_words(order: ExitOrder, before: Picture | None, after: Picture | Non
     """Before -> after for what the exit touched, the orders it cancelled, the ones left."""
     scope = order.instrument
     parts = []
-    if order.kind is not ExitKind.CANCEL:
+    if order.kind is not Intent.CANCEL:
         parts.append(f"{_positions_words(before, scope)} -> {_positions_words(after, scope)}")
     gone = cancelled_between(before, after, scope, order.order_id)
-    if gone or (gone is not None and order.kind is not ExitKind.CLOSE):
+    if gone or (gone is not None and order.kind is not Intent.CLOSE):
         parts.append(f"{count_words(len(gone), 'order')} cancelled")
     left = after.orders_in(scope) if after is not None else None
     if left is None:
         parts.append("working orders could not be read")
     elif left:
         parts.append(f"still working: {', '.join(order_words(o) for o in left)}")
-    elif order.kind is not ExitKind.CLOSE or gone:
+    elif order.kind is not Intent.CLOSE or gone:
         parts.append("none still working")
     return "; ".join(parts)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ctpanel.core.domain.models import (
-    Action,
+    OrderSide,
     OrderType,
     Position,
     Quote,
@@ -46,7 +46,7 @@ class FormState:
 
     account: str = ""
     instrument: str = ""
-    action: Action = Action.SELL
+    action: OrderSide = OrderSide.SELL
     quantity: int = 1
     order_type: OrderType = OrderType.MARKET
     time_in_force: TimeInForce = TimeInForce.DAY
@@ -168,7 +168,7 @@ class FormState:
         return ", ".join(parts)
 
 
-def same_side_problem(position: Position | None, action: Action, quantity: int) -> str | None:
+def same_side_problem(position: Position | None, action: OrderSide, quantity: int) -> str | None:
     """A "reverse" on the side already held would close and re-enter the same way (adding to
     it, at best): refused, in the panel and the CLI alike."""
     if position is None or position.is_flat or Side.after(action) is not position.side:

@@ -19,8 +19,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from ctpanel.core.domain.exits import ExitKind, ExitOrder, closing_size
+from ctpanel.core.domain.exits import ExitOrder, closing_size
 from ctpanel.core.domain.models import Position, ReverseOrder, Side
+from ctpanel.core.domain.states import Intent
 from ctpanel.core.domain.validation import TEXT_CAPS, normalise_instrument
 
 GROUPS_FILE = "groups.json"
@@ -212,17 +213,6 @@ def find_group(groups: Iterable[Group], name: str) -> Group | None:
 # --- what a group action sends ---------------------------------------------------------------
 
 
-class GroupAction(StrEnum):
-    REVERSE = "reverse"
-    CLOSE = "close"
-    FLATTEN = "flatten"
-    CANCEL = "cancel"
-
-
-PAST = {GroupAction.REVERSE: "reversed", GroupAction.CLOSE: "closed",
-        GroupAction.FLATTEN: "flattened", GroupAction.CANCEL: "cancelled"}
-
-
 @dataclass(frozen=True)
 class MemberStep:
     """One member's part in a group action: its request, or why it is skipped or refused."""
@@ -243,14 +233,14 @@ class MemberStep:
         if isinstance(self.request, ReverseOrder):
             return f"{account} {before} -> {Side.after(self.request.action).value} " \
                    f"{self.request.quantity}"
-        if isinstance(self.request, ExitOrder) and self.request.kind is ExitKind.CANCEL:
+        if isinstance(self.request, ExitOrder) and self.request.kind is Intent.CANCEL:
             return f"{account} cancel its working orders"
         return f"{account} {before} -> {self.after_words()}"
 
     def after_words(self) -> str:
         """What the member holds after an exit: ``Flat``, or what a partial close leaves."""
         request, before = self.request, self.before
-        if not isinstance(request, ExitOrder) or request.kind is not ExitKind.CLOSE \
+        if not isinstance(request, ExitOrder) or request.kind is not Intent.CLOSE \
                 or before is None or before.is_flat:
             return "Flat"
         left = before.quantity - closing_size(before.quantity, request.quantity,
@@ -263,7 +253,7 @@ class GroupPlan:
     """Every member's step for one action, on positions read for the whole group."""
 
     group: Group
-    action: GroupAction
+    action: Intent
     instrument: str
     steps: tuple[MemberStep, ...] = field(default_factory=tuple)
 
@@ -290,7 +280,7 @@ class GroupPlan:
         return " · ".join(step.words() for step in self.steps)
 
 
-def plan_group(group: Group, action: GroupAction, instrument: str,
+def plan_group(group: Group, action: Intent, instrument: str,
                positions: Mapping[str, Position], entry: ReverseOrder | None = None,
                *, flatten_instrument_only: bool = True,
                close_portion: tuple[int | None, float | None] = (None, None)) -> GroupPlan:
@@ -308,21 +298,21 @@ def plan_group(group: Group, action: GroupAction, instrument: str,
     return GroupPlan(group, action, instrument, steps)
 
 
-def _step(member: Member, action: GroupAction, instrument: str, position: Position,
+def _step(member: Member, action: Intent, instrument: str, position: Position,
           entry: ReverseOrder | None, instrument_only: bool,
           close_portion: tuple[int | None, float | None]) -> MemberStep:
-    if action is GroupAction.CANCEL:
-        return MemberStep(member, position, ExitOrder(ExitKind.CANCEL, member.account,
+    if action is Intent.CANCEL:
+        return MemberStep(member, position, ExitOrder(Intent.CANCEL, member.account,
                                                       instrument))
-    if action is GroupAction.FLATTEN:
+    if action is Intent.FLATTEN:
         return MemberStep(member, position, ExitOrder(
-            ExitKind.FLATTEN, member.account, instrument if instrument_only else None))
+            Intent.FLATTEN, member.account, instrument if instrument_only else None))
     if position.is_flat:
-        verb = "reverse" if action is GroupAction.REVERSE else "close"
+        verb = "reverse" if action is Intent.REVERSE else "close"
         return MemberStep(member, position, skipped=f"flat: nothing to {verb}")
-    if action is GroupAction.CLOSE:
+    if action is Intent.CLOSE:
         quantity, percent = close_portion
-        return MemberStep(member, position, ExitOrder(ExitKind.CLOSE, member.account,
+        return MemberStep(member, position, ExitOrder(Intent.CLOSE, member.account,
                                                       instrument, quantity=quantity,
                                                       percent=percent))
     quantity = member.quantity(position)

@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 
-class Action(StrEnum):
+class OrderSide(StrEnum):
     BUY = "BUY"
     SELL = "SELL"
 
@@ -48,13 +48,13 @@ class Side(StrEnum):
     FLAT = "Flat"
 
     @property
-    def closing_action(self) -> Action | None:
+    def closing_action(self) -> OrderSide | None:
         """The action that takes the other side of this position (None when flat)."""
-        return {Side.LONG: Action.SELL, Side.SHORT: Action.BUY}.get(self)
+        return {Side.LONG: OrderSide.SELL, Side.SHORT: OrderSide.BUY}.get(self)
 
     @classmethod
-    def after(cls, action: Action) -> Side:
-        return cls.LONG if action is Action.BUY else cls.SHORT
+    def after(cls, action: OrderSide) -> Side:
+        return cls.LONG if action is OrderSide.BUY else cls.SHORT
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class ReverseOrder:
 
     account: str
     instrument: str
-    action: Action
+    action: OrderSide
     quantity: int
     order_type: OrderType = OrderType.MARKET
     time_in_force: TimeInForce = TimeInForce.DAY

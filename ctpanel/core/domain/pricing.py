@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from ctpanel.core.domain.models import Action, OrderType, Position, Quote, Side
+from ctpanel.core.domain.models import OrderSide, OrderType, Position, Quote, Side
 from ctpanel.core.domain.plausibility import plausible_money
 
 DEFAULT_STOP_OFFSET_TICKS = 4
@@ -51,18 +51,18 @@ class MarketCheck:
     message: str
 
 
-def touch(quote: Quote | None, action: Action) -> tuple[float, str] | None:
+def touch(quote: Quote | None, action: OrderSide) -> tuple[float, str] | None:
     """Where a market order on ``action``'s side would fill: the ask for a buy, the bid for a
     sell (the last price when that side is missing)."""
     if quote is None:
         return None
-    price, name = (quote.ask, "ask") if action is Action.BUY else (quote.bid, "bid")
+    price, name = (quote.ask, "ask") if action is OrderSide.BUY else (quote.bid, "bid")
     if price is None and quote.last is not None:
         return quote.last, "last"
     return (price, name) if price is not None else None
 
 
-def side_of_market(action: Action, order_type: OrderType, limit_price: float | None,
+def side_of_market(action: OrderSide, order_type: OrderType, limit_price: float | None,
                    stop_price: float | None, quote: Quote | None) -> list[MarketCheck]:
     """Plain-words checks of a limit or stop entry against the market, worst first."""
     at = touch(quote, action)
@@ -71,18 +71,18 @@ def side_of_market(action: Action, order_type: OrderType, limit_price: float | N
     market, name = at
     checks: list[MarketCheck] = []
     if order_type.needs_stop_price and stop_price:
-        if action is Action.BUY and stop_price <= market:
+        if action is OrderSide.BUY and stop_price <= market:
             checks.append(MarketCheck(Severity.REFUSE, (
                 f"A buy stop must be above the market: {name} is {format_price(market)}.")))
-        if action is Action.SELL and stop_price >= market:
+        if action is OrderSide.SELL and stop_price >= market:
             checks.append(MarketCheck(Severity.REFUSE, (
                 f"A sell stop must be below the market: {name} is {format_price(market)}.")))
     if order_type is OrderType.LIMIT and limit_price:
-        if action is Action.BUY and limit_price >= market:
+        if action is OrderSide.BUY and limit_price >= market:
             checks.append(MarketCheck(Severity.WARN, (
                 f"BUY LIMIT at or above the {name} ({format_price(market)}) fills at once "
                 "like a market order.")))
-        if action is Action.SELL and limit_price <= market:
+        if action is OrderSide.SELL and limit_price <= market:
             checks.append(MarketCheck(Severity.WARN, (
                 f"SELL LIMIT at or below the {name} ({format_price(market)}) fills at once "
                 "like a market order.")))
@@ -111,7 +111,7 @@ def far_from_market(prices: list[float], quote: Quote | None, limit_ticks: float
     return None
 
 
-def prefilled_prices(action: Action, order_type: OrderType, quote: Quote | None, *,
+def prefilled_prices(action: OrderSide, order_type: OrderType, quote: Quote | None, *,
                      stop_offset_ticks: int = DEFAULT_STOP_OFFSET_TICKS
                      ) -> tuple[float | None, float | None]:
     """(limit, stop) for a newly picked order type: a limit joins the touch on the entry side
@@ -120,12 +120,12 @@ def prefilled_prices(action: Action, order_type: OrderType, quote: Quote | None,
     if quote is None or not quote.tick_size:
         return None, None
     tick = quote.tick_size
-    passive = quote.bid if action is Action.BUY else quote.ask
+    passive = quote.bid if action is OrderSide.BUY else quote.ask
     limit = stop = None
     if order_type.needs_stop_price:
         at = touch(quote, action)
         if at is not None:
-            direction = 1 if action is Action.BUY else -1
+            direction = 1 if action is OrderSide.BUY else -1
             stop = snap(at[0] + direction * stop_offset_ticks * tick, tick)
     if order_type is OrderType.LIMIT and passive is not None:
         limit = snap(passive, tick)
@@ -134,13 +134,13 @@ def prefilled_prices(action: Action, order_type: OrderType, quote: Quote | None,
     return limit, stop
 
 
-def slippage_ticks(action: Action, fill: float, reference: float, tick: float) -> float:
+def slippage_ticks(action: OrderSide, fill: float, reference: float, tick: float) -> float:
     """Ticks the fill was worse (positive) or better (negative) than ``reference``."""
     worse = ticks_between(fill, reference, tick)
-    return worse if action is Action.BUY else -worse
+    return worse if action is OrderSide.BUY else -worse
 
 
-def describe_slippage(action: Action, fill: float, last_at_click: float | None,
+def describe_slippage(action: OrderSide, fill: float, last_at_click: float | None,
                       tick: float | None) -> str:
     """``1 tick slippage vs last at click`` / ``no slippage ...`` / ``2 ticks better ...``."""
     if last_at_click is None or not tick:

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from ctpanel.core.domain.models import Action, OrderType, ReverseOrder, TimeInForce
+from ctpanel.core.domain.models import OrderSide, OrderType, ReverseOrder, TimeInForce
 from ctpanel.core.errors import InvalidOrder, Problem
 
 DEFAULT_MAX_QUANTITY = 100
@@ -39,7 +39,7 @@ class OrderInput:
 
     account: Any = ""
     instrument: Any = ""
-    action: Any = Action.BUY
+    action: Any = OrderSide.BUY
     quantity: Any = 1
     order_type: Any = OrderType.MARKET
     time_in_force: Any = TimeInForce.DAY
@@ -183,7 +183,7 @@ def parse_order(raw: OrderInput, *, max_quantity: int = DEFAULT_MAX_QUANTITY) ->
     instrument = _check_name(
         raw.instrument, "instrument", "Instrument", problems, required=True, limit=MAX_NAME_LENGTH
     )
-    action = _parse_enum(raw.action, Action, "action", "Action", problems)
+    action = _parse_enum(raw.action, OrderSide, "action", "OrderSide", problems)
     quantity = _parse_quantity(raw.quantity, max_quantity, problems)
     order_type = _parse_enum(raw.order_type, OrderType, "order_type", "Order type", problems)
     tif = _parse_enum(raw.time_in_force, TimeInForce, "time_in_force", "Time in force", problems)

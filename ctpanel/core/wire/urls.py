@@ -5,7 +5,8 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import quote, urlsplit
 
-from ctpanel.core.domain.exits import ExitKind, ExitOrder
+from ctpanel.core.domain.exits import ExitOrder
+from ctpanel.core.domain.states import Intent
 from ctpanel.core.errors import ConfigError
 
 DEFAULT_BASE_URL = "https://app.crosstrade.io"
@@ -63,9 +64,9 @@ def account_path(account: str, *rest: str) -> str:
 
 def exit_path(order: ExitOrder) -> str:
     """The route of a Close, a Flatten or a Cancel (one order, or every working order)."""
-    if order.kind is ExitKind.CLOSE:
+    if order.kind is Intent.CLOSE:
         return account_path(order.account, "positions", "close")
-    if order.kind is ExitKind.FLATTEN:
+    if order.kind is Intent.FLATTEN:
         return account_path(order.account, "positions", "flatten")
     if order.order_id:
         return account_path(order.account, "orders", order.order_id, "cancel")

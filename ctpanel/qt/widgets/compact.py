@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 
 from ctpanel.core.domain.models import Position
 from ctpanel.core.domain.pricing import format_price
+from ctpanel.core.domain.states import Intent
 from ctpanel.panel.glance import position_texts
 from ctpanel.panel.market import MarketState
 from ctpanel.panel.notices import Level, Notice
-from ctpanel.panel.plans import Action
 from ctpanel.panel.views import HotkeyView, TicketState
 from ctpanel.qt.style import restyle
 from ctpanel.qt.widgets.follow import follow
@@ -86,7 +86,7 @@ class CompactWindow(QWidget):
         layout.addWidget(self.reason)
         layout.addWidget(self.result)
         self.reverse_button.clicked.connect(lambda: panel.press())
-        self.close_button.clicked.connect(lambda: panel.press(Action.CLOSE))
+        self.close_button.clicked.connect(lambda: panel.press(Intent.CLOSE))
         events = panel.events
         follow(self, events.position, self.show_position)
         follow(self, events.market, self.show_market)

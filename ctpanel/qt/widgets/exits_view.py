@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from ctpanel.core.domain.exits import order_words
-from ctpanel.panel.plans import Action, ExitChoices, Portion
+from ctpanel.core.domain.states import Intent
+from ctpanel.panel.plans import ExitChoices, Portion
 from ctpanel.panel.views import TicketState
 from ctpanel.qt.widgets.follow import follow
 from ctpanel.qt.widgets.inputs import QuantityBox
@@ -73,8 +74,8 @@ class ExitsView(QWidget):
         grid.addWidget(self.close_quantity, 1, 1)
         grid.addWidget(self.flatten_button, 0, 2)
         grid.addWidget(self.only_instrument, 1, 2)
-        self.close_button.clicked.connect(lambda: panel.press(Action.CLOSE))
-        self.flatten_button.clicked.connect(lambda: panel.press(Action.FLATTEN))
+        self.close_button.clicked.connect(lambda: panel.press(Intent.CLOSE))
+        self.flatten_button.clicked.connect(lambda: panel.press(Intent.FLATTEN))
         self.portion.currentIndexChanged.connect(self._choices_changed)
         self.close_quantity.valueChanged.connect(self._choices_changed)
         self.only_instrument.toggled.connect(self._choices_changed)
@@ -138,7 +139,7 @@ class WorkingOrdersView(QWidget):
         bottom.addStretch(1)
         bottom.addWidget(self.everything_button)
         layout.addLayout(bottom)
-        self.cancel_all_button.clicked.connect(lambda: panel.press(Action.CANCEL))
+        self.cancel_all_button.clicked.connect(lambda: panel.press(Intent.CANCEL))
         self.everything_button.clicked.connect(lambda: panel.flatten_everything())
         follow(self, panel.events.ticket, self.show_ticket)
         self.show_ticket(panel.ticket_state)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ctpanel.core.domain.form import FormState
-from ctpanel.core.domain.models import Account, Action, OrderType, TimeInForce
+from ctpanel.core.domain.models import Account, OrderSide, OrderType, TimeInForce
 from ctpanel.core.domain.pricing import snap
 from ctpanel.core.domain.validation import normalise_instrument
 from ctpanel.panel.glance import DETAIL_FIELDS, details_summary
@@ -88,7 +88,7 @@ class OrderForm(QWidget):
         self.mirror.setChecked(True)
         self.mirrored = ElidedLabel("")  # the mirrored side and size, as values
         self.mirrored.setObjectName("mirroredOrder")
-        self.action = EnumCombo(Action, "action")
+        self.action = EnumCombo(OrderSide, "action")
         self.quantity = QuantityBox("quantity", self.say_refused)
         self.quantity.setAccessibleName("Quantity")
         self.quantity_label = QLabel("&Qty")
@@ -269,7 +269,7 @@ class OrderForm(QWidget):
         if (self.account_name(), text) != (self.panel.account, self.panel.instrument):
             self._picked()
 
-    def _on_follow(self, action: Action, quantity: int) -> None:
+    def _on_follow(self, action: OrderSide, quantity: int) -> None:
         """The action and size that mirror a new position: a hand-set action never outlives
         the position it was set for."""
         for widget in (self.action, self.quantity):
