@@ -20,9 +20,7 @@ from ctpanel.core.store.journal import Journal
 from ctpanel.core.wire.urls import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ws_url_for
 
 if TYPE_CHECKING:
-    from ctpanel.core.desk.exits import ExitService
-    from ctpanel.core.desk.groups import GroupService
-    from ctpanel.core.desk.reverse import ReverseService
+    from ctpanel.core.desk.desk import Desk
     from ctpanel.core.wire.client import CrossTradeClient
     from ctpanel.core.wire.stream import CrossTradeStream
     from ctpanel.sim import Simulator
@@ -40,9 +38,7 @@ class Backend:
     mode: Mode
     client: CrossTradeClient
     stream: CrossTradeStream
-    service: ReverseService
-    exits: ExitService
-    groups: GroupService
+    desk: Desk  # every order of every door goes through it
     simulator: Simulator | None = None  # demo mode only
 
     @property
@@ -59,10 +55,8 @@ class Backend:
 def assemble(mode: Mode, token: Secret, base_url: str, ws_url: str, journal: Journal, *,
              timeout: float = DEFAULT_TIMEOUT, simulator: Simulator | None = None,
              ssl_context=None) -> Backend:
-    """The client, the stream and the service for one server (``ssl_context``: a private CA)."""
-    from ctpanel.core.desk.exits import ExitService
-    from ctpanel.core.desk.groups import GroupService
-    from ctpanel.core.desk.reverse import ReverseService
+    """The client, the stream and the desk for one server (``ssl_context``: a private CA)."""
+    from ctpanel.core.desk.desk import Desk
     from ctpanel.core.domain.models import Transport
     from ctpanel.core.wire.client import CrossTradeClient
     from ctpanel.core.wire.stream import CrossTradeStream
@@ -70,11 +64,9 @@ def assemble(mode: Mode, token: Secret, base_url: str, ws_url: str, journal: Jou
     client = CrossTradeClient(token, base_url=base_url, timeout=timeout, verify=ssl_context)
     stream = CrossTradeStream(token, url=ws_url, rpc_timeout=timeout, budget=client.budget,
                               ssl_context=ssl_context)
-    service = ReverseService(client, {Transport.REST: client, Transport.WS: stream}, journal,
-                             mode=mode.value)
-    exits = ExitService(client, journal, mode=mode.value)
-    groups = GroupService(client, service, exits, journal, mode=mode.value)
-    return Backend(mode, client, stream, service, exits, groups, simulator)
+    desk = Desk(client, journal, senders={Transport.REST: client, Transport.WS: stream},
+                mode=mode.value)
+    return Backend(mode, client, stream, desk, simulator)
 
 
 def _import_network_stack(mode: Mode) -> None:
@@ -83,6 +75,7 @@ def _import_network_stack(mode: Mode) -> None:
     # so a later httpcore or anyio that moves them only costs that import on the loop.
     import httpcore
 
+    import ctpanel.core.desk.desk
     import ctpanel.core.desk.exits
     import ctpanel.core.desk.groups
     import ctpanel.core.desk.reverse

@@ -23,9 +23,7 @@ from ctpanel.config import (
     connection_settings,
     default_journal_path,
 )
-from ctpanel.core.desk.intents import reconcile
 from ctpanel.core.desk.reverse import UncertainOutcome
-from ctpanel.core.domain.form import same_side_problem
 from ctpanel.core.domain.models import ReverseOrder, Transport
 from ctpanel.core.domain.secret import Secret
 from ctpanel.core.domain.validation import OrderInput, parse_order
@@ -36,10 +34,10 @@ from ctpanel.core.errors import (
     InvalidOrder,
     NoPositionError,
     NotFoundError,
-    Problem,
     RejectedError,
     TokenStoreError,
 )
+from ctpanel.core.risk.guard import Basis
 from ctpanel.core.store.credentials import (
     TOKEN_ENV,
     KeyringTokenStore,
@@ -118,24 +116,21 @@ async def _run(args: argparse.Namespace, store: TokenStore) -> int:
 async def say_unanswered(backend: Backend) -> None:
     """Before the command: an earlier run's order CrossTrade never answered, read back and
     printed (to stderr, so a --json reader's output stays JSON). Never re-sent."""
-    journal = backend.service.journal
-    if journal is None:
-        return
-    for found in await reconcile(journal, backend.client, backend.mode.value):
+    for found in await backend.desk.reconcile():
         print(f"ctpanel: {found.words}", file=sys.stderr, flush=True)
 
 
 async def _reverse(args, order: ReverseOrder, backend: Backend) -> int:
     transport = Transport(args.transport)
-    service = backend.service
+    desk = backend.desk
     try:
-        before = await service.read_position(order.account, order.instrument)
+        before = await desk.read_position(order.account, order.instrument)
     except CtError:
         before = None  # the order attempt below meets the same cause, and journals it
-    same_side = same_side_problem(before, order.action, order.quantity)
-    if same_side:
-        raise InvalidOrder([Problem("action", same_side)])
-    report = await service.reverse(order, transport=transport, before=before)
+    # The side and size are the trader's own (not mirrored); the desk's guards refuse a
+    # "reverse" on the side already held, in the panel's words.
+    report = await desk.reverse(order, transport=transport, before=before,
+                                basis=Basis(position=before))
     before_text = before.describe() if before else None
     after = report.after.describe() if report.after else None
     print_result(args, {"orderId": report.result.order_id, "before": before_text,

@@ -46,7 +46,7 @@ def exit_order(args: argparse.Namespace) -> ExitOrder | None:
 
 async def run_exit_command(args: argparse.Namespace, order: ExitOrder | None,
                            backend: Backend) -> int:
-    exits = backend.exits
+    desk = backend.desk
     if args.command == "orders":
         working = await backend.client.list_working_orders(args.account)
         print_result(args, [o.__dict__ for o in working],
@@ -55,11 +55,11 @@ async def run_exit_command(args: argparse.Namespace, order: ExitOrder | None,
         return EXIT_OK
     if order is None:
         return await _flatten_everything(args, backend)
-    before = await exits.read_picture(order.account, order.instrument)
+    before = await desk.read_picture(order.account, order.instrument)
     if order.kind is Intent.CLOSE and before.position is not None and before.position.is_flat:
         raise NoPositionError(f"{order.instrument} on {order.account} is flat: nothing to "
                               "close. Nothing was sent.")
-    report = await exits.exit(order, before=before)
+    report = await desk.exit(order, before=before)
     print_result(args, _report_json(report), [report.result.reference, report.words()]
            + ([f"CrossTrade: {report.result.warning}"] if report.result.warning else []))
     return EXIT_OK
@@ -67,13 +67,13 @@ async def run_exit_command(args: argparse.Namespace, order: ExitOrder | None,
 
 async def _flatten_everything(args: argparse.Namespace, backend: Backend) -> int:
     accounts = [account.name for account in await backend.client.list_accounts()]
-    listing = await backend.exits.list_everything(accounts)
+    listing = await backend.desk.list_everything(accounts)
     if not args.yes:
         print(f"Flatten everything would close, in every account:\n{listing.text()}\n"
               "Nothing was sent. Run again with --yes to flatten every account.")
         return EXIT_INVALID
     confirmed = confirm_everything(listing, yes=True)
-    result = await backend.exits.flatten_everything(confirmed)
+    result = await backend.desk.flatten_everything(confirmed)
     closed = [f"{p.account}: {p.describe()} {p.instrument}" for p in result.closed]
     print_result(args, {"orderIds": list(result.order_ids), "closed": closed,
                   "roundTripMs": round(result.round_trip_ms, 1), "warning": result.warning},

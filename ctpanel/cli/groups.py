@@ -17,7 +17,7 @@ from ctpanel.config import (
     EXIT_UNKNOWN,
     data_dir,
 )
-from ctpanel.core.desk.groups import GroupReport
+from ctpanel.core.desk.groups import GroupReport, read_group, vetted
 from ctpanel.core.domain.groups import (
     GROUPS_FILE,
     Group,
@@ -73,19 +73,19 @@ async def run_group_command(args: argparse.Namespace, backend: Backend, base_url
     if action in (Intent.REVERSE, Intent.CLOSE, Intent.CANCEL) and not instrument:
         raise InvalidOrder([Problem("instrument", f"A group {action.value} needs "
                                                   "--instrument.")])
-    positions = await backend.groups.read_positions(group, instrument)
-    plan = plan_group(group, action, instrument, positions, _entry(args, group),
-                      flatten_instrument_only=bool(instrument))
+    positions = await read_group(backend.desk, group, instrument)
+    plan = vetted(plan_group(group, action, instrument, positions, _entry(args, group),
+                             flatten_instrument_only=bool(instrument)), backend.desk.guards)
     blocker = plan.blocker(backend.client.budget.level)
     if blocker:
         print(plan.preview())
         print(blocker)
         return EXIT_UNAVAILABLE if "budget" in blocker else EXIT_INVALID
     transport = Transport(getattr(args, "transport", "rest") or "rest")
-    report = await backend.groups.send(plan, transport=transport)
+    report = await backend.desk.group(plan, transport=transport)
     if getattr(args, "json", False):
         print(json.dumps({"group": group.name, "summary": report.summary(), "members": [
-            {"account": o.account, "status": o.status, "orderId": o.order_id,
+            {"account": o.account, "status": o.status.value, "orderId": o.order_id,
              "after": o.after.describe() if o.after else None, "error": o.error or None}
             for o in report.outcomes]}))
     else:

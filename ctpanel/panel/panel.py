@@ -18,7 +18,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ctpanel.backend import Backend, Mode
-from ctpanel.core.desk.intents import reconcile
 from ctpanel.core.domain.form import FormState
 from ctpanel.core.domain.groups import Group, GroupFile
 from ctpanel.core.domain.models import Position
@@ -30,19 +29,17 @@ from ctpanel.core.store.credentials import TokenStore
 from ctpanel.core.store.journal import Journal
 from ctpanel.core.wire.urls import DEFAULT_BASE_URL
 from ctpanel.panel.connection import BackendFactory, Connection
-from ctpanel.panel.exits import Exits
-from ctpanel.panel.group_desk import GroupDesk
+from ctpanel.panel.desk import OrderDesk
 from ctpanel.panel.hotkey_switch import HotkeySwitch
 from ctpanel.panel.market import MarketState, MarketWatch
 from ctpanel.panel.notices import Level, Notices
 from ctpanel.panel.options import Options, PreferenceStore, remember
-from ctpanel.panel.orders import Orders
 from ctpanel.panel.plans import ExitChoices, make_plan
 from ctpanel.panel.ports import Confirmer, HotkeyRegistrar
 from ctpanel.panel.positions import Positions
 from ctpanel.panel.session import Session
 from ctpanel.panel.sounds import Player, Sounds
-from ctpanel.panel.ticket import Freshness, Phase, Plan, Ticket
+from ctpanel.panel.ticket import STANDARD_GUARDS, Freshness, Phase, Plan, Ticket
 from ctpanel.panel.views import ModeView, PanelEvents, TicketState, ticket_state
 
 if TYPE_CHECKING:
@@ -97,16 +94,10 @@ class Panel:
         self.positions = Positions(self.session, self.ticket, self.notices, preferences,
                                    spawn=self.session.spawn, failed=self.connection.failed,
                                    groups=groups or GroupFile(None))
-        self.orders = Orders(self.session, self.ticket, self.positions.watcher, self.notices,
-                             self.sounds, journal, confirmer, spawn=self._spawn,
-                             failed=self.connection.failed)
-        self.exits = Exits(self.session, self.ticket, self.positions.watcher, self.notices,
-                           self.sounds, confirmer, spawn=self._spawn,
-                           failed=self.connection.failed,
-                           accounts=lambda: [a.name for a in self.positions.accounts])
-        self.groups = GroupDesk(self.session, self.ticket, self.positions.watcher,
+        self.orders = OrderDesk(self.session, self.ticket, self.positions.watcher,
                                 self.notices, self.sounds, confirmer, spawn=self._spawn,
-                                failed=self.connection.failed)
+                                failed=self.connection.failed,
+                                accounts=lambda: [a.name for a in self.positions.accounts])
         self.market = MarketWatch(self.session, on_change=self._on_market_changed, clock=clock,
                                   band=self.options.quote_band)
         self.hotkey = HotkeySwitch(self.notices, clock)
@@ -137,15 +128,9 @@ class Panel:
         orders.sent.connect(self._on_order_sent)
         orders.accepted.connect(events.order_accepted.emit)
         orders.confirmed.connect(self._on_order_confirmed)
+        orders.member.connect(events.group_member.emit)
         orders.finished.connect(events.order_finished.emit)
         orders.peeked.connect(self._on_position_peeked)
-        self.exits.changed.connect(self.refresh_ticket)
-        self.exits.sent.connect(self._on_order_sent)
-        self.exits.accepted.connect(events.order_accepted.emit)
-        self.exits.finished.connect(events.order_finished.emit)
-        self.groups.member.connect(events.group_member.emit)
-        self.groups.changed.connect(self.refresh_ticket)
-        self.groups.finished.connect(events.order_finished.emit)
         self.hotkey.changed.connect(self._on_hotkey_changed)
 
     # --- what views read when they bind ---------------------------------------------------
@@ -176,9 +161,16 @@ class Panel:
 
     def plan(self, action: Intent, order_id: str | None = None) -> Plan:
         """What ``action`` would send on the selection, as the ticket judges it."""
-        budget = self.backend.client.budget.level if self.backend is not None else None
         return make_plan(action, self.form_state(), group=self.positions.group(),
-                         choices=self.exit_choices, budget_left=budget, order_id=order_id)
+                         choices=self.exit_choices, budget_left=self._budget_left(),
+                         order_id=order_id, guards=self._guards())
+
+    def _budget_left(self) -> float | None:
+        return self.backend.client.budget.level if self.backend is not None else None
+
+    def _guards(self) -> tuple:
+        """The desk's guards: the ticket judges with the rules the desk will apply."""
+        return self.backend.desk.guards if self.backend is not None else STANDARD_GUARDS
 
     def instrument_choices(self) -> tuple[list[str], list[str], str]:
         return self.positions.open_instruments, self.positions.recent(), self.instrument
@@ -206,15 +198,9 @@ class Panel:
             return
         action = Intent(action)
         confirm = self.options.needs_confirmation(live=self.positions.live_account())
-        if self.positions.group() is not None and action is not Intent.EVERYTHING:
-            started = self.groups.press(self.plan(action), confirm=confirm,
-                                        plan_now=lambda: self.plan(action))
-        elif action is Intent.REVERSE:
-            started = self.orders.press(self.form_state(), form_now=self.form_state,
-                                        confirm=confirm, transport=self.options.transport)
-        else:
-            started = self.exits.press(self.plan(action, order_id), confirm=confirm,
-                                       plan_now=lambda: self.plan(action, order_id))
+        started = self.orders.press(self.plan(action, order_id), confirm=confirm,
+                                    plan_now=lambda: self.plan(action, order_id),
+                                    transport=self.options.transport)
         if started:
             self.positions.cancel_read()  # its answer could predate the order
         self.refresh_ticket()
@@ -356,10 +342,10 @@ class Panel:
         journaled even when the panel closes right after the click."""
         import asyncio
 
-        flying = {part.in_flight for part in (self.orders, self.exits, self.groups)
-                  if part.in_flight is not None and not part.in_flight.done()}
-        if flying and self.backend is not None:
-            await asyncio.wait(flying, timeout=self.backend.client.timeout + READ_TIMEOUT_MARGIN)
+        flying = self.orders.in_flight
+        if flying is not None and not flying.done() and self.backend is not None:
+            await asyncio.wait({flying},
+                               timeout=self.backend.client.timeout + READ_TIMEOUT_MARGIN)
 
     def _spawn(self, coroutine: Coroutine[Any, Any, Any], name: str) -> asyncio.Task:
         """A task of the panel's own (backend-scoped ones are the session's)."""
@@ -405,9 +391,9 @@ class Panel:
             self._show_ticket(TicketState(busy, None, None, dict.fromkeys(EXIT_BUTTONS, busy)))
             return
         form, group = self.form_state(), self.positions.group()
-        budget = self.backend.client.budget.level if self.backend is not None else None
+        budget, guards = self._budget_left(), self._guards()
         plans = {action.value: make_plan(action, form, group=group, choices=self.exit_choices,
-                                         budget_left=budget)
+                                         budget_left=budget, guards=guards)
                  for action in (Intent.REVERSE, *EXIT_ACTIONS)}  # the form read once
         reverse = plans.pop(Intent.REVERSE.value)
         self._show_ticket(ticket_state(self.ticket, form, plans, self.positions.account_words(),
@@ -427,8 +413,8 @@ class Panel:
         recorded. Never re-sent. Nothing arms until this is done."""
         backend = self.backend
         try:
-            if backend is not None and self.journal is not None:
-                for found in await reconcile(self.journal, backend.client, backend.mode.value):
+            if backend is not None:
+                for found in await backend.desk.reconcile():
                     self.notices.say(Level.ERROR, found.words)
                     self.events.reconciled.emit(found.words)
         except (CtError, OSError) as error:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property
 
+from ctpanel.core.desk.groups import vetted
 from ctpanel.core.domain.exits import (
     ExitOrder,
     Picture,
@@ -34,7 +35,8 @@ from ctpanel.core.domain.groups import (
 from ctpanel.core.domain.models import OrderSide, ReverseOrder
 from ctpanel.core.domain.states import Intent
 from ctpanel.core.errors import InvalidOrder
-from ctpanel.panel.ticket import Plan, Reading, ReversePlan
+from ctpanel.core.risk.guard import Guard
+from ctpanel.panel.ticket import STANDARD_GUARDS, Plan, Reading, ReversePlan
 
 __all__ = [
     "EverythingPlan",
@@ -232,6 +234,7 @@ class GroupTicketPlan:
     choices: ExitChoices = ExitChoices()
     budget_left: float | None = None
     reading: Reading | None = None
+    guards: tuple[Guard, ...] = STANDARD_GUARDS  # each member's request passes them
 
     @property
     def label(self) -> str:
@@ -251,10 +254,10 @@ class GroupTicketPlan:
             return None
         positions = positions_by_account(self.reading.holdings, self.instrument,
                                          self.group.accounts)
-        return plan_group(self.group, self.action, self.instrument,
-                          positions, self.entry,
-                          flatten_instrument_only=self.choices.flatten_instrument_only,
-                          close_portion=self.choices.portion_of_close())
+        return vetted(plan_group(self.group, self.action, self.instrument,
+                                 positions, self.entry,
+                                 flatten_instrument_only=self.choices.flatten_instrument_only,
+                                 close_portion=self.choices.portion_of_close()), self.guards)
 
     @property
     def before(self) -> GroupPlan | None:
@@ -280,15 +283,16 @@ class GroupTicketPlan:
 
 def make_plan(action: Intent, form: FormState, *, group: Group | None = None,
               choices: ExitChoices = ExitChoices(), budget_left: float | None = None,
-              order_id: str | None = None) -> Plan:
+              order_id: str | None = None,
+              guards: tuple[Guard, ...] = STANDARD_GUARDS) -> Plan:
     """The plan of ``action`` on the selection (``form``'s account and instrument, or
-    ``group``)."""
+    ``group``), judged by ``guards`` (the desk's)."""
     if action is Intent.EVERYTHING:
         return EverythingPlan()
     if group is not None:
-        return group_plan(action, form, group, choices, budget_left)
+        return replace(group_plan(action, form, group, choices, budget_left), guards=guards)
     if action is Intent.REVERSE:
-        return form
+        return ReversePlan(form, guards)
     return ExitPlan(action, form.account, form.instrument, choices, order_id)
 
 

@@ -31,8 +31,13 @@ from typing import Any, Protocol
 
 from ctpanel.core.domain.form import Check, FormState
 from ctpanel.core.domain.models import OrderInfo, Position
+from ctpanel.core.domain.states import Intent
+from ctpanel.core.risk.fresh_picture import FRESH_FOR_S
+from ctpanel.core.risk.guard import Basis, Guard, denial
+from ctpanel.core.risk.standard import standard_guards
 
-DEFAULT_FRESHNESS_S = 12.0  # two 5 s polls plus a margin
+DEFAULT_FRESHNESS_S = FRESH_FOR_S  # the desk's guard holds the same age
+STANDARD_GUARDS = standard_guards()  # a plan's, unless the desk it sends on has others
 DEFAULT_REARM_DELAY_S = 1.0
 REARM_DELAY_RANGE_S = (0.3, 5.0)
 TOO_SOON = "Ignored: too soon after the last order."
@@ -93,15 +98,18 @@ class Plan(Protocol):
 
 @dataclass(frozen=True)
 class ReversePlan:
-    """Reverse: the order form on the ticket's position."""
+    """Reverse: the order form on the ticket's position, and the desk's guards on the order
+    it would send (the same words the desk would refuse it with)."""
 
     form: FormState
+    guards: tuple[Guard, ...] = STANDARD_GUARDS
     action = "reverse"
     label = "REVERSE"
     noun = "Reverse"
 
     def on(self, reading: Reading | None) -> ReversePlan:
-        return ReversePlan(replace(self.form, position=reading.position if reading else None))
+        return replace(self, form=replace(self.form,
+                                          position=reading.position if reading else None))
 
     @cached_property
     def _check(self) -> Check:
@@ -112,7 +120,11 @@ class ReversePlan:
         return problems[0].message if problems else ""
 
     def blocker(self) -> str:
-        return self._check.blocker or ""
+        if self._check.blocker or self._check.order is None:
+            return self._check.blocker or ""
+        refused = denial(self.guards, Intent.REVERSE, self._check.order,
+                         Basis(position=self.form.position))
+        return refused.problems[0].message if refused else ""
 
     def preview(self) -> str:
         return self.form.preview() if self.form.position is not None else ""
@@ -155,6 +167,7 @@ class Press:
 
     order: Any
     before: Any = None  # what it was built on: the position, or the account's picture
+    age_s: float | None = None  # how old that read was at the press (the desk's guards see it)
     preview: str = ""  # what the order will do, for a confirmation question
     far: str = ""  # why it asks even with confirmations off: a price far from the market
     ignored: str = ""
@@ -285,7 +298,8 @@ class Ticket:
         self.phase = Phase.CONFIRMING if confirm else Phase.SENDING
         if not confirm:
             self._sent()
-        return Press(arming.order, before=plan.before, preview=arming.preview, far=far)
+        return Press(arming.order, before=plan.before, age_s=self._age(), preview=arming.preview,
+                     far=far)
 
     def confirmed(self, plan: Plan | FormState, yes: bool) -> Press:
         """The confirmation's answer. The rules are checked again: the dialog may have been
@@ -300,7 +314,7 @@ class Ticket:
             return Press(None, ignored=f"{plan.noun} not sent: {arming.reason}")
         self.phase = Phase.SENDING
         self._sent()
-        return Press(arming.order, before=plan.before, preview=arming.preview)
+        return Press(arming.order, before=plan.before, age_s=self._age(), preview=arming.preview)
 
     def answered(self) -> None:
         """CrossTrade answered the order: reads started from now on see its result."""
@@ -315,6 +329,9 @@ class Ticket:
         self._awaiting_read = True
         self._rearm_at = None
         self.reading = None  # the figure from before the order is no longer known
+
+    def _age(self) -> float | None:
+        return self.clock() - self.reading.read_at if self.reading is not None else None
 
     def _in_rearm_delay(self) -> bool:
         return self._rearm_at is not None and self.clock() < self._rearm_at

@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from ctpanel.core.desk.reverse import ReverseService
+from ctpanel.core.desk.desk import Desk
 from ctpanel.core.domain.models import Transport
 from ctpanel.core.domain.validation import OrderInput, parse_order
 from ctpanel.core.errors import CtError
@@ -24,8 +24,7 @@ async def test_the_token_never_leaks(tmp_path, caplog):
     async with Simulator(token=CANARY) as sim:
         client = CrossTradeClient(CANARY, base_url=sim.base_url, timeout=1)
         stream = CrossTradeStream(CANARY, url=sim.ws_url, rpc_timeout=1)
-        service = ReverseService(client, {Transport.REST: client, Transport.WS: stream},
-                                 journal)
+        service = Desk(client, journal, senders={Transport.REST: client, Transport.WS: stream})
         faults = [None, {"status": 400, "body": {"error": f"echo {CANARY}"}},
                   {"status": 500, "body": f"<title>{CANARY}</title>"}, {"drop": True},
                   {"no_reply": True}, {"status": 200, "body": CANARY}]

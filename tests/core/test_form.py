@@ -24,17 +24,6 @@ def test_without_mirror_the_trader_overrides():
     assert form.preview() == "Long 2 -> Short 1, MARKET, DAY"
 
 
-def test_a_same_side_reverse_is_refused_because_it_would_add_to_the_position():
-    same = FormState(account="Sim101", instrument="ES", action=OrderSide.BUY, quantity=3,
-                     mirror=False, position=LONG_2)
-    assert same.blocker() == ("BUY 3 would add to the Long 2 position: a reverse takes the "
-                              "other side (SELL). Tick Mirror, or choose SELL.")
-    assert same.check().order is not None, "the order itself is valid: the position refuses it"
-    short = FormState(account="Sim102", instrument="MES", action=OrderSide.SELL, mirror=False,
-                      position=SHORT_3)
-    assert "would add to the Short 3 position" in short.blocker()
-
-
 def test_disabled_price_fields_are_not_sent():
     form = FormState(account="Sim101", instrument="ES", position=LONG_2, limit_price=6800,
                      stop_price=6790, order_type=OrderType.MARKET)

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from ctpanel.backend import Mode, assemble
+from ctpanel.core.desk.groups import read_group, vetted
 from ctpanel.core.domain.groups import (
     DEMO_GROUP,
     Group,
@@ -23,6 +24,7 @@ from ctpanel.core.domain.models import OrderSide, Position, Side, Transport
 from ctpanel.core.domain.secret import Secret
 from ctpanel.core.domain.states import Intent
 from ctpanel.core.domain.validation import OrderInput, parse_order
+from ctpanel.core.risk.standard import standard_guards
 from ctpanel.core.store.journal import Journal
 from tests.conftest import TOKEN
 
@@ -53,7 +55,7 @@ def test_size_rules_and_guards():
     group = Group("G", (Member("A", SizeRule.MULTIPLE, 1.5), Member("B", SizeRule.FIXED, 4),
                         Member("C", requires_atm=True), Member("D", max_contracts=2)))
     positions = {"A": at("A", 3), "B": at("B", -1), "C": at("C", 1), "D": at("D", 3)}
-    plan = plan_group(group, Intent.REVERSE, ES, positions)
+    plan = vetted(plan_group(group, Intent.REVERSE, ES, positions), standard_guards())
     assert plan.blocker(20) == ("Not sent to any member: C requires an ATM template; D 3 "
                                 "contracts is over its limit of 2.")
     entry = parse_order(OrderInput(account="A", instrument=ES, action="SELL", quantity=1,
@@ -108,8 +110,8 @@ async def backend(sim, tmp_path):
 
 
 async def fresh_plan(backend, action=Intent.REVERSE, group=DEMO_GROUP):
-    positions = await backend.groups.read_positions(group, ES)
-    return plan_group(group, action, ES, positions)
+    positions = await read_group(backend.desk, group, ES)
+    return vetted(plan_group(group, action, ES, positions), backend.desk.guards)
 
 
 @pytest.mark.parametrize("transport", [Transport.REST, Transport.WS])
@@ -120,7 +122,7 @@ async def test_a_group_reverse_is_one_request_per_non_flat_member_all_in_flight(
     sim.received.clear()
     sim.add_fault(apis=["ReversePosition"], latency=0.3)
     started = asyncio.get_running_loop().time()
-    report = await backend.groups.send(plan, transport=transport)
+    report = await backend.desk.group(plan, transport=transport)
     elapsed = asyncio.get_running_loop().time() - started
     assert elapsed < 0.9, "all in flight together, not one after another (4 x 0.3 s)"
     orders = [o.body.get("args", o.body) for o in sim.orders_received()]  # WS: the RPC's args
@@ -131,7 +133,7 @@ async def test_a_group_reverse_is_one_request_per_non_flat_member_all_in_flight(
         "APEX-1": "Short 2", "APEX-2": "Short 1", "APEX-4": "Long 1", "APEX-5": "Short 3"}
     assert [r.api for r in sim.received if r.api != "ReversePosition"] == \
         ["GetAllPositions"], "one read after, for every member"
-    record = json.loads(backend.groups.journal.path.read_text().splitlines()[-1])
+    record = json.loads(backend.desk.journal.path.read_text().splitlines()[-1])
     assert record["kind"] == "group" and record["status"] == "ok"
     assert [m["status"] for m in record["members"]] == ["ok", "ok", "skipped", "ok", "ok"]
 
@@ -140,7 +142,7 @@ async def test_a_rejected_member_and_a_lost_reply_are_said_and_never_retried(sim
     plan = await fresh_plan(backend)
     sim.state.reject_next = "Insufficient margin"
     sim.add_fault(apis=["ReversePosition"], no_reply=True, execute=True, times=1)
-    report = await backend.groups.send(plan, transport=Transport.REST)
+    report = await backend.desk.group(plan, transport=Transport.REST)
     statuses = sorted(o.status for o in report.outcomes)
     assert statuses.count("unknown") == 1 and statuses.count("skipped") == 1
     assert len(sim.orders_received()) == 4, "never retried"

@@ -7,11 +7,10 @@ import json
 
 import pytest
 
-from ctpanel.core.desk.exits import ExitService
+from ctpanel.core.desk.desk import Desk
 from ctpanel.core.desk.intents import reconcile, unfinished
-from ctpanel.core.desk.reverse import ReverseService
+from ctpanel.core.desk.records import Records
 from ctpanel.core.domain.exits import ExitOrder
-from ctpanel.core.domain.models import Transport
 from ctpanel.core.domain.states import Intent
 from ctpanel.core.domain.validation import OrderInput, parse_order
 from ctpanel.core.store.journal import Journal
@@ -32,7 +31,7 @@ def journal(tmp_path):
 async def test_the_intent_is_written_before_the_answer_and_ties_to_its_outcome(sim, client,
                                                                                journal):
     sim.add_fault(apis=["ReversePosition"], latency=1.0, times=1)  # CrossTrade thinks a while
-    service = ReverseService(client, {Transport.REST: client}, journal)
+    service = Desk(client, journal)
     sending = asyncio.ensure_future(service.reverse(SELL_2_ES))
     while not journal.path.exists():
         await asyncio.sleep(0.01)
@@ -50,7 +49,7 @@ async def test_the_intent_is_written_before_the_answer_and_ties_to_its_outcome(s
 
 
 async def test_an_exit_is_written_ahead_too(sim, client, journal):
-    service = ExitService(client, journal)
+    service = Desk(client, journal)
     await service.exit(ExitOrder(Intent.CLOSE, "Sim101", "ES 12-26", percent=0.5))
     intent, outcome = records(journal)
     assert intent["kind"] == "intent" and intent["words"] == "CLOSE 50% of ES 12-26"
@@ -61,7 +60,7 @@ async def test_an_unfinished_intent_is_read_back_said_and_recorded_never_re_sent
                                                                                  journal):
     # The last session: the order reached CrossTrade and filled, then the process died.
     sim.add_fault(apis=["ReversePosition"], no_reply=True, execute=True, times=1)
-    service = ReverseService(client, {Transport.REST: client}, journal)
+    service = Desk(client, journal)
     sending = asyncio.ensure_future(service.reverse(SELL_2_ES))
     while not sim.orders_received("ReversePosition"):
         await asyncio.sleep(0.01)
@@ -70,7 +69,7 @@ async def test_an_unfinished_intent_is_read_back_said_and_recorded_never_re_sent
         await sending
     [intent] = unfinished(records(journal))
     sent = len(sim.received)
-    [found] = await reconcile(journal, client, "live")
+    [found] = await reconcile(Records(journal, "live"), client)
     assert found.words.startswith("The last session sent SELL 2 ES 12-26 MARKET DAY on Sim101 "
                                   "at ")
     assert "and closed before CrossTrade answered. Read now: Short 2." in found.words
@@ -81,13 +80,13 @@ async def test_an_unfinished_intent_is_read_back_said_and_recorded_never_re_sent
     last = records(journal)[-1]
     assert last["kind"] == "reconciled" and last["client_id"] == intent["client_id"]
     assert unfinished(records(journal)) == []
-    assert await reconcile(journal, client, "live") == [], "once"
+    assert await reconcile(Records(journal, "live"), client) == [], "once"
 
 
 async def test_an_intent_of_the_other_mode_waits_for_its_own(sim, client, journal):
     journal.append({"kind": "intent", "mode": "demo", "client_id": "a" * 32,
                     "words": "SELL 1 ES", "account": "Sim101", "instrument": "ES 12-26"})
-    assert await reconcile(journal, client, "live") == []
+    assert await reconcile(Records(journal, "live"), client) == []
     assert len(unfinished(records(journal))) == 1
 
 

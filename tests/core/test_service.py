@@ -4,7 +4,9 @@ import json
 
 import pytest
 
-from ctpanel.core.desk.reverse import ReverseService, UncertainOutcome, Verdict
+from ctpanel.core.desk.desk import Desk
+from ctpanel.core.desk.reverse import ReverseVerdict as Verdict
+from ctpanel.core.desk.reverse import UncertainOutcome
 from ctpanel.core.domain.models import Transport
 from ctpanel.core.domain.validation import OrderInput, parse_order
 from ctpanel.core.errors import NoPositionError, NotConnectedError
@@ -18,8 +20,8 @@ SELL_2_ES = parse_order(OrderInput(account="Sim101", instrument="ES", action="SE
 @pytest.fixture
 async def service(sim, client, tmp_path):
     stream = CrossTradeStream(TOKEN, url=sim.ws_url, rpc_timeout=1)
-    yield ReverseService(client, {Transport.REST: client, Transport.WS: stream},
-                         Journal(tmp_path / "journal.jsonl"))
+    yield Desk(client, Journal(tmp_path / "journal.jsonl"),
+               senders={Transport.REST: client, Transport.WS: stream})
     await stream.close()
 
 

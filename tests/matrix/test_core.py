@@ -1,4 +1,4 @@
-"""The fault matrix through the core: ReverseService over REST or WebSocket."""
+"""The fault matrix through the core: the desk's reverse over REST or WebSocket."""
 
 import contextlib
 import tempfile
@@ -54,7 +54,7 @@ async def test_core(case, sim, tmp_path):
                            timeout=TIMEOUT)
         try:
             with pytest.raises(CtError) as caught:
-                await backend.service.reverse(SELL_2_ES, transport=Transport(case.transport),
+                await backend.desk.reverse(SELL_2_ES, transport=Transport(case.transport),
                                               before=LONG_2)
         finally:
             await backend.aclose()

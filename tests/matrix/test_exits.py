@@ -1,5 +1,5 @@
 """The fault matrix for the exits (Close, Flatten, Cancel) through the three doors: the core's
-ExitService, a real `ctpanel close|flatten|cancel` process, and the Panel (Qt-free, on the
+the desk, a real `ctpanel close|flatten|cancel` process, and the Panel (Qt-free, on the
 simulator over loopback). Every case is said in plain words, never re-sent, journaled."""
 
 import json
@@ -58,10 +58,10 @@ async def test_core(case, action, sim, tmp_path):
     backend = assemble(Mode.LIVE, Secret(TOKEN), url, url.replace("http", "ws"), journal,
                        timeout=TIMEOUT)
     try:
-        before = await backend.exits.read_picture("Sim101", "ES 12-26")
+        before = await backend.desk.read_picture("Sim101", "ES 12-26")
         break_it(sim, case, action)
         with pytest.raises(CtError) as caught:
-            await backend.exits.exit(ORDERS[action], before=before, watch="ES 12-26")
+            await backend.desk.exit(ORDERS[action], before=before, watch="ES 12-26")
     finally:
         await backend.aclose()
     message = str(caught.value)

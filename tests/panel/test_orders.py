@@ -1,5 +1,5 @@
-"""One order's way through the ticket, the service and the watcher, against the simulator
-(the whole press, from the click to the fill line, is in test_panel)."""
+"""One order's way through the ticket, the panel's order desk, the core desk and the watcher,
+against the simulator (the whole press, from the click to the fill line, is in test_panel)."""
 
 import pytest
 
@@ -8,8 +8,8 @@ from ctpanel.core.desk.reverse import ReverseReport, UncertainOutcome
 from ctpanel.core.domain.form import FormState
 from ctpanel.core.domain.models import OrderSide, Transport
 from ctpanel.core.store.journal import Journal
+from ctpanel.panel.desk import OrderDesk
 from ctpanel.panel.notices import Notices
-from ctpanel.panel.orders import Orders
 from ctpanel.panel.session import Session
 from ctpanel.panel.sounds import Sounds
 from ctpanel.panel.ticket import Phase, Scope, Ticket
@@ -28,9 +28,10 @@ async def flow(tmp_path):
     ticket.select(Scope(1, "Sim101", "ES 12-26"))
     await watcher.read()
     silent = Sounds(lambda event: False, str, lambda path: None)
-    orders = Orders(session, ticket, watcher, Notices(), silent, backend.service.journal,
-                    confirmer=None, spawn=session.spawn,
-                    failed=lambda what, error: failures.append(f"{what}: {error}"))
+    orders = OrderDesk(session, ticket, watcher, Notices(), silent, confirmer=None,
+                       spawn=session.spawn,
+                       failed=lambda what, error: failures.append(f"{what}: {error}"),
+                       accounts=lambda: ["Sim101"])
     yield orders, ticket, backend
     await session.close()
 
@@ -39,11 +40,11 @@ async def send(orders, ticket):
     press = ticket.press(FORM, confirm=False)
     accepted = []
     orders.accepted.connect(accepted.append)
-    outcome = await orders.send(press.order, press.before, transport=Transport.REST)
+    outcome = await orders.send(press.order, press, transport=Transport.REST)
     return outcome, accepted
 
 
-async def test_a_confirmed_order_re_arms_on_the_service_s_re_read(flow):
+async def test_a_confirmed_order_re_arms_on_the_desk_s_re_read(flow):
     orders, ticket, backend = flow
     outcome, accepted = await send(orders, ticket)
     assert isinstance(outcome, ReverseReport) and accepted[0] is outcome.result
@@ -51,7 +52,7 @@ async def test_a_confirmed_order_re_arms_on_the_service_s_re_read(flow):
     apis = [r.api for r in backend.simulator.received]
     after = apis[apis.index("ReversePosition") + 1:]
     assert sorted(after) == ["GetPosition", "ListOrders", "ListPositions"], \
-        "the service's re-read was used (no second position read), the account read beside it"
+        "the desk's re-read was used (no second position read), the account read beside it"
     assert ticket.reading.working == () and len(ticket.reading.holdings) == 2
 
 

@@ -176,5 +176,5 @@ def test_a_reverse_from_the_click_to_the_fill_line_never_enters_the_main_window(
                                           for line in panel.log_lines()), timeout=10_000)
     finally:
         sys.setprofile(None)
-    assert {"panel.py", "orders.py", "ticket_view.py", "log_pane.py"} <= called, called
+    assert {"panel.py", "desk.py", "ticket_view.py", "log_pane.py"} <= called, called
     assert "main_window.py" not in called

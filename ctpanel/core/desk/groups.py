@@ -1,9 +1,11 @@
-"""A group action sent at once, Qt-free, shared by the panel and the CLI.
+"""A group action on the desk: the same requests, one per member, sent at once under one
+group record.
 
 One request per member, all in flight together (reverses over the WebSocket's id-correlated
-RPCs when it is connected, else over REST; exits over REST), each through the single-account
-workflow: sent once, journaled, never retried; a member whose outcome is unknown is read again
-on its own. One more journal record ties the members' records together.
+RPCs when it is connected, else over REST; exits over REST), each through the desk's one
+workflow: guarded, written ahead, sent once, never retried; a member whose outcome is unknown
+is read again on its own. Every member is guarded before any is sent: nothing goes to part of
+a group because one member's guard refused. One more journal record ties the members together.
 """
 
 from __future__ import annotations
@@ -13,17 +15,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from ctpanel.core.desk.exits import ExitService, UncertainExit
-from ctpanel.core.desk.reverse import ReverseService, UncertainOutcome
+from ctpanel.core.desk.exits import UncertainExit
+from ctpanel.core.desk.reverse import UncertainOutcome
+from ctpanel.core.desk.trade import outcome_of
 from ctpanel.core.domain.exits import Picture
 from ctpanel.core.domain.groups import Group, GroupPlan, MemberStep, positions_by_account
 from ctpanel.core.domain.models import Position, ReverseOrder, Transport
-from ctpanel.core.domain.states import PAST
-from ctpanel.core.errors import CtError, RejectedError
-from ctpanel.core.store.journal import Journal
+from ctpanel.core.domain.states import PAST, Outcome
+from ctpanel.core.errors import CtError
+from ctpanel.core.risk.guard import Basis, Guard, Refused, denial
 
 if TYPE_CHECKING:
-    from ctpanel.core.wire.client import CrossTradeClient
+    from ctpanel.core.desk.desk import Desk
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +36,7 @@ class MemberOutcome:
     """One member's row in the result table."""
 
     step: MemberStep
-    status: str  # ok, rejected, failed, unknown, skipped
+    status: Outcome
     order_id: str | None = None
     after: Position | None = None
     error: str = ""
@@ -45,14 +48,14 @@ class MemberOutcome:
     def words(self) -> str:
         before = self.step.before.describe() if self.step.before else "?"
         after = self.after.describe() if self.after else "not read"
-        if self.status == "skipped":
+        if self.status is Outcome.SKIPPED:
             return f"{self.account}: {self.step.skipped}"
-        if self.status == "ok":
+        if self.status is Outcome.OK:
             order = f" (order {self.order_id})" if self.order_id else ""
             return f"{self.account}: {before} -> {after}{order}"
-        if self.status == "unknown":
+        if self.status is Outcome.UNKNOWN:
             return f"{self.account}: outcome unknown, read again: {after}. {self.error}"
-        return f"{self.account} {self.status}: {self.error}"
+        return f"{self.account} {self.status.value}: {self.error}"
 
 
 @dataclass(frozen=True)
@@ -62,122 +65,127 @@ class GroupReport:
 
     @property
     def sent(self) -> list[MemberOutcome]:
-        return [o for o in self.outcomes if o.status != "skipped"]
+        return [o for o in self.outcomes if o.status is not Outcome.SKIPPED]
 
     @property
     def all_ok(self) -> bool:
-        return all(o.status in ("ok", "skipped") for o in self.outcomes)
+        return all(o.status in (Outcome.OK, Outcome.SKIPPED) for o in self.outcomes)
 
     def summary(self) -> str:
         """``3 of 5 reversed; APEX-4 rejected: <reason>; APEX-5 outcome unknown, …``."""
-        done = sum(o.status == "ok" for o in self.outcomes)
+        done = sum(o.status is Outcome.OK for o in self.outcomes)
         parts = [f"{self.plan.group.name}: {done} of {len(self.sent)} "
                  f"{PAST[self.plan.action]}"]
-        parts += [o.words() for o in self.outcomes if o.status not in ("ok", "skipped")]
-        skipped = [o.account for o in self.outcomes if o.status == "skipped"]
+        parts += [o.words() for o in self.outcomes if o.status not in (Outcome.OK, Outcome.SKIPPED)]
+        skipped = [o.account for o in self.outcomes if o.status is Outcome.SKIPPED]
         if skipped:
             parts.append(f"skipped (flat): {', '.join(skipped)}")
         return "; ".join(parts)
 
 
-class GroupService:
-    def __init__(self, client: CrossTradeClient, reverses: ReverseService, exits: ExitService,
-                 journal: Journal | None = None, *, mode: str = "live") -> None:
-        self.client = client
-        self.reverses = reverses
-        self.exits = exits
-        self.journal = journal
-        self.mode = mode
+def member_basis(step: MemberStep) -> Basis:
+    """What a member's request was built on: its own position, read for the whole group."""
+    return Basis(position=step.before, member=step.member)
 
-    async def read_positions(self, group: Group, instrument: str) -> dict[str, Position]:
-        """Every member's position in ``instrument``, in one read of every account."""
-        return positions_by_account(await self.client.list_all_positions(), instrument,
-                                    group.accounts)
 
-    async def send(self, plan: GroupPlan, *, transport: Transport = Transport.WS,
-                   on_member: Callable[[MemberOutcome], None] | None = None) -> GroupReport:
-        """Every member's request at once (nothing when the plan is blocked: check first).
-        ``on_member``: each member's row as its answer lands (the report has them all, with
-        the positions after)."""
-        import asyncio
+def vetted(plan: GroupPlan, guards: tuple[Guard, ...]) -> GroupPlan:
+    """``plan`` with each member's refusal by ``guards`` (a contract limit, an ATM template
+    required...) on its step: the preview names them, and nothing is sent while any stands."""
+    steps = []
+    for step in plan.steps:
+        refused = denial(guards, plan.action, step.request, member_basis(step)) \
+            if step.request is not None else None
+        steps.append(replace(step, refused=refused.problems[0].message) if refused else step)
+    return replace(plan, steps=tuple(steps))
 
-        def accepted(step: MemberStep, order_id: str | None) -> None:
-            if on_member is not None:  # the row, the moment the member's answer lands
-                on_member(MemberOutcome(step, "ok", order_id))
 
-        async def one(step: MemberStep) -> MemberOutcome:
-            outcome = await self._one(step, transport, accepted)
-            if on_member is not None and outcome.status != "ok":
-                on_member(outcome)
-            return outcome
+async def read_group(desk: Desk, group: Group, instrument: str) -> dict[str, Position]:
+    """Every member's position in ``instrument``, in one read of every account."""
+    return positions_by_account(await desk.client.list_all_positions(), instrument,
+                                group.accounts)
 
-        sent = await asyncio.gather(*(one(step) for step, _ in plan.requests))
-        sent = await self._positions_after(plan, sent)
-        by_account = {o.account: o for o in sent}
-        outcomes = tuple(by_account.get(step.member.account)
-                         or MemberOutcome(step, "skipped") for step in plan.steps)
-        report = GroupReport(plan, outcomes)
-        await self._record(report)
-        return report
 
-    async def _positions_after(self, plan: GroupPlan,
-                               sent: list[MemberOutcome]) -> list[MemberOutcome]:
-        """Every confirmed member's position after, in one read (a member whose outcome was
-        unknown was already read again on its own)."""
-        if not any(o.status == "ok" for o in sent):
-            return sent
-        try:
-            after = positions_by_account(await self.client.list_all_positions(),
-                                         plan.instrument, plan.group.accounts)
-        except CtError as error:
-            log.warning("Could not read the group's positions after: %s", error)
-            return sent
-        return [replace(o, after=after.get(o.account) or Position.flat(o.account,
-                                                                       plan.instrument))
-                if o.status == "ok" else o for o in sent]
+async def send_group(desk: Desk, plan: GroupPlan, *, transport: Transport = Transport.WS,
+                     on_member: Callable[[MemberOutcome], None] | None = None) -> GroupReport:
+    """Every member's request at once. Raises :class:`Refused` (nothing sent to any member)
+    when a member's guard refuses. ``on_member``: each member's row as its answer lands (the
+    report has them all, with the positions after)."""
+    import asyncio
 
-    async def _one(self, step: MemberStep, transport: Transport,
-                   accepted: Callable[[MemberStep, str | None], None]) -> MemberOutcome:
-        """One member's request through the single-account workflow (sent once, journaled,
-        an unknown outcome read again), without the read after a confirmed one."""
-        request = step.request
-        try:
-            if isinstance(request, ReverseOrder):
-                report = await self.reverses.reverse(
-                    request, transport=transport, before=step.before, verify=False,
-                    on_accepted=lambda result: accepted(step, result.order_id))
-                return MemberOutcome(step, "ok", report.result.order_id)
-            result = await self.exits.exit(
-                request, before=Picture(request.account, step.before), verify=False,
-                on_accepted=lambda result: accepted(step, result.order_ids[0]
-                                                    if result.order_ids else None))
-            return MemberOutcome(step, "ok", result.result.reference
-                                 if result.result.order_ids else None)
-        except (UncertainOutcome, UncertainExit) as unknown:
-            after = unknown.after if isinstance(unknown, UncertainOutcome) else (
-                unknown.after.position if unknown.after else None)
-            return MemberOutcome(step, "unknown", after=after, error=str(unknown))
-        except CtError as error:
-            status = "rejected" if isinstance(error, RejectedError) or (
-                error.order_not_sent and getattr(error, "status", None) in (400, 404)) \
-                else "failed"
-            return MemberOutcome(step, status, error=str(error))
+    plan = vetted(plan, desk.guards)
+    blocked = plan.blocker()
+    if blocked:
+        raise Refused("group", blocked)
 
-    async def _record(self, report: GroupReport) -> None:
-        if self.journal is None:
-            return
-        record = {
-            "kind": "group", "mode": self.mode, "group": report.plan.group.name,
-            "action": report.plan.action.value, "instrument": report.plan.instrument,
-            "status": "ok" if report.all_ok else "partial",
-            "members": [{"account": o.account, "planned": o.step.words(),
-                         "body": o.step.request.body() if o.step.request else None,
-                         "status": o.status, "order_id": o.order_id,
-                         "before": o.step.before.describe() if o.step.before else None,
-                         "after": o.after.describe() if o.after else None,
-                         "error": o.error or None} for o in report.outcomes],
-            "summary": report.summary()}
-        try:
-            await self.journal.append_async(record)
-        except OSError as failure:
-            log.error("Could not write the journal (%s): %s", self.journal.path, failure)
+    def accepted(step: MemberStep, order_id: str | None) -> None:
+        if on_member is not None:  # the row, the moment the member's answer lands
+            on_member(MemberOutcome(step, Outcome.OK, order_id))
+
+    async def one(step: MemberStep) -> MemberOutcome:
+        outcome = await _one(desk, step, transport, accepted)
+        if on_member is not None and outcome.status is not Outcome.OK:
+            on_member(outcome)
+        return outcome
+
+    sent = await asyncio.gather(*(one(step) for step, _ in plan.requests))
+    sent = await _positions_after(desk, plan, sent)
+    by_account = {o.account: o for o in sent}
+    outcomes = tuple(by_account.get(step.member.account)
+                     or MemberOutcome(step, Outcome.SKIPPED) for step in plan.steps)
+    report = GroupReport(plan, outcomes)
+    await desk.records.write(_group_record(report))
+    return report
+
+
+async def _one(desk: Desk, step: MemberStep, transport: Transport,
+               accepted: Callable[[MemberStep, str | None], None]) -> MemberOutcome:
+    """One member's request on the desk (guarded, written ahead, sent once, an unknown
+    outcome read again), without the read after a confirmed one."""
+    request, basis = step.request, member_basis(step)
+    try:
+        if isinstance(request, ReverseOrder):
+            report = await desk.reverse(
+                request, transport=transport, before=step.before, basis=basis, verify=False,
+                on_accepted=lambda result: accepted(step, result.order_id))
+            return MemberOutcome(step, Outcome.OK, report.result.order_id)
+        result = await desk.exit(
+            request, before=Picture(request.account, step.before), basis=basis, verify=False,
+            on_accepted=lambda result: accepted(step, result.order_ids[0]
+                                                if result.order_ids else None))
+        return MemberOutcome(step, Outcome.OK, result.result.reference
+                             if result.result.order_ids else None)
+    except (UncertainOutcome, UncertainExit) as unknown:
+        after = unknown.after if isinstance(unknown, UncertainOutcome) else (
+            unknown.after.position if unknown.after else None)
+        return MemberOutcome(step, Outcome.UNKNOWN, after=after, error=str(unknown))
+    except CtError as error:
+        return MemberOutcome(step, outcome_of(error), error=str(error))
+
+
+async def _positions_after(desk: Desk, plan: GroupPlan,
+                           sent: list[MemberOutcome]) -> list[MemberOutcome]:
+    """Every confirmed member's position after, in one read (a member whose outcome was
+    unknown was already read again on its own)."""
+    if not any(o.status is Outcome.OK for o in sent):
+        return sent
+    try:
+        after = await read_group(desk, plan.group, plan.instrument)
+    except CtError as error:
+        log.warning("Could not read the group's positions after: %s", error)
+        return sent
+    return [replace(o, after=after.get(o.account) or Position.flat(o.account, plan.instrument))
+            if o.status is Outcome.OK else o for o in sent]
+
+
+def _group_record(report: GroupReport) -> dict:
+    return {
+        "kind": "group", "group": report.plan.group.name,
+        "action": report.plan.action.value, "instrument": report.plan.instrument,
+        "status": "ok" if report.all_ok else "partial",
+        "members": [{"account": o.account, "planned": o.step.words(),
+                     "body": o.step.request.body() if o.step.request else None,
+                     "status": o.status.value, "order_id": o.order_id,
+                     "before": o.step.before.describe() if o.step.before else None,
+                     "after": o.after.describe() if o.after else None,
+                     "error": o.error or None} for o in report.outcomes],
+        "summary": report.summary()}

@@ -1,18 +1,16 @@
-"""The journal written ahead: an ``intent`` record before a request leaves, so an order sent
-just before a crash leaves a trace; then, at the next start, what became of it.
+"""What became of an order an earlier run sent and never heard back about.
 
-An intent is one ``write`` of a whole line on the click path (no fsync: a killed process loses
-nothing the operating system already holds), made durable by an fsync in a worker thread while
-the request is in flight. Every record of one request carries the same ``client_id``: the
-intent, its outcome (with CrossTrade's ``order_id``), and a ``reconciled`` record when a later
-run had to find out what happened. An intent with neither is *unfinished*.
+Every record of one request carries the same ``client_id``: the intent written ahead
+(:mod:`ctpanel.core.desk.records`), its outcome (with CrossTrade's ``order_id``), and a
+``reconciled`` record when a later run had to find out what happened. An intent with neither
+is *unfinished*: at the next start it is read back (the position, the executions since) and
+said in words. Never re-sent.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,11 +18,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ctpanel.core.domain.pricing import format_price
 from ctpanel.core.errors import CtError
-from ctpanel.core.store.journal import Journal
 
 if TYPE_CHECKING:
-    import asyncio
-
+    from ctpanel.core.desk.records import Records
     from ctpanel.core.domain.models import Execution, Position
 
 log = logging.getLogger(__name__)
@@ -33,87 +29,6 @@ RECORDS_READ = 500  # how far back an unfinished intent is looked for
 # Another door's intent may still be in flight (the CLI while the panel starts, or the other
 # way round); past this age no request of ours is still waiting for its answer.
 OTHER_DOOR_AFTER_S = 120.0
-
-
-def new_client_id() -> str:
-    return uuid.uuid4().hex
-
-
-@dataclass
-class WrittenAhead:
-    """One request about to leave: its client id, and the fsync making its record durable."""
-
-    client_id: str
-    synced: asyncio.Future | None = None
-
-    async def settled(self) -> None:
-        """The intent's fsync finished (a failure is logged: the request already left)."""
-        if self.synced is None or self.synced.cancelled():
-            return
-        try:
-            await self.synced
-        except OSError as failure:
-            log.error("Could not make the journal's intent durable: %s", failure)
-
-
-class IntentLog:
-    """Writes intents into ``journal`` (None: no journal, no records)."""
-
-    def __init__(self, journal: Journal | None, mode: str) -> None:
-        self.journal = journal
-        self.mode = mode
-        self._sync: asyncio.Future | None = None  # the next fsync, not started yet
-
-    def begin(self, action: str, words: str, account: str | None, instrument: str | None,
-              body: dict[str, Any], transport: str | None = None) -> WrittenAhead:
-        """Record that ``words`` ("SELL 2 ES 12-26 MARKET DAY") is about to be sent."""
-        intent = WrittenAhead(new_client_id())
-        if self.journal is None:
-            return intent
-        record = {"kind": "intent", "action": action, "mode": self.mode, "words": words,
-                  "account": account, "instrument": instrument, "body": body,
-                  "transport": transport, "client_id": intent.client_id,
-                  "door": self.journal.door,
-                  "epoch": round(time.time(), 3)}
-        try:
-            self.journal.append(record, durable=False)
-        except OSError as failure:
-            # The trader pressed: the order still goes out, and the failure is said.
-            log.error("Could not write the intent to the journal (%s): %s",
-                      self.journal.path, failure)
-            return intent
-        intent.synced = self._next_sync()
-        return intent
-
-    def _next_sync(self) -> asyncio.Future:
-        """The fsync that covers what was just written. It starts once the loop has sent the
-        request (the next turn of the loop, after the caller's send began), and intents
-        written before it starts share it: a group's members cost one fsync, not ten."""
-        import asyncio
-
-        if self._sync is not None and not self._sync.done():
-            return self._sync
-        loop = asyncio.get_running_loop()
-        journal = self.journal
-        future: asyncio.Future = loop.create_future()
-
-        def start() -> None:
-            self._sync = None  # what is written from now on needs the next one
-            asyncio.ensure_future(asyncio.to_thread(journal.sync)).add_done_callback(finish)
-
-        def finish(done: asyncio.Future) -> None:
-            if future.done():
-                return
-            if done.cancelled():
-                future.cancel()
-            elif done.exception() is not None:
-                future.set_exception(done.exception())
-            else:
-                future.set_result(None)
-
-        self._sync = future
-        loop.call_soon(start)
-        return future
 
 
 def unfinished(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -140,27 +55,26 @@ class Reconciliation:
     record: dict[str, Any]
 
 
-async def reconcile(journal: Journal, reader: StateReader, mode: str, *,
+async def reconcile(records: Records, reader: StateReader, *,
                     now: float | None = None) -> list[Reconciliation]:
-    """Every unfinished intent of an earlier run in ``mode`` (this door's, or the other's
-    once it cannot be in flight any more): read back (position, executions since), said in
-    words, recorded. Never re-sent."""
+    """Every unfinished intent of an earlier run in the records' mode (this door's, or the
+    other's once it cannot be in flight any more): read back (position, executions since),
+    said in words, recorded. Never re-sent."""
+    if records.journal is None:
+        return []
     now = now or time.time()
-    records = await journal.read_last_async(RECORDS_READ)
+    mode, door = records.mode, records.journal.door
     found = []
-    for intent in unfinished(records):
+    for intent in unfinished(await records.read_last(RECORDS_READ)):
         if intent.get("mode") != mode:
             continue  # a live intent waits for a live session to be read back
         sent_at = intent.get("epoch") if isinstance(intent.get("epoch"), int | float) else 0
-        if intent.get("door", journal.door) != journal.door \
+        if intent.get("door", door) != door \
                 and now - sent_at < OTHER_DOOR_AFTER_S:
             continue  # the other door's request may still be waiting for its answer
         found.append(await _read_back(intent, reader, mode, now))
     for reconciliation in found:
-        try:
-            await journal.append_async(reconciliation.record)
-        except OSError as failure:
-            log.error("Could not record the reconciliation: %s", failure)
+        await records.write(reconciliation.record)
     return found
 
 

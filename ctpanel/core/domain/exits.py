@@ -71,6 +71,8 @@ class ExitOrder:
 
 def exit_problems(order: ExitOrder) -> list[Problem]:
     problems = []
+    if not isinstance(order.kind, Intent) or not order.kind.is_exit:
+        problems.append(Problem("kind", f"{order.kind} is not a close, a flatten or a cancel."))
     if not isinstance(order.account, str) or not order.account.strip():
         problems.append(Problem("account", "An exit needs an account."))
     if order.kind is Intent.CLOSE and not order.instrument:
@@ -186,6 +188,7 @@ class ExitReport:
     result: ExitResult
     before: Picture | None
     after: Picture | None
+    trade: Any = None  # the request's life on the desk (its client id, states and log)
 
     def words(self) -> str:
         """``Close: Long 3 -> Flat; 2 orders cancelled`` (what was read back, not assumed)."""

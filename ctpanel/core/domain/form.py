@@ -136,11 +136,12 @@ class FormState:
         return self.check().blocker
 
     def _position_blocker(self) -> str | None:
+        """What the position says (the desk's guards add theirs: :mod:`ctpanel.core.risk`)."""
         if self.position is None:
             return "Waiting for the position in this instrument."
         if self.position.is_flat:
             return f"No open position in {self.instrument.strip()} on {self.account.strip()}."
-        return same_side_problem(self.position, self.effective().action, self.effective().quantity)
+        return None
 
     def preview(self) -> str:
         """What pressing Reverse will do. A market order flips at once (``Long 2 -> Short 2,
@@ -166,13 +167,3 @@ class FormState:
         if state.oco_id.strip():
             parts.append(f"OCO {state.oco_id.strip()}")
         return ", ".join(parts)
-
-
-def same_side_problem(position: Position | None, action: OrderSide, quantity: int) -> str | None:
-    """A "reverse" on the side already held would close and re-enter the same way (adding to
-    it, at best): refused, in the panel and the CLI alike."""
-    if position is None or position.is_flat or Side.after(action) is not position.side:
-        return None
-    other = position.side.closing_action
-    return (f"{action.value} {quantity} would add to the {position.describe()} position: a "
-            f"reverse takes the other side ({other.value}). Tick Mirror, or choose {other.value}.")

@@ -5,8 +5,8 @@ A group is kept in ``groups.json`` in the data folder (shared by the panel and t
 tolerantly: a hand-edited file may hold anything). Each member's request is built only from
 that member's own position, read fresh for the whole group in one ``GET /v1/api/positions``:
 a flat member is skipped, a member on the other side is reversed the other way, a member that
-fails its guard (an ATM template required, a contract limit) stops the whole group before
-anything is sent.
+fails its guard (an ATM template required, a contract limit: :mod:`ctpanel.core.risk`) stops
+the whole group before anything is sent.
 """
 
 from __future__ import annotations
@@ -221,7 +221,8 @@ class MemberStep:
     before: Position | None
     request: ReverseOrder | ExitOrder | None = None
     skipped: str = ""  # "flat: nothing to reverse"
-    refused: str = ""  # a guard it fails: nothing is sent to any member
+    refused: str = ""  # a guard it fails (:func:`ctpanel.core.desk.groups.vetted`): nothing
+    # is sent to any member
 
     def words(self) -> str:
         account = self.member.account
@@ -316,12 +317,6 @@ def _step(member: Member, action: Intent, instrument: str, position: Position,
                                                       instrument, quantity=quantity,
                                                       percent=percent))
     quantity = member.quantity(position)
-    template = entry.strategy if entry is not None else None
-    if member.requires_atm and not template:
-        return MemberStep(member, position, refused="requires an ATM template")
-    if member.max_contracts is not None and quantity > member.max_contracts:
-        return MemberStep(member, position, refused=f"{quantity} contracts is over its limit "
-                                                    f"of {member.max_contracts}")
     base = entry or ReverseOrder(member.account, instrument, position.side.closing_action,
                                  quantity)
     return MemberStep(member, position, replace(

@@ -13,13 +13,16 @@ from dataclasses import dataclass
 
 from ctpanel.core.domain.models import OrderInfo, OrderType, ReverseOrder
 from ctpanel.core.domain.pricing import describe_slippage, format_price
+from ctpanel.core.domain.states import OrderState
 from ctpanel.core.errors import CtError
 from ctpanel.core.wire.payloads import rejection_reason
 
 log = logging.getLogger(__name__)
 
-FILLED, WORKING_STATES = "filled", {"working", "accepted", "triggerpending", "partfilled"}
-ENDED_STATES = {"rejected", "cancelled", "canceled", "unknown"}
+# A limit or stop entry resting in the market: it is followed no further (it may rest for
+# hours); one still on its way (submitted, a change pending) is looked at again.
+RESTING = frozenset({OrderState.ACCEPTED, OrderState.WORKING, OrderState.TRIGGER_PENDING,
+                     OrderState.PART_FILLED})
 FOLLOW_FOR_S = 10.0
 FIRST_LOOK_S, LOOK_GROWTH, LONGEST_GAP_S = 0.1, 2.0, 2.0
 BUDGET_RESERVE = 8
@@ -35,7 +38,7 @@ class FillReport:
     slippage: str = ""
 
     def record(self) -> dict:
-        """The journal's record of the fill."""
+        """The journal's record of the fill (the desk adds its client id and scope)."""
         return {"kind": "fill", "order_id": self.order_id, "state": self.state,
                 "filled": self.filled, "average_fill_price": self.average_fill_price,
                 "slippage": self.slippage or None, "line": self.line}
@@ -61,12 +64,12 @@ class FillFollower:
                 state = await self.client.get_order_status(order.account, order_id)
             except CtError as error:
                 return FillReport(order_id, "unknown", f"Fill not known: {error}")
-            lowered = state.lower().replace(" ", "")
-            if lowered == FILLED:
+            known = OrderState.read(state)
+            if known is OrderState.FILLED:
                 return await self._filled(order, order_id, last_at_click, tick)
-            if lowered in ENDED_STATES:
+            if known is not None and known.done:
                 return await self._ended(order, order_id, state)
-            if lowered in WORKING_STATES and order.order_type is not OrderType.MARKET:
+            if known in RESTING and order.order_type is not OrderType.MARKET:
                 return FillReport(order_id, state, f"{state}: {working_words(order)}")
             await self.sleep(gap)
             waited += gap

@@ -1,0 +1,219 @@
+"""The order desk: one send-once workflow for every intent, from every door.
+
+Every request (a reverse, a close, a flatten, a cancel, a flatten of everything, and each
+member's request of a group) goes through :meth:`Desk._send_once`:
+
+1. the guards (:mod:`ctpanel.core.risk`): a refusal is said and journaled, nothing is sent;
+2. the intent, written ahead as one whole line (:mod:`ctpanel.core.desk.records`);
+3. the request, sent once (never re-sent, by anyone, for any reason);
+4. the outcome: CrossTrade's answer, or, when it cannot settle it, what a read-back finds;
+5. the outcome's record, with the intent's client id;
+6. the fill followed, by the caller's choice (:meth:`Desk.follow_fill`), and journaled.
+
+What differs between intents is only how each is sent and read back: its *route*
+(:mod:`ctpanel.core.desk.reverse`, :mod:`ctpanel.core.desk.exits`). Each request carries its
+life in a :class:`~ctpanel.core.desk.trade.Trade`. A group is the fan-out of the same
+requests under one group record (:mod:`ctpanel.core.desk.groups`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ctpanel.core.desk.fills import FillFollower, FillReport
+from ctpanel.core.desk.intents import Reconciliation, reconcile
+from ctpanel.core.desk.records import Records, new_client_id
+from ctpanel.core.desk.trade import RequestState, Trade
+from ctpanel.core.domain.models import Quote, Transport
+from ctpanel.core.domain.states import Intent, OrderState, Outcome
+from ctpanel.core.errors import CtError
+from ctpanel.core.risk.guard import Basis, Guard, denial
+from ctpanel.core.risk.standard import standard_guards
+
+if TYPE_CHECKING:
+    from ctpanel.core.store.journal import Journal
+
+OnAccepted = Callable[[Any], None] | None
+
+
+class Route(Protocol):
+    """How one intent is sent and read back; the desk does the rest."""
+
+    def words(self, trade: Trade) -> str: ...  # the intent's words: "SELL 2 ES 12-26 ..."
+
+    async def send(self, trade: Trade) -> Any: ...  # once; CrossTrade's answer
+
+    async def read_confirmed(self, trade: Trade) -> None: ...  # sets trade.after, extras
+
+    async def read_unknown(self, trade: Trade, error: CtError) -> CtError: ...  # what is true
+
+    def record(self, trade: Trade) -> dict[str, Any]: ...  # its own fields of the outcome
+
+
+class Desk:
+    """Sends every intent once, through the guards and the journal.
+
+    ``client`` reads and sends over REST; ``senders`` are the transports a reverse may take
+    (REST and the WebSocket); ``guards`` are asked about every request, in order.
+    """
+
+    def __init__(self, client: Any, journal: Journal | None = None, *,
+                 senders: dict[Transport, Any] | None = None, mode: str = "live",
+                 guards: Iterable[Guard] | None = None) -> None:
+        from ctpanel.core.desk.exits import ExitRoute, FlattenEverythingRoute
+        from ctpanel.core.desk.reverse import ReverseRoute
+
+        self.client = client
+        self.senders = senders or {Transport.REST: client}
+        self.journal = journal
+        self.mode = mode  # "demo" or "live", in every journal record
+        self.records = Records(journal, mode)
+        self.guards = tuple(standard_guards() if guards is None else guards)
+        self.routes = {"reverse": ReverseRoute(self), "exit": ExitRoute(self),
+                       "everything": FlattenEverythingRoute(self)}
+
+    # --- the one workflow -------------------------------------------------------------------
+
+    async def _send_once(self, trade: Trade, route: Route, basis: Basis | None, *,
+                         verify: bool = True, on_accepted: OnAccepted = None) -> Trade:
+        """Guards, intent, send once, outcome (read back when unknown), record. Raises the
+        failure's typed error; an unknown outcome's error says what the read-back found."""
+        refused = denial(self.guards, trade.intent, trade.request,
+                         basis or Basis(position=_position_of(trade.before)))
+        if refused is not None:
+            trade.client_id, trade.error = new_client_id(), refused
+            trade.move(RequestState.REFUSED, str(refused))
+            await self._record(trade, route)
+            raise refused
+        written = self.records.ahead(trade.intent.value, route.words(trade),
+                                     *_scope(trade.request), _body(trade.request),
+                                     trade.transport.value if trade.transport else None)
+        trade.client_id = written.client_id
+        trade.move(RequestState.SENT)
+        started = time.perf_counter()
+        try:
+            trade.result = await route.send(trade)
+        except CtError as error:
+            trade.round_trip_ms = (time.perf_counter() - started) * 1000
+            await written.settled()
+            if error.order_not_sent:
+                trade.error = error
+                trade.move(RequestState.REJECTED, str(error))
+                await self._record(trade, route)
+                raise
+            trade.error = await route.read_unknown(trade, error)
+            trade.move(RequestState.UNKNOWN, str(trade.error))
+            await self._record(trade, route)
+            raise trade.error from error
+        trade.round_trip_ms = getattr(trade.result, "round_trip_ms", 0.0)
+        trade.move(RequestState.ACCEPTED)
+        if on_accepted is not None:
+            on_accepted(trade.result)  # the caller shows the order id before any read
+        if verify:
+            await route.read_confirmed(trade)
+        await written.settled()
+        await self._record(trade, route)
+        return trade
+
+    async def _record(self, trade: Trade, route: Route) -> None:
+        account, instrument = _scope(trade.request)
+        error = trade.error
+        outcome = trade.outcome
+        await self.records.write({
+            "kind": trade.intent.value,
+            **({"transport": trade.transport.value} if trade.transport else {}),
+            "account": account, "instrument": instrument, "body": _body(trade.request),
+            "status": JOURNAL_STATUS.get(outcome, outcome.value), "outcome": outcome.value,
+            "client_id": trade.client_id, "round_trip_ms": round(trade.round_trip_ms, 1),
+            "error": str(error) if error else None,
+            "error_type": type(error).__name__ if error else None,
+            **route.record(trade)})
+
+    # --- the intents --------------------------------------------------------------------------
+
+    async def reverse(self, order: Any, *, transport: Transport = Transport.REST,
+                      before: Any = None, basis: Basis | None = None, verify: bool = True,
+                      on_accepted: OnAccepted = None) -> Any:
+        """Send a reverse once; its :class:`~ctpanel.core.desk.reverse.ReverseReport`."""
+        trade = Trade(order, Intent.REVERSE, transport, before)
+        route = self.routes["reverse"]
+        await self._send_once(trade, route, basis, verify=verify, on_accepted=on_accepted)
+        return route.report(trade)
+
+    async def exit(self, order: Any, *, before: Any = None, basis: Basis | None = None,
+                   on_accepted: OnAccepted = None, watch: str | None = None,
+                   verify: bool = True) -> Any:
+        """Send a close, a flatten or a cancel once; its
+        :class:`~ctpanel.core.domain.exits.ExitReport` (the account read back, with the
+        position in ``watch``, the order's instrument by default)."""
+        trade = Trade(order, order.kind, None, before, extra={"watch": watch})
+        route = self.routes["exit"]
+        await self._send_once(trade, route, basis, verify=verify, on_accepted=on_accepted)
+        return route.report(trade)
+
+    async def flatten_everything(self, confirmed: Any) -> Any:
+        """Every account, every position and order; only with the trader's confirmation."""
+        trade = Trade(confirmed, Intent.EVERYTHING)
+        await self._send_once(trade, self.routes["everything"], None)
+        return trade.result
+
+    async def group(self, plan: Any, *, transport: Transport = Transport.WS,
+                    on_member: Callable[[Any], None] | None = None) -> Any:
+        """Every member's request at once; the :class:`~ctpanel.core.desk.groups.GroupReport`."""
+        from ctpanel.core.desk.groups import send_group
+
+        return await send_group(self, plan, transport=transport, on_member=on_member)
+
+    async def follow_fill(self, report: Any, at_click: Quote | None) -> FillReport:
+        """A confirmed order's fill (or why it has none), journaled with its client id."""
+        order = report.order
+        fill = await FillFollower(self.client).follow(
+            order, report.result.order_id, last_at_click=at_click.last if at_click else None,
+            tick=at_click.tick_size if at_click else None)
+        trade = getattr(report, "trade", None)
+        if trade is not None:
+            trade.followed(OrderState.read(fill.state))
+        await self.records.write({**fill.record(), "account": order.account,
+                                  "instrument": order.instrument,
+                                  "client_id": trade.client_id if trade else None})
+        return fill
+
+    async def reconcile(self, *, now: float | None = None) -> list[Reconciliation]:
+        """An earlier run's unanswered requests, read back and recorded; never re-sent."""
+        return await reconcile(self.records, self.client, now=now)
+
+    # --- reads the doors share ----------------------------------------------------------------
+
+    async def read_position(self, account: str, instrument: str) -> Any:
+        return await self.client.get_position(account, instrument)
+
+    async def read_picture(self, account: str, instrument: str | None) -> Any:
+        from ctpanel.core.desk.exits import read_picture
+
+        return await read_picture(self.client, account, instrument)
+
+    async def list_everything(self, accounts: list[str]) -> Any:
+        from ctpanel.core.desk.exits import list_everything
+
+        return await list_everything(self.client, accounts)
+
+
+# The journal's status keeps its three certainties: ok, failed (sure nothing was placed) and
+# unknown; the finer outcome (rejected, refused) is its "outcome".
+JOURNAL_STATUS = {Outcome.REJECTED: Outcome.FAILED.value}
+
+
+def _scope(request: Any) -> tuple[str | None, str | None]:
+    return getattr(request, "account", None), getattr(request, "instrument", None)
+
+
+def _body(request: Any) -> dict[str, Any]:
+    body = getattr(request, "body", None)
+    return body() if callable(body) else {}
+
+
+def _position_of(before: Any) -> Any:
+    """The position a request was built on: ``before`` itself, or a picture's position."""
+    return getattr(before, "position", before)

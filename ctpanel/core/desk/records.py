@@ -1,0 +1,124 @@
+"""The one writer of the journal: every record of every door goes through :class:`Records`.
+
+Two kinds of write. An ``intent`` is written *ahead*, on the click path, as one ``write`` of a
+whole line with no fsync (a killed process loses nothing the operating system already holds);
+the fsync follows in a worker thread while the request is in flight, shared by every intent
+written before it starts (a group's members cost one fsync, not ten). Every other record (an
+outcome, a fill, a group's summary, a reconciliation) is written whole and fsynced, off the
+loop. A journal that cannot be written never stops an order that already left: the failure
+is logged and the result still reaches the trader.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ctpanel.core.store.journal import Journal
+
+if TYPE_CHECKING:
+    import asyncio
+
+log = logging.getLogger(__name__)
+
+
+def new_client_id() -> str:
+    """The id that ties a request's intent, outcome and fill (CrossTrade's custom ``orderId``
+    where the API takes one)."""
+    return uuid.uuid4().hex
+
+
+@dataclass
+class WrittenAhead:
+    """One request about to leave: its client id, and the fsync making its intent durable."""
+
+    client_id: str
+    synced: asyncio.Future | None = None
+
+    async def settled(self) -> None:
+        """The intent's fsync finished (a failure is logged: the request already left)."""
+        if self.synced is None or self.synced.cancelled():
+            return
+        try:
+            await self.synced
+        except OSError as failure:
+            log.error("Could not make the journal's intent durable: %s", failure)
+
+
+class Records:
+    """Writes ``journal`` (None: no journal, no records) for one mode ("demo" or "live")."""
+
+    def __init__(self, journal: Journal | None, mode: str) -> None:
+        self.journal = journal
+        self.mode = mode
+        self._sync: asyncio.Future | None = None  # the next fsync, not started yet
+
+    def ahead(self, action: str, words: str, account: str | None, instrument: str | None,
+              body: dict[str, Any], transport: str | None = None) -> WrittenAhead:
+        """Record that ``words`` ("SELL 2 ES 12-26 MARKET DAY") is about to be sent."""
+        intent = WrittenAhead(new_client_id())
+        if self.journal is None:
+            return intent
+        record = {"kind": "intent", "action": action, "mode": self.mode, "words": words,
+                  "account": account, "instrument": instrument, "body": body,
+                  "transport": transport, "client_id": intent.client_id,
+                  "door": self.journal.door, "epoch": round(time.time(), 3)}
+        try:
+            self.journal.append(record, durable=False)
+        except OSError as failure:
+            # The trader pressed: the order still goes out, and the failure is said.
+            log.error("Could not write the intent to the journal (%s): %s",
+                      self.journal.path, failure)
+            return intent
+        intent.synced = self._next_sync()
+        return intent
+
+    async def write(self, record: dict[str, Any]) -> None:
+        """One whole record, fsynced, off the loop (with this mode, unless it names one)."""
+        if self.journal is None:
+            return
+        import asyncio
+
+        try:
+            await asyncio.to_thread(self.journal.append, {"mode": self.mode, **record})
+        except OSError as failure:
+            # The request already went out; losing the journal line must not hide its result.
+            log.error("Could not write the journal (%s): %s", self.journal.path, failure)
+
+    async def read_last(self, count: int) -> list[dict[str, Any]]:
+        """The journal's last ``count`` readable records (none without a journal)."""
+        if self.journal is None:
+            return []
+        return await self.journal.read_last_async(count)
+
+    def _next_sync(self) -> asyncio.Future:
+        """The fsync that covers what was just written. It starts once the loop has sent the
+        request (the next turn of the loop, after the caller's send began)."""
+        import asyncio
+
+        if self._sync is not None and not self._sync.done():
+            return self._sync
+        loop = asyncio.get_running_loop()
+        journal = self.journal
+        future: asyncio.Future = loop.create_future()
+
+        def start() -> None:
+            self._sync = None  # what is written from now on needs the next one
+            asyncio.ensure_future(asyncio.to_thread(journal.sync)).add_done_callback(finish)
+
+        def finish(done: asyncio.Future) -> None:
+            if future.done():
+                return
+            if done.cancelled():
+                future.cancel()
+            elif done.exception() is not None:
+                future.set_exception(done.exception())
+            else:
+                future.set_result(None)
+
+        self._sync = future
+        loop.call_soon(start)
+        return future
