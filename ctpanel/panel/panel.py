@@ -161,8 +161,9 @@ class Panel:
 
     def plan(self, action: Intent, order_id: str | None = None) -> Plan:
         """What ``action`` would send on the selection, as the ticket judges it."""
-        return make_plan(action, self.form_state(), group=self.positions.group(),
-                         choices=self.exit_choices, budget_left=self._budget_left(),
+        group = self.positions.group()
+        return make_plan(action, self.form_state(), group=group, choices=self.exit_choices,
+                         budget_left=self._budget_left() if group is not None else None,
                          order_id=order_id, guards=self._guards())
 
     def _budget_left(self) -> float | None:

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Protocol
 
 from ctpanel.core.domain.form import Check, FormState
@@ -113,7 +113,7 @@ class ReversePlan:
 
     @cached_property
     def _check(self) -> Check:
-        return self.form.check()  # once per plan: the click path validates the form once
+        return checked(self.form)
 
     def problem(self) -> str:
         problems = self._check.problems
@@ -138,6 +138,13 @@ class ReversePlan:
     @property
     def before(self) -> Position | None:
         return self.form.position
+
+
+@lru_cache(maxsize=8)
+def checked(form: FormState) -> Check:
+    """The form's checks, once per form: a press validates nothing the ticket's last showing
+    already validated on an equal form (every field of it is a frozen value)."""
+    return form.check()
 
 
 def as_plan(plan: Plan | FormState) -> Plan:
@@ -261,9 +268,10 @@ class Ticket:
             return busy
         return self._arm(as_plan(plan).on(self.reading))
 
-    def _arm(self, plan: Plan) -> Arming:
-        """``plan`` already on the reading."""
-        preview = plan.preview() if self.reading is not None else ""
+    def _arm(self, plan: Plan, *, preview: bool = True) -> Arming:
+        """``plan`` already on the reading (``preview=False``: the click path, which shows no
+        preview unless it asks)."""
+        preview = plan.preview() if self.reading is not None and preview else ""
         reason = self._blocker(plan)
         if reason:
             return Arming(False, reason, plan.label, preview)
@@ -290,7 +298,7 @@ class Ticket:
             said, self._too_soon_said = self._too_soon_said, True
             return Press(None, ignored=TOO_SOON, say_it=not said)
         plan = plan.on(self.reading)
-        arming = self._arm(plan)
+        arming = self._arm(plan, preview=False)
         if not arming.armed:
             return Press(None, ignored=f"{plan.noun} not sent: {arming.reason}")
         far = plan.needs_confirming()
@@ -298,8 +306,8 @@ class Ticket:
         self.phase = Phase.CONFIRMING if confirm else Phase.SENDING
         if not confirm:
             self._sent()
-        return Press(arming.order, before=plan.before, age_s=self._age(), preview=arming.preview,
-                     far=far)
+        return Press(arming.order, before=plan.before, age_s=self._age(),
+                     preview=plan.preview() if confirm else "", far=far)
 
     def confirmed(self, plan: Plan | FormState, yes: bool) -> Press:
         """The confirmation's answer. The rules are checked again: the dialog may have been

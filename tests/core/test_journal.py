@@ -3,6 +3,7 @@
 import json
 
 from ctpanel.config import default_journal_path
+from ctpanel.core.desk.records import Records
 from ctpanel.core.runtime.version import app_version
 from ctpanel.core.store.journal import Journal
 
@@ -49,11 +50,11 @@ def test_default_location_follows_the_data_dir(private_files):
     assert default_journal_path() == private_files / "journal.jsonl"
 
 
-async def test_async_append(tmp_path):
+async def test_the_desks_records_write_whole_lines_off_the_loop(tmp_path):
     journal = Journal(tmp_path / "journal.jsonl")
-    await journal.append_async({"n": 1})
+    await Records(journal, "demo").write({"n": 1})
     [record] = journal.read_last()
-    assert record == {"n": 1, "time": record["time"], "version": app_version()}
+    assert record == {"n": 1, "mode": "demo", "time": record["time"], "version": app_version()}
 
 
 def test_lines_end_in_a_bare_newline_on_every_platform(tmp_path):

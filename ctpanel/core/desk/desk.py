@@ -87,8 +87,9 @@ class Desk:
             trade.move(RequestState.REFUSED, str(refused))
             await self._record(trade, route)
             raise refused
+        trade.body = _body(trade.request)  # once: the intent and the outcome carry it
         written = self.records.ahead(trade.intent.value, route.words(trade),
-                                     *_scope(trade.request), _body(trade.request),
+                                     *_scope(trade.request), trade.body,
                                      trade.transport.value if trade.transport else None)
         trade.client_id = written.client_id
         trade.move(RequestState.SENT)
@@ -124,7 +125,8 @@ class Desk:
         await self.records.write({
             "kind": trade.intent.value,
             **({"transport": trade.transport.value} if trade.transport else {}),
-            "account": account, "instrument": instrument, "body": _body(trade.request),
+            "account": account, "instrument": instrument,
+            "body": trade.body if trade.body is not None else _body(trade.request),
             "status": JOURNAL_STATUS.get(outcome, outcome.value), "outcome": outcome.value,
             "client_id": trade.client_id, "round_trip_ms": round(trade.round_trip_ms, 1),
             "error": str(error) if error else None,

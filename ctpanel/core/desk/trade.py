@@ -82,6 +82,7 @@ class Trade:
     after: Any = None
     error: CtError | None = None
     round_trip_ms: float = 0.0
+    body: dict[str, Any] | None = None  # what was sent, as the journal records it
     extra: dict[str, Any] = field(default_factory=dict)  # an intent's own read-back figures
     log: list[Step] = field(default_factory=list)
 

@@ -24,7 +24,7 @@ class Intent(StrEnum):
     def reduces(self) -> bool:
         """True when the request can only take risk off (an exit): no guard against new risk
         applies to it."""
-        return self is not Intent.REVERSE
+        return self in REDUCING
 
     @property
     def is_exit(self) -> bool:
@@ -32,6 +32,8 @@ class Intent(StrEnum):
         return self in (Intent.CLOSE, Intent.FLATTEN, Intent.CANCEL)
 
 
+# The intents that only take risk off: the one place an exit is told from new risk.
+REDUCING = frozenset({Intent.CLOSE, Intent.FLATTEN, Intent.CANCEL, Intent.EVERYTHING})
 PAST = {Intent.REVERSE: "reversed", Intent.CLOSE: "closed", Intent.FLATTEN: "flattened",
         Intent.CANCEL: "cancelled", Intent.EVERYTHING: "flattened"}
 

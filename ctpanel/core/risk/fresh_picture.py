@@ -16,6 +16,7 @@ class FreshMirror:
 
     name = "position"
     against_new_risk = True
+    members_only = False
 
     def __init__(self, fresh_for_s: float = FRESH_FOR_S) -> None:
         self.fresh_for_s = fresh_for_s

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ctpanel.core.domain.states import REDUCING
 from ctpanel.core.errors import InvalidOrder, Problem
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ class Guard(Protocol):
 
     name: str
     against_new_risk: bool  # True: it never applies to a request that only reduces risk
+    members_only: bool  # True: it judges a group member's request (a member's own limits)
 
     def check(self, intent: Intent, request: Any, basis: Basis) -> str | None: ...
 
@@ -53,17 +55,20 @@ class Refused(InvalidOrder):
         super().__init__([Problem(guard, words)])
 
 
-def applies(guard: Guard, intent: Intent) -> bool:
-    """Whether ``guard`` looks at a request of ``intent`` at all."""
-    return not (guard.against_new_risk and intent.reduces)
+def applies(guard: Guard, intent: Intent, basis: Basis) -> bool:
+    """Whether ``guard`` looks at a request of ``intent`` on ``basis`` at all (read from what
+    each declares, without asking it: the click path asks only the guards that judge it)."""
+    return not ((guard.against_new_risk and intent.reduces)
+                or (guard.members_only and basis.member is None))
 
 
 def denial(guards: Iterable[Guard], intent: Intent, request: Any,
            basis: Basis) -> Refused | None:
     """The first guard that refuses ``request``, as the error the desk raises; None: it may go."""
+    reduces, member = intent in REDUCING, basis.member is not None  # Intent.reduces, inline
     for guard in guards:
-        if not applies(guard, intent):
-            continue
+        if (guard.against_new_risk and reduces) or (guard.members_only and not member):
+            continue  # the rule of applies(), inline: this loop is on the click path
         words = guard.check(intent, request, basis)
         if words:
             return Refused(guard.name, words)

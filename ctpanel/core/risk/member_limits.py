@@ -16,6 +16,7 @@ class RequiresAtm:
 
     name = "strategy"
     against_new_risk = True
+    members_only = True
 
     def check(self, intent: Intent, request: Any, basis: Basis) -> str | None:
         member = basis.member
@@ -29,6 +30,7 @@ class MemberMaxContracts:
 
     name = "quantity"
     against_new_risk = True
+    members_only = True
 
     def check(self, intent: Intent, request: Any, basis: Basis) -> str | None:
         member = basis.member

@@ -15,6 +15,7 @@ class SameSide:
 
     name = "action"
     against_new_risk = True
+    members_only = False
 
     def check(self, intent: Intent, request: Any, basis: Basis) -> str | None:
         position = basis.position

@@ -43,8 +43,9 @@ class Journal:
         return f"Journal({str(self.path)!r})"
 
     def append(self, record: dict[str, Any], *, durable: bool = True) -> None:
-        """Write one record as one ``write`` of a whole line, then fsync it (blocking: call
-        through :meth:`append_async` on a loop). ``durable=False``: no fsync, for an intent
+        """Write one record as one ``write`` of a whole line, then fsync it (blocking: the
+        desk's :class:`~ctpanel.core.desk.records.Records`, its one caller, writes from a
+        worker thread). ``durable=False``: no fsync, for an intent
         written on the click path (a killed process loses nothing the OS already holds; the
         fsync follows off the click path, :meth:`sync`)."""
         line = json.dumps({"time": now_iso(), "version": app_version(), **record},
@@ -85,11 +86,6 @@ class Journal:
         # O_APPEND every write goes to the end of the file, on Windows as on POSIX.
         os.lseek(fd, size - 1, os.SEEK_SET)
         return b"" if os.read(fd, 1) == b"\n" else b"\n"
-
-    async def append_async(self, record: dict[str, Any]) -> None:
-        import asyncio
-
-        await asyncio.to_thread(self.append, record)
 
     async def read_last_async(self, count: int = 200) -> list[dict[str, Any]]:
         import asyncio
