@@ -42,10 +42,11 @@ import requests
 from PySide6.QtWidgets import QApplication
 
 from ctpanel.backend import Mode, assemble
-from ctpanel.core.domain.groups import Group, GroupFile, Member
+from ctpanel.core.domain.groups import Group, Member
 from ctpanel.core.domain.models import Transport
 from ctpanel.core.domain.secret import Secret
 from ctpanel.core.store.credentials import MemoryTokenStore
+from ctpanel.core.store.group_file import GroupFile
 from ctpanel.core.store.journal import Journal
 from ctpanel.panel.ports import ScriptedConfirmer
 from ctpanel.qt.main_window import MainWindow

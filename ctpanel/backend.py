@@ -88,7 +88,7 @@ def _import_network_stack(mode: Mode) -> None:
         import anyio._backends._asyncio  # noqa: F401
         import httpcore._backends.anyio  # noqa: F401
     if mode is Mode.DEMO:
-        import ctpanel.sim  # noqa: F401  (aiohttp: only demo mode pays for it)
+        import ctpanel.sim.server  # noqa: F401  (aiohttp: only demo mode pays for it)
 
 
 async def load_network_stack(mode: Mode) -> None:

@@ -18,27 +18,22 @@ from ctpanel.config import (
     data_dir,
 )
 from ctpanel.core.desk.groups import GroupReport, read_group, vetted
-from ctpanel.core.domain.groups import (
-    GROUPS_FILE,
-    Group,
-    find_group,
-    load_groups,
-    offered_groups,
-    plan_group,
-)
+from ctpanel.core.domain.groups import Group, find_group, plan_group
 from ctpanel.core.domain.models import ReverseOrder, Transport
 from ctpanel.core.domain.states import Intent
 from ctpanel.core.domain.validation import OrderInput, parse_order
 from ctpanel.core.errors import InvalidOrder, Problem
+from ctpanel.core.store.group_file import GROUPS_FILE, load_groups, offered_groups
 from ctpanel.core.wire.urls import is_loopback_host
+from ctpanel.sim.seed import DEMO_GROUPS
 
 
 def available_groups(base_url: str) -> list[Group]:
     """The trader's groups; against the simulator (loopback) also its demo group."""
     from urllib.parse import urlsplit
 
-    return offered_groups(load_groups(data_dir()),
-                          demo=is_loopback_host(urlsplit(base_url).hostname))
+    loopback = is_loopback_host(urlsplit(base_url).hostname)
+    return offered_groups(load_groups(data_dir()), DEMO_GROUPS if loopback else ())
 
 
 def list_groups(args: argparse.Namespace, base_url: str) -> int:

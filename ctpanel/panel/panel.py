@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 from ctpanel.backend import Backend, Mode
 from ctpanel.core.domain.form import FormState
-from ctpanel.core.domain.groups import Group, GroupFile
+from ctpanel.core.domain.groups import Group
 from ctpanel.core.domain.models import Position
 from ctpanel.core.domain.pricing import format_price, prefilled_prices
 from ctpanel.core.domain.secret import Secret
 from ctpanel.core.domain.states import Intent
 from ctpanel.core.errors import CtError
 from ctpanel.core.store.credentials import TokenStore
+from ctpanel.core.store.group_file import GroupFile
 from ctpanel.core.store.journal import Journal
 from ctpanel.core.wire.urls import DEFAULT_BASE_URL
 from ctpanel.panel.connection import BackendFactory, Connection

@@ -12,10 +12,11 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
-from ctpanel.core.domain.groups import Group, GroupFile, group_name
+from ctpanel.core.domain.groups import Group, group_name
 from ctpanel.core.domain.models import Account, Position
 from ctpanel.core.domain.validation import normalise_instrument
 from ctpanel.core.errors import CtError
+from ctpanel.core.store.group_file import GroupFile
 from ctpanel.panel.events import Event
 from ctpanel.panel.notices import Level, Notices
 from ctpanel.panel.options import PreferenceStore

@@ -93,8 +93,8 @@ def check_keyring() -> str:
 
 # Imported only after the window is up, or only when used: a bundle must still carry them.
 LATE_MODULES = ("ctpanel.qt.running", "ctpanel.cli.commands", "ctpanel.core.wire.client",
-                "ctpanel.core.wire.stream", "ctpanel.sim", "ctpanel.qt.widgets.settings_dialog",
-                "ctpanel.qt.widgets.token_dialog", "sniffio")
+                "ctpanel.core.wire.stream", "ctpanel.sim.server",
+                "ctpanel.qt.widgets.settings_dialog", "ctpanel.qt.widgets.token_dialog", "sniffio")
 
 
 def check_late_modules() -> str:

@@ -10,9 +10,9 @@ import logging
 
 from ctpanel.backend import Backend, Mode, open_demo, open_live
 from ctpanel.config import connection_settings, data_dir, default_journal_path
-from ctpanel.core.domain.groups import GroupFile
 from ctpanel.core.domain.secret import Secret
 from ctpanel.core.store.credentials import KeyringTokenStore, TokenStore
+from ctpanel.core.store.group_file import GroupFile
 from ctpanel.core.store.journal import Journal
 from ctpanel.core.wire.urls import DEFAULT_BASE_URL
 from ctpanel.panel.connection import BackendFactory as OpenBackend
@@ -27,6 +27,7 @@ from ctpanel.qt.global_hotkey import platform_hotkey
 from ctpanel.qt.icons import app_icon
 from ctpanel.qt.main_window import MainWindow
 from ctpanel.qt.settings import Preferences, WindowState
+from ctpanel.sim.seed import DEMO_GROUPS
 
 
 class BackendFactory:
@@ -73,7 +74,8 @@ def build_panel(*, preferences: PreferenceStore, journal: Journal,
                  backend=backend, live_base_url=live_base_url, sound_player=sound_player,
                  sound_path=lambda name: str(asset(name)),
                  hotkey_registrar=(lambda: global_hotkey) if global_hotkey else platform_hotkey,
-                 close_registrar=close, groups=groups or GroupFile(data_dir()))
+                 close_registrar=close,
+                 groups=groups or GroupFile(data_dir(), demo=DEMO_GROUPS))
 
 
 def about() -> str:

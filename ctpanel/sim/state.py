@@ -26,6 +26,12 @@ from ctpanel.sim.book import (
     stop_on_wrong_side,
 )
 from ctpanel.sim.market import Contract, Market
+from ctpanel.sim.seed import (
+    ATM_TEMPLATES,
+    DEMO_GROUP_POSITIONS,
+    SIM_ACCOUNTS,
+    SIM_POSITIONS,
+)
 
 CUSTOM_ORDER_ID = re.compile(r"[A-Za-z0-9_\-]{1,64}")
 EXECUTIONS_LOOKBACK_S = (320, 900)  # CrossTrade's default and maximum
@@ -86,10 +92,6 @@ def _price(value: Any) -> float | None:
     return float(value)
 
 
-DEMO_GROUP_POSITIONS = (2, 1, 0, -1, 3)  # APEX-1 .. APEX-5 in ES
-ATM_TEMPLATES = ("ATM 1 target", "ATM 2 targets", "Scalp 8-16")
-
-
 class SimState:
     """Accounts, positions and orders, with CrossTrade's semantics as the reference describes."""
 
@@ -109,17 +111,15 @@ class SimState:
     # --- set-up ---------------------------------------------------------------------------
 
     def seed(self) -> None:
-        """Sim101 long 2 ES and short 1 NQ; Sim102 short 3 MES; Sim103 flat. And the demo
-        group's five funded accounts (ctpanel.core.domain.groups.DEMO_GROUP), on a Rithmic
-        connection, all in ES: long 2, long 1, flat, short 1 (the other side), long 3."""
+        """The accounts and positions of :mod:`ctpanel.sim.seed`: Sim101-103 and, unless told
+        otherwise, the demo group's five funded accounts."""
         self.accounts = {}
         self.book = OrderBook()
         self.reject_next = None
-        for index, name in enumerate(("Sim101", "Sim102", "Sim103"), start=1):
+        for index, name in enumerate(SIM_ACCOUNTS, start=1):
             self.accounts[name.lower()] = SimAccount(id=index, name=name)
-        self.set_position("Sim101", "ES", 2)
-        self.set_position("Sim101", "NQ", -1)
-        self.set_position("Sim102", "MES", -3)
+        for account, instrument, size in SIM_POSITIONS:
+            self.set_position(account, instrument, size)
         for index, size in enumerate(DEMO_GROUP_POSITIONS if self.demo_group else (), start=1):
             name = f"APEX-{index}"
             self.accounts[name.lower()] = SimAccount(id=100 + index, name=name,

@@ -10,22 +10,15 @@ import pytest
 
 from ctpanel.backend import Mode, assemble
 from ctpanel.core.desk.groups import read_group, vetted
-from ctpanel.core.domain.groups import (
-    DEMO_GROUP,
-    Group,
-    Member,
-    SizeRule,
-    groups_from,
-    load_groups,
-    plan_group,
-    save_groups,
-)
+from ctpanel.core.domain.groups import Group, Member, SizeRule, plan_group
 from ctpanel.core.domain.models import OrderSide, Position, Side, Transport
 from ctpanel.core.domain.secret import Secret
 from ctpanel.core.domain.states import Intent
 from ctpanel.core.domain.validation import OrderInput, parse_order
 from ctpanel.core.risk.standard import standard_guards
+from ctpanel.core.store.group_file import groups_from, load_groups, save_groups
 from ctpanel.core.store.journal import Journal
+from ctpanel.sim.seed import DEMO_GROUP
 from tests.conftest import TOKEN
 
 ES = "ES 12-26"

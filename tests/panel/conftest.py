@@ -12,15 +12,16 @@ import pytest
 
 from ctpanel.backend import Mode, assemble, open_demo
 from ctpanel.core.domain.form import FormState
-from ctpanel.core.domain.groups import GroupFile
 from ctpanel.core.domain.secret import Secret
 from ctpanel.core.store.credentials import MemoryTokenStore
+from ctpanel.core.store.group_file import GroupFile
 from ctpanel.core.store.journal import Journal
 from ctpanel.panel.notices import NoticeHandler
 from ctpanel.panel.options import MemoryPreferences
 from ctpanel.panel.panel import Panel
 from ctpanel.panel.ports import ScriptedConfirmer
 from ctpanel.panel.ticket import Freshness
+from ctpanel.sim.seed import DEMO_GROUPS
 from tests.conftest import TOKEN
 from tests.helpers.clock import FakeClock
 from tests.helpers.stand_ins import FakeRegistrar
@@ -166,7 +167,7 @@ async def make_panel(tmp_path, memory_keyring):
                       sound_player=played.append, sound_path=lambda name: name,
                       hotkey_registrar=lambda: registrar,
                       close_registrar=lambda: close_registrar,
-                      groups=GroupFile(tmp_path / "data"))
+                      groups=GroupFile(tmp_path / "data", demo=DEMO_GROUPS))
         if groups:
             GroupFile(tmp_path / "data").save(groups)
         made.append(panel)

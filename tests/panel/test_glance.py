@@ -6,11 +6,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ctpanel.core.domain.form import FormState
-from ctpanel.core.domain.groups import DEMO_GROUP, plan_group
+from ctpanel.core.domain.groups import plan_group
 from ctpanel.core.domain.models import OrderType, Position, Side, TimeInForce
 from ctpanel.core.domain.pricing import format_price
 from ctpanel.core.domain.states import Intent
 from ctpanel.panel.glance import details_summary, member_rows, position_texts
+from ctpanel.sim.seed import DEMO_GROUP
 
 ES = "ES 12-26"
 

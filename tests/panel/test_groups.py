@@ -8,8 +8,9 @@ import json
 import pytest
 
 from ctpanel.core.desk.groups import GroupReport
-from ctpanel.core.domain.groups import DEMO_GROUP, Group, Member
+from ctpanel.core.domain.groups import Group, Member
 from ctpanel.panel.plans import ExitChoices, Portion
+from ctpanel.sim.seed import DEMO_GROUP
 from tests.panel.conftest import until
 
 APEX = DEMO_GROUP.key

@@ -8,12 +8,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 # What the first window does not need: the event loop and TLS (asyncio, ssl, OpenSSL), the
-# network clients, the keyring, qasync, the simulator, and the version (importlib.metadata). All
-# come after the window is shown.
+# network clients, the keyring, qasync, the simulator (its server and state: its seed is plain
+# data, the demo group the picker offers), and the version (importlib.metadata). All come after
+# the window is shown.
 LOADED_LATER = ("asyncio", "ssl", "_ssl", "_hashlib", "httpx", "websockets", "keyring",
                 "importlib.metadata",
                 "qasync", "aiohttp", "ctpanel.core.wire.client", "ctpanel.core.wire.stream",
-                "ctpanel.sim", "ctpanel.cli.commands", "ctpanel.qt.running")
+                "ctpanel.sim.server", "ctpanel.sim.state", "ctpanel.cli.commands",
+                "ctpanel.qt.running")
 
 SHOW_THE_WINDOW = f"""
 import sys

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctpanel.core.domain.groups import SizeRule, group_rows, groups_from_rows
+from ctpanel.core.domain.groups import SizeRule
+from ctpanel.core.store.group_file import group_rows, groups_from_rows
 from ctpanel.qt.widgets.inputs import cap
 
 if TYPE_CHECKING:
