@@ -33,6 +33,7 @@ Spawn = Callable[[Coroutine[Any, Any, Any], str], Any]
 
 
 class Connection:
+    """The panel's part for the backend: going live on purpose, the lights, the WebSocket."""
     def __init__(self, session: Session, notices: Notices, *, backend_factory: BackendFactory,
                  token_store: TokenStore, confirmer: Confirmer, live_base_url: str,
                  spawn: Spawn, clock: Callable[[], float]) -> None:

@@ -11,6 +11,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class HistoryLine:
+    """One line of the journal's history, as the log shows it at start."""
+
     time: datetime  # local time, as the log shows every line
     text: str
     order_id: str | None
@@ -29,6 +31,7 @@ EXITS = ("close", "flatten", "cancel", "flatten everything")
 
 
 def history_lines(records: Iterable[dict[str, Any]], mode: str) -> list[HistoryLine]:
+    """The log's lines for the journal's last ``records`` in ``mode``."""
     lines = []
     for record in records:
         if record.get("mode") != mode:

@@ -85,6 +85,7 @@ def global_hotkey_problem(text: str) -> str | None:
 
 
 def usable_global_hotkey(text: str, default: str = DEFAULT_GLOBAL_HOTKEY) -> Chord:
+    """The chord ``text`` names if the system can grab it, else ``default``'s."""
     return parse_chord(text if global_hotkey_problem(text) is None else default)
 
 
@@ -110,6 +111,7 @@ X11_LOCK_MASKS = (0, 1 << 1, 1 << 4, (1 << 1) | (1 << 4))  # Caps Lock and Num L
 
 
 def x11_modifier_mask(chord: Chord) -> int:
+    """The X11 modifier mask of ``chord`` (for the X11 grab)."""
     mask = 0
     for name in chord.modifiers:
         mask |= X11_MODIFIERS[name]

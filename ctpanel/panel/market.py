@@ -66,6 +66,7 @@ class MarketState:
 
 
 class MarketWatch:
+    """The panel's part for the market: quotes in the selected instrument, ticks, P&L."""
     def __init__(self, session: Session, *, on_change: Callable[[], None],
                  clock: Callable[[], float] = time.monotonic,
                  debounce: float = DEBOUNCE_S, keep: int = KEEP_SUBSCRIBED,

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 
 def is_ninjatrader(name: str) -> bool:
+    """Whether a process name is NinjaTrader's."""
     return name.lower().removesuffix(".exe") == "ninjatrader"
 
 
@@ -24,6 +25,7 @@ def ninjatrader_running(names: Iterable[str] | None = None) -> bool | None:
 
 
 def not_connected_advice(running: bool | None) -> str:
+    """What to do when CrossTrade says NinjaTrader is not connected, given whether it runs."""
     if running is None:
         return ("CrossTrade cannot reach NinjaTrader. Check that NinjaTrader is running and "
                 "that the CrossTrade add-on is connected in it.")
@@ -35,6 +37,7 @@ def not_connected_advice(running: bool | None) -> str:
 
 
 async def not_connected_advice_now() -> str:
+    """The advice, with whether NinjaTrader runs read now (off the loop)."""
     import asyncio  # not at the top: the panel's window is built before asyncio is loaded
 
     return not_connected_advice(await asyncio.to_thread(ninjatrader_running))

@@ -23,6 +23,8 @@ MAX_NOTICES = 500
 
 
 class Level(IntEnum):
+    """How much a notice matters: info, success, warning, error."""
+
     INFO = 0
     SUCCESS = 1
     WARNING = 2
@@ -36,6 +38,8 @@ LEVEL_TAGS = {Level.INFO: "", Level.SUCCESS: "OK ", Level.WARNING: "WARN ", Leve
 
 @dataclass(frozen=True)
 class Notice:
+    """One line of the log: its level, its words, the order it names."""
+
     time: datetime
     level: Level
     text: str

@@ -31,6 +31,8 @@ from ctpanel.panel.ticket import DEFAULT_REARM_DELAY_S, clamp_rearm_delay
 
 @dataclass(frozen=True)
 class Option:
+    """One preference: its key, its default, and how a stored value is read back safely."""
+
     default: Any
     help: str
 

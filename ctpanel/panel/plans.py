@@ -318,6 +318,8 @@ class EverythingRequest:
 
 @dataclass(frozen=True)
 class EverythingPlan:
+    """Flatten everything: every account, only ever after a confirmation listing what it closes."""
+
     action = Intent.EVERYTHING
     label = "FLATTEN EVERYTHING"
     noun = "Flatten everything"

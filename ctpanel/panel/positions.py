@@ -32,6 +32,8 @@ Spawn = Callable[[Coroutine[Any, Any, Any], str], "asyncio.Task"]
 
 
 class Positions:
+    """The panel's part for the selection: accounts, the picked account and instrument, its
+    position read and polled (a newer read supersedes an older one)."""
     def __init__(self, session: Session, ticket: Ticket, notices: Notices,
                  preferences: PreferenceStore, *, spawn: Spawn,
                  failed: Callable[[str, CtError, str | None], None],

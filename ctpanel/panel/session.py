@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 
 class Session:
+    """One backend's lifetime: the tasks it started end with it."""
     def __init__(self, backend: Backend | None = None) -> None:
         self.backend = backend
         self.generation = 0 if backend is None else 1  # tells each backend's figures apart

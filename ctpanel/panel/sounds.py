@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 
 class SoundEvent(Enum):
+    """What a sound says: sent, filled, rejected, outcome unknown."""
+
     SENT = "sent"
     FILLED = "filled"
     REJECTED = "rejected"
@@ -56,6 +58,7 @@ class Sounds:
 
 
 def system_player() -> Player:
+    """This system's way to play a sound file without blocking (no player found: silence)."""
     if sys.platform == "win32":
         import winsound
 

@@ -10,6 +10,8 @@ from ctpanel.core.errors import AuthError, CtError, NetworkError, NotConnectedEr
 
 
 class LightState(StrEnum):
+    """A light's colour: good, warning, bad or unknown."""
+
     UNKNOWN = "unknown"
     OK = "ok"
     WARN = "warn"
@@ -19,6 +21,8 @@ class LightState(StrEnum):
 
 @dataclass(frozen=True)
 class Light:
+    """One status light: its state and why, in plain words."""
+
     state: LightState
     reason: str
 
@@ -31,6 +35,8 @@ STREAM_STATES = {"connected": LightState.OK, "stopped": LightState.BAD, "failed"
 
 @dataclass
 class ConnectionStatus:
+    """The connection's lights: REST, the WebSocket, NinjaTrader, the request budget."""
+
     token: Light = UNKNOWN
     crosstrade: Light = UNKNOWN
     ninjatrader: Light = UNKNOWN

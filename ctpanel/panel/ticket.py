@@ -44,6 +44,8 @@ TOO_SOON = "Ignored: too soon after the last order."
 
 
 class Phase(StrEnum):
+    """Where the ticket is: idle, asking for a confirmation, or sending."""
+
     IDLE = "idle"
     CONFIRMING = "confirming"  # the confirmation dialog is open; nothing is sent yet
     SENDING = "sending"  # the order is on its way; its outcome is not known yet
@@ -69,6 +71,8 @@ class ReadToken:
 
 @dataclass(frozen=True)
 class Reading:
+    """A position figure kept by the ticket, with its scope and when its read started."""
+
     position: Position
     scope: Scope
     read_at: float  # when the read started: the figure is at least this old
@@ -148,10 +152,13 @@ def checked(form: FormState) -> Check:
 
 
 def as_plan(plan: Plan | FormState) -> Plan:
+    """``plan`` as a plan (a bare form is Reverse's)."""
     return ReversePlan(plan) if isinstance(plan, FormState) else plan
 
 
 class Freshness(StrEnum):
+    """How old the ticket's figure is: fresh, stale, or unknown (none read)."""
+
     FRESH = "fresh"
     STALE = "stale"
     UNKNOWN = "unknown"
@@ -182,6 +189,8 @@ class Press:
 
 
 class Ticket:
+    """The order ticket's rules: when an order may go, and in plain words why not (see the
+    module)."""
     def __init__(self, clock: Callable[[], float] = time.monotonic, *,
                  freshness: float = DEFAULT_FRESHNESS_S,
                  rearm_delay: float = DEFAULT_REARM_DELAY_S) -> None:

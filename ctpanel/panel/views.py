@@ -115,6 +115,8 @@ def _group_rows(ticket: Ticket, reverse: Plan | None, close: Plan | None
 
 @dataclass(frozen=True)
 class HotkeyView:
+    """What the hotkey line shows: the chords, armed or not, and why."""
+
     armed: bool
     chord: str  # the global combination, "Ctrl+Alt+R"
     note: str  # why it is on or off, in plain words
@@ -124,6 +126,8 @@ class HotkeyView:
 
 @dataclass(frozen=True)
 class StatusView:
+    """What the status lights show, each with its words."""
+
     status: ConnectionStatus
     budget: str  # "Budget 12/20", "Budget –", "Budget 0 — rate limited"
 

@@ -34,6 +34,7 @@ def read_problem(error: CtError, instrument: str) -> str:
 
 
 class PositionWatcher:
+    """Reads the selected position, and judges each figure against the ticket before it is shown."""
     def __init__(self, session: Session, ticket: Ticket, *,
                  on_shown: Callable[[], None],
                  on_failed: Callable[[CtError, str], None],

@@ -30,6 +30,8 @@ BUDGET_RESERVE = 8
 
 @dataclass(frozen=True)
 class FillReport:
+    """What following an order found: its NinjaTrader state, and the one line the log shows."""
+
     order_id: str
     state: str  # NinjaTrader's, or "unknown" when it could not be followed
     line: str
@@ -45,6 +47,7 @@ class FillReport:
 
 
 class FillFollower:
+    """Follows one confirmed order to its fill, within the request budget (see the module)."""
     def __init__(self, client, *, sleep: Callable[[float], Awaitable[None]] | None = None,
                  follow_for: float = FOLLOW_FOR_S) -> None:
         import asyncio  # here: the window is shown before asyncio is loaded

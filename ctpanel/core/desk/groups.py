@@ -60,6 +60,8 @@ class MemberOutcome:
 
 @dataclass(frozen=True)
 class GroupReport:
+    """Every member's outcome of one group action, and its summary in plain words."""
+
     plan: GroupPlan
     outcomes: tuple[MemberOutcome, ...]
 

@@ -40,6 +40,8 @@ def unfinished(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 class StateReader(Protocol):
+    """The reads a reconciliation needs: the position, and the executions since the intent."""
+
     async def get_position(self, account: str, instrument: str) -> Position: ...
 
     async def list_executions(self, account: str, lookback_s: int = 320

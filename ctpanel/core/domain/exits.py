@@ -70,6 +70,7 @@ class ExitOrder:
 
 
 def exit_problems(order: ExitOrder) -> list[Problem]:
+    """What is wrong with ``order``, one problem per field (none: it may be sent)."""
     problems = []
     if not isinstance(order.kind, Intent) or not order.kind.is_exit:
         problems.append(Problem("kind", f"{order.kind} is not a close, a flatten or a cancel."))
@@ -109,6 +110,7 @@ def closing_size(open_size: int, quantity: int | None, percent: float | None) ->
 
 
 def is_working(order: OrderInfo) -> bool:
+    """Whether ``order`` is still working (NinjaTrader's working states)."""
     return is_working_state(order.state)
 
 

@@ -25,6 +25,7 @@ GROUP_PREFIX = "group:"  # how a group is named where an account could be (the p
 
 
 def group_key(name: str) -> str:
+    """The picker's key of the group ``name`` (``group:Apex PA``)."""
     return f"{GROUP_PREFIX}{name}"
 
 
@@ -43,6 +44,8 @@ class SizeRule(StrEnum):
 
 @dataclass(frozen=True)
 class Member:
+    """One account of a group: its size rule, and its own limits (an ATM template, contracts)."""
+
     account: str
     rule: SizeRule = SizeRule.MIRROR
     size: float = 1.0
@@ -59,6 +62,8 @@ class Member:
 
 @dataclass(frozen=True)
 class Group:
+    """A named set of accounts that act together."""
+
     name: str
     members: tuple[Member, ...]
 
@@ -77,6 +82,7 @@ class Group:
 
 
 def find_group(groups: Iterable[Group], name: str) -> Group | None:
+    """The group named ``name`` (any case), or None."""
     wanted = name.strip().lower()
     return next((g for g in groups if g.name.lower() == wanted), None)
 

@@ -9,11 +9,15 @@ from typing import Any
 
 
 class OrderSide(StrEnum):
+    """The side of an order: BUY or SELL."""
+
     BUY = "BUY"
     SELL = "SELL"
 
 
 class OrderType(StrEnum):
+    """NinjaTrader's order types, as CrossTrade names them."""
+
     MARKET = "MARKET"
     LIMIT = "LIMIT"
     STOPMARKET = "STOPMARKET"
@@ -29,6 +33,8 @@ class OrderType(StrEnum):
 
 
 class TimeInForce(StrEnum):
+    """How long an order works: the session (DAY) or until cancelled (GTC)."""
+
     DAY = "DAY"
     GTC = "GTC"
 
@@ -138,6 +144,8 @@ SIMULATION_CONNECTIONS = ("simulat", "playback")  # "Simulated Data Feed", "Play
 
 @dataclass(frozen=True)
 class Account:
+    """A NinjaTrader account as CrossTrade lists it, with the connection it trades on."""
+
     name: str
     display_name: str = ""
     connection_status: str | None = None
@@ -209,6 +217,8 @@ def finite_float(value: Any) -> float | None:
 
 @dataclass(frozen=True)
 class AccountPnl:
+    """An account's P&L as a ``pnlUpdate`` push gives it (None: not given)."""
+
     account: str
     unrealized: float | None
     realized: float | None
@@ -232,6 +242,8 @@ class OrderInfo:
 
 @dataclass(frozen=True)
 class Execution:
+    """One execution (a fill) as ``ListExecutions`` gives it; ``epoch_ms`` in milliseconds."""
+
     order_id: str
     instrument: str
     price: float

@@ -42,6 +42,7 @@ def plausible_money(value: Any) -> float | None:
 
 
 def on_grid(price: float, tick: float | None) -> bool:
+    """Whether ``price`` is a whole number of ``tick`` (no tick known: yes)."""
     if not tick:
         return True
     steps = price / tick
@@ -49,15 +50,19 @@ def on_grid(price: float, tick: float | None) -> bool:
 
 
 def quote_prices(quote: Quote) -> list[float]:
+    """The prices a quote carries (bid, ask, last), those that are known."""
     return [price for price in (quote.bid, quote.ask, quote.last) if price is not None]
 
 
 def within(price: float, reference: float, band: float) -> bool:
+    """Whether ``price`` lies within ``band`` (a fraction) of ``reference``."""
     return abs(price - reference) <= band * reference
 
 
 @dataclass(frozen=True)
 class Verdict:
+    """Whether a quote may be shown, and if not, why (in plain words)."""
+
     ok: bool
     why: str = ""
 

@@ -41,12 +41,16 @@ def ticks_between(a: float, b: float, tick: float) -> float:
 
 
 class Severity(StrEnum):
+    """How a price check weighs: refuse the order, or warn beside it."""
+
     REFUSE = "refuse"  # not sent
     WARN = "warn"  # said, sent if the trader presses anyway
 
 
 @dataclass(frozen=True)
 class MarketCheck:
+    """One check of an entry price against the market, in plain words."""
+
     severity: Severity
     message: str
 

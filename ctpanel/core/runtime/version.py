@@ -12,6 +12,7 @@ import functools
 
 @functools.cache
 def app_version() -> str:
+    """The installed version of ctpanel ("unknown" from a source tree never installed)."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:

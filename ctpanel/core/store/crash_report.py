@@ -15,6 +15,8 @@ KEEP_REPORTS = 20  # the oldest go: a crash loop must not fill the disk
 
 
 def write_report(data_folder: Path, traceback_text: str, *, qt: str = "") -> Path:
+    """Write ``traceback_text`` with the version and platform into ``data_folder`` (the last
+    few reports kept); the report's path."""
     folder = data_folder / REPORTS_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"crash-{datetime.now():%Y%m%d-%H%M%S-%f}.txt"

@@ -103,6 +103,8 @@ class KeyringTokenStore:
 
 @dataclass(frozen=True)
 class ResolvedToken:
+    """The token found, and where it came from (the keyring, the environment, or nowhere)."""
+
     token: Secret | None
     source: str  # "environment", the store's description, or "none"
 
@@ -118,6 +120,7 @@ def resolve_token(store: TokenStore, environ: Mapping[str, str] | None = None) -
 
 
 async def resolve_token_async(store: TokenStore) -> ResolvedToken:
+    """The token, read off the loop (a keyring may block on its first use)."""
     import asyncio  # not at the top: the panel's window is built before asyncio is loaded
 
     return await asyncio.to_thread(resolve_token, store)

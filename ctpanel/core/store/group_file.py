@@ -51,6 +51,7 @@ def _member_from(item: Any) -> Member | None:
 
 
 def groups_json(groups: Iterable[Group]) -> dict:
+    """``groups.json``'s contents for ``groups``."""
     return {"groups": [{"name": g.name, "members": [
         {"account": m.account, "rule": m.rule.value, "size": m.size,
          "requires_atm": m.requires_atm, "max_contracts": m.max_contracts}
@@ -66,6 +67,7 @@ def load_groups(folder: Path) -> list[Group]:
 
 
 def save_groups(folder: Path, groups: Iterable[Group]) -> None:
+    """Save ``groups`` whole into ``folder`` (through a temporary file: never half-written)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / GROUPS_FILE
     temporary = path.with_suffix(".tmp")

@@ -27,6 +27,7 @@ OPEN_FLAGS = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
 
 
 def now_iso() -> str:
+    """Now, in UTC, to the millisecond (every record's ``time``)."""
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 

@@ -27,6 +27,8 @@ IPPROTO_TCP = 6
 
 @dataclass(frozen=True)
 class KeepaliveTimers:
+    """When a silent connection is probed, and how often, until it is given up."""
+
     idle: int = 5  # seconds of silence before the first probe
     interval: int = 2  # seconds between probes
     probes: int = 2  # unanswered probes before the connection is declared dead
@@ -39,6 +41,8 @@ class KeepaliveTimers:
 
 @dataclass(frozen=True)
 class PlatformOptions:
+    """The socket options one platform takes for TCP keepalive."""
+
     sol_socket: int
     so_keepalive: int
     idle: int  # TCP_KEEPIDLE (Linux, Windows' TCP_KEEPALIVE) or TCP_KEEPALIVE (macOS)

@@ -54,6 +54,7 @@ def has_list(payload: Any, *keys: str) -> bool:
 
 
 def side_from(value: Any) -> Side | None:
+    """The side a server's text names (``Long``, ``short``, ``Flat``), else None."""
     text = str(value or "").strip().lower()
     return {"long": Side.LONG, "short": Side.SHORT, "flat": Side.FLAT}.get(text)
 
@@ -81,6 +82,7 @@ def position_from(item: Any, *, account: str = "", instrument: str = "") -> Posi
 
 
 def positions_from(payload: Any, *, account: str = "") -> list[Position]:
+    """The positions in a list reply, each read tolerantly; unreadable ones skipped."""
     found = (position_from(item, account=account) for item in _listed(payload, "positions"))
     return [position for position in found if position is not None]
 
@@ -198,6 +200,7 @@ def order_state_from(payload: Any) -> str | None:
 
 
 def order_from(payload: Any) -> OrderInfo | None:
+    """An order as ``GetOrder`` or a list gives it, or None when unreadable."""
     if not isinstance(payload, Mapping):
         return None
     order_id = order_id_from(payload)
@@ -242,6 +245,7 @@ def _is_count(value: Any) -> bool:
 
 
 def executions_from(payload: Any) -> list[Execution]:
+    """The executions in a ``ListExecutions`` reply; unreadable ones skipped."""
     found: list[Execution] = []
     for item in _listed(payload, "executions"):
         if not isinstance(item, Mapping):

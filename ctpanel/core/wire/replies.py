@@ -59,6 +59,7 @@ def field(payload: Any, key: str) -> Any:
 
 
 def is_failure(status: int | None, payload: Any) -> bool:
+    """Whether a reply says the request failed: its status, ``success: false`` or an ``error``."""
     if status is not None and not 200 <= status < 300:
         return True
     if isinstance(payload, Mapping):

@@ -12,6 +12,7 @@ import ssl
 
 @functools.cache
 def default_tls_context() -> ssl.SSLContext:
+    """The TLS context for CrossTrade: certifi's trusted roots, the same on every platform."""
     import certifi
 
     return ssl.create_default_context(cafile=certifi.where())

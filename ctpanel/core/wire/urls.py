@@ -16,6 +16,7 @@ API_PREFIX = "/v1/api"
 
 
 def is_loopback_host(host: str | None) -> bool:
+    """Whether ``host`` is this machine (only loopback may be reached without TLS)."""
     if not host:
         return False
     if host.lower() == "localhost":
@@ -42,10 +43,12 @@ def checked_url(url: str, *, secure: str, plain: str) -> str:
 
 
 def check_base_url(url: str) -> str:
+    """The REST base URL, checked (https, or http on loopback)."""
     return checked_url(url, secure="https", plain="http")
 
 
 def check_ws_url(url: str) -> str:
+    """The WebSocket URL, checked (wss, or ws on loopback)."""
     return checked_url(url, secure="wss", plain="ws")
 
 
