@@ -78,13 +78,16 @@ def install_crash_handler(window: MainWindow) -> None:
 
 
 async def report_ready(window: MainWindow, request_quit) -> None:
-    """``--report-ready``: the wall-clock time the panel became usable, its peak memory, and
-    the event loop's longest stall until then (``--exit-when-ready`` then quits; otherwise
-    what the panel shows is reported as it changes)."""
+    """``--report-ready``: the wall-clock time the panel became usable (what is held is on
+    screen: the position, or a group's members), its peak memory, and the event loop's longest
+    stall until then (``--exit-when-ready`` then quits; otherwise what the panel shows is
+    reported as it changes)."""
     loop = asyncio.get_running_loop()
-    usable = loop.create_future()
+    usable = loop.create_future()  # a position on screen, or a group's member rows
     window.panel.events.position.connect(
         lambda position: position is not None and not usable.done() and usable.set_result(1))
+    window.panel.events.ticket.connect(
+        lambda state: bool(state.members) and not usable.done() and usable.set_result(1))
     longest_stall = 0.0
     deadline = loop.time() + 30
     while not usable.done():  # a 5 ms tick: how late it comes is how long the loop was stuck
