@@ -151,3 +151,18 @@ async def test_a_member_failing_its_guard_stops_the_group_before_anything_is_sen
     plan = await fresh_plan(backend, group=group)
     assert plan.blocker(20) == "Not sent to any member: APEX-2 requires an ATM template."
     assert sim.orders_received() == []
+
+
+async def test_every_members_intent_is_on_disk_before_the_first_request_arrives(sim, backend):
+    plan = await fresh_plan(backend)
+    sim.add_fault(apis=["ReversePosition"], latency=0.5)
+    sending = asyncio.ensure_future(backend.desk.group(plan, transport=Transport.REST))
+    while not sim.orders_received():
+        await asyncio.sleep(0.002)
+    path = backend.desk.journal.path
+    intents = [r for r in map(json.loads, path.read_text().splitlines()) if r["kind"] == "intent"]
+    assert sorted(r["account"] for r in intents) == ["APEX-1", "APEX-2", "APEX-4", "APEX-5"]
+    await sending
+    outcomes = [r for r in map(json.loads, path.read_text().splitlines())
+                if r["kind"] == "reverse"]
+    assert {r["client_id"] for r in outcomes} == {r["client_id"] for r in intents}

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ctpanel.core.desk.fills import FillFollower, FillReport
 from ctpanel.core.desk.intents import Reconciliation, reconcile
-from ctpanel.core.desk.records import Records, new_client_id
+from ctpanel.core.desk.records import Records, WrittenAhead, new_client_id
 from ctpanel.core.desk.trade import RequestState, Trade
 from ctpanel.core.domain.models import Quote, Transport
 from ctpanel.core.domain.states import Intent, OrderState, Outcome
@@ -77,20 +77,21 @@ class Desk:
     # --- the one workflow -------------------------------------------------------------------
 
     async def _send_once(self, trade: Trade, route: Route, basis: Basis | None, *,
-                         verify: bool = True, on_accepted: OnAccepted = None) -> Trade:
+                         verify: bool = True, on_accepted: OnAccepted = None,
+                         written: WrittenAhead | None = None) -> Trade:
         """Guards, intent, send once, outcome (read back when unknown), record. Raises the
-        failure's typed error; an unknown outcome's error says what the read-back found."""
+        failure's typed error; an unknown outcome's error says what the read-back found.
+        ``written``: the intent, already written with others (a group's, in one write)."""
         refused = denial(self.guards, trade.intent, trade.request,
                          basis or Basis(position=_position_of(trade.before)))
         if refused is not None:
-            trade.client_id, trade.error = new_client_id(), refused
+            trade.client_id = written.client_id if written else new_client_id()
+            trade.error = refused
             trade.move(RequestState.REFUSED, str(refused))
-            await self._record(trade, route)
+            await self._record(trade, route)  # an intent written ahead is answered too
             raise refused
         trade.body = _body(trade.request)  # once: the intent and the outcome carry it
-        written = self.records.ahead(trade.intent.value, route.words(trade),
-                                     *_scope(trade.request), trade.body,
-                                     trade.transport.value if trade.transport else None)
+        written = written or self.records.ahead(*self._intent_of(trade, route))
         trade.client_id = written.client_id
         trade.move(RequestState.SENT)
         started = time.perf_counter()
@@ -118,6 +119,21 @@ class Desk:
         await self._record(trade, route)
         return trade
 
+    @staticmethod
+    def _intent_of(trade: Trade, route: Route) -> tuple:
+        """What the intent record says: :meth:`Records.ahead`'s arguments."""
+        return (trade.intent.value, route.words(trade), *_scope(trade.request),
+                trade.body if trade.body is not None else _body(trade.request),
+                trade.transport.value if trade.transport else None)
+
+    def write_ahead(self, trades: list[Trade]) -> list[WrittenAhead]:
+        """The intents of ``trades`` (a group's members), in one write before any is sent."""
+        return self.records.ahead_all([self._intent_of(trade, self._route_of(trade))
+                                       for trade in trades])
+
+    def _route_of(self, trade: Trade) -> Route:
+        return self.routes["reverse" if trade.intent is Intent.REVERSE else "exit"]
+
     async def _record(self, trade: Trade, route: Route) -> None:
         account, instrument = _scope(trade.request)
         error = trade.error
@@ -139,10 +155,8 @@ class Desk:
                       before: Any = None, basis: Basis | None = None, verify: bool = True,
                       on_accepted: OnAccepted = None) -> Any:
         """Send a reverse once; its :class:`~ctpanel.core.desk.reverse.ReverseReport`."""
-        trade = Trade(order, Intent.REVERSE, transport, before)
-        route = self.routes["reverse"]
-        await self._send_once(trade, route, basis, verify=verify, on_accepted=on_accepted)
-        return route.report(trade)
+        return await self.send(Trade(order, Intent.REVERSE, transport, before), basis,
+                               verify=verify, on_accepted=on_accepted)
 
     async def exit(self, order: Any, *, before: Any = None, basis: Basis | None = None,
                    on_accepted: OnAccepted = None, watch: str | None = None,
@@ -150,9 +164,15 @@ class Desk:
         """Send a close, a flatten or a cancel once; its
         :class:`~ctpanel.core.domain.exits.ExitReport` (the account read back, with the
         position in ``watch``, the order's instrument by default)."""
-        trade = Trade(order, order.kind, None, before, extra={"watch": watch})
-        route = self.routes["exit"]
-        await self._send_once(trade, route, basis, verify=verify, on_accepted=on_accepted)
+        return await self.send(Trade(order, order.kind, None, before, extra={"watch": watch}),
+                               basis, verify=verify, on_accepted=on_accepted)
+
+    async def send(self, trade: Trade, basis: Basis | None, *, verify: bool = True,
+                   on_accepted: OnAccepted = None, written: WrittenAhead | None = None) -> Any:
+        """A reverse's or an exit's ``trade`` once; its intent's report."""
+        route = self._route_of(trade)
+        await self._send_once(trade, route, basis, verify=verify, on_accepted=on_accepted,
+                              written=written)
         return route.report(trade)
 
     async def flatten_everything(self, confirmed: Any) -> Any:

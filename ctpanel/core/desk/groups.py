@@ -16,12 +16,13 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ctpanel.core.desk.exits import UncertainExit
+from ctpanel.core.desk.records import WrittenAhead
 from ctpanel.core.desk.reverse import UncertainOutcome
-from ctpanel.core.desk.trade import outcome_of
+from ctpanel.core.desk.trade import Trade, outcome_of
 from ctpanel.core.domain.exits import Picture
 from ctpanel.core.domain.groups import Group, GroupPlan, MemberStep, positions_by_account
 from ctpanel.core.domain.models import Position, ReverseOrder, Transport
-from ctpanel.core.domain.states import PAST, Outcome
+from ctpanel.core.domain.states import PAST, Intent, Outcome
 from ctpanel.core.errors import CtError
 from ctpanel.core.risk.guard import Basis, Guard, Refused, denial
 
@@ -123,13 +124,17 @@ async def send_group(desk: Desk, plan: GroupPlan, *, transport: Transport = Tran
         if on_member is not None:  # the row, the moment the member's answer lands
             on_member(MemberOutcome(step, Outcome.OK, order_id))
 
-    async def one(step: MemberStep) -> MemberOutcome:
-        outcome = await _one(desk, step, transport, accepted)
+    async def one(step: MemberStep, trade: Trade, written: WrittenAhead) -> MemberOutcome:
+        outcome = await _one(desk, step, trade, written, accepted)
         if on_member is not None and outcome.status is not Outcome.OK:
             on_member(outcome)
         return outcome
 
-    sent = await asyncio.gather(*(one(step) for step, _ in plan.requests))
+    steps = [step for step, _ in plan.requests]
+    trades = [_trade(step, transport) for step in steps]
+    written = desk.write_ahead(trades)  # every member's intent, before the first one leaves
+    sent = await asyncio.gather(*(one(*member) for member in zip(steps, trades, written,
+                                                                  strict=True)))
     sent = await _positions_after(desk, plan, sent)
     by_account = {o.account: o for o in sent}
     outcomes = tuple(by_account.get(step.member.account)
@@ -139,23 +144,32 @@ async def send_group(desk: Desk, plan: GroupPlan, *, transport: Transport = Tran
     return report
 
 
-async def _one(desk: Desk, step: MemberStep, transport: Transport,
+def _trade(step: MemberStep, transport: Transport) -> Trade:
+    """A member's request as the desk carries it: a reverse on ``transport``, an exit on the
+    member's picture."""
+    request = step.request
+    if isinstance(request, ReverseOrder):
+        return Trade(request, Intent.REVERSE, transport, step.before)
+    return Trade(request, request.kind, None, Picture(request.account, step.before),
+                 extra={"watch": None})
+
+
+async def _one(desk: Desk, step: MemberStep, trade: Trade, written: WrittenAhead,
                accepted: Callable[[MemberStep, str | None], None]) -> MemberOutcome:
-    """One member's request on the desk (guarded, written ahead, sent once, an unknown
-    outcome read again), without the read after a confirmed one."""
-    request, basis = step.request, member_basis(step)
+    """One member's request on the desk (guarded, its intent already written, sent once, an
+    unknown outcome read again), without the read after a confirmed one."""
+    reverse = trade.intent is Intent.REVERSE
+
+    def answered(result) -> None:
+        accepted(step, result.order_id if reverse else
+                 result.order_ids[0] if result.order_ids else None)
+
     try:
-        if isinstance(request, ReverseOrder):
-            report = await desk.reverse(
-                request, transport=transport, before=step.before, basis=basis, verify=False,
-                on_accepted=lambda result: accepted(step, result.order_id))
-            return MemberOutcome(step, Outcome.OK, report.result.order_id)
-        result = await desk.exit(
-            request, before=Picture(request.account, step.before), basis=basis, verify=False,
-            on_accepted=lambda result: accepted(step, result.order_ids[0]
-                                                if result.order_ids else None))
-        return MemberOutcome(step, Outcome.OK, result.result.reference
-                             if result.result.order_ids else None)
+        report = await desk.send(trade, member_basis(step), verify=False, on_accepted=answered,
+                                 written=written)
+        order_id = report.result.order_id if reverse else (
+            report.result.reference if report.result.order_ids else None)
+        return MemberOutcome(step, Outcome.OK, order_id)
     except (UncertainOutcome, UncertainExit) as unknown:
         after = unknown.after if isinstance(unknown, UncertainOutcome) else (
             unknown.after.position if unknown.after else None)

@@ -55,38 +55,64 @@ class Records:
         self.journal = journal
         self.mode = mode
         self._sync: asyncio.Future | None = None  # the next fsync, not started yet
+        self._batch: list[dict[str, Any]] = []  # records waiting for the next flush
+        self._flush: asyncio.Future | None = None  # when they are on disk
 
     def ahead(self, action: str, words: str, account: str | None, instrument: str | None,
               body: dict[str, Any], transport: str | None = None) -> WrittenAhead:
         """Record that ``words`` ("SELL 2 ES 12-26 MARKET DAY") is about to be sent."""
-        intent = WrittenAhead(new_client_id())
+        return self.ahead_all([(action, words, account, instrument, body, transport)])[0]
+
+    def ahead_all(self, intents: list[tuple]) -> list[WrittenAhead]:
+        """Several intents (each ``ahead``'s arguments) in one ``write``: a group's members,
+        all on disk before the first request leaves."""
+        handles = [WrittenAhead(new_client_id()) for _ in intents]
         if self.journal is None:
-            return intent
-        record = {"kind": "intent", "action": action, "mode": self.mode, "words": words,
-                  "account": account, "instrument": instrument, "body": body,
-                  "transport": transport, "client_id": intent.client_id,
-                  "door": self.journal.door, "epoch": round(time.time(), 3)}
+            return handles
+        now = round(time.time(), 3)
+        records = [{"kind": "intent", "action": action, "mode": self.mode, "words": words,
+                    "account": account, "instrument": instrument, "body": body,
+                    "transport": transport, "client_id": handle.client_id,
+                    "door": self.journal.door, "epoch": now}
+                   for handle, (action, words, account, instrument, body, transport)
+                   in zip(handles, intents, strict=True)]
         try:
-            self.journal.append(record, durable=False)
+            self.journal.append_all(records, durable=False)
         except OSError as failure:
             # The trader pressed: the order still goes out, and the failure is said.
             log.error("Could not write the intent to the journal (%s): %s",
                       self.journal.path, failure)
-            return intent
-        intent.synced = self._next_sync()
-        return intent
+            return handles
+        synced = self._next_sync()
+        for handle in handles:
+            handle.synced = synced
+        return handles
 
     async def write(self, record: dict[str, Any]) -> None:
-        """One whole record, fsynced, off the loop (with this mode, unless it names one)."""
+        """One whole record, fsynced, off the loop (with this mode, unless it names one).
+        Records written in one turn of the loop (a group's outcomes landing together) share
+        one ``write`` and one fsync in one worker thread."""
         if self.journal is None:
             return
         import asyncio
 
+        self._batch.append({"mode": self.mode, **record})
+        if self._flush is None:
+            self._flush = asyncio.get_running_loop().create_future()
+            asyncio.get_running_loop().call_soon(self._start_flush)
         try:
-            await asyncio.to_thread(self.journal.append, {"mode": self.mode, **record})
+            await asyncio.shield(self._flush)
         except OSError as failure:
             # The request already went out; losing the journal line must not hide its result.
             log.error("Could not write the journal (%s): %s", self.journal.path, failure)
+
+    def _start_flush(self) -> None:
+        import asyncio
+
+        batch, flushed = self._batch, self._flush
+        self._batch, self._flush = [], None  # what is written from now on: the next flush
+        _settle(asyncio.ensure_future(asyncio.to_thread(self.journal.append_all, batch)),
+                flushed)
 
     async def read_last(self, count: int) -> list[dict[str, Any]]:
         """The journal's last ``count`` readable records (none without a journal)."""
@@ -107,18 +133,24 @@ class Records:
 
         def start() -> None:
             self._sync = None  # what is written from now on needs the next one
-            asyncio.ensure_future(asyncio.to_thread(journal.sync)).add_done_callback(finish)
-
-        def finish(done: asyncio.Future) -> None:
-            if future.done():
-                return
-            if done.cancelled():
-                future.cancel()
-            elif done.exception() is not None:
-                future.set_exception(done.exception())
-            else:
-                future.set_result(None)
+            _settle(asyncio.ensure_future(asyncio.to_thread(journal.sync)), future)
 
         self._sync = future
         loop.call_soon(start)
         return future
+
+
+def _settle(work: asyncio.Future, future: asyncio.Future) -> None:
+    """When ``work`` (a worker thread's) is done, ``future`` ends as it did."""
+
+    def finish(done: asyncio.Future) -> None:
+        if future.done():
+            return
+        if done.cancelled():
+            future.cancel()
+        elif done.exception() is not None:
+            future.set_exception(done.exception())
+        else:
+            future.set_result(None)
+
+    work.add_done_callback(finish)

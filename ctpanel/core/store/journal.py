@@ -46,13 +46,18 @@ class Journal:
     def append(self, record: dict[str, Any], *, durable: bool = True) -> None:
         """Write one record as one ``write`` of a whole line, then fsync it (blocking: the
         desk's :class:`~ctpanel.core.desk.records.Records`, its one caller, writes from a
-        worker thread). ``durable=False``: no fsync, for an intent
-        written on the click path (a killed process loses nothing the OS already holds; the
-        fsync follows off the click path, :meth:`sync`)."""
-        line = json.dumps({"time": now_iso(), "version": app_version(), **record},
-                          separators=(",", ":"),
-                          ensure_ascii=False, default=str) + "\n"
-        data = line.encode("utf-8")
+        worker thread). ``durable=False``: no fsync, for an intent written on the click path
+        (a killed process loses nothing the OS already holds; the fsync follows off the click
+        path, :meth:`sync`)."""
+        self.append_all([record], durable=durable)
+
+    def append_all(self, records: list[dict[str, Any]], *, durable: bool = True) -> None:
+        """Several records, each a whole line, in one ``write`` and one fsync (a group's
+        intents before any member's request leaves; the outcomes that landed together)."""
+        stamp = {"time": now_iso(), "version": app_version()}
+        data = "".join(json.dumps({**stamp, **record}, separators=(",", ":"),
+                                  ensure_ascii=False, default=str) + "\n"
+                       for record in records).encode("utf-8")
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, OPEN_FLAGS, 0o600)
