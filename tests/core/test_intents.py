@@ -99,3 +99,23 @@ def test_a_torn_intent_line_is_skipped_and_the_next_record_stays_whole(journal):
     read = next_run.read_last()
     assert [r["kind"] for r in read] == ["intent", "reverse"]
     assert unfinished(read) == []
+
+
+async def test_a_limit_entry_still_working_is_named_when_its_intent_is_reconciled(sim, client,
+                                                                                 journal):
+    # The last session's reverse closed the position and left its limit entry working, far
+    # below the market, then the process died before the answer.
+    entry = parse_order(OrderInput(account="Sim101", instrument="ES 12-26", action="SELL",
+                                   quantity=2, order_type="LIMIT", limit_price=9000.0))
+    sim.add_fault(apis=["ReversePosition"], no_reply=True, execute=True, times=1)
+    sending = asyncio.ensure_future(Desk(client, journal).reverse(entry))
+    while not sim.orders_received("ReversePosition"):
+        await asyncio.sleep(0.01)
+    sending.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await sending
+    [found] = await reconcile(Records(journal, "live"), client)
+    assert "Read now: Flat." in found.words
+    assert "Working: SELL 2 LIMIT @ 9,000.00" in found.words, found.words
+    assert found.words.endswith("Nothing was re-sent.")
+    assert found.record["working"] and found.record["working"][0].startswith("SELL 2 LIMIT")

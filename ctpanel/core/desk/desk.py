@@ -81,14 +81,15 @@ class Desk:
                          written: WrittenAhead | None = None) -> Trade:
         """Guards, intent, send once, outcome (read back when unknown), record. Raises the
         failure's typed error; an unknown outcome's error says what the read-back found.
-        ``written``: the intent, already written with others (a group's, in one write)."""
-        refused = denial(self.guards, trade.intent, trade.request,
-                         basis or Basis(position=_position_of(trade.before)))
+        ``written``: the intent, already written with others (a group's, in one write, after
+        the fan-out asked the guards about every member in this same turn of the loop)."""
+        refused = None if written is not None else denial(
+            self.guards, trade.intent, trade.request,
+            basis or Basis(position=_position_of(trade.before)))
         if refused is not None:
-            trade.client_id = written.client_id if written else new_client_id()
-            trade.error = refused
+            trade.client_id, trade.error = new_client_id(), refused
             trade.move(RequestState.REFUSED, str(refused))
-            await self._record(trade, route)  # an intent written ahead is answered too
+            await self._record(trade, route)
             raise refused
         trade.body = _body(trade.request)  # once: the intent and the outcome carry it
         written = written or self.records.ahead(*self._intent_of(trade, route))

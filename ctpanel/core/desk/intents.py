@@ -3,8 +3,8 @@
 Every record of one request carries the same ``client_id``: the intent written ahead
 (:mod:`ctpanel.core.desk.records`), its outcome (with CrossTrade's ``order_id``), and a
 ``reconciled`` record when a later run had to find out what happened. An intent with neither
-is *unfinished*: at the next start it is read back (the position, the executions since) and
-said in words. Never re-sent.
+is *unfinished*: at the next start it is read back (the position, the working orders, the
+executions since) and said in words. Never re-sent.
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ctpanel.core.domain.exits import order_words
 from ctpanel.core.domain.pricing import format_price
 from ctpanel.core.errors import CtError
 
 if TYPE_CHECKING:
     from ctpanel.core.desk.records import Records
-    from ctpanel.core.domain.models import Execution, Position
+    from ctpanel.core.domain.models import Execution, OrderInfo, Position
 
 log = logging.getLogger(__name__)
 LOOKBACK_MAX_S = 900  # ListExecutions looks back at most 15 minutes (reference §10.2)
@@ -40,9 +41,12 @@ def unfinished(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 class StateReader(Protocol):
-    """The reads a reconciliation needs: the position, and the executions since the intent."""
+    """The reads a reconciliation needs: the position, the working orders, and the executions
+    since the intent."""
 
     async def get_position(self, account: str, instrument: str) -> Position: ...
+
+    async def list_working_orders(self, account: str) -> list[OrderInfo]: ...
 
     async def list_executions(self, account: str, lookback_s: int = 320
                               ) -> list[Execution]: ...
@@ -94,6 +98,9 @@ async def _read_back(intent: dict[str, Any], reader: StateReader, mode: str,
             since_ms = int(sent_at * 1000) - 1000
             executions = [e for e in executions if e.epoch_ms >= since_ms
                           and _same_instrument(e.instrument, instrument)]
+    working = await _or_none(reader.list_working_orders(account)) if account else []
+    if working is not None:
+        working = [o for o in working if _same_instrument(o.instrument, instrument)]
     read = position.describe() if position is not None else (
         "not read" if account and instrument else "not asked (no instrument)")
     fills = ("could not be read" if executions is None else
@@ -103,14 +110,26 @@ async def _read_back(intent: dict[str, Any], reader: StateReader, mode: str,
     where = f" on {account}" if account else ""
     words = (f"The last session sent {intent.get('words', 'an order')}{where} at {clock} and "
              f"closed before CrossTrade answered. Read now: {read}. Executions since: {fills}. "
-             "Nothing was re-sent.")
+             f"{_working_words(working)}Nothing was re-sent.")
     if mode == "demo":
         words += (" (The demo simulator starts afresh at every start: what it holds now says "
                   "nothing about that order.)")
     record = {"kind": "reconciled", "mode": mode, "client_id": intent["client_id"],
               "account": account, "instrument": instrument, "read": read,
-              "executions": fills, "words": words}
+              "executions": fills,
+              "working": None if working is None else [order_words(o) for o in working],
+              "words": words}
     return Reconciliation(intent, words, record)
+
+
+def _working_words(working: list | None) -> str:
+    """The orders still working there, when any (an entry that has not filled); said only
+    when there is something to say, so the usual notice stays short."""
+    if working is None:
+        return "Its working orders could not be read. "
+    if not working:
+        return ""
+    return f"Working: {', '.join(order_words(o) for o in working)}. "
 
 
 def _same_instrument(name: str, wanted: str | None) -> bool:
