@@ -119,3 +119,24 @@ async def test_a_limit_entry_still_working_is_named_when_its_intent_is_reconcile
     assert "Working: SELL 2 LIMIT @ 9,000.00" in found.words, found.words
     assert found.words.endswith("Nothing was re-sent.")
     assert found.record["working"] and found.record["working"][0].startswith("SELL 2 LIMIT")
+
+
+async def test_an_intent_torn_by_a_crash_is_treated_as_possibly_sent(sim, client, journal):
+    # A whole intent as the desk writes it, cut short by a crash before its client id.
+    records = Records(journal, "live")
+    [handle] = records.ahead_all([("reverse", "SELL 2 ES 12-26 MARKET DAY", "Sim101",
+                                   "ES 12-26", SELL_2_ES.body(), "rest")])
+    whole = journal.path.read_bytes()
+    journal.path.write_bytes(whole[:whole.index(b'"client_id"')])
+    assert journal.read_last() == [], "the torn line is no record"
+    sent = len(sim.received)
+    next_start = Records(Journal(journal.path), "live")
+    [found] = await reconcile(next_start, client)
+    assert found.words.startswith("The last session may have sent SELL 2 ES 12-26 MARKET DAY "
+                                  "on Sim101 at ")
+    assert "(its journal line was cut short by the crash)" in found.words
+    assert "Read now: Long 2." in found.words and found.words.endswith("Nothing was re-sent.")
+    assert [r.api for r in sim.received[sent:] if r.api == "ReversePosition"] == []
+    again = Records(Journal(journal.path), "live")  # the start after: the torn line closed
+    assert await reconcile(again, client) == [], "said once"
+    assert handle.client_id not in journal.path.read_text(), "the id never reached the disk"

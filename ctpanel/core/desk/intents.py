@@ -9,7 +9,9 @@ executions since) and said in words. Never re-sent.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,6 +32,32 @@ RECORDS_READ = 500  # how far back an unfinished intent is looked for
 # Another door's intent may still be in flight (the CLI while the panel starts, or the other
 # way round); past this age no request of ours is still waiting for its answer.
 OTHER_DOOR_AFTER_S = 120.0
+
+
+# What a line cut short still shows of an intent (its fields come in this order: see
+# Records.ahead_all), read with a pattern because it is no longer JSON.
+TORN_FIELD = re.compile(rb'"(client_id|words|account|instrument|mode|door)":"([^"\\]{0,200})"')
+TORN_EPOCH = re.compile(rb'"epoch":([0-9]{9,11}(?:\.[0-9]+)?)')
+
+
+def torn_intents(lines: Iterable[bytes], written_at: float, mode: str,
+                 door: str) -> list[dict[str, Any]]:
+    """The intents among torn journal lines (a crash while one was written), as far as they
+    can be read. Each is treated as possibly sent: its request may have left before the
+    process died, so it is read back and said like any unfinished intent."""
+    found = []
+    for raw in lines:
+        if b'"kind":"intent"' not in raw:
+            continue
+        fields = {key.decode(): value.decode("utf-8", "replace")
+                  for key, value in TORN_FIELD.findall(raw)}
+        epoch = TORN_EPOCH.search(raw)
+        found.append({"kind": "intent", "torn": True, "mode": mode, "door": door,
+                      **fields, "words": fields.get("words") or "an order",
+                      "client_id": fields.get("client_id")
+                      or "torn-" + hashlib.sha256(raw.rstrip(b"\n")).hexdigest()[:24],
+                      "epoch": float(epoch.group(1)) if epoch else written_at})
+    return found
 
 
 def unfinished(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -70,8 +98,10 @@ async def reconcile(records: Records, reader: StateReader, *,
         return []
     now = now or time.time()
     mode, door = records.mode, records.journal.door
+    torn, written_at = await records.torn_lines(RECORDS_READ)
     found = []
-    for intent in unfinished(await records.read_last(RECORDS_READ)):
+    read = await records.read_last(RECORDS_READ)
+    for intent in unfinished([*torn_intents(torn, written_at, mode, door), *read]):
         if intent.get("mode") != mode:
             continue  # a live intent waits for a live session to be read back
         sent_at = intent.get("epoch") if isinstance(intent.get("epoch"), int | float) else 0
@@ -108,9 +138,11 @@ async def _read_back(intent: dict[str, Any], reader: StateReader, mode: str,
                        f"{format_price(e.price)}" for e in executions) or "none")
     clock = datetime.fromtimestamp(sent_at).strftime("%H:%M:%S")
     where = f" on {account}" if account else ""
-    words = (f"The last session sent {intent.get('words', 'an order')}{where} at {clock} and "
-             f"closed before CrossTrade answered. Read now: {read}. Executions since: {fills}. "
-             f"{_working_words(working)}Nothing was re-sent.")
+    sent = "may have sent" if intent.get("torn") else "sent"
+    torn = " (its journal line was cut short by the crash)" if intent.get("torn") else ""
+    words = (f"The last session {sent} {intent.get('words', 'an order')}{where} at {clock}"
+             f"{torn} and closed before CrossTrade answered. Read now: {read}. Executions "
+             f"since: {fills}. {_working_words(working)}Nothing was re-sent.")
     if mode == "demo":
         words += (" (The demo simulator starts afresh at every start: what it holds now says "
                   "nothing about that order.)")

@@ -120,6 +120,23 @@ class Records:
             return []
         return await self.journal.read_last_async(count)
 
+    async def torn_lines(self, count: int) -> tuple[list[bytes], float]:
+        """The journal's torn lines among its last ``count``, and when it was last written."""
+        if self.journal is None:
+            return [], 0.0
+        import asyncio
+
+        journal = self.journal
+
+        def read() -> tuple[list[bytes], float]:
+            try:
+                written_at = journal.path.stat().st_mtime
+            except OSError:
+                return [], 0.0
+            return journal.torn_lines(count), written_at
+
+        return await asyncio.to_thread(read)
+
     def _next_sync(self) -> asyncio.Future:
         """The fsync that covers what was just written. It starts once the loop has sent the
         request (the next turn of the loop, after the caller's send began)."""

@@ -100,19 +100,32 @@ class Journal:
 
     def read_last(self, count: int = 200) -> list[dict[str, Any]]:
         """The last ``count`` readable records, oldest first; torn or foreign lines are skipped."""
-        try:
-            with self.path.open("rb") as file:
-                lines = deque(file, maxlen=count + 1)
-        except FileNotFoundError:
-            return []
         records = []
-        for raw in lines:
-            if not raw.endswith(b"\n"):
-                continue  # torn last line from a crash mid-write
-            try:
-                record = json.loads(raw)
-            except (ValueError, UnicodeDecodeError):
-                continue
-            if isinstance(record, dict):
+        for raw in self._last_lines(count):
+            record = _record_of(raw)
+            if record is not None:
                 records.append(record)
         return records[-count:]
+
+    def torn_lines(self, count: int = 200) -> list[bytes]:
+        """The lines among the last ``count`` that are not whole records: a write cut short by
+        a crash (the last line without its newline, or one a later start closed)."""
+        return [raw for raw in self._last_lines(count) if _record_of(raw) is None]
+
+    def _last_lines(self, count: int) -> deque[bytes]:
+        try:
+            with self.path.open("rb") as file:
+                return deque(file, maxlen=count + 1)
+        except FileNotFoundError:
+            return deque()
+
+
+def _record_of(raw: bytes) -> dict[str, Any] | None:
+    """The record a whole line holds; None for a torn line (no newline) or one not a record."""
+    if not raw.endswith(b"\n"):
+        return None  # torn last line from a crash mid-write
+    try:
+        record = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return record if isinstance(record, dict) else None
