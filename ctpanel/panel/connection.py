@@ -9,9 +9,8 @@ answers, and ``attached`` tells the panel to forget the rest.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from copy import copy
-from typing import Any
 
 from ctpanel.backend import Backend, Mode
 from ctpanel.core.domain.secret import Secret
@@ -21,7 +20,7 @@ from ctpanel.panel.events import Event
 from ctpanel.panel.ninjatrader import not_connected_advice_now
 from ctpanel.panel.notices import Level, Notices
 from ctpanel.panel.ports import Confirmer
-from ctpanel.panel.session import Session
+from ctpanel.panel.session import Session, Spawn
 from ctpanel.panel.status import ConnectionStatus
 from ctpanel.panel.views import MODE_BANDS, StatusView
 
@@ -29,11 +28,11 @@ log = logging.getLogger(__name__)
 
 NINJATRADER_CHECK_EVERY_S = 60.0  # a 408 repeated by every poll: look for the process once a minute
 BackendFactory = Callable[[Mode, Secret | None], Awaitable[Backend]]
-Spawn = Callable[[Coroutine[Any, Any, Any], str], Any]
 
 
 class Connection:
     """The panel's part for the backend: going live on purpose, the lights, the WebSocket."""
+
     def __init__(self, session: Session, notices: Notices, *, backend_factory: BackendFactory,
                  token_store: TokenStore, confirmer: Confirmer, live_base_url: str,
                  spawn: Spawn, clock: Callable[[], float]) -> None:

@@ -15,7 +15,7 @@ again now.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ctpanel.core.desk.exits import UncertainExit
@@ -37,7 +37,7 @@ from ctpanel.panel.events import Event
 from ctpanel.panel.notices import Level, Notices
 from ctpanel.panel.plans import EverythingRequest
 from ctpanel.panel.ports import Confirmer
-from ctpanel.panel.session import Session
+from ctpanel.panel.session import Session, Spawn
 from ctpanel.panel.sounds import SoundEvent, Sounds
 from ctpanel.panel.ticket import Phase, Plan, Press, ReadToken, Ticket
 from ctpanel.panel.watcher import PositionWatcher
@@ -46,7 +46,6 @@ if TYPE_CHECKING:
     import asyncio  # loaded after the window is shown: imported where it is used
 
 WAIT_BEFORE_LOOKING_S = 3.0  # no answer yet: read the position and show it (never re-send)
-Spawn = Callable[[Coroutine[Any, Any, Any], str], "asyncio.Task"]
 
 
 class OrderDesk:

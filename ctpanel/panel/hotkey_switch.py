@@ -30,6 +30,7 @@ from ctpanel.panel.views import HotkeyView
 
 class HotkeySwitch:
     """The panel's part for the global hotkeys: registered while armed, disarmed when stuck."""
+
     def __init__(self, notices: Notices, clock: Callable[[], float] = time.monotonic) -> None:
         self.notices = notices
         self.arm = HotkeyArm(clock)

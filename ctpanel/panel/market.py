@@ -35,7 +35,7 @@ DEBOUNCE_S = 0.4
 KEEP_SUBSCRIBED = 3
 STALE_AFTER_S = 5.0
 POLL_EVERY_S = 2.0  # GetQuote while the socket is not delivering: 0.5 requests/s at most
-POLL_RESERVE = 10  # quote polls pause below this many requests left (position reads: 8)
+QUOTE_POLL_RESERVE = 10  # quote polls pause below this many requests left (position reads: 8)
 PNL_INTERVAL_MS = 1000
 
 
@@ -67,6 +67,7 @@ class MarketState:
 
 class MarketWatch:
     """The panel's part for the market: quotes in the selected instrument, ticks, P&L."""
+
     def __init__(self, session: Session, *, on_change: Callable[[], None],
                  clock: Callable[[], float] = time.monotonic,
                  debounce: float = DEBOUNCE_S, keep: int = KEEP_SUBSCRIBED,
@@ -198,7 +199,7 @@ class MarketWatch:
         return stream_quiet and self.clock() - self._polled_at >= POLL_EVERY_S
 
     async def _poll(self, backend) -> None:
-        if backend.client.budget.level < POLL_RESERVE:
+        if backend.client.budget.level < QUOTE_POLL_RESERVE:
             return  # orders keep the budget; the next tick tries again
         asked = self.selected
         self._polled_at = self.clock()

@@ -58,6 +58,7 @@ EXIT_BUTTONS = tuple(action.value for action in EXIT_ACTIONS)
 class Panel:
     """The panel, Qt-free: it composes the parts, routes what one says to the others, supervises
     their tasks, and is the one source of events (see the module and :class:`PanelEvents`)."""
+
     def __init__(self, *, preferences: PreferenceStore, journal: Journal,
                  backend_factory: BackendFactory, token_store: TokenStore,
                  confirmer: Confirmer, backend: Backend | None = None,

@@ -33,6 +33,7 @@ class ScriptedConfirmer:
 
 class PressSignal(Protocol):
     """A press from outside the window (a global hotkey): connect a callback to it."""
+
     def connect(self, callback: Callable[[], Any]) -> Any: ...
 
 

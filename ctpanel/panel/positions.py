@@ -9,8 +9,8 @@ which keeps it only if it is still about what is selected and was read after the
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ctpanel.core.domain.groups import Group, group_name
 from ctpanel.core.domain.models import Account, Position
@@ -20,7 +20,7 @@ from ctpanel.core.store.group_file import GroupFile
 from ctpanel.panel.events import Event
 from ctpanel.panel.notices import Level, Notices
 from ctpanel.panel.options import PreferenceStore
-from ctpanel.panel.session import Session
+from ctpanel.panel.session import Session, Spawn
 from ctpanel.panel.ticket import Scope, Ticket
 from ctpanel.panel.watcher import PositionWatcher
 
@@ -28,12 +28,12 @@ if TYPE_CHECKING:
     import asyncio  # loaded after the window is shown: imported where it is used
 
 log = logging.getLogger(__name__)
-Spawn = Callable[[Coroutine[Any, Any, Any], str], "asyncio.Task"]
 
 
 class Positions:
     """The panel's part for the selection: accounts, the picked account and instrument, its
     position read and polled (a newer read supersedes an older one)."""
+
     def __init__(self, session: Session, ticket: Ticket, notices: Notices,
                  preferences: PreferenceStore, *, spawn: Spawn,
                  failed: Callable[[str, CtError, str | None], None],

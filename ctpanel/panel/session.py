@@ -7,7 +7,7 @@ asyncio is imported where it is used: the window is built, and shown, before it 
 
 from __future__ import annotations
 
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from ctpanel.backend import Backend
@@ -15,9 +15,13 @@ from ctpanel.backend import Backend
 if TYPE_CHECKING:
     import asyncio
 
+# How a part starts a task of its own (the Panel's, or the session's): a coroutine and a name.
+Spawn = Callable[[Coroutine[Any, Any, Any], str], "asyncio.Task"]
+
 
 class Session:
     """One backend's lifetime: the tasks it started end with it."""
+
     def __init__(self, backend: Backend | None = None) -> None:
         self.backend = backend
         self.generation = 0 if backend is None else 1  # tells each backend's figures apart

@@ -191,6 +191,7 @@ class Press:
 class Ticket:
     """The order ticket's rules: when an order may go, and in plain words why not (see the
     module)."""
+
     def __init__(self, clock: Callable[[], float] = time.monotonic, *,
                  freshness: float = DEFAULT_FRESHNESS_S,
                  rearm_delay: float = DEFAULT_REARM_DELAY_S) -> None:

@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 
 # A position, and the account's positions and working orders read with it.
 Figures = tuple[Position, tuple[Position, ...] | None, tuple[OrderInfo, ...] | None]
-POLL_RESERVE = 8  # polls pause while fewer requests than this are left: orders keep the budget
+# Polls pause while fewer requests than this are left: orders keep the budget.
+POSITION_POLL_RESERVE = 8
 
 
 def read_problem(error: CtError, instrument: str) -> str:
@@ -35,10 +36,11 @@ def read_problem(error: CtError, instrument: str) -> str:
 
 class PositionWatcher:
     """Reads the selected position, and judges each figure against the ticket before it is shown."""
+
     def __init__(self, session: Session, ticket: Ticket, *,
                  on_shown: Callable[[], None],
                  on_failed: Callable[[CtError, str], None],
-                 reserve: int = POLL_RESERVE) -> None:
+                 reserve: int = POSITION_POLL_RESERVE) -> None:
         self.session = session
         self.ticket = ticket
         self.on_shown = on_shown

@@ -15,7 +15,7 @@ from ctpanel.core.store.credentials import KeyringTokenStore, TokenStore
 from ctpanel.core.store.group_file import GroupFile
 from ctpanel.core.store.journal import Journal
 from ctpanel.core.wire.urls import DEFAULT_BASE_URL
-from ctpanel.panel.connection import BackendFactory as OpenBackend
+from ctpanel.panel.connection import BackendFactory
 from ctpanel.panel.notices import NoticeHandler
 from ctpanel.panel.options import PreferenceStore
 from ctpanel.panel.panel import Panel
@@ -30,7 +30,7 @@ from ctpanel.qt.settings import Preferences, WindowState
 from ctpanel.sim.seed import DEMO_GROUPS
 
 
-class BackendFactory:
+class BackendOpener:
     """Opens demo or live backends with the settings given on the command line."""
 
     def __init__(self, journal: Journal, base_url: str, ws_url: str, timeout: float) -> None:
@@ -58,7 +58,7 @@ class BackendFactory:
 
 
 def build_panel(*, preferences: PreferenceStore, journal: Journal,
-                backend_factory: OpenBackend, token_store: TokenStore,
+                backend_factory: BackendFactory, token_store: TokenStore,
                 confirmer: Confirmer | None = None, backend: Backend | None = None,
                 live_base_url: str = DEFAULT_BASE_URL, sound_player: Player | None = None,
                 global_hotkey: HotkeyRegistrar | None = None,
@@ -88,7 +88,7 @@ def build_window(args: argparse.Namespace) -> MainWindow:
     """The panel and its window, without a backend: shown before the network stack loads."""
     base_url, ws_url, timeout = connection_settings(args)
     journal = Journal(default_journal_path())
-    factory = BackendFactory(journal, base_url, ws_url, timeout)
+    factory = BackendOpener(journal, base_url, ws_url, timeout)
     panel = build_panel(preferences=Preferences(), journal=journal, backend_factory=factory,
                         token_store=KeyringTokenStore(), live_base_url=base_url)
     logging.getLogger("ctpanel").addHandler(NoticeHandler(panel.notices))

@@ -24,7 +24,7 @@ GTD_NEVER = "2099-12-01T00:00:00.0000000"
 
 
 @dataclass(frozen=True)
-class Ticket:
+class OrderSpec:
     """An order body the simulator accepted."""
 
     contract: Contract
@@ -47,7 +47,7 @@ def nt_time(epoch: float) -> str:
 class SimOrder:
     order_id: str
     account: str
-    ticket: Ticket
+    ticket: OrderSpec
     name: str
     created: float = field(default_factory=time.time)
     state: str = "Submitted"
@@ -97,7 +97,7 @@ class OrderBook:
     def get(self, order_id: Any) -> SimOrder | None:
         return self.orders.get(order_id) if isinstance(order_id, str) else None
 
-    def new(self, account: str, ticket: Ticket, *, order_id: str | None = None,
+    def new(self, account: str, ticket: OrderSpec, *, order_id: str | None = None,
             name: str = "Entry") -> SimOrder:
         order = SimOrder(order_id or uuid.uuid4().hex, account, ticket, ticket.strategy or name)
         self.orders[order.order_id] = order
@@ -159,7 +159,7 @@ def fill_price(order: SimOrder, bid: float, ask: float) -> float | None:
     return (min(touch, limit) if buying else max(touch, limit)) if marketable else None
 
 
-def stop_on_wrong_side(ticket: Ticket, bid: float, ask: float) -> str | None:
+def stop_on_wrong_side(ticket: OrderSpec, bid: float, ask: float) -> str | None:
     """NinjaTrader rejects a buy stop at or below the market and a sell stop at or above it."""
     if ticket.order_type not in ("STOPMARKET", "STOPLIMIT"):
         return None

@@ -20,8 +20,8 @@ from ctpanel.sim.book import (
     ORDER_TYPES,
     TIFS,
     OrderBook,
+    OrderSpec,
     SimOrder,
-    Ticket,
     fill_price,
     stop_on_wrong_side,
 )
@@ -238,7 +238,7 @@ class SimState:
             "Long" if after.signed_quantity > 0 else "Short")
         self.book.fill(order, price, side)
 
-    def _execute(self, holder: SimAccount, ticket: Ticket, *, order_id: str | None = None,
+    def _execute(self, holder: SimAccount, ticket: OrderSpec, *, order_id: str | None = None,
                  name: str = "Entry") -> SimOrder:
         """Place an order: a market order fills at once at the touch, limit and stop orders
         work until the market reaches them; NinjaTrader rejects a stop on the wrong side."""
@@ -280,7 +280,7 @@ class SimState:
         snapshot = self.position_json(holder, contract.name, position)
         size = abs(position.signed_quantity) if quantity is None else quantity
         action = "BUY" if position.signed_quantity < 0 else "SELL"
-        ticket = Ticket(contract, action, size, "MARKET", "DAY", None, None, None, None)
+        ticket = OrderSpec(contract, action, size, "MARKET", "DAY", None, None, None, None)
         order = self.book.new(holder.name, ticket, name="Close")
         bid, ask = self.market.bid_ask(contract.name)
         self._fill_order(order, ask if action == "BUY" else bid)
@@ -311,7 +311,7 @@ class SimState:
         contract = self._contract(args)
         return contract if isinstance(contract, Reply) else (holder, contract)
 
-    def _ticket(self, args: dict) -> Ticket | Reply:
+    def _ticket(self, args: dict) -> OrderSpec | Reply:
         contract = self._contract(args)
         if isinstance(contract, Reply):
             return contract
@@ -339,7 +339,7 @@ class SimState:
             return invalid("ocoId must be a string")
         if strategy is not None and not isinstance(strategy, str):
             return invalid("strategy must be a string")
-        return Ticket(contract, action, quantity, order_type, tif, limit_price, stop_price, oco,
+        return OrderSpec(contract, action, quantity, order_type, tif, limit_price, stop_price, oco,
                       strategy)
 
     # --- the API (one method per RPC name) ------------------------------------------------
@@ -418,11 +418,11 @@ class SimState:
         if position.signed_quantity == 0:
             return self._no_position(args)
         action = "SELL" if position.signed_quantity > 0 else "BUY"
-        ticket = Ticket(contract, action, abs(position.signed_quantity), "MARKET", "DAY",
+        ticket = OrderSpec(contract, action, abs(position.signed_quantity), "MARKET", "DAY",
                         None, None, None, None)
         return await self._close_then_enter(holder, ticket)
 
-    async def _close_then_enter(self, holder: SimAccount, ticket: Ticket) -> Reply:
+    async def _close_then_enter(self, holder: SimAccount, ticket: OrderSpec) -> Reply:
         """Reverse semantics: cancel the instrument's orders, close, wait, place the entry."""
         self._cancel_working(holder, ticket.contract)
         self._close(holder, ticket.contract)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from ctpanel.core.domain.models import Position, Quote, Side
 from ctpanel.core.domain.plausibility import (
-    MAX_PRICE,
+    MAX_QUOTE_PRICE,
     RUN_TO_REANCHOR,
     QuoteGate,
     judge,
@@ -26,7 +26,7 @@ def quote(bid, ask=None, last=None, tick=0.25) -> Quote:
 
 
 def test_absurd_prices_and_amounts_are_unknown():
-    for bad in (1e308, float("inf"), float("nan"), -1.0, 0, True, "6850", None, MAX_PRICE):
+    for bad in (1e308, float("inf"), float("nan"), -1.0, 0, True, "6850", None, MAX_QUOTE_PRICE):
         assert plausible_price(bad) is None, bad
     assert plausible_price(6850.25) == 6850.25
     assert plausible_money(-1e308) is None and plausible_money(-250.0) == -250.0
@@ -94,6 +94,6 @@ def test_no_admitted_quote_is_ever_absurd_or_crossed(feed):
                                 "last": last, "tickSize": 0.25})
         if gate.admit(candidate, tick=0.25):
             shown = [p for p in (candidate.bid, candidate.ask, candidate.last) if p is not None]
-            assert shown and all(math.isfinite(p) and 0 < p < MAX_PRICE for p in shown)
+            assert shown and all(math.isfinite(p) and 0 < p < MAX_QUOTE_PRICE for p in shown)
             if candidate.bid is not None and candidate.ask is not None:
                 assert candidate.bid <= candidate.ask

@@ -31,11 +31,11 @@ def working_orders(driven, count: int = 2) -> None:
     """A stop and a target resting in ES 12-26 on Sim101 (placed behind the panel's back)."""
     state = driven.sim.state
     holder, contract = state.account("Sim101"), state.market.resolve("ES")
-    from ctpanel.sim.book import Ticket
+    from ctpanel.sim.book import OrderSpec
     for price in (6000.0, 9000.0)[:count]:
         kind = "STOPMARKET" if price < 7000 else "LIMIT"
-        ticket = Ticket(contract, "SELL", 2, kind, "GTC", price if kind == "LIMIT" else None,
-                        price if kind != "LIMIT" else None, None, None)
+        ticket = OrderSpec(contract, "SELL", 2, kind, "GTC", price if kind == "LIMIT" else None,
+                           price if kind != "LIMIT" else None, None, None)
         state._execute(holder, ticket)
 
 

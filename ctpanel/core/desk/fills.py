@@ -25,7 +25,7 @@ RESTING = frozenset({OrderState.ACCEPTED, OrderState.WORKING, OrderState.TRIGGER
                      OrderState.PART_FILLED})
 FOLLOW_FOR_S = 10.0
 FIRST_LOOK_S, LOOK_GROWTH, LONGEST_GAP_S = 0.1, 2.0, 2.0
-BUDGET_RESERVE = 8
+FOLLOW_RESERVE = 8
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class FillReport:
 
 class FillFollower:
     """Follows one confirmed order to its fill, within the request budget (see the module)."""
+
     def __init__(self, client, *, sleep: Callable[[float], Awaitable[None]] | None = None,
                  follow_for: float = FOLLOW_FOR_S) -> None:
         import asyncio  # here: the window is shown before asyncio is loaded
@@ -109,7 +110,7 @@ class FillFollower:
 
     async def _budget_room(self) -> None:
         budget = self.client.budget
-        while budget.level < BUDGET_RESERVE:
+        while budget.level < FOLLOW_RESERVE:
             await self.sleep(1 / budget.rate)
 
 

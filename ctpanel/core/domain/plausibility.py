@@ -5,7 +5,7 @@ shown as a 309-digit number, turn the P&L into infinity, and be used to judge ho
 from the market. Two layers:
 
 - **Absolute** (:func:`plausible_price`, :func:`plausible_money`, used by every payload reader):
-  no futures contract trades above ``MAX_PRICE``, and no P&L or contract value reaches
+  no futures contract trades above ``MAX_QUOTE_PRICE``, and no P&L or contract value reaches
   ``MAX_MONEY``. A figure outside is unknown, never a number.
 - **Relative** (:class:`QuoteGate`, per instrument): a quote is used only if bid <= ask, its
   prices are on (or within a hair of) the tick grid, and they lie within ``band`` of the
@@ -22,7 +22,7 @@ from typing import Any
 
 from ctpanel.core.domain.models import Quote, finite_float
 
-MAX_PRICE = 10_000_000.0  # above any futures price (a Bitcoin future at 100k, Nikkei at 40k)
+MAX_QUOTE_PRICE = 10_000_000.0  # above any futures price (a Bitcoin future at 100k, Nikkei at 40k)
 MAX_MONEY = 100_000_000_000.0  # a P&L or a contract's value beyond this cannot be right
 DEFAULT_BAND = 0.20  # 20 % from the last good quote: a limit-up day is a fraction of that
 RUN_TO_REANCHOR = 3
@@ -30,9 +30,9 @@ GRID_TOLERANCE = 0.01  # of a tick: float noise, not an off-grid price
 
 
 def plausible_price(value: Any) -> float | None:
-    """A price from the server: finite, positive and below ``MAX_PRICE``; else None."""
+    """A price from the server: finite, positive and below ``MAX_QUOTE_PRICE``; else None."""
     number = finite_float(value)
-    return number if number is not None and 0 < number < MAX_PRICE else None
+    return number if number is not None and 0 < number < MAX_QUOTE_PRICE else None
 
 
 def plausible_money(value: Any) -> float | None:

@@ -15,6 +15,7 @@ CROSSTRADE_RATE = 3.0
 
 class TokenBucket:
     """CrossTrade's request budget as a token bucket: a burst, then a steady rate."""
+
     def __init__(self, burst: float = CROSSTRADE_BURST, rate: float = CROSSTRADE_RATE,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.burst, self.rate = burst, rate

@@ -17,7 +17,7 @@ LIGHT_COLOURS = {"ok": "#3fb68b", "bad": "#ff6b6b", "warn": "#ffd166", "unknown"
                  "off": "#3a3f4b"}
 
 
-class Light(QLabel):
+class LightLabel(QLabel):
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.name = name
@@ -36,10 +36,10 @@ class Light(QLabel):
 class StatusLights(QWidget):
     def __init__(self, panel: Panel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.token = Light("Token")
-        self.crosstrade = Light("CrossTrade")
-        self.ninjatrader = Light("NinjaTrader")
-        self.websocket = Light("WebSocket")
+        self.token = LightLabel("Token")
+        self.crosstrade = LightLabel("CrossTrade")
+        self.ninjatrader = LightLabel("NinjaTrader")
+        self.websocket = LightLabel("WebSocket")
         self.budget = ElidedLabel("Budget –")
         self.budget.setObjectName("budget")
         self.budget.setToolTip("Requests left in CrossTrade's budget (20 at once, 3 per second)")
