@@ -14,6 +14,7 @@ from copy import copy
 
 from ctpanel.backend import Backend, Mode
 from ctpanel.core.domain.secret import Secret
+from ctpanel.core.domain.states import StreamState
 from ctpanel.core.errors import CtError, NotConnectedError, RateLimitedError, TokenStoreError
 from ctpanel.core.store.credentials import TokenStore, resolve_token_async
 from ctpanel.panel.events import Event
@@ -170,14 +171,14 @@ class Connection:
             self.notices.say(Level.INFO, "Reconnecting the WebSocket…")
             self.backend.stream.start()
 
-    def _on_stream_state(self, generation: int, state: str, reason: str) -> None:
+    def _on_stream_state(self, generation: int, state: StreamState, reason: str) -> None:
         if generation != self.session.generation:
             return  # the replaced backend's stream closing: nothing to do with this one
         self.lights.stream(state, reason)
         self.status.emit(self.status_view())
-        if state == "stopped":
+        if state is StreamState.STOPPED:
             self.notices.say(Level.ERROR, f"WebSocket stopped: {reason}")
-        elif state == "failed":
+        elif state is StreamState.FAILED:
             self.notices.say(Level.ERROR, f"WebSocket: {reason}. Prices are polled until it "
                                           "is back; reconnecting.")
 

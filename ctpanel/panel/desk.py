@@ -30,7 +30,7 @@ from ctpanel.core.domain.exits import (
 )
 from ctpanel.core.domain.groups import GroupPlan
 from ctpanel.core.domain.models import Quote, ReverseOrder, Transport
-from ctpanel.core.domain.states import Outcome
+from ctpanel.core.domain.states import Outcome, StreamState
 from ctpanel.core.errors import CtError
 from ctpanel.core.risk.guard import Basis
 from ctpanel.panel.events import Event
@@ -260,7 +260,7 @@ class OrderDesk:
         """The WebSocket's id-correlated RPCs put every member in flight on one warm socket;
         REST when it is down."""
         stream = self.session.backend.stream
-        return Transport.WS if stream.state == "connected" else Transport.REST
+        return Transport.WS if stream.state is StreamState.CONNECTED else Transport.REST
 
     async def _send_everything(self, confirmed: Any) -> ExitResult | CtError:
         try:

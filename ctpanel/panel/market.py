@@ -20,6 +20,7 @@ from typing import Any
 from ctpanel.core.domain.models import AccountPnl, Position, Quote
 from ctpanel.core.domain.plausibility import DEFAULT_BAND, QuoteGate
 from ctpanel.core.domain.pricing import format_price, pnl_words, position_pnl
+from ctpanel.core.domain.states import StreamState
 from ctpanel.core.domain.validation import normalise_instrument
 from ctpanel.core.errors import CtError
 from ctpanel.core.wire.budget import TokenBucket
@@ -185,7 +186,7 @@ class MarketWatch:
         if self.full_name() is None or self._needs_poll():
             await self._poll(backend)
         name = self.full_name()
-        if name is not None and backend.stream.state == "connected":
+        if name is not None and backend.stream.state is StreamState.CONNECTED:
             await self._keep_subscribed(backend.stream, name)
 
     async def start_pnl(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ctpanel.core.domain.states import StreamState
 from ctpanel.core.errors import AuthError, CtError, NetworkError, NotConnectedError
 
 
@@ -28,9 +29,9 @@ class Light:
 
 
 UNKNOWN = Light(LightState.UNKNOWN, "not checked yet")
-STREAM_STATES = {"connected": LightState.OK, "stopped": LightState.BAD, "failed": LightState.BAD,
-                 "reconnecting": LightState.WARN, "connecting": LightState.UNKNOWN,
-                 "idle": LightState.OFF}
+STREAM_STATES = {StreamState.CONNECTED: LightState.OK, StreamState.STOPPED: LightState.BAD,
+                 StreamState.FAILED: LightState.BAD, StreamState.RECONNECTING: LightState.WARN,
+                 StreamState.CONNECTING: LightState.UNKNOWN, StreamState.IDLE: LightState.OFF}
 
 
 @dataclass
@@ -64,5 +65,5 @@ class ConnectionStatus:
         elif isinstance(error, NetworkError):
             self.crosstrade = Light(LightState.BAD, str(error))
 
-    def stream(self, state: str, reason: str) -> None:
+    def stream(self, state: StreamState, reason: str) -> None:
         self.websocket = Light(STREAM_STATES.get(state, LightState.UNKNOWN), reason or state)

@@ -1,5 +1,6 @@
 """The names every door shares: what a press asks for (:class:`Intent`), how a request ended
-(:class:`Outcome`), and NinjaTrader's order states (:class:`OrderState`), each defined once.
+(:class:`Outcome`), NinjaTrader's order states (:class:`OrderState`) and the WebSocket's
+(:class:`StreamState`), each defined once.
 
 The intents are the ticket's actions, the group's actions and the exits' kinds alike, so a
 rule that depends on one (a guard against new risk never blocks an exit) is written once, as
@@ -97,6 +98,19 @@ WORKING = frozenset({OrderState.INITIALIZED, OrderState.SUBMITTED, OrderState.AC
                      OrderState.CANCEL_PENDING, OrderState.CANCEL_SUBMITTED})
 DONE = frozenset({OrderState.FILLED, OrderState.CANCELLED, OrderState.REJECTED,
                   OrderState.UNKNOWN})
+
+
+class StreamState(StrEnum):
+    """Where the WebSocket is: never started (or closed), connecting, connected, reconnecting
+    after a drop, failed to connect for now, or stopped for good (a token refused, a session
+    elsewhere)."""
+
+    IDLE = "idle"
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    RECONNECTING = "reconnecting"
+    FAILED = "failed"
+    STOPPED = "stopped"
 
 
 def is_working_state(text: object) -> bool:

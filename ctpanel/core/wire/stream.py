@@ -23,6 +23,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketExce
 
 from ctpanel.core.domain.models import OrderResult, ReverseOrder
 from ctpanel.core.domain.secret import RedactingFilter, Secret
+from ctpanel.core.domain.states import StreamState
 from ctpanel.core.errors import (
     AuthError,
     CtError,
@@ -45,7 +46,7 @@ MAX_MESSAGE_BYTES = 1 << 20
 _ids = itertools.count(1)
 
 EventListener = Callable[[dict[str, Any]], None]
-StateListener = Callable[[str, str], None]
+StateListener = Callable[[StreamState, str], None]
 
 
 class CrossTradeStream:
@@ -77,7 +78,7 @@ class CrossTradeStream:
         secure = self.url.startswith("wss:")
         self._ssl = (ssl_context or default_tls_context()) if secure else None
         self.budget = budget  # shared with REST: CrossTrade counts both against one budget
-        self.state = "idle"
+        self.state = StreamState.IDLE
         self.reason = ""
         self.unreadable = UnreadableMessages(self._token.reveal)
         self._stop_error: CtError | None = None
@@ -97,7 +98,7 @@ class CrossTradeStream:
         self._ws_log.addFilter(RedactingFilter(self._token))
 
     def __repr__(self) -> str:
-        return f"CrossTradeStream(url={self.url!r}, state={self.state!r})"
+        return f"CrossTradeStream(url={self.url!r}, state={self.state.value!r})"
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -144,7 +145,7 @@ class CrossTradeStream:
             runner.cancel()
             await asyncio.gather(runner, return_exceptions=True)
         self._stop_error = None
-        self._set_state("idle", "closed")
+        self._set_state(StreamState.IDLE, "closed")
 
     # --- requests ---------------------------------------------------------------------------
 
@@ -234,7 +235,7 @@ class CrossTradeStream:
                 reason = (f"the stream failed ({type(failure).__name__}"
                           f"{': ' + snippet(str(failure), 80) if str(failure) else ''})")
                 log.info("WebSocket %s; reconnecting", reason)
-                self._set_state("failed", reason)
+                self._set_state(StreamState.FAILED, reason)
                 await asyncio.sleep(next(delays))
 
     async def _serve(self) -> None:
@@ -242,7 +243,8 @@ class CrossTradeStream:
         failed opening after each of :meth:`_reconnect_delays`, asking :meth:`_retry_or_stop`
         whether the failure is worth another try. An RPC is never re-sent: those in flight
         when a socket closes fail once, as unknown (orders) or not answered (reads)."""
-        self._set_state("connecting" if self.connections == 0 else "reconnecting", self.reason)
+        self._set_state(StreamState.CONNECTING if self.connections == 0
+                        else StreamState.RECONNECTING, self.reason)
         connector = connect(
             self.url,
             additional_headers={"Authorization": f"Bearer {self._token.reveal()}"},
@@ -261,7 +263,7 @@ class CrossTradeStream:
             async with contextlib.aclosing(connector.__aiter__()) as connections:
                 async for ws in connections:
                     await self._session(ws)
-                    self._set_state("reconnecting", self.reason)
+                    self._set_state(StreamState.RECONNECTING, self.reason)
                     # The library reopens at once after a socket that was up: pause first,
                     # so a server closing every new socket is not hammered.
                     await asyncio.sleep(self.backoff[0] * random.uniform(0.8, 1.2))
@@ -283,7 +285,7 @@ class CrossTradeStream:
             self.reason = snippet(str(error) or type(error).__name__, 120)
         else:
             return error  # a bug, not the network: let it surface
-        self._set_state("reconnecting", self.reason)
+        self._set_state(StreamState.RECONNECTING, self.reason)
         return None
 
     def _reconnect_delays(self) -> Iterator[float]:
@@ -305,7 +307,7 @@ class CrossTradeStream:
             await self._restore_subscriptions(ws)
             self.reason = ""
             self._connected.set()
-            self._set_state("connected", "")
+            self._set_state(StreamState.CONNECTED, "")
             async for message in ws:
                 self._dispatch(message)
         except ConnectionClosed:
@@ -364,9 +366,9 @@ class CrossTradeStream:
 
     def _stop(self, error: CtError) -> None:
         self._stop_error = error
-        self._set_state("stopped", str(error))
+        self._set_state(StreamState.STOPPED, str(error))
 
-    def _set_state(self, state: str, reason: str) -> None:
+    def _set_state(self, state: StreamState, reason: str) -> None:
         changed = state != self.state or reason != self.reason
         self.state, self.reason = state, reason
         self._state_changed.set()
