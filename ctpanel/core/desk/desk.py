@@ -22,9 +22,17 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ctpanel.core.desk.exits import (
+    ExitRoute,
+    FlattenEverythingRoute,
+    list_everything,
+    read_picture,
+)
 from ctpanel.core.desk.fills import FillFollower, FillReport
+from ctpanel.core.desk.groups import send_group
 from ctpanel.core.desk.intents import Reconciliation, reconcile
 from ctpanel.core.desk.records import Records, WrittenAhead, new_client_id
+from ctpanel.core.desk.reverse import ReverseRoute
 from ctpanel.core.desk.trade import RequestState, Trade
 from ctpanel.core.domain.models import Quote, Transport
 from ctpanel.core.domain.states import Intent, OrderState, Outcome
@@ -62,9 +70,6 @@ class Desk:
     def __init__(self, client: Any, journal: Journal | None = None, *,
                  senders: dict[Transport, Any] | None = None, mode: str = "live",
                  guards: Iterable[Guard] | None = None) -> None:
-        from ctpanel.core.desk.exits import ExitRoute, FlattenEverythingRoute
-        from ctpanel.core.desk.reverse import ReverseRoute
-
         self.client = client
         self.senders = senders or {Transport.REST: client}
         self.journal = journal
@@ -185,8 +190,6 @@ class Desk:
     async def group(self, plan: Any, *, transport: Transport = Transport.WS,
                     on_member: Callable[[Any], None] | None = None) -> Any:
         """Every member's request at once; the :class:`~ctpanel.core.desk.groups.GroupReport`."""
-        from ctpanel.core.desk.groups import send_group
-
         return await send_group(self, plan, transport=transport, on_member=on_member)
 
     async def follow_fill(self, report: Any, at_click: Quote | None) -> FillReport:
@@ -213,13 +216,9 @@ class Desk:
         return await self.client.get_position(account, instrument)
 
     async def read_picture(self, account: str, instrument: str | None) -> Any:
-        from ctpanel.core.desk.exits import read_picture
-
         return await read_picture(self.client, account, instrument)
 
     async def list_everything(self, accounts: list[str]) -> Any:
-        from ctpanel.core.desk.exits import list_everything
-
         return await list_everything(self.client, accounts)
 
 
