@@ -39,6 +39,9 @@ ROUTES = (
     ("POST", "/accounts/{account}/positions/reverse", "Reverse"),
     ("POST", "/accounts/{account}/positions/flatten", "Flatten"),
     ("POST", "/accounts/{account}/orders/place", "PlaceOrder"),
+    ("POST", "/accounts/{account}/orders/flatplace", "FlatPlace"),
+    ("POST", "/accounts/{account}/orders/cancel_and_bracket", "CancelAndBracket"),
+    ("PUT", "/accounts/{account}/orders/{orderId}/change", "Change"),
     ("GET", "/accounts/{account}/orders", "ListOrders"),
     ("POST", "/accounts/{account}/orders/cancel", "CancelOrders"),
     ("GET", "/accounts/{account}/orders/{orderId}", "GetOrder"),
@@ -214,6 +217,7 @@ class Simulator:
 
     def apply_state(self, change: dict) -> None:
         """``{"ninjatrader_connected": bool, "market_open": bool, "reject_next": reason,
+        "flatten_during_bracket": bool,
         "accounts": [new account names], "positions": [[account, instrument, signed]],
         "prices": [[instrument, last]]}``."""
         if "ninjatrader_connected" in change:
@@ -222,6 +226,8 @@ class Simulator:
             self.state.market.is_open = bool(change["market_open"])
         if "reject_next" in change:
             self.state.reject_next = change["reject_next"] or None
+        if "flatten_during_bracket" in change:
+            self.state.flatten_during_bracket = bool(change["flatten_during_bracket"])
         for name in change.get("accounts", []):
             self.state.add_account(str(name))
         for account, instrument, quantity in change.get("positions", []):

@@ -11,7 +11,6 @@ import asyncio
 import math
 import re
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +25,17 @@ from ctpanel.sim.book import (
     stop_on_wrong_side,
 )
 from ctpanel.sim.market import Contract, Market
+from ctpanel.sim.protection import ProtectionApi
+from ctpanel.sim.reply import (
+    Reply,
+    SimAccount,
+    SimPosition,
+    enum_of,
+    fail,
+    invalid,
+    ok,
+    price_of,
+)
 from ctpanel.sim.seed import (
     ATM_TEMPLATES,
     DEMO_GROUP_POSITIONS,
@@ -39,60 +49,7 @@ ADDON_DISCONNECTED = ("addon_disconnected",
                       "The CrossTrade XT add-on is not connected to NinjaTrader 8.")
 
 
-@dataclass
-class Reply:
-    status: int
-    body: dict[str, Any] | list[Any]
-    retry_after: int | None = None
-
-
-def ok(**fields: Any) -> Reply:
-    return Reply(200, {**fields, "success": True})
-
-
-def fail(status: int, error: str, detail: str | None = None, **extra: Any) -> Reply:
-    body: dict[str, Any] = {"success": False, "error": error}
-    if detail:
-        body["detail"] = detail
-    body.update(extra)
-    return Reply(status, body)
-
-
-def invalid(detail: str) -> Reply:
-    return fail(400, "Invalid request", detail)
-
-
-@dataclass
-class SimPosition:
-    signed_quantity: int = 0  # > 0 long, < 0 short
-    average_price: float = 0.0
-
-
-@dataclass
-class SimAccount:
-    id: int
-    name: str
-    connection: str = "Simulated Data Feed"  # NinjaTrader's connection it trades through
-    cash: float = 100_000.0
-    realized: float = 0.0
-    positions: dict[str, SimPosition] = field(default_factory=dict)
-
-
-def _enum(value: Any, table: dict[str, str]) -> str | None:
-    """CrossTrade parses enums in any case (``BUY``, ``Buy``, ``buy``, ``StopMarket``)."""
-    if not isinstance(value, str):
-        return None
-    key = value.strip().upper().replace("_", "").replace(" ", "")
-    return key if key in table else None
-
-
-def _price(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        return None
-    return float(value)
-
-
-class SimState:
+class SimState(ProtectionApi):
     """Accounts, positions and orders, with CrossTrade's semantics as the reference describes."""
 
     def __init__(self, market: Market | None = None, *, reverse_wait: float = 0.0,
@@ -116,6 +73,7 @@ class SimState:
         self.accounts = {}
         self.book = OrderBook()
         self.reject_next = None
+        self.flatten_during_bracket = False
         for index, name in enumerate(SIM_ACCOUNTS, start=1):
             self.accounts[name.lower()] = SimAccount(id=index, name=name)
         for account, instrument, size in SIM_POSITIONS:
@@ -237,6 +195,7 @@ class SimState:
         side = "Flat" if after.signed_quantity == 0 else (
             "Long" if after.signed_quantity > 0 else "Short")
         self.book.fill(order, price, side)
+        self.cancel_partners(order)
 
     def _execute(self, holder: SimAccount, ticket: OrderSpec, *, order_id: str | None = None,
                  name: str = "Entry") -> SimOrder:
@@ -317,9 +276,9 @@ class SimState:
             return contract
         if contract.expiration < self.market.today:  # known (to close), but no new orders
             return invalid(f"Instrument '{contract.name}' has expired")
-        action = _enum(args.get("action"), ACTIONS)
-        order_type = _enum(args.get("orderType"), ORDER_TYPES)
-        tif = _enum(args.get("timeInForce"), TIFS)
+        action = enum_of(args.get("action"), ACTIONS)
+        order_type = enum_of(args.get("orderType"), ORDER_TYPES)
+        tif = enum_of(args.get("timeInForce"), TIFS)
         quantity = args.get("quantity")
         if action is None:
             return invalid("action must be BUY or SELL")
@@ -329,7 +288,7 @@ class SimState:
             return invalid("timeInForce must be DAY or GTC")
         if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
             return invalid("quantity must be a positive integer")
-        limit_price, stop_price = _price(args.get("limitPrice")), _price(args.get("stopPrice"))
+        limit_price, stop_price = price_of(args.get("limitPrice")), price_of(args.get("stopPrice"))
         if order_type in ("LIMIT", "STOPLIMIT") and limit_price is None:
             return invalid(f"limitPrice is required for {order_type} orders")
         if order_type in ("STOPMARKET", "STOPLIMIT") and stop_price is None:
@@ -504,6 +463,9 @@ class SimState:
                 return invalid("orderId must be 1 to 64 letters, digits, '-' or '_'")
             if custom_id in self.book.orders:
                 return invalid(f"orderId '{custom_id}' is already in use")
+        too_many = self.max_positions_refusal(holder, args)
+        if too_many is not None:
+            return too_many
         required = args.get("requireMarketPosition")
         if isinstance(required, str) and required.strip():
             signed = holder.positions.get(ticket.contract.name, SimPosition()).signed_quantity
