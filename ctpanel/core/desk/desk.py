@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ctpanel.core.desk.entries import EntryRoute
 from ctpanel.core.desk.exits import (
     ExitRoute,
     FlattenEverythingRoute,
@@ -31,6 +32,12 @@ from ctpanel.core.desk.exits import (
 from ctpanel.core.desk.fills import FillFollower, FillReport
 from ctpanel.core.desk.groups import send_group
 from ctpanel.core.desk.intents import Reconciliation, reconcile
+from ctpanel.core.desk.protect import (
+    ChangeRoute,
+    Protection,
+    ProtectRoute,
+    protect_after_fill,
+)
 from ctpanel.core.desk.records import Records, WrittenAhead, new_client_id
 from ctpanel.core.desk.reverse import ReverseRoute
 from ctpanel.core.desk.trade import RequestState, Trade
@@ -76,8 +83,9 @@ class Desk:
         self.mode = mode  # "demo" or "live", in every journal record
         self.records = Records(journal, mode)
         self.guards = tuple(standard_guards() if guards is None else guards)
-        self.routes = {"reverse": ReverseRoute(self), "exit": ExitRoute(self),
-                       "everything": FlattenEverythingRoute(self)}
+        self.routes = {Intent.REVERSE: ReverseRoute(self), Intent.ENTER: EntryRoute(self),
+                       Intent.PROTECT: ProtectRoute(self), Intent.CHANGE: ChangeRoute(self),
+                       "exit": ExitRoute(self), Intent.EVERYTHING: FlattenEverythingRoute(self)}
 
     # --- the one workflow -------------------------------------------------------------------
 
@@ -92,7 +100,9 @@ class Desk:
             self.guards, trade.intent, trade.request,
             basis or Basis(position=_position_of(trade.before)))
         if refused is not None:
-            trade.client_id, trade.error = new_client_id(), refused
+            trade.client_id = getattr(trade.request, "client_order_id", None) \
+                or new_client_id()
+            trade.error = refused
             trade.move(RequestState.REFUSED, str(refused))
             await self._record(trade, route)
             raise refused
@@ -130,7 +140,8 @@ class Desk:
         """What the intent record says: :meth:`Records.ahead`'s arguments."""
         return (trade.intent.value, route.words(trade), *_scope(trade.request),
                 trade.body if trade.body is not None else _body(trade.request),
-                trade.transport.value if trade.transport else None)
+                trade.transport.value if trade.transport else None,
+                getattr(trade.request, "client_order_id", None))
 
     def write_ahead(self, trades: list[Trade]) -> list[WrittenAhead]:
         """The intents of ``trades`` (a group's members), in one write before any is sent."""
@@ -138,7 +149,7 @@ class Desk:
                                        for trade in trades])
 
     def _route_of(self, trade: Trade) -> Route:
-        return self.routes["reverse" if trade.intent is Intent.REVERSE else "exit"]
+        return self.routes.get(trade.intent) or self.routes["exit"]
 
     async def _record(self, trade: Trade, route: Route) -> None:
         account, instrument = _scope(trade.request)
@@ -173,9 +184,27 @@ class Desk:
         return await self.send(Trade(order, order.kind, None, before, extra={"watch": watch}),
                                basis, verify=verify, on_accepted=on_accepted)
 
+    async def enter(self, order: Any, *, before: Any = None, basis: Basis | None = None,
+                    verify: bool = True, on_accepted: OnAccepted = None) -> Any:
+        """Send a BUY or SELL entry (an :class:`~ctpanel.core.domain.protection.EntryOrder`)
+        once; its :class:`~ctpanel.core.desk.entries.EntryReport`."""
+        return await self.send(Trade(order, Intent.ENTER, Transport.REST, before), basis,
+                               verify=verify, on_accepted=on_accepted)
+
+    async def protect(self, order: Any, *, before: Any, age_s: float | None = 0.0) -> Any:
+        """Send one Cancel and Bracket, sized on ``before`` (the position read ``age_s`` ago);
+        its :class:`~ctpanel.core.desk.protect.ProtectReport`."""
+        return await self.send(Trade(order, Intent.PROTECT, None, before),
+                               Basis(position=before, age_s=age_s))
+
+    async def change(self, order: Any, *, before: Any = None) -> Any:
+        """Send one Change of a working order's price; its
+        :class:`~ctpanel.core.desk.protect.ChangeReport`."""
+        return await self.send(Trade(order, Intent.CHANGE, None, before), None)
+
     async def send(self, trade: Trade, basis: Basis | None, *, verify: bool = True,
                    on_accepted: OnAccepted = None, written: WrittenAhead | None = None) -> Any:
-        """A reverse's or an exit's ``trade`` once; its intent's report."""
+        """One request's ``trade`` once, on its intent's route; that route's report."""
         route = self._route_of(trade)
         await self._send_once(trade, route, basis, verify=verify, on_accepted=on_accepted,
                               written=written)
@@ -184,7 +213,7 @@ class Desk:
     async def flatten_everything(self, confirmed: Any) -> Any:
         """Every account, every position and order; only with the trader's confirmation."""
         trade = Trade(confirmed, Intent.EVERYTHING)
-        await self._send_once(trade, self.routes["everything"], None)
+        await self._send_once(trade, self.routes[Intent.EVERYTHING], None)
         return trade.result
 
     async def group(self, plan: Any, *, transport: Transport = Transport.WS,
@@ -192,12 +221,18 @@ class Desk:
         """Every member's request at once; the :class:`~ctpanel.core.desk.groups.GroupReport`."""
         return await send_group(self, plan, transport=transport, on_member=on_member)
 
-    async def follow_fill(self, report: Any, at_click: Quote | None) -> FillReport:
-        """A confirmed order's fill (or why it has none), journaled with its client id."""
+    async def follow_fill(self, report: Any, at_click: Quote | None, *,
+                          resting_for_s: float | None = None) -> FillReport:
+        """A confirmed order's fill (or why it has none), journaled with its client id.
+        ``resting_for_s``: a resting limit or stop entry is followed on to its fill for that
+        long (its bracket waits for the fill)."""
         order = report.order
-        fill = await FillFollower(self.client).follow(
+        follower = FillFollower(self.client) if resting_for_s is None else \
+            FillFollower(self.client, follow_for=resting_for_s)
+        fill = await follower.follow(
             order, report.result.order_id, last_at_click=at_click.last if at_click else None,
-            tick=at_click.tick_size if at_click else None)
+            tick=at_click.tick_size if at_click else None,
+            through_resting=resting_for_s is not None)
         trade = getattr(report, "trade", None)
         if trade is not None:
             trade.followed(OrderState.read(fill.state))
@@ -205,6 +240,25 @@ class Desk:
                                   "instrument": order.instrument,
                                   "client_id": trade.client_id if trade else None})
         return fill
+
+    async def fill_then_protect(self, report: Any, bracket: Any, at_click: Quote | None, *,
+                                resting_for_s: float | None = None
+                                ) -> tuple[FillReport, Protection | None]:
+        """An entry's or a reverse's fill, then its one bracket (none when ``bracket`` is not
+        set or the order did not fill). Why a position stays unprotected without a bracket
+        sent is journaled too."""
+        fill = await self.follow_fill(report, at_click,
+                                      resting_for_s=resting_for_s if bracket.is_set else None)
+        order = report.order
+        protection = await protect_after_fill(self, order.account, order.instrument, fill,
+                                              bracket, at_click)
+        if protection is not None and protection.report is None:
+            await self.records.write({"kind": "protection", "account": order.account,
+                                      "instrument": order.instrument, "protected": False,
+                                      "words": protection.words,
+                                      "client_id": report.trade.client_id
+                                      if report.trade else None})
+        return fill, protection
 
     async def reconcile(self, *, now: float | None = None) -> list[Reconciliation]:
         """An earlier run's unanswered requests, read back and recorded; never re-sent."""

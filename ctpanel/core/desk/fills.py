@@ -58,8 +58,11 @@ class FillFollower:
         self.follow_for = follow_for
 
     async def follow(self, order: ReverseOrder, order_id: str, *,
-                     last_at_click: float | None, tick: float | None) -> FillReport:
-        """Until filled, working (a limit or stop entry) or ended; a line either way."""
+                     last_at_click: float | None, tick: float | None,
+                     through_resting: bool = False) -> FillReport:
+        """Until filled, working (a limit or stop entry) or ended; a line either way.
+        ``through_resting``: a resting entry is followed on to its fill (its bracket waits
+        for it), for as long as this follower follows."""
         waited, gap = 0.0, FIRST_LOOK_S
         state = ""
         while waited <= self.follow_for:
@@ -73,7 +76,8 @@ class FillFollower:
                 return await self._filled(order, order_id, last_at_click, tick)
             if known is not None and known.done:
                 return await self._ended(order, order_id, state)
-            if known in RESTING and order.order_type is not OrderType.MARKET:
+            if known in RESTING and order.order_type is not OrderType.MARKET \
+                    and not through_resting:
                 return FillReport(order_id, state, f"{state}: {working_words(order)}")
             await self.sleep(gap)
             waited += gap

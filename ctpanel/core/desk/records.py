@@ -59,14 +59,17 @@ class Records:
         self._flush: asyncio.Future | None = None  # when they are on disk
 
     def ahead(self, action: str, words: str, account: str | None, instrument: str | None,
-              body: dict[str, Any], transport: str | None = None) -> WrittenAhead:
-        """Record that ``words`` ("SELL 2 ES 12-26 MARKET DAY") is about to be sent."""
-        return self.ahead_all([(action, words, account, instrument, body, transport)])[0]
+              body: dict[str, Any], transport: str | None = None,
+              client_id: str | None = None) -> WrittenAhead:
+        """Record that ``words`` ("SELL 2 ES 12-26 MARKET DAY") is about to be sent;
+        ``client_id``: the id the request already carries (an entry's ``orderId``)."""
+        return self.ahead_all([(action, words, account, instrument, body, transport,
+                                client_id)])[0]
 
     def ahead_all(self, intents: list[tuple]) -> list[WrittenAhead]:
         """Several intents (each ``ahead``'s arguments) in one ``write``: a group's members,
         all on disk before the first request leaves."""
-        handles = [WrittenAhead(new_client_id()) for _ in intents]
+        handles = [WrittenAhead(_given_id(intent) or new_client_id()) for intent in intents]
         if self.journal is None:
             return handles
         now = round(time.time(), 3)
@@ -74,7 +77,7 @@ class Records:
                     "account": account, "instrument": instrument, "body": body,
                     "transport": transport, "client_id": handle.client_id,
                     "door": self.journal.door, "epoch": now}
-                   for handle, (action, words, account, instrument, body, transport)
+                   for handle, (action, words, account, instrument, body, transport, *_)
                    in zip(handles, intents, strict=True)]
         try:
             self.journal.append_all(records, durable=False)
@@ -155,6 +158,11 @@ class Records:
         self._sync = future
         loop.call_soon(start)
         return future
+
+
+def _given_id(intent: tuple) -> str | None:
+    """The client id an intent already carries (its seventh field), if any."""
+    return intent[6] if len(intent) > 6 and intent[6] else None
 
 
 def _settle(work: asyncio.Future, future: asyncio.Future) -> None:

@@ -238,6 +238,7 @@ class OrderInfo:
     average_fill_price: float | None = None
     limit_price: float | None = None
     stop_price: float | None = None
+    oco_id: str = ""  # the OCO group it belongs to (a bracket's legs share one)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,9 @@ class Intent(StrEnum):
     """What a press asks for; its value is the journal's ``kind`` and the log's word."""
 
     REVERSE = "reverse"
+    ENTER = "enter"  # a BUY or SELL from flat, or adding on the side held
+    PROTECT = "protect"  # one Cancel and Bracket for the position held
+    CHANGE = "change"  # one Change of a working order's price (breakeven, a leg moved)
     CLOSE = "close"
     FLATTEN = "flatten"
     CANCEL = "cancel"
@@ -33,10 +36,13 @@ class Intent(StrEnum):
         return self in (Intent.CLOSE, Intent.FLATTEN, Intent.CANCEL)
 
 
-# The intents that only take risk off: the one place an exit is told from new risk.
-REDUCING = frozenset({Intent.CLOSE, Intent.FLATTEN, Intent.CANCEL, Intent.EVERYTHING})
-PAST = {Intent.REVERSE: "reversed", Intent.CLOSE: "closed", Intent.FLATTEN: "flattened",
-        Intent.CANCEL: "cancelled", Intent.EVERYTHING: "flattened"}
+# The intents that add no contract: the one place an exit is told from new risk. Protect and
+# Change only place or move a position's exits, so no rule about new risk may block them.
+REDUCING = frozenset({Intent.CLOSE, Intent.FLATTEN, Intent.CANCEL, Intent.EVERYTHING,
+                      Intent.PROTECT, Intent.CHANGE})
+PAST = {Intent.REVERSE: "reversed", Intent.ENTER: "entered", Intent.CLOSE: "closed",
+        Intent.FLATTEN: "flattened", Intent.CANCEL: "cancelled",
+        Intent.EVERYTHING: "flattened", Intent.PROTECT: "protected", Intent.CHANGE: "moved"}
 
 
 class Outcome(StrEnum):

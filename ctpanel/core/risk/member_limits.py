@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ctpanel.core.domain.models import ReverseOrder
+from ctpanel.core.domain.protection import EntryOrder
 from ctpanel.core.domain.states import Intent
 from ctpanel.core.risk.guard import Basis
+
+# The intents that open or grow a position: a member's limits apply to them.
+NEW_POSITION = frozenset({Intent.REVERSE, Intent.ENTER})
 
 
 class RequiresAtm:
@@ -20,9 +23,14 @@ class RequiresAtm:
 
     def check(self, intent: Intent, request: Any, basis: Basis) -> str | None:
         member = basis.member
-        if member is None or not member.requires_atm or not isinstance(request, ReverseOrder):
+        if member is None or not member.requires_atm or intent not in NEW_POSITION:
             return None
-        return None if request.strategy else "requires an ATM template"
+        if request.strategy:
+            return None
+        if intent is Intent.REVERSE:
+            return "requires an ATM template"
+        return ("requires an ATM template: a bracket placed after the fill may not count as "
+                "attached at submission")
 
 
 class MemberMaxContracts:
@@ -34,9 +42,11 @@ class MemberMaxContracts:
 
     def check(self, intent: Intent, request: Any, basis: Basis) -> str | None:
         member = basis.member
-        if member is None or member.max_contracts is None \
-                or not isinstance(request, ReverseOrder):
+        if member is None or member.max_contracts is None or intent not in NEW_POSITION:
             return None
-        if request.quantity <= member.max_contracts:
+        size = request.quantity
+        if isinstance(request, EntryOrder) and request.adds and basis.position is not None:
+            size += basis.position.quantity  # an add: the position it makes
+        if size <= member.max_contracts:
             return None
-        return f"{request.quantity} contracts is over its limit of {member.max_contracts}"
+        return f"{size} contracts is over its limit of {member.max_contracts}"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import socket
 import ssl
 import time
 from typing import Any
@@ -19,6 +18,7 @@ import httpx
 
 from ctpanel.core.domain.exits import EverythingConfirmed, ExitOrder, ExitResult, is_working
 from ctpanel.core.domain.models import Account, OrderResult, Position, Quote, ReverseOrder
+from ctpanel.core.domain.protection import BracketResult, ChangeOrder, EntryOrder, ProtectOrder
 from ctpanel.core.domain.secret import Secret
 from ctpanel.core.errors import (
     CtError,
@@ -37,8 +37,10 @@ from ctpanel.core.wire.payloads import (
     OrderInfo,
     accounts_from,
     atm_templates_from,
+    bracket_ids_from,
     executions_from,
     has_list,
+    ids_from,
     order_from,
     order_id_from,
     order_state_from,
@@ -47,8 +49,9 @@ from ctpanel.core.wire.payloads import (
     positions_from,
     quote_from,
 )
-from ctpanel.core.wire.replies import bad_reply, error_for, field, is_failure, snippet
+from ctpanel.core.wire.replies import bad_reply, error_for, field, is_failure, warning_from
 from ctpanel.core.wire.tls import default_tls_context, no_tls_context
+from ctpanel.core.wire.transport_errors import describe_transport_error
 from ctpanel.core.wire.urls import (
     API_PREFIX,
     DEFAULT_BASE_URL,
@@ -267,8 +270,29 @@ class CrossTradeClient:
         return await self._order(account_path(order.account, "positions", "reverseposition"),
                                  order.body())
 
-    async def place_order(self, order: ReverseOrder) -> OrderResult:
+    async def place_order(self, order: ReverseOrder | EntryOrder) -> OrderResult:
+        """``POST .../orders/place``: an entry carries its ``orderId`` and the server's guard
+        ``requireMarketPosition`` (reference 12.1)."""
         return await self._order(account_path(order.account, "orders", "place"), order.body())
+
+    async def cancel_and_bracket(self, order: ProtectOrder) -> BracketResult:
+        """``POST .../orders/cancel_and_bracket``: cancel the instrument's working orders,
+        then one OCO pair sized to the live position (reference 12.2). Never retried."""
+        raw, payload, round_trip_ms = await self._send_order(
+            "POST", account_path(order.account, "orders", "cancel_and_bracket"), order.body())
+        stop, target, legs, cancelled, quantity = bracket_ids_from(payload)
+        if not legs:
+            raise bad_reply(200, raw, "no order id of the bracket in it")
+        return BracketResult(tuple(legs), stop, target, tuple(cancelled), quantity,
+                             round_trip_ms, warning_from(payload))
+
+    async def change_order(self, order: ChangeOrder) -> OrderResult:
+        """``PUT .../orders/{id}/change``: a working order's stop or limit price, moved."""
+        _, payload, round_trip_ms = await self._send_order(
+            "PUT", account_path(order.account, "orders", order.order_id, "change"),
+            order.body())
+        return OrderResult(order_id_from(payload) or order.order_id, round_trip_ms,
+                           warning_from(payload))
 
     async def send_exit(self, order: ExitOrder) -> ExitResult:
         """A close, a flatten of one account or a cancel: one POST, never retried."""
@@ -283,29 +307,27 @@ class CrossTradeClient:
 
     async def _exit(self, path: str, body: dict[str, Any], *,
                     everything: EverythingConfirmed | None = None) -> ExitResult:
-        started = time.perf_counter()
-        _, payload = await self._send("POST", path, body=body, is_order=True,
-                                      everything=everything)
-        round_trip_ms = (time.perf_counter() - started) * 1000
+        _, payload, round_trip_ms = await self._send_order("POST", path, body,
+                                                           everything=everything)
         closed = positions_from(field(payload, "closedPositions") or [])
-        ids = field(payload, "orderIds")
-        ids = [i for i in ids if isinstance(i, str)] if isinstance(ids, list) else []
-        single = order_id_from(payload)
-        if single and single not in ids:
-            ids.insert(0, single)
-        warning = field(payload, "warning")
-        return ExitResult(tuple(closed), tuple(ids[:200]), round_trip_ms,
-                          warning if isinstance(warning, str) else None)
+        ids = ids_from(payload, "orderId", "orderIds")
+        return ExitResult(tuple(closed), tuple(ids), round_trip_ms, warning_from(payload))
 
     async def _order(self, path: str, body: dict[str, Any]) -> OrderResult:
-        started = time.perf_counter()
-        raw, payload = await self._send("POST", path, body=body, is_order=True)
-        round_trip_ms = (time.perf_counter() - started) * 1000
+        raw, payload, round_trip_ms = await self._send_order("POST", path, body)
         order_id = order_id_from(payload)
         if order_id is None:
             raise bad_reply(200, raw, "no orderId in it")
-        warning = field(payload, "warning")
-        return OrderResult(order_id, round_trip_ms, warning if isinstance(warning, str) else None)
+        return OrderResult(order_id, round_trip_ms, warning_from(payload))
+
+    async def _send_order(self, method: str, path: str, body: dict[str, Any], *,
+                          everything: EverythingConfirmed | None = None
+                          ) -> tuple[bytes, Any, float]:
+        """Every order request: once, on the orders lane, timed; (raw, payload, ms)."""
+        started = time.perf_counter()
+        raw, payload = await self._send(method, path, body=body, is_order=True,
+                                        everything=everything)
+        return raw, payload, (time.perf_counter() - started) * 1000
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -390,7 +412,7 @@ class CrossTradeClient:
     def _transport_error(
         self, error: Exception, sent: bool, is_order: bool, limit: float
     ) -> CtError:
-        cause = _describe_transport_error(error, limit, sent)
+        cause = describe_transport_error(error, limit, sent)
         if sent and is_order:
             return OutcomeUnknownError(
                 f"The order was sent but no answer came back ({cause}). It may or may not "
@@ -404,36 +426,3 @@ class CrossTradeClient:
 _EVERYTHING_REFUSED = Problem(
     "account", "Refused to flatten every account: that request needs an account, or the "
     "trader's confirmation of Flatten everything.")
-
-
-def _describe_transport_error(error: Exception, limit: float, sent: bool) -> str:
-    if isinstance(error, TimeoutError | httpx.TimeoutException):
-        if sent:
-            return f"no reply within {limit:g} s"
-        return f"no connection within {limit:g} s (connect timeout)"
-    for cause in _causes(error):
-        if isinstance(cause, ssl.SSLCertVerificationError):
-            return ("the server's TLS certificate is not trusted: "
-                    f"{cause.verify_message or 'verification failed'}")
-        if isinstance(cause, ssl.SSLError):
-            return f"TLS failed: {cause.reason or cause}"
-        if isinstance(cause, socket.gaierror):
-            return "the server name could not be found (DNS)"
-        if isinstance(cause, ConnectionRefusedError):
-            return "connection refused"
-        if isinstance(cause, ConnectionResetError):
-            return "the connection was reset"
-    return snippet(str(error) or type(error).__name__)
-
-
-def _causes(error: BaseException):
-    """``error`` and everything it was raised from, including members of exception groups."""
-    pending, seen = [error], set()
-    while pending:
-        cause = pending.pop(0)
-        if id(cause) in seen:
-            continue
-        seen.add(id(cause))
-        yield cause
-        pending += [c for c in (cause.__cause__, cause.__context__) if c is not None]
-        pending += list(getattr(cause, "exceptions", ()))

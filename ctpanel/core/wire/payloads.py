@@ -221,6 +221,7 @@ def order_from(payload: Any) -> OrderInfo | None:
         average_fill_price=plausible_price(data.get("averageFillPrice")),
         limit_price=plausible_price(data.get("limitPrice")),
         stop_price=plausible_price(data.get("stopPrice")),
+        oco_id=_text(data.get("ocoId") or data.get("oco"), 64) or "",
     )
 
 
@@ -271,3 +272,28 @@ def rejection_reason(payload: Any) -> str | None:
                 if reason:
                     return reason
     return None
+
+
+def ids_from(payload: Any, *keys: str) -> list[str]:
+    """Order ids listed under any of ``keys`` (strings only, at most 200)."""
+    found: list[str] = []
+    for key in keys:
+        value = field(payload, key)
+        for item in value if isinstance(value, list) else [value]:
+            text = _text(item) if isinstance(item, str) else None
+            if text and _ORDER_ID.fullmatch(text) and text not in found:
+                found.append(text)
+    return found[:200]
+
+
+def bracket_ids_from(payload: Any) -> tuple[str | None, str | None, list[str], list[str],
+                                            int | None]:
+    """Cancel and Bracket's reply, read tolerantly (its shape is not documented): the stop's
+    and the target's ids, every leg id, the ids it cancelled and the quantity it placed."""
+    stop = next(iter(ids_from(payload, "stopOrderId", "stopLossOrderId")), None)
+    target = next(iter(ids_from(payload, "targetOrderId", "takeProfitOrderId")), None)
+    legs = [i for i in (target, stop) if i]
+    legs += [i for i in ids_from(payload, "orderIds", "orderId") if i not in legs]
+    cancelled = ids_from(payload, "cancelledOrderIds", "cancelled", "cancelledOrders")
+    quantity = field(payload, "quantity")
+    return stop, target, legs, cancelled, quantity if _is_count(quantity) else None

@@ -67,6 +67,12 @@ def is_failure(status: int | None, payload: Any) -> bool:
     return False
 
 
+def warning_from(payload: Any) -> str | None:
+    """A successful reply's ``warning`` (a text), if any."""
+    warning = field(payload, "warning")
+    return warning if isinstance(warning, str) else None
+
+
 def server_text(payload: Any) -> str:
     """The most human part of an error body: ``detail``, else ``error``, else ``message``."""
     if isinstance(payload, Mapping):
