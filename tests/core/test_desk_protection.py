@@ -8,8 +8,8 @@ import pytest
 
 from ctpanel.core.desk.desk import Desk
 from ctpanel.core.desk.protect import protect_position
-from ctpanel.core.domain.models import Position, Side
-from ctpanel.core.domain.protection import Bracket, breakeven_for, entry_for
+from ctpanel.core.domain.models import Position, Side, Transport
+from ctpanel.core.domain.protection import Bracket, breakeven_for, entry_for, protect_for
 from ctpanel.core.domain.validation import OrderInput, parse_order
 from ctpanel.core.errors import CtError, RejectedError
 from ctpanel.core.risk.guard import Basis, Refused
@@ -87,6 +87,11 @@ async def test_a_lost_answer_is_looked_up_by_the_entry_id(sim, desk):
     assert len(sim.orders_received("PlaceOrder")) == 1
 
 
+async def _then_protect(desk, report, bracket, quote, **options):
+    return await desk.fill_then_protect(report.order, report.result.order_id, bracket, quote,
+                                        trade=report.trade, **options)
+
+
 def _on_grid(price, tick="0.25"):
     return Decimal(str(price)) % Decimal(tick) == 0
 
@@ -96,7 +101,7 @@ async def test_a_reverse_with_8_16_ticks_then_one_bracket_from_its_fill(sim, cli
     order = _order("Sim101", "SELL", 2)
     before = await desk.read_position("Sim101", ES)
     report = await desk.reverse(order, before=before)
-    fill, protection = await desk.fill_then_protect(report, Bracket(8, 16), quote)
+    fill, protection = await _then_protect(desk, report, Bracket(8, 16), quote)
     assert len(sim.orders_received("ReversePosition")) == 1
     [bracket] = sim.orders_received("CancelAndBracket")
     assert bracket.body["action"] == "Sell" and bracket.body["quantity"] == 2  # Short 2
@@ -112,13 +117,13 @@ async def test_a_limit_entry_gets_its_bracket_only_after_its_fill(sim, client, d
     quote = await client.get_quote(ES)
     bid = sim.state.market.bid_ask(ES)[0]
     report = await _enter(desk, _order(order_type="LIMIT", limit_price=bid - 1))
-    fill, protection = await desk.fill_then_protect(report, Bracket(8, 16), quote,
+    fill, protection = await _then_protect(desk, report, Bracket(8, 16), quote,
                                                     resting_for_s=0.3)
     assert fill.state == "Working" and protection is None
     assert sim.orders_received("CancelAndBracket") == []
     sim.state.market.set_last(ES, bid - 1.5)
     sim.state.step()  # the market reaches the limit
-    fill, protection = await desk.fill_then_protect(report, Bracket(8, 16), quote,
+    fill, protection = await _then_protect(desk, report, Bracket(8, 16), quote,
                                                     resting_for_s=5.0)
     assert fill.state == "Filled"
     [bracket] = sim.orders_received("CancelAndBracket")
@@ -148,7 +153,6 @@ async def test_a_protect_for_a_position_not_read_as_it_is_is_refused(sim, client
     quote = await client.get_quote(ES)
     position = await desk.read_position("Sim101", ES)
     wrong = Position("Sim101", ES, Side.LONG, 1, position.average_price)
-    from ctpanel.core.domain.protection import protect_for
     order = protect_for(position, Bracket(8), position.average_price, 0.25, quote)
     with pytest.raises(Refused, match="position read is Long 1"):
         await desk.protect(order, before=wrong)
@@ -194,3 +198,34 @@ async def test_a_position_gone_flat_in_between_aborts_the_bracket(sim, client, d
                                         position.average_price, quote, age_s=0.0)
     assert not protection.protected and "bracket aborted" in protection.words
     assert await client.list_working_orders("Sim101") == ()
+
+
+async def test_a_group_entry_with_a_mix_of_fills_brackets_each_filled_member(sim, client,
+                                                                             desk):
+    from ctpanel.core.desk.groups import read_group
+    from ctpanel.core.domain.groups import plan_group
+    from ctpanel.core.domain.states import Intent
+    from ctpanel.sim.seed import DEMO_GROUP
+
+    quote = await client.get_quote(ES)
+    positions = await read_group(desk, DEMO_GROUP, ES)
+    plan = plan_group(DEMO_GROUP, Intent.ENTER, ES, positions, _order("APEX-1", quantity=1))
+    assert "APEX-4 holds Short 1: BUY would trade against it" in plan.preview()
+    sim.state.reject_next = "Insufficient margin"  # the first member's order is rejected
+    report = await desk.group(plan, transport=Transport.REST)
+    placed = sim.orders_received("PlaceOrder")
+    assert len(placed) == 4  # APEX-4 skipped
+    assert {r.body["requireMarketPosition"] for r in placed} == {"long", "flat"}
+    protected = await desk.protect_group(report, Bracket(8, 16), quote)
+    fills = {account: fill.state for account, (fill, _) in protected.items()}
+    assert sorted(fills.values()) == ["Filled", "Filled", "Filled", "Rejected"]
+    brackets = sim.orders_received("CancelAndBracket")
+    assert len(brackets) == 3  # one per filled member, none for the rejected one
+    for account, (fill, protection) in protected.items():
+        if fill.state == "Filled":
+            assert protection.protected, (account, protection.words)
+            held = sim.state.position_of(account, "ES").signed_quantity
+            [mine] = [b for b in brackets if f"/accounts/{account}/" in b.raw_path]
+            assert mine.body["quantity"] == held
+        else:
+            assert protection is None

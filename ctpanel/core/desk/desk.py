@@ -221,19 +221,22 @@ class Desk:
         """Every member's request at once; the :class:`~ctpanel.core.desk.groups.GroupReport`."""
         return await send_group(self, plan, transport=transport, on_member=on_member)
 
-    async def follow_fill(self, report: Any, at_click: Quote | None, *,
-                          resting_for_s: float | None = None) -> FillReport:
-        """A confirmed order's fill (or why it has none), journaled with its client id.
-        ``resting_for_s``: a resting limit or stop entry is followed on to its fill for that
-        long (its bracket waits for the fill)."""
-        order = report.order
+    async def follow_fill(self, report: Any, at_click: Quote | None) -> FillReport:
+        """A confirmed order's fill (or why it has none), journaled with its client id."""
+        return await self.follow_order(report.order, report.result.order_id, at_click,
+                                       trade=getattr(report, "trade", None))
+
+    async def follow_order(self, order: Any, order_id: str, at_click: Quote | None, *,
+                           trade: Trade | None = None,
+                           resting_for_s: float | None = None) -> FillReport:
+        """``order``'s fill, journaled with its client id. ``resting_for_s``: a resting limit
+        or stop entry is followed on to its fill for that long (its bracket waits for it)."""
         follower = FillFollower(self.client) if resting_for_s is None else \
             FillFollower(self.client, follow_for=resting_for_s)
         fill = await follower.follow(
-            order, report.result.order_id, last_at_click=at_click.last if at_click else None,
+            order, order_id, last_at_click=at_click.last if at_click else None,
             tick=at_click.tick_size if at_click else None,
             through_resting=resting_for_s is not None)
-        trade = getattr(report, "trade", None)
         if trade is not None:
             trade.followed(OrderState.read(fill.state))
         await self.records.write({**fill.record(), "account": order.account,
@@ -241,24 +244,36 @@ class Desk:
                                   "client_id": trade.client_id if trade else None})
         return fill
 
-    async def fill_then_protect(self, report: Any, bracket: Any, at_click: Quote | None, *,
+    async def fill_then_protect(self, order: Any, order_id: str, bracket: Any,
+                                at_click: Quote | None, *, trade: Trade | None = None,
                                 resting_for_s: float | None = None
                                 ) -> tuple[FillReport, Protection | None]:
         """An entry's or a reverse's fill, then its one bracket (none when ``bracket`` is not
         set or the order did not fill). Why a position stays unprotected without a bracket
         sent is journaled too."""
-        fill = await self.follow_fill(report, at_click,
-                                      resting_for_s=resting_for_s if bracket.is_set else None)
-        order = report.order
+        fill = await self.follow_order(order, order_id, at_click, trade=trade,
+                                       resting_for_s=resting_for_s if bracket.is_set else None)
         protection = await protect_after_fill(self, order.account, order.instrument, fill,
                                               bracket, at_click)
         if protection is not None and protection.report is None:
             await self.records.write({"kind": "protection", "account": order.account,
                                       "instrument": order.instrument, "protected": False,
                                       "words": protection.words,
-                                      "client_id": report.trade.client_id
-                                      if report.trade else None})
+                                      "client_id": trade.client_id if trade else None})
         return fill, protection
+
+    async def protect_group(self, report: Any, bracket: Any, at_click: Quote | None, *,
+                            resting_for_s: float | None = None
+                            ) -> dict[str, tuple[FillReport, Protection | None]]:
+        """Each member of a group entry or reverse: its own fill, then its own bracket."""
+        import asyncio
+
+        members = [o for o in report.outcomes if o.status is Outcome.OK and o.order_id
+                   and o.step.request is not None and hasattr(o.step.request, "action")]
+        done = await asyncio.gather(*(
+            self.fill_then_protect(o.step.request, o.order_id, bracket, at_click,
+                                   resting_for_s=resting_for_s) for o in members))
+        return {o.account: result for o, result in zip(members, done, strict=True)}
 
     async def reconcile(self, *, now: float | None = None) -> list[Reconciliation]:
         """An earlier run's unanswered requests, read back and recorded; never re-sent."""

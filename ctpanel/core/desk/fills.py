@@ -113,9 +113,19 @@ class FillFollower:
                           f"{state}: {reason}" if reason else f"{state} (no reason given)")
 
     async def _budget_room(self) -> None:
-        budget = self.client.budget
-        while budget.level < FOLLOW_RESERVE:
-            await self.sleep(1 / budget.rate)
+        await budget_room(self.client, self.sleep)
+
+
+async def budget_room(client, sleep: Callable[[float], Awaitable[None]] | None = None,
+                      reserve: float = FOLLOW_RESERVE) -> None:
+    """Wait until CrossTrade's budget (as mirrored) keeps ``reserve`` requests for orders:
+    a read after an order never spends the room the next click needs."""
+    import asyncio
+
+    sleep = sleep or asyncio.sleep
+    budget = client.budget
+    while budget.level < reserve:
+        await sleep(1 / budget.rate)
 
 
 def working_words(order: ReverseOrder) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from ctpanel.core.desk.entries import UncertainEntry
 from ctpanel.core.desk.exits import UncertainExit
 from ctpanel.core.desk.records import WrittenAhead
 from ctpanel.core.desk.reverse import UncertainOutcome
@@ -22,6 +23,7 @@ from ctpanel.core.desk.trade import Trade, outcome_of
 from ctpanel.core.domain.exits import Picture
 from ctpanel.core.domain.groups import Group, GroupPlan, MemberStep, positions_by_account
 from ctpanel.core.domain.models import Position, ReverseOrder, Transport
+from ctpanel.core.domain.protection import EntryOrder
 from ctpanel.core.domain.states import PAST, Intent, Outcome
 from ctpanel.core.errors import CtError
 from ctpanel.core.risk.guard import Basis, Guard, Refused, denial
@@ -148,6 +150,8 @@ def _trade(step: MemberStep, transport: Transport) -> Trade:
     """A member's request as the desk carries it: a reverse on ``transport``, an exit on the
     member's picture."""
     request = step.request
+    if isinstance(request, EntryOrder):
+        return Trade(request, Intent.ENTER, Transport.REST, step.before)
     if isinstance(request, ReverseOrder):
         return Trade(request, Intent.REVERSE, transport, step.before)
     return Trade(request, request.kind, None, Picture(request.account, step.before),
@@ -158,7 +162,7 @@ async def _one(desk: Desk, step: MemberStep, trade: Trade, written: WrittenAhead
                accepted: Callable[[MemberStep, str | None], None]) -> MemberOutcome:
     """One member's request on the desk (guarded, its intent already written, sent once, an
     unknown outcome read again), without the read after a confirmed one."""
-    reverse = trade.intent is Intent.REVERSE
+    reverse = trade.intent in (Intent.REVERSE, Intent.ENTER)  # one order id in its answer
 
     def answered(result) -> None:
         accepted(step, result.order_id if reverse else
@@ -170,9 +174,9 @@ async def _one(desk: Desk, step: MemberStep, trade: Trade, written: WrittenAhead
         order_id = report.result.order_id if reverse else (
             report.result.reference if report.result.order_ids else None)
         return MemberOutcome(step, Outcome.OK, order_id)
-    except (UncertainOutcome, UncertainExit) as unknown:
-        after = unknown.after if isinstance(unknown, UncertainOutcome) else (
-            unknown.after.position if unknown.after else None)
+    except (UncertainOutcome, UncertainEntry, UncertainExit) as unknown:
+        after = (unknown.after.position if unknown.after else None) \
+            if isinstance(unknown, UncertainExit) else unknown.after
         return MemberOutcome(step, Outcome.UNKNOWN, after=after, error=str(unknown))
     except CtError as error:
         return MemberOutcome(step, outcome_of(error), error=str(error))

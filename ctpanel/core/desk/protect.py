@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ctpanel.core.desk.fills import budget_room
 from ctpanel.core.desk.trade import Trade
 from ctpanel.core.domain.exits import order_words
 from ctpanel.core.domain.models import OrderInfo, OrderResult, Position, Quote
@@ -131,6 +132,7 @@ class ProtectRoute:
         return ProtectReport(trade.request, trade.result, trade.after, trade)
 
     async def _working_in(self, order: ProtectOrder) -> tuple[OrderInfo, ...] | None:
+        await budget_room(self.desk.client)
         try:
             working = await self.desk.client.list_working_orders(order.account)
         except CtError as error:
@@ -224,6 +226,7 @@ async def protect_after_fill(desk: Desk, account: str, instrument: str, fill: Fi
     nothing to protect yet (no bracket set, or the order has not filled)."""
     if not bracket.is_set or OrderState.read(fill.state) is not OrderState.FILLED:
         return None
+    await budget_room(desk.client)
     try:
         position: Position = await desk.read_position(account, instrument)
     except CtError as error:

@@ -26,8 +26,8 @@ log = logging.getLogger(__name__)
 
 
 def new_client_id() -> str:
-    """The id that ties a request's intent, outcome and fill (CrossTrade's custom ``orderId``
-    where the API takes one)."""
+    """The id that ties a request's intent, outcome and fill (an entry's own custom
+    ``orderId``, :func:`~ctpanel.core.domain.protection.new_order_id`, where it has one)."""
     return uuid.uuid4().hex
 
 

@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from ctpanel.core.domain.exits import ExitOrder, closing_size
 from ctpanel.core.domain.models import Position, ReverseOrder, Side
+from ctpanel.core.domain.protection import EntryOrder, entry_for, new_order_id
 from ctpanel.core.domain.states import Intent
 from ctpanel.core.domain.validation import normalise_instrument
 
@@ -53,11 +54,20 @@ class Member:
     max_contracts: int | None = None
 
     def quantity(self, position: Position) -> int:
+        """Its new position's size on a reverse: the rule applied to its own position."""
         if self.rule is SizeRule.FIXED:
             return max(1, int(self.size))
         if self.rule is SizeRule.MULTIPLE:
             return max(1, math.floor(position.quantity * self.size + 0.5))
         return position.quantity
+
+    def entry_quantity(self, ticket_quantity: int) -> int:
+        """Its size on an entry: the ticket's (mirror), a multiple of it, or its fixed size."""
+        if self.rule is SizeRule.FIXED:
+            return max(1, int(self.size))
+        if self.rule is SizeRule.MULTIPLE:
+            return max(1, math.floor(ticket_quantity * self.size + 0.5))
+        return ticket_quantity
 
 
 @dataclass(frozen=True)
@@ -96,7 +106,7 @@ class MemberStep:
 
     member: Member
     before: Position | None
-    request: ReverseOrder | ExitOrder | None = None
+    request: ReverseOrder | ExitOrder | EntryOrder | None = None
     skipped: str = ""  # "flat: nothing to reverse"
     refused: str = ""  # a guard it fails (:func:`ctpanel.core.desk.groups.vetted`): nothing
     # is sent to any member
@@ -108,6 +118,10 @@ class MemberStep:
         if self.skipped:
             return f"{account} {self.skipped}"
         before = self.before.describe() if self.before else "?"
+        if isinstance(self.request, EntryOrder):
+            side = Side.after(self.request.action).value
+            held = self.before.quantity if self.before and not self.before.is_flat else 0
+            return f"{account} {before} -> {side} {held + self.request.quantity}"
         if isinstance(self.request, ReverseOrder):
             return f"{account} {before} -> {Side.after(self.request.action).value} " \
                    f"{self.request.quantity}"
@@ -185,6 +199,8 @@ def _step(member: Member, action: Intent, instrument: str, position: Position,
     if action is Intent.FLATTEN:
         return MemberStep(member, position, ExitOrder(
             Intent.FLATTEN, member.account, instrument if instrument_only else None))
+    if action is Intent.ENTER:
+        return _entry_step(member, instrument, position, entry)
     if position.is_flat:
         verb = "reverse" if action is Intent.REVERSE else "close"
         return MemberStep(member, position, skipped=f"flat: nothing to {verb}")
@@ -199,6 +215,20 @@ def _step(member: Member, action: Intent, instrument: str, position: Position,
     return MemberStep(member, position, replace(
         base, account=member.account, instrument=instrument,
         action=position.side.closing_action, quantity=quantity))
+
+
+def _entry_step(member: Member, instrument: str, position: Position,
+                entry: ReverseOrder | None) -> MemberStep:
+    """A member's BUY or SELL at its own size rule: from flat, or adding on its side; a member
+    holding the other side is skipped (an entry would trade against its position)."""
+    if entry is None:
+        raise ValueError("a group entry needs the ticket's order")
+    order = replace(entry, account=member.account, instrument=instrument,
+                    quantity=member.entry_quantity(entry.quantity))
+    if not position.is_flat and Side.after(order.action) is not position.side:
+        return MemberStep(member, position, skipped=(
+            f"holds {position.describe()}: {order.action.value} would trade against it"))
+    return MemberStep(member, position, entry_for(order, position, new_order_id()))
 
 
 def positions_by_account(positions: Iterable[Position], instrument: str,

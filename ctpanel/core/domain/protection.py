@@ -10,6 +10,7 @@ quantity given when there is no position), and a stop past the market would fill
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +67,11 @@ class EntryOrder:
         """``BUY 2 ES 12-26 MARKET DAY from flat`` / ``... adding to Long``."""
         where = "from flat" if not self.adds else f"adding to {self.requires.value}"
         return f"{self.order.describe()} {where}"
+
+
+def new_order_id() -> str:
+    """A custom ``orderId`` (CrossTrade keeps it; lookups and cancels accept it)."""
+    return uuid.uuid4().hex
 
 
 def entry_for(order: ReverseOrder, position: Position | None,
