@@ -1,6 +1,6 @@
 """The headless commands behind ``ctpanel reverse|accounts|positions|token`` (the exits' are in
-:mod:`ctpanel.cli.exits`; the parser is in :mod:`ctpanel.cli`, the exit codes in
-:mod:`ctpanel.config`)."""
+:mod:`ctpanel.cli.exits`, the entries' and protection's in :mod:`ctpanel.cli.protection`; the
+parser is in :mod:`ctpanel.cli`, the exit codes in :mod:`ctpanel.config`)."""
 
 from __future__ import annotations
 
@@ -10,31 +10,27 @@ import getpass
 import sys
 
 from ctpanel.backend import Backend, Mode, assemble
-from ctpanel.cli.exits import exit_order, print_result, run_exit_command
+from ctpanel.cli.exits import exit_code_for, exit_order, print_result, run_exit_command
 from ctpanel.cli.groups import list_groups, run_group_command
+from ctpanel.cli.protection import (
+    PROTECTION_COMMANDS,
+    after_fill,
+    bracket_of,
+    run_protection_command,
+)
 from ctpanel.config import (
     EXIT_AUTH,
     EXIT_COMMANDS,
-    EXIT_INVALID,
     EXIT_OK,
-    EXIT_REJECTED,
-    EXIT_UNAVAILABLE,
-    EXIT_UNKNOWN,
     connection_settings,
     default_journal_path,
 )
-from ctpanel.core.desk.reverse import UncertainOutcome
 from ctpanel.core.domain.models import ReverseOrder, Transport
 from ctpanel.core.domain.secret import Secret
 from ctpanel.core.domain.validation import OrderInput, parse_order
 from ctpanel.core.errors import (
     AuthError,
-    ConfigError,
     CtError,
-    InvalidOrder,
-    NoPositionError,
-    NotFoundError,
-    RejectedError,
     TokenStoreError,
 )
 from ctpanel.core.risk.guard import Basis
@@ -45,18 +41,6 @@ from ctpanel.core.store.credentials import (
     resolve_token,
 )
 from ctpanel.core.store.journal import Journal
-
-
-def exit_code_for(error: CtError) -> int:
-    if isinstance(error, InvalidOrder | ConfigError):
-        return EXIT_INVALID
-    if isinstance(error, NoPositionError | RejectedError | NotFoundError):
-        return EXIT_REJECTED
-    if isinstance(error, AuthError | TokenStoreError):
-        return EXIT_AUTH
-    if isinstance(error, UncertainOutcome) or not error.order_not_sent:
-        return EXIT_UNKNOWN
-    return EXIT_UNAVAILABLE
 
 
 def run_command(args: argparse.Namespace, token_store: TokenStore | None = None) -> int:
@@ -84,6 +68,8 @@ async def _run(args: argparse.Namespace, store: TokenStore) -> int:
             quantity=args.quantity, order_type=args.order_type, time_in_force=args.tif,
             limit_price=args.limit_price, stop_price=args.stop_price, oco_id=args.oco_id,
             strategy=args.strategy))
+    if args.command in ("reverse", *PROTECTION_COMMANDS):
+        bracket_of(args)  # ticks refused in words before any token or network is touched
     exit_request = exit_order(args) if args.command in EXIT_COMMANDS and not group else None
     base_url, ws_url, timeout = connection_settings(args)
     token = (await asyncio.to_thread(resolve_token, store)).token
@@ -106,6 +92,8 @@ async def _run(args: argparse.Namespace, store: TokenStore) -> int:
             return EXIT_OK
         if group:
             return await run_group_command(args, backend, base_url)
+        if args.command in PROTECTION_COMMANDS:
+            return await run_protection_command(args, backend)
         if args.command in EXIT_COMMANDS:
             return await run_exit_command(args, exit_request, backend)
         return await _reverse(args, order, backend)
@@ -133,11 +121,17 @@ async def _reverse(args, order: ReverseOrder, backend: Backend) -> int:
                                 basis=Basis(position=before))
     before_text = before.describe() if before else None
     after = report.after.describe() if report.after else None
-    print_result(args, {"orderId": report.result.order_id, "before": before_text,
-                  "after": after, "roundTripMs": round(report.result.round_trip_ms, 1),
-                  "transport": transport.value, "entryState": report.entry_state},
-           [report.result.order_id, f"Position: {report.position_words()}"])
-    return EXIT_OK
+    as_json = {"orderId": report.result.order_id, "before": before_text, "after": after,
+               "roundTripMs": round(report.result.round_trip_ms, 1),
+               "transport": transport.value, "entryState": report.entry_state}
+    lines = [report.result.order_id, f"Position: {report.position_words()}"]
+    code = EXIT_OK
+    if bracket_of(args).is_set:
+        quote = await desk.client.get_quote(order.instrument)
+        code, more_json, more = await after_fill(args, desk, report, quote)
+        as_json, lines = {**as_json, **more_json}, lines + more
+    print_result(args, as_json, lines)
+    return code
 
 
 def _token_command(action: str, store: TokenStore) -> int:

@@ -8,7 +8,15 @@ import json
 from typing import Any
 
 from ctpanel.backend import Backend
-from ctpanel.config import EXIT_INVALID, EXIT_OK
+from ctpanel.config import (
+    EXIT_AUTH,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_REJECTED,
+    EXIT_UNAVAILABLE,
+    EXIT_UNKNOWN,
+)
+from ctpanel.core.desk.reverse import UncertainOutcome
 from ctpanel.core.domain.exits import (
     ExitOrder,
     ExitReport,
@@ -17,7 +25,31 @@ from ctpanel.core.domain.exits import (
 )
 from ctpanel.core.domain.states import Intent
 from ctpanel.core.domain.validation import normalise_instrument
-from ctpanel.core.errors import InvalidOrder, NoPositionError, Problem
+from ctpanel.core.errors import (
+    AuthError,
+    ConfigError,
+    CtError,
+    InvalidOrder,
+    NoPositionError,
+    NotFoundError,
+    Problem,
+    RejectedError,
+    TokenStoreError,
+)
+
+
+def exit_code_for(error: CtError) -> int:
+    """The process exit code for ``error``: 2 invalid, 3 rejected, 4 auth, 5 unavailable, 6
+    unknown (it may have been placed)."""
+    if isinstance(error, InvalidOrder | ConfigError):
+        return EXIT_INVALID
+    if isinstance(error, NoPositionError | RejectedError | NotFoundError):
+        return EXIT_REJECTED
+    if isinstance(error, AuthError | TokenStoreError):
+        return EXIT_AUTH
+    if isinstance(error, UncertainOutcome) or not error.order_not_sent:
+        return EXIT_UNKNOWN
+    return EXIT_UNAVAILABLE
 
 
 def exit_order(args: argparse.Namespace) -> ExitOrder | None:

@@ -1,7 +1,8 @@
-"""``ctpanel groups`` and ``--group NAME`` on ``reverse``, ``close``, ``flatten`` and
-``cancel``: one line per member, and an exit code that says whether every member succeeded
-(0), or what the worst member's outcome calls for (6 unknown, 5 failed, 3 rejected; 2 when a
-member's guard stopped the group before anything was sent)."""
+"""``ctpanel groups`` and ``--group NAME`` on ``reverse``, ``buy``, ``sell``, ``protect``,
+``breakeven``, ``close``, ``flatten`` and ``cancel``: one line per member, and an exit code
+that says whether every member succeeded (0), or what the worst member's outcome calls for
+(6 unknown, 5 failed, 3 rejected; 2 when a member's guard stopped the group before anything
+was sent)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import argparse
 import json
 
 from ctpanel.backend import Backend
+from ctpanel.cli.protection import bracket_of, entry_ticket, for_each_member, protection_lines
 from ctpanel.config import (
     EXIT_INVALID,
     EXIT_OK,
@@ -19,7 +21,7 @@ from ctpanel.config import (
 )
 from ctpanel.core.desk.groups import GroupReport, read_group, vetted
 from ctpanel.core.domain.groups import Group, find_group, plan_group
-from ctpanel.core.domain.models import ReverseOrder, Transport
+from ctpanel.core.domain.models import OrderType, ReverseOrder, Transport
 from ctpanel.core.domain.states import Intent
 from ctpanel.core.domain.validation import OrderInput, parse_order
 from ctpanel.core.errors import InvalidOrder, Problem
@@ -63,13 +65,21 @@ async def run_group_command(args: argparse.Namespace, backend: Backend, base_url
     if group is None:
         raise InvalidOrder([Problem("group", f"No group named {args.group!r}: `ctpanel "
                                              "groups` lists them.")])
-    action = Intent(args.command)
+    if args.command in ("protect", "breakeven"):
+        return await for_each_member(args, backend, group)
+    entering = args.command in ("buy", "sell")
+    action = Intent.ENTER if entering else Intent(args.command)
     instrument = getattr(args, "instrument", None) or ""
     if action in (Intent.REVERSE, Intent.CLOSE, Intent.CANCEL) and not instrument:
         raise InvalidOrder([Problem("instrument", f"A group {action.value} needs "
                                                   "--instrument.")])
+    quote = None
+    if entering:
+        entry, quote = await entry_ticket(args, group.accounts[0], backend.client)
+    else:
+        entry = _entry(args, group)
     positions = await read_group(backend.desk, group, instrument)
-    plan = vetted(plan_group(group, action, instrument, positions, _entry(args, group),
+    plan = vetted(plan_group(group, action, instrument, positions, entry,
                              flatten_instrument_only=bool(instrument)), backend.desk.guards)
     blocker = plan.blocker(backend.client.budget.level)
     if blocker:
@@ -78,14 +88,39 @@ async def run_group_command(args: argparse.Namespace, backend: Backend, base_url
         return EXIT_UNAVAILABLE if "budget" in blocker else EXIT_INVALID
     transport = Transport(getattr(args, "transport", "rest") or "rest")
     report = await backend.desk.group(plan, transport=transport)
+    protected, code = await _brackets(args, backend, report, quote)
     if getattr(args, "json", False):
         print(json.dumps({"group": group.name, "summary": report.summary(), "members": [
             {"account": o.account, "status": o.status.value, "orderId": o.order_id,
-             "after": o.after.describe() if o.after else None, "error": o.error or None}
+             "after": o.after.describe() if o.after else None, "error": o.error or None,
+             **protected.get(o.account, ({}, []))[0]}
             for o in report.outcomes]}))
     else:
-        print("\n".join([o.words() for o in report.outcomes] + [report.summary()]))
-    return report_code(report)
+        lines = [o.words() for o in report.outcomes] + [report.summary()]
+        lines += [f"{account}: {line}" for account, (_, more) in protected.items()
+                  for line in more]
+        print("\n".join(lines))
+    return max(report_code(report), code)
+
+
+async def _brackets(args: argparse.Namespace, backend: Backend, report: GroupReport,
+                    quote) -> tuple[dict[str, tuple[dict, list[str]]], int]:
+    """Each filled member's own bracket, when ticks were given."""
+    bracket = bracket_of(args)
+    if not bracket.is_set or args.command not in ("reverse", "buy", "sell"):
+        return {}, EXIT_OK
+    quote = quote or await backend.client.get_quote(report.plan.instrument)
+    resting = None if _is_market(report) else getattr(args, "wait", None)
+    done = await backend.desk.protect_group(report, bracket, quote, resting_for_s=resting)
+    lines = {account: protection_lines(fill, protection, bracket)
+             for account, (fill, protection) in done.items()}
+    code = max((code for code, _, _ in lines.values()), default=EXIT_OK)
+    return {account: (as_json, more) for account, (_, as_json, more) in lines.items()}, code
+
+
+def _is_market(report: GroupReport) -> bool:
+    return all(getattr(o.step.request, "order_type", OrderType.MARKET) is OrderType.MARKET
+               for o in report.outcomes)
 
 
 def _entry(args: argparse.Namespace, group: Group) -> ReverseOrder | None:

@@ -57,6 +57,19 @@ OPTIONS: dict[str, Arg] = {
                                 help="with --everything: yes, flatten every account")),
     "order_id": Arg(("--order-id",), dict(help="this one order")),
     "token_action": Arg(("token_action",), dict(choices=["set", "clear", "status"])),
+    "entry_quantity": Arg(("--quantity",), dict(required=True, help=(
+        "contracts to buy or sell (a group: each member's size rule applies to it)"))),
+    "at": Arg(("--at",), dict(default="market", type=str.lower,
+                              choices=["market", "bid", "ask"], help=(
+                                  "at market, or a limit at the bid or the ask"))),
+    "stop_ticks": Arg(("--stop-ticks",), dict(type=int, help=(
+        "a stop this many ticks from the fill (one Cancel and Bracket after it fills)"))),
+    "target_ticks": Arg(("--target-ticks",), dict(type=int, help=(
+        "a target this many ticks from the fill"))),
+    "plus_ticks": Arg(("--plus-ticks",), dict(type=int, default=0, help=(
+        "the stop this many ticks past the average price, on the profit side"))),
+    "wait": Arg(("--wait",), dict(type=float, default=60.0, help=(
+        "seconds to follow a resting limit entry for its bracket (default 60)"))),
 }
 CONNECTION = ("base_url", "ws_url", "timeout")
 
@@ -76,7 +89,20 @@ class Command:
 COMMANDS: dict[str, Command] = {
     "reverse": Command("reverse a position (one order, no retry)", (
         *CONNECTION, "instrument", "action", "quantity", "order_type", "tif", "limit_price",
-        "stop_price", "oco_id", "strategy", "transport", "json"), target="required"),
+        "stop_price", "oco_id", "strategy", "transport", "stop_ticks", "target_ticks", "json"),
+        target="required"),
+    "buy": Command("buy: enter from flat or add to a long (one order, no retry)", (
+        *CONNECTION, "instrument", "entry_quantity", "at", "tif", "strategy", "stop_ticks",
+        "target_ticks", "wait", "json"), target="required"),
+    "sell": Command("sell: enter from flat or add to a short (one order, no retry)", (
+        *CONNECTION, "instrument", "entry_quantity", "at", "tif", "strategy", "stop_ticks",
+        "target_ticks", "wait", "json"), target="required"),
+    "protect": Command("one stop and target for the position held (Cancel and Bracket)", (
+        *CONNECTION, "instrument", "stop_ticks", "target_ticks", "json"), target="required",
+        overrides={"stop_ticks": dict(type=int, required=True, help=(
+            "the stop, this many ticks from the average price"))}),
+    "breakeven": Command("move the position's stop to its average price (one Change)", (
+        *CONNECTION, "instrument", "plus_ticks", "json"), target="required"),
     "accounts": Command("list accounts", (*CONNECTION, "json")),
     "positions": Command("list open positions in an account", (*CONNECTION, "account", "json")),
     "close": Command("close a position, all of it or a part", (*CONNECTION, "instrument", "json"),
