@@ -18,8 +18,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ctpanel.core.desk.entries import UncertainEntry
 from ctpanel.core.desk.exits import UncertainExit
+from ctpanel.core.desk.fills import FillReport
 from ctpanel.core.desk.groups import GroupReport
+from ctpanel.core.desk.protect import (
+    ChangeReport,
+    Protection,
+    ProtectReport,
+    UncertainBracket,
+    UncertainChange,
+    protection_of,
+)
 from ctpanel.core.desk.reverse import ReverseReport, UncertainOutcome
 from ctpanel.core.domain.exits import (
     EverythingListing,
@@ -29,8 +39,15 @@ from ctpanel.core.domain.exits import (
     confirm_everything,
 )
 from ctpanel.core.domain.groups import GroupPlan
-from ctpanel.core.domain.models import Quote, ReverseOrder, Transport
-from ctpanel.core.domain.states import Outcome, StreamState
+from ctpanel.core.domain.models import OrderType, Quote, ReverseOrder, Transport
+from ctpanel.core.domain.protection import (
+    NO_BRACKET,
+    Bracket,
+    ChangeOrder,
+    EntryOrder,
+    ProtectOrder,
+)
+from ctpanel.core.domain.states import Intent, Outcome, StreamState
 from ctpanel.core.errors import CtError
 from ctpanel.core.risk.guard import Basis
 from ctpanel.panel.events import Event
@@ -45,6 +62,9 @@ from ctpanel.panel.watcher import PositionWatcher
 if TYPE_CHECKING:
     import asyncio  # loaded after the window is shown: imported where it is used
 
+# A resting limit or stop entry with a bracket is followed to its fill this long (then the
+# trader's Protect now, once it fills).
+RESTING_FOR_S = 8 * 3600.0
 WAIT_BEFORE_LOOKING_S = 3.0  # no answer yet: read the position and show it (never re-send)
 
 
@@ -80,6 +100,8 @@ class OrderDesk:
         self.member = Event("member")
         self.peeked = Event("peeked")
         self.finished = Event("finished")
+        self.protection = Event("protection")
+        self.bracket = NO_BRACKET  # the ticket's ticks, for a reverse's bracket after its fill
 
     # --- the press --------------------------------------------------------------------------
 
@@ -171,23 +193,37 @@ class OrderDesk:
 
     async def _send(self, request: Any, press: Press, plan: Plan, transport: Transport) -> Any:
         if isinstance(request, GroupPlan):
-            return await self._send_group(plan, request)
-        if isinstance(request, ReverseOrder | ExitOrder):
-            form = getattr(plan, "form", None)  # a reverse's: the order form it was built from
+            return await self._send_group(plan, request, self._bracket_of(plan))
+        if isinstance(request, ReverseOrder | ExitOrder | EntryOrder | ProtectOrder
+                      | ChangeOrder):
+            form = getattr(plan, "form", None)  # an order's: the form it was built from
             return await self.send(request, press, transport=transport,
-                                   mirrored=bool(form and form.mirror),
-                                   at_click=form.quote if form else None)
+                                   mirrored=bool(form and form.mirror
+                                                 and isinstance(request, ReverseOrder)),
+                                   at_click=form.quote if form else getattr(plan, "quote",
+                                                                            None),
+                                   bracket=self._bracket_of(plan))
         return await self._send_everything(request)
 
-    async def send(self, request: ReverseOrder | ExitOrder, press: Press, *,
+    def _bracket_of(self, plan: Plan) -> Bracket:
+        """The ticks a bracket takes after the fill: an entry's, or the ticket's for a reverse
+        (an ATM template, when chosen, replaces them)."""
+        form = getattr(plan, "form", None)
+        if form is not None and form.strategy.strip():
+            return NO_BRACKET
+        bracket = getattr(plan, "bracket", None)
+        return bracket if bracket is not None else self.bracket
+
+    async def send(self, request: Any, press: Press, *,
                    transport: Transport = Transport.REST, mirrored: bool = False,
-                   at_click: Quote | None = None) -> Any:
-        """A reverse or an exit, once (the ticket already let it go); the report, or the error
-        it ended with (an uncertain outcome's error when unknown). ``mirrored``: the reverse's
-        side and size follow the position; ``at_click``: the market as it left (the fill's
-        slippage is measured against it)."""
+                   at_click: Quote | None = None, bracket: Bracket = NO_BRACKET) -> Any:
+        """A reverse, an entry, an exit, a bracket or a change, once (the ticket already let
+        it go); the report, or the error it ended with (an uncertain outcome's error when
+        unknown). ``mirrored``: the reverse's side and size follow the position; ``at_click``:
+        the market as it left (the fill's slippage is measured against it, the bracket priced
+        on its grid); ``bracket``: the ticks of the one bracket after an order's fill."""
         desk = self.session.backend.desk
-        reverse = isinstance(request, ReverseOrder)
+        reverse = isinstance(request, ReverseOrder | EntryOrder)  # an order that may fill
         reread: ReadToken | None = None
         account_after: asyncio.Task | None = None
 
@@ -205,9 +241,17 @@ class OrderDesk:
         looking = self.spawn(self._look_while_waiting(request), "look-while-waiting") \
             if reverse else None
         try:
-            if reverse:
+            if isinstance(request, EntryOrder):
+                outcome = await desk.enter(request, before=press.before, basis=basis,
+                                           on_accepted=accepted)
+            elif reverse:
                 outcome = await desk.reverse(request, transport=transport, before=press.before,
                                              basis=basis, on_accepted=accepted)
+            elif isinstance(request, ProtectOrder):
+                outcome = await desk.protect(request, before=position, age_s=press.age_s,
+                                             on_accepted=accepted)
+            elif isinstance(request, ChangeOrder):
+                outcome = await desk.change(request, before=position, on_accepted=accepted)
             else:
                 scope = self.ticket.scope
                 outcome = await desk.exit(request, before=press.before, basis=basis,
@@ -219,10 +263,12 @@ class OrderDesk:
             self.ticket.finished()
             if looking is not None:
                 looking.cancel()
+        if isinstance(request, ProtectOrder):
+            self._protected(protection_of(outcome), request)
         await self._settle(outcome, reread, account_after)
         if isinstance(outcome, ReverseReport):
             self.confirmed.emit(outcome)
-            self.session.spawn(self._follow_fill(outcome, at_click), "follow-fill")
+            self.session.spawn(self._follow_fill(outcome, at_click, bracket), "follow-fill")
         return outcome
 
     async def _settle(self, outcome: Any, reread: ReadToken | None,
@@ -242,7 +288,8 @@ class OrderDesk:
         if not kept:
             await self.watcher.read()  # after the outcome: the ticket re-arms on this
 
-    async def _send_group(self, plan: Plan, group_plan: GroupPlan) -> GroupReport | CtError:
+    async def _send_group(self, plan: Plan, group_plan: GroupPlan,
+                          bracket: Bracket) -> GroupReport | CtError:
         self.notices.say(Level.INFO, f"{plan.noun} on {group_plan.group.name}: "
                                      f"{len(group_plan.requests)} requests at once.")
         try:
@@ -254,7 +301,23 @@ class OrderDesk:
             self.ticket.answered()  # every member answered (or timed out): read after this
             self.ticket.finished()
         await self.watcher.read()
+        if isinstance(outcome, GroupReport) and bracket.is_set \
+                and group_plan.action in (Intent.REVERSE, Intent.ENTER):
+            self.session.spawn(self._protect_members(outcome, bracket,
+                                                     getattr(plan, "quote", None)),
+                               "group-brackets")
         return outcome
+
+    async def _protect_members(self, report: GroupReport, bracket: Bracket,
+                               at_click: Quote | None) -> None:
+        """Each filled member's own bracket after its own fill, said member by member."""
+        done = await self.session.backend.desk.protect_group(report, bracket, at_click)
+        for account, (fill, protection) in done.items():
+            words = protection.words if protection else f"no bracket: {fill.line}"
+            self.notices.say(Level.SUCCESS if protection and protection.protected
+                             else Level.WARNING, f"{account}: {words}")
+            if protection is not None:
+                self.protection.emit(account, report.plan.instrument, protection)
 
     def _group_transport(self) -> Transport:
         """The WebSocket's id-correlated RPCs put every member in flight on one warm socket;
@@ -281,16 +344,17 @@ class OrderDesk:
 
     def _say_accepted(self, request: Any, result: Any) -> None:
         """The order id, shown the moment CrossTrade answers (the read back follows)."""
-        if isinstance(request, ReverseOrder):
+        if isinstance(request, ReverseOrder | EntryOrder):
             self.notices.say(Level.SUCCESS, f"Order {result.order_id}: {request.describe()} on "
                                             f"{request.account} ({result.round_trip_ms:.0f} ms)",
                              order_id=result.order_id)
         else:
+            ids = getattr(result, "order_ids", None) or [getattr(result, "order_id", None)]
             self.notices.say(Level.SUCCESS, f"{request.describe()}: done "
                                             f"({result.round_trip_ms:.0f} ms)",
-                             order_id=result.order_ids[0] if result.order_ids else None)
+                             order_id=ids[0])
         self.accepted.emit(result)
-        if result.warning and isinstance(request, ReverseOrder):
+        if result.warning and isinstance(request, ReverseOrder | EntryOrder):
             self.notices.say(Level.WARNING, f"CrossTrade warning: {result.warning}")
 
     def _say(self, plan: Plan, outcome: Any) -> None:
@@ -308,13 +372,17 @@ class OrderDesk:
                 self.notices.say(Level.INFO, outcome.words())
             if result.warning:
                 self.notices.say(Level.WARNING, f"CrossTrade: {result.warning}")
+        elif isinstance(outcome, ProtectReport | ChangeReport):
+            self.notices.say(Level.SUCCESS if getattr(outcome, "protected", True)
+                             else Level.ERROR, outcome.words())
         elif isinstance(outcome, GroupReport):
             unknown = any(o.status is Outcome.UNKNOWN for o in outcome.outcomes)
             self.sounds.event(SoundEvent.FILLED if outcome.all_ok else SoundEvent.UNKNOWN
                               if unknown else SoundEvent.REJECTED)
             self.notices.say(Level.SUCCESS if outcome.all_ok else Level.WARNING,
                              outcome.summary())
-        elif isinstance(outcome, UncertainOutcome | UncertainExit):
+        elif isinstance(outcome, UncertainOutcome | UncertainExit | UncertainEntry
+                        | UncertainBracket | UncertainChange):
             self.sounds.event(SoundEvent.UNKNOWN)
             words = str(outcome) if isinstance(outcome, UncertainOutcome) else \
                 f"{plan.noun}: {outcome}"
@@ -339,10 +407,36 @@ class OrderDesk:
                                      f"reads {position.describe()} (read while waiting for the "
                                      "answer).")
 
-    async def _follow_fill(self, report: ReverseReport, at_click: Quote | None) -> None:
+    async def _follow_fill(self, report: ReverseReport, at_click: Quote | None,
+                           bracket: Bracket) -> None:
         """The new order's fill (or why it has none), after the id is shown; journaled by the
-        desk with the order's client id."""
-        fill = await self.session.backend.desk.follow_fill(report, at_click)
+        desk with the order's client id. With ``bracket`` set, the one bracket follows the
+        fill; the position is UNPROTECTED from the fill until its legs are read back."""
+        order = report.order
+        resting = None if order.order_type is OrderType.MARKET else RESTING_FOR_S
+
+        def filled() -> None:
+            self._protected(Protection(False, "UNPROTECTED: filled, placing the bracket…"),
+                            order)
+
+        fill, protection = await self.session.backend.desk.fill_then_protect(
+            order, report.result.order_id, bracket, at_click, trade=report.trade,
+            resting_for_s=resting if bracket.is_set else None, on_filled=filled)
+        self._say_fill(fill)
+        if protection is not None:
+            self._protected(protection, order)
+            self.notices.say(Level.SUCCESS if protection.protected else Level.ERROR,
+                             f"{order.account} {order.instrument}: {protection.words}")
+
+    def _protected(self, protection: Protection | None, order: Any = None) -> None:
+        """Where the position's protection stands, for the position line."""
+        if protection is None:
+            return
+        order = order or (protection.report.order if protection.report else None)
+        if order is not None:
+            self.protection.emit(order.account, order.instrument, protection)
+
+    def _say_fill(self, fill: FillReport) -> None:
         rejected = fill.state.lower() == "rejected"
         level = Level.SUCCESS if fill.state == "Filled" else (
             Level.ERROR if rejected else Level.INFO)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 DEFAULT_HOTKEY = "Ctrl+Shift+R"
 DEFAULT_CLOSE_HOTKEY = "Ctrl+Shift+C"
 DEFAULT_FLATTEN_HOTKEY = "Ctrl+Shift+F"
+DEFAULT_BUY_HOTKEY = "Ctrl+Shift+B"
+DEFAULT_SELL_HOTKEY = "Ctrl+Shift+S"
 CHORD_MODIFIERS = {"ctrl", "alt", "meta"}
 FUNCTION_KEY = re.compile(r"^f([1-9]|1[0-9]|2[0-4])$", re.IGNORECASE)
 

@@ -15,12 +15,15 @@ from typing import Any, Protocol
 from ctpanel.core.domain.models import Transport
 from ctpanel.core.domain.plausibility import DEFAULT_BAND
 from ctpanel.core.domain.pricing import DEFAULT_CONFIRM_DISTANCE_TICKS, DEFAULT_STOP_OFFSET_TICKS
+from ctpanel.core.domain.protection import MAX_BRACKET_TICKS
 from ctpanel.panel.hotkeys import (
+    DEFAULT_BUY_HOTKEY,
     DEFAULT_CLOSE_HOTKEY,
     DEFAULT_FLATTEN_HOTKEY,
     DEFAULT_GLOBAL_CLOSE_HOTKEY,
     DEFAULT_GLOBAL_HOTKEY,
     DEFAULT_HOTKEY,
+    DEFAULT_SELL_HOTKEY,
     Chord,
     usable_global_hotkey,
     usable_hotkey,
@@ -49,6 +52,13 @@ OPTIONS: dict[str, Option] = {
                                                  "has focus."),
     "flatten_hotkey": Option(DEFAULT_FLATTEN_HOTKEY, "Keyboard shortcut for Flatten (the "
                                                      "account) while the panel has focus."),
+    "buy_hotkey": Option(DEFAULT_BUY_HOTKEY, "Keyboard shortcut for BUY while the panel has "
+                                             "focus."),
+    "sell_hotkey": Option(DEFAULT_SELL_HOTKEY, "Keyboard shortcut for SELL while the panel has "
+                                               "focus."),
+    "stop_ticks": Option(0, "Default stop in ticks from the fill for BUY, SELL and Reverse "
+                            "(0: none)."),
+    "target_ticks": Option(0, "Default target in ticks from the fill (0: none)."),
     "global_close_hotkey": Option(DEFAULT_GLOBAL_CLOSE_HOTKEY, "System-wide Close hotkey, "
                                                               "armed with the global Reverse "
                                                               "hotkey."),
@@ -77,6 +87,13 @@ DEFAULT_CHORD = usable_global_hotkey(DEFAULT_GLOBAL_HOTKEY)
 DEFAULT_CLOSE_CHORD = usable_global_hotkey(DEFAULT_GLOBAL_CLOSE_HOTKEY)
 CONFIRM_MODES = ("never", "always", "live")
 RECENT_LIMIT = 10
+
+
+def _ticks(value: Any) -> int | None:
+    """A default bracket leg from the settings file: 1..MAX_BRACKET_TICKS, else none."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 1 <= value <= MAX_BRACKET_TICKS else None
 
 
 def quote_band(percent: float) -> float:
@@ -129,6 +146,10 @@ class Options:
     global_chord: Chord = DEFAULT_CHORD
     close_hotkey: str = DEFAULT_CLOSE_HOTKEY
     flatten_hotkey: str = DEFAULT_FLATTEN_HOTKEY
+    buy_hotkey: str = DEFAULT_BUY_HOTKEY
+    sell_hotkey: str = DEFAULT_SELL_HOTKEY
+    stop_ticks: int | None = None  # the ticket's default bracket (None: no stop)
+    target_ticks: int | None = None
     global_close_chord: Chord = DEFAULT_CLOSE_CHORD
     rearm_delay: float = DEFAULT_REARM_DELAY_S
     always_on_top: bool = False
@@ -153,6 +174,10 @@ class Options:
             global_chord=usable_global_hotkey(store.get("global_hotkey")),
             close_hotkey=usable_hotkey(store.get("close_hotkey"), DEFAULT_CLOSE_HOTKEY),
             flatten_hotkey=usable_hotkey(store.get("flatten_hotkey"), DEFAULT_FLATTEN_HOTKEY),
+            buy_hotkey=usable_hotkey(store.get("buy_hotkey"), DEFAULT_BUY_HOTKEY),
+            sell_hotkey=usable_hotkey(store.get("sell_hotkey"), DEFAULT_SELL_HOTKEY),
+            stop_ticks=_ticks(store.get("stop_ticks")),
+            target_ticks=_ticks(store.get("target_ticks")),
             global_close_chord=usable_global_hotkey(store.get("global_close_hotkey"),
                                                     DEFAULT_GLOBAL_CLOSE_HOTKEY),
             rearm_delay=clamp_rearm_delay(store.get("rearm_delay")),

@@ -18,13 +18,15 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ctpanel.backend import Backend, Mode
+from ctpanel.core.desk.protect import Protection
 from ctpanel.core.domain.form import FormState
 from ctpanel.core.domain.groups import Group
 from ctpanel.core.domain.models import Position
 from ctpanel.core.domain.pricing import format_price, prefilled_prices
+from ctpanel.core.domain.protection import Bracket, bracket_from_text, plus_ticks_from_text
 from ctpanel.core.domain.secret import Secret
 from ctpanel.core.domain.states import Intent
-from ctpanel.core.errors import CtError
+from ctpanel.core.errors import CtError, InvalidOrder
 from ctpanel.core.store.credentials import TokenStore
 from ctpanel.core.store.group_file import GroupFile
 from ctpanel.core.store.journal import Journal
@@ -38,6 +40,11 @@ from ctpanel.panel.options import Options, PreferenceStore, remember
 from ctpanel.panel.plans import ExitChoices, make_plan
 from ctpanel.panel.ports import Confirmer, HotkeyRegistrar
 from ctpanel.panel.positions import Positions
+from ctpanel.panel.protect_plans import (
+    ENTRY_ACTIONS,
+    PROTECTION_ACTIONS,
+    protection_plan,
+)
 from ctpanel.panel.session import Session
 from ctpanel.panel.sounds import Player, Sounds
 from ctpanel.panel.ticket import STANDARD_GUARDS, Freshness, Phase, Plan, Ticket
@@ -53,6 +60,9 @@ CHECKING_JOURNAL = "Checking the last session's journal for unanswered orders…
 READ_TIMEOUT_MARGIN = 15.0  # on top of the order timeout: the re-read after an unknown outcome
 EXIT_ACTIONS = (Intent.CLOSE, Intent.FLATTEN, Intent.CANCEL)
 EXIT_BUTTONS = tuple(action.value for action in EXIT_ACTIONS)
+# The order desk's actions beside them: BUY, SELL, Protect now, Breakeven.
+ORDER_DESK_ACTIONS = (*ENTRY_ACTIONS, *PROTECTION_ACTIONS)
+BRACKETED = (Intent.REVERSE, "buy", "sell", "protect")  # the presses that take the ticks
 
 
 class Panel:
@@ -81,6 +91,10 @@ class Panel:
         self.ticket = Ticket(clock, rearm_delay=self.options.rearm_delay)
         self.form = FormState(mirror=self.options.mirror)
         self.exit_choices = ExitChoices()
+        self.bracket = Bracket(self.options.stop_ticks, self.options.target_ticks)
+        self.bracket_problem = ""  # why the ticks typed cannot be taken (nothing goes then)
+        self.plus_ticks = 0  # breakeven's +N ticks
+        self.protections: dict[tuple[str, str], Protection] = {}  # this backend's, by scope
         self._tasks: set[asyncio.Task] = set()
         self._hotkey_registrar = hotkey_registrar
         self._close_registrar = close_registrar  # the global Close chord's (optional)
@@ -102,6 +116,7 @@ class Panel:
                                 self.notices, self.sounds, confirmer, spawn=self._spawn,
                                 failed=self.connection.failed,
                                 accounts=lambda: [a.name for a in self.positions.accounts])
+        self.orders.bracket = self.bracket
         self.market = MarketWatch(self.session, on_change=self._on_market_changed, clock=clock,
                                   band=self.options.quote_band)
         self.hotkey = HotkeySwitch(self.notices, clock)
@@ -135,6 +150,7 @@ class Panel:
         orders.member.connect(events.group_member.emit)
         orders.finished.connect(events.order_finished.emit)
         orders.peeked.connect(self._on_position_peeked)
+        orders.protection.connect(self._on_protection)
         self.hotkey.changed.connect(self._on_hotkey_changed)
 
     # --- what views read when they bind ---------------------------------------------------
@@ -163,9 +179,13 @@ class Panel:
     def market_state(self) -> MarketState:
         return self.market.state(self.position())
 
-    def plan(self, action: Intent, order_id: str | None = None) -> Plan:
+    def plan(self, action: Intent | str, order_id: str | None = None) -> Plan:
         """What ``action`` would send on the selection, as the ticket judges it."""
         group = self.positions.group()
+        if action in ORDER_DESK_ACTIONS:
+            return protection_plan(action, self.form_state(), self.bracket, self.plus_ticks,
+                                   group=group, guards=self._guards(),
+                                   budget_left=self._budget_left() if group else None)
         return make_plan(action, self.form_state(), group=group, choices=self.exit_choices,
                          budget_left=self._budget_left() if group is not None else None,
                          order_id=order_id, guards=self._guards())
@@ -201,7 +221,10 @@ class Panel:
         here, synchronously, whether this press sends."""
         if self.backend is None:
             return
-        action = Intent(action)
+        action = action if action in ORDER_DESK_ACTIONS else Intent(action)
+        if self.bracket_problem and action in BRACKETED:
+            self.notices.say(Level.WARNING, f"Not sent: {self.bracket_problem}")
+            return
         confirm = self.options.needs_confirmation(live=self.positions.live_account())
         started = self.orders.press(self.plan(action, order_id), confirm=confirm,
                                     plan_now=lambda: self.plan(action, order_id),
@@ -209,6 +232,25 @@ class Panel:
         if started:
             self.positions.cancel_read()  # its answer could predate the order
         self.refresh_ticket()
+
+    def bracket_changed(self, stop: str, target: str, plus: str = "") -> str:
+        """The stop, target and breakeven ticks as typed; the words of a refusal ("" when
+        taken). While one stands, no order that takes them is sent."""
+        try:
+            bracket = bracket_from_text(stop, target)
+            self.plus_ticks = plus_ticks_from_text(plus)
+        except InvalidOrder as invalid:
+            self.bracket_problem = str(invalid)
+        else:
+            self.bracket, self.bracket_problem = bracket, ""
+            self.orders.bracket = bracket
+        if self.ticket.busy() is None:
+            self.refresh_ticket()
+        return self.bracket_problem
+
+    def protection_view(self) -> Protection | None:
+        """Where the selected position's protection stands (None: nothing to say)."""
+        return self.protections.get((self.account, self.instrument))
 
     def cancel_order(self, order_id: str) -> None:
         """The cancel action of one working order in the list."""
@@ -393,7 +435,8 @@ class Panel:
         the same for each exit."""
         busy = self.ticket.busy()
         if busy is not None:  # on the click path: the buttons and their reason only
-            self._show_ticket(TicketState(busy, None, None, dict.fromkeys(EXIT_BUTTONS, busy)))
+            self._show_ticket(TicketState(busy, None, None, dict.fromkeys(
+                (*EXIT_BUTTONS, *ORDER_DESK_ACTIONS), busy)))
             return
         form, group = self.form_state(), self.positions.group()
         budget, guards = self._budget_left(), self._guards()
@@ -401,6 +444,9 @@ class Panel:
                                          budget_left=budget, guards=guards)
                  for action in (Intent.REVERSE, *EXIT_ACTIONS)}  # the form read once
         reverse = plans.pop(Intent.REVERSE.value)
+        plans.update({action: protection_plan(action, form, self.bracket, self.plus_ticks,
+                                              group=group, guards=guards, budget_left=budget)
+                      for action in ORDER_DESK_ACTIONS})
         self._show_ticket(ticket_state(self.ticket, form, plans, self.positions.account_words(),
                                        reverse, group.name if group else ""))
         next_change = self.ticket.next_change_at()
@@ -433,6 +479,8 @@ class Panel:
         """A new backend: nothing of the last one's is shown, every light is unknown; its
         mode's unanswered orders of an earlier run are read back before anything arms."""
         self.ticket.held = CHECKING_JOURNAL
+        self.protections.clear()  # the last backend's positions are not this one's
+        self.events.protection.emit(None)
         if self._started:
             self._spawn(self._reconcile(), "reconcile")
         self.events.backend_changed.emit(backend)
@@ -444,6 +492,7 @@ class Panel:
 
     def _on_scope_changed(self) -> None:
         """Nothing survives a change of backend, account or instrument."""
+        self.events.protection.emit(self.protection_view())
         self.events.prices_cleared.emit()
         self.events.tick.emit(None)
         self.events.position.emit(None)
@@ -501,6 +550,10 @@ class Panel:
         if report.order.strategy:
             remember(self.preferences, "recent_strategies", report.order.strategy)
             self.events.strategies.emit(self.positions.strategy_names())
+
+    def _on_protection(self, account: str, instrument: str, protection: Protection) -> None:
+        self.protections[(account, instrument)] = protection
+        self.events.protection.emit(self.protection_view())
 
     def _on_market_changed(self) -> None:
         self._show_market()

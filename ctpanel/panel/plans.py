@@ -32,7 +32,7 @@ from ctpanel.core.domain.groups import (
     plan_group,
     positions_by_account,
 )
-from ctpanel.core.domain.models import OrderSide, ReverseOrder
+from ctpanel.core.domain.models import OrderSide, Quote, ReverseOrder
 from ctpanel.core.domain.states import Intent
 from ctpanel.core.errors import InvalidOrder
 from ctpanel.core.risk.guard import Guard
@@ -235,9 +235,13 @@ class GroupTicketPlan:
     budget_left: float | None = None
     reading: Reading | None = None
     guards: tuple[Guard, ...] = STANDARD_GUARDS  # each member's request passes them
+    side: OrderSide | None = None  # an entry's: BUY or SELL
+    quote: Quote | None = None  # the market at the press: each member's bracket's tick grid
 
     @property
     def label(self) -> str:
+        if self.side is not None:
+            return self.side.value
         return self.choices.close_words if self.action is Intent.CLOSE \
             else self.action.value.upper()
 
@@ -264,7 +268,7 @@ class GroupTicketPlan:
         return self.plan
 
     def problem(self) -> str:
-        return self.entry_problem if self.action is Intent.REVERSE else ""
+        return self.entry_problem if self.action in (Intent.REVERSE, Intent.ENTER) else ""
 
     def blocker(self) -> str:
         if self.plan is None:
@@ -297,18 +301,20 @@ def make_plan(action: Intent, form: FormState, *, group: Group | None = None,
 
 
 def group_plan(action: Intent, form: FormState, group: Group, choices: ExitChoices,
-               budget_left: float | None) -> GroupTicketPlan:
+               budget_left: float | None, side: OrderSide | None = None) -> GroupTicketPlan:
     """Every member's step; a reverse takes the form's order type, prices and template (each
-    member at its own side and size)."""
+    member at its own side and size), an entry (``side``) the form's quantity too (each
+    member at its own size rule)."""
     entry, problem = None, ""
-    if action is Intent.REVERSE:
+    if action in (Intent.REVERSE, Intent.ENTER):
         try:
             entry = replace(form, mirror=False, account=group.accounts[0],
-                            action=OrderSide.SELL, quantity=1, position=None).order()
+                            action=side or OrderSide.SELL,
+                            quantity=form.quantity if side else 1, position=None).order()
         except InvalidOrder as invalid:
             problem = invalid.problems[0].message
     return GroupTicketPlan(action, group, form.instrument, entry, problem, choices,
-                           budget_left)
+                           budget_left, side=side, quote=form.quote)
 
 
 @dataclass(frozen=True)

@@ -159,5 +159,6 @@ class PanelEvents(Events):
         "wake_in",  # float: seconds until the ticket changes by itself (re-arm, staleness)
         "token_needed",  # going live needs a token: open the token dialog
         "reconciled",  # str: an earlier run's unanswered order, read back, in words
+        "protection",  # Protection | None: the selected position's, UNPROTECTED and why
         "running",  # bool: started (the view's timers run) or shutting down
     )

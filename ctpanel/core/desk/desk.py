@@ -191,16 +191,19 @@ class Desk:
         return await self.send(Trade(order, Intent.ENTER, Transport.REST, before), basis,
                                verify=verify, on_accepted=on_accepted)
 
-    async def protect(self, order: Any, *, before: Any, age_s: float | None = 0.0) -> Any:
+    async def protect(self, order: Any, *, before: Any, age_s: float | None = 0.0,
+                      on_accepted: OnAccepted = None) -> Any:
         """Send one Cancel and Bracket, sized on ``before`` (the position read ``age_s`` ago);
         its :class:`~ctpanel.core.desk.protect.ProtectReport`."""
         return await self.send(Trade(order, Intent.PROTECT, None, before),
-                               Basis(position=before, age_s=age_s))
+                               Basis(position=before, age_s=age_s), on_accepted=on_accepted)
 
-    async def change(self, order: Any, *, before: Any = None) -> Any:
+    async def change(self, order: Any, *, before: Any = None,
+                     on_accepted: OnAccepted = None) -> Any:
         """Send one Change of a working order's price; its
         :class:`~ctpanel.core.desk.protect.ChangeReport`."""
-        return await self.send(Trade(order, Intent.CHANGE, None, before), None)
+        return await self.send(Trade(order, Intent.CHANGE, None, before), None,
+                               on_accepted=on_accepted)
 
     async def send(self, trade: Trade, basis: Basis | None, *, verify: bool = True,
                    on_accepted: OnAccepted = None, written: WrittenAhead | None = None) -> Any:
@@ -246,13 +249,18 @@ class Desk:
 
     async def fill_then_protect(self, order: Any, order_id: str, bracket: Any,
                                 at_click: Quote | None, *, trade: Trade | None = None,
-                                resting_for_s: float | None = None
+                                resting_for_s: float | None = None,
+                                on_filled: Callable[[], None] | None = None
                                 ) -> tuple[FillReport, Protection | None]:
         """An entry's or a reverse's fill, then its one bracket (none when ``bracket`` is not
         set or the order did not fill). Why a position stays unprotected without a bracket
-        sent is journaled too."""
+        sent is journaled too. ``on_filled``: the fill is known and a bracket follows (the
+        position is unprotected until its legs are read back)."""
         fill = await self.follow_order(order, order_id, at_click, trade=trade,
                                        resting_for_s=resting_for_s if bracket.is_set else None)
+        if on_filled is not None and bracket.is_set \
+                and OrderState.read(fill.state) is OrderState.FILLED:
+            on_filled()
         protection = await protect_after_fill(self, order.account, order.instrument, fill,
                                               bracket, at_click)
         if protection is not None and protection.report is None:

@@ -249,5 +249,12 @@ async def protect_position(desk: Desk, position: Position, bracket: Bracket,
         order = protect_for(position, bracket, reference, tick, quote)
         report = await desk.protect(order, before=position, age_s=age_s)
     except CtError as error:
-        return Protection(False, f"UNPROTECTED: {error}", error=error)
-    return Protection(report.protected, report.words(), report)
+        return protection_of(error)
+    return protection_of(report)
+
+
+def protection_of(outcome: ProtectReport | CtError) -> Protection:
+    """Where a position stands after a Protect now's outcome (its report, or its error)."""
+    if isinstance(outcome, ProtectReport):
+        return Protection(outcome.protected, outcome.words(), outcome)
+    return Protection(False, f"UNPROTECTED: {outcome}", error=outcome)

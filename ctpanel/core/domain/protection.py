@@ -135,6 +135,9 @@ class Bracket:
         return stop, target
 
 
+NO_BRACKET = Bracket()
+
+
 def bracket_from_text(stop: str, target: str) -> Bracket:
     """The ticket's two tick fields (blank: not set), refused in words, never changed."""
     values, problems = {}, []
@@ -150,6 +153,17 @@ def bracket_from_text(stop: str, target: str) -> Bracket:
     if problems:
         raise InvalidOrder(problems)
     return Bracket(**values)
+
+
+def plus_ticks_from_text(text: str) -> int:
+    """Breakeven's "+N ticks" as typed (blank: 0), refused in words, never changed."""
+    text = (text or "").strip()
+    if not text:
+        return 0
+    if text.isdigit() and len(text) <= 4 and int(text) <= MAX_BRACKET_TICKS:
+        return int(text)
+    raise _refused("plus_ticks", f"Breakeven +ticks must be a whole number from 0 to "
+                                 f"{MAX_BRACKET_TICKS} (got {text[:12]!r}).")
 
 
 def risk_words(side: Side, reference: float, stop: float | None, target: float | None,

@@ -1,0 +1,305 @@
+"""What BUY, SELL, Protect now and Breakeven would send on the ticket's picture, and their
+previews in plain words. Qt-free.
+
+Like every plan (:mod:`ctpanel.panel.plans`), each holds only what its action knows; the
+ticket's rules (a fresh picture of this backend, account and instrument, read after the last
+order; one intent, one request) hold for all of them.
+
+- :class:`EntryPlan`: BUY or SELL from flat, or adding on the side held; the form gives the
+  order type, prices, time in force and ATM template, the quantity as typed (never mirrored).
+- :class:`ProtectPlan`: one Cancel and Bracket for the position held, from its average price.
+- :class:`BreakevenPlan`: one Change of the stop leg to the average price ± ticks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Any
+
+from ctpanel.core.domain.exits import in_instrument
+from ctpanel.core.domain.form import FormState
+from ctpanel.core.domain.groups import Group
+from ctpanel.core.domain.models import OrderSide, OrderType, Position, Quote, Side
+from ctpanel.core.domain.pricing import Severity, format_price, touch
+from ctpanel.core.domain.protection import (
+    NO_BRACKET,
+    Bracket,
+    EntryOrder,
+    breakeven_for,
+    entry_for,
+    new_order_id,
+    protect_for,
+    risk_words,
+)
+from ctpanel.core.domain.states import Intent
+from ctpanel.core.errors import InvalidOrder
+from ctpanel.core.risk.guard import Basis, Guard, denial
+from ctpanel.panel.plans import ExitChoices, group_plan
+from ctpanel.panel.ticket import STANDARD_GUARDS, Reading
+
+# The panel's own words for each of these actions, as ``Panel.press`` takes them.
+ENTRY_ACTIONS = {"buy": OrderSide.BUY, "sell": OrderSide.SELL}
+PROTECTION_ACTIONS = ("protect", "breakeven")
+
+
+@dataclass(frozen=True)
+class EntryPlan:
+    """BUY or SELL: the form's order at ``side``, on the ticket's position; ``bracket``: the
+    ticks a bracket takes after the fill (an ATM template, when chosen, replaces them)."""
+
+    form: FormState
+    side: OrderSide
+    bracket: Bracket = NO_BRACKET
+    guards: tuple[Guard, ...] = STANDARD_GUARDS
+    action = Intent.ENTER
+
+    @property
+    def label(self) -> str:
+        return self.side.value
+
+    @property
+    def noun(self) -> str:
+        return self.side.value.capitalize()
+
+    @property
+    def before(self) -> Position | None:
+        return self.form.position
+
+    def on(self, reading: Reading | None) -> EntryPlan:
+        return replace(self, form=replace(self.form,
+                                          position=reading.position if reading else None))
+
+    @cached_property
+    def _form(self) -> FormState:
+        return replace(self.form, mirror=False, action=self.side)
+
+    @cached_property
+    def _order(self) -> Any:
+        try:
+            return self._form.order()
+        except InvalidOrder as invalid:
+            return invalid
+
+    def problem(self) -> str:
+        return str(self._order.problems[0].message) if isinstance(self._order,
+                                                                  InvalidOrder) else ""
+
+    def blocker(self) -> str:
+        position = self.form.position
+        if position is None:
+            return "Waiting for the position in this instrument."
+        if isinstance(self._order, InvalidOrder):
+            return self._order.problems[0].message
+        try:
+            entry = entry_for(self._order, position, "preview")
+        except InvalidOrder as invalid:
+            return invalid.problems[0].message
+        refused = [c.message for c in self._form.market_checks()
+                   if c.severity is Severity.REFUSE]
+        if refused:
+            return refused[0]
+        denied = denial(self.guards, Intent.ENTER, entry, Basis(position=position))
+        return denied.problems[0].message if denied else ""
+
+    @property
+    def brackets(self) -> bool:
+        """Whether a bracket follows the fill: ticks set and no ATM template chosen."""
+        return self.bracket.is_set and not self.form.strategy.strip()
+
+    def preview(self) -> str:
+        """``Flat -> Long 2 at about 6,850.00 (ask) · stop 6,848.00 (−$100 per contract) ·
+        target 6,854.00``."""
+        position = self.form.position
+        if position is None or isinstance(self._order, InvalidOrder):
+            return ""
+        order = self._order
+        held = 0 if position.is_flat else position.quantity
+        side = Side.after(self.side)
+        reference, at = self._reference(order)
+        text = f"{position.describe()} -> {side.value} {held + order.quantity}{at}"
+        if order.order_type is not OrderType.MARKET:
+            text += f", {order.order_type.value} working until it fills"
+        if self.form.strategy.strip():
+            ticks = " (it replaces the ticks)" if self.bracket.is_set else ""
+            return f"{text} · ATM {self.form.strategy.strip()}{ticks}"
+        quote = self.form.quote
+        if not self.bracket.is_set or reference is None or quote is None or not quote.tick_size:
+            return text + ("" if self.bracket.is_set else " · no stop or target")
+        stop, target = self.bracket.prices(side, reference, quote.tick_size)
+        return (f"{text} · " + risk_words(side, reference, stop, target,
+                                          quote.value_per_tick, quote.tick_size)
+                + " (from the fill)")
+
+    def _reference(self, order: Any) -> tuple[float | None, str]:
+        if order.order_type is OrderType.MARKET:
+            found = touch(self.form.quote, self.side)
+            return (found[0], f" at about {format_price(found[0])} ({found[1]})") if found \
+                else (None, "")
+        price = order.limit_price or order.stop_price
+        return price, f" @ {format_price(price)}" if price else ""
+
+    def request(self) -> EntryOrder:
+        return entry_for(self._order, self.form.position, new_order_id())
+
+    def needs_confirming(self) -> str:
+        return self._form.needs_confirming() or ""
+
+
+@dataclass(frozen=True)
+class ProtectPlan:
+    """Protect now: one Cancel and Bracket for the position read, from its average price."""
+
+    account: str
+    instrument: str
+    bracket: Bracket
+    quote: Quote | None
+    guards: tuple[Guard, ...] = STANDARD_GUARDS
+    reading: Reading | None = None
+    action = Intent.PROTECT
+    label = "PROTECT NOW"
+    noun = "Protect now"
+
+    @property
+    def before(self) -> Position | None:
+        return self.reading.position if self.reading else None
+
+    def on(self, reading: Reading | None) -> ProtectPlan:
+        return replace(self, reading=reading)
+
+    @cached_property
+    def _order(self) -> Any:
+        position = self.before
+        tick = self.quote.tick_size if self.quote else None
+        try:
+            return protect_for(position, self.bracket,
+                               position.average_price if position else None, tick, self.quote)
+        except InvalidOrder as invalid:
+            return invalid
+
+    def problem(self) -> str:
+        return ""
+
+    def blocker(self) -> str:
+        if self.reading is None:
+            return "Waiting for the position in this instrument."
+        if isinstance(self._order, InvalidOrder):
+            return self._order.problems[0].message
+        denied = denial(self.guards, Intent.PROTECT, self._order, Basis(position=self.before))
+        return denied.problems[0].message if denied else ""
+
+    def preview(self) -> str:
+        if isinstance(self._order, InvalidOrder) or self.reading is None:
+            return ""
+        working = self.reading.working
+        count = None if working is None else sum(
+            1 for order in working if in_instrument([order.instrument], self.before.instrument))
+        return self._order.preview(count)
+
+    def request(self) -> Any:
+        return self._order
+
+    def needs_confirming(self) -> str:
+        return ""
+
+
+@dataclass(frozen=True)
+class BreakevenPlan:
+    """Breakeven: one Change of the position's stop leg to its average price ± ticks."""
+
+    account: str
+    instrument: str
+    plus_ticks: int
+    quote: Quote | None
+    reading: Reading | None = None
+    action = Intent.CHANGE
+    label = "BREAKEVEN"
+    noun = "Breakeven"
+
+    @property
+    def before(self) -> Position | None:
+        return self.reading.position if self.reading else None
+
+    def on(self, reading: Reading | None) -> BreakevenPlan:
+        return replace(self, reading=reading)
+
+    @cached_property
+    def _order(self) -> Any:
+        if self.reading is None:
+            return None
+        tick = self.quote.tick_size if self.quote else None
+        try:
+            return breakeven_for(self.reading.position, self.reading.working, tick,
+                                 self.plus_ticks, self.quote)
+        except InvalidOrder as invalid:
+            return invalid
+
+    def problem(self) -> str:
+        return ""
+
+    def blocker(self) -> str:
+        if self._order is None:
+            return "Waiting for the position in this instrument."
+        if isinstance(self._order, InvalidOrder):
+            return self._order.problems[0].message
+        return ""
+
+    def preview(self) -> str:
+        return "" if self._order is None or isinstance(self._order, InvalidOrder) \
+            else self._order.describe()
+
+    def request(self) -> Any:
+        return self._order
+
+    def needs_confirming(self) -> str:
+        return ""
+
+
+@dataclass(frozen=True)
+class OneAccountPlan:
+    """Protect now and Breakeven on a group: not from the panel (each member's position needs
+    its own bracket); said in words, with the command that does it."""
+
+    action: str
+    label: str
+    noun: str
+    before = None
+
+    def on(self, reading: Reading | None) -> OneAccountPlan:
+        return self
+
+    def problem(self) -> str:
+        return ""
+
+    def blocker(self) -> str:
+        return (f"{self.noun} acts on one account here; for every member of a group, use "
+                f"`ctpanel {self.action} --group`.")
+
+    def preview(self) -> str:
+        return ""
+
+    def request(self) -> None:
+        return None
+
+    def needs_confirming(self) -> str:
+        return ""
+
+
+def protection_plan(action: str, form: FormState, bracket: Bracket, plus_ticks: int, *,
+                    group: Group | None, guards: tuple[Guard, ...],
+                    budget_left: float | None) -> Any:
+    """The plan of ``action`` (``buy``, ``sell``, ``protect`` or ``breakeven``) on the
+    selection (``form``'s account and instrument, or ``group``)."""
+    if action in ENTRY_ACTIONS:
+        side = ENTRY_ACTIONS[action]
+        if group is not None:
+            return replace(group_plan(Intent.ENTER, form, group, ExitChoices(), budget_left,
+                                      side), guards=guards)
+        return EntryPlan(form, side, bracket, guards)
+    if action == "protect":
+        if group is not None:
+            return OneAccountPlan(action, "PROTECT NOW", "Protect now")
+        return ProtectPlan(form.account, form.instrument, bracket, form.quote, guards)
+    if group is not None:
+        return OneAccountPlan(action, "BREAKEVEN", "Breakeven")
+    return BreakevenPlan(form.account, form.instrument, plus_ticks, form.quote)

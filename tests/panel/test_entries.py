@@ -1,0 +1,84 @@
+"""BUY, SELL, the bracket after the fill, Protect now and Breakeven through the panel, against
+the simulator: one request per press, UNPROTECTED from the fill until the legs are read back."""
+
+from ctpanel.core.desk.entries import EntryReport
+from ctpanel.core.desk.protect import ProtectReport
+from tests.panel.conftest import until
+
+
+async def _flat_es(make_panel, **preferences):
+    made = await make_panel(preferences=preferences)
+    await made.select("Sim103", "ES 12-26", "Flat")
+    made.sim.state.market.is_open = False  # a still market: a bracket's legs stay put
+    await made.wait_quote()
+    return made
+
+
+async def test_buy_from_flat_with_8_16_ticks_one_order_then_one_bracket(make_panel):
+    made = await _flat_es(make_panel)
+    assert made.panel.bracket_changed("8", "16") == ""
+    await made.wait_armed("buy")
+    preview = made.arming("buy").preview
+    assert preview.startswith("Flat -> Long 1 at about ") and "per contract" in preview
+    shown = []
+    made.panel.events.protection.connect(shown.append)
+    outcome = await made.press_and_wait("buy")
+    assert isinstance(outcome, EntryReport) and outcome.after.describe() == "Long 1"
+    [placed] = made.requests("PlaceOrder")
+    assert placed.body["requireMarketPosition"] == "flat"
+    await until(lambda: shown and shown[-1] is not None and shown[-1].protected, 10,
+                "the bracket read back")
+    assert [p.words.split(":")[0] for p in shown if p] == ["UNPROTECTED", "Protected"]
+    [bracket] = made.requests("CancelAndBracket")
+    assert bracket.body["quantity"] == 1
+    assert bracket.body["takeProfit"] - bracket.body["stopLoss"] == 24 * 0.25
+    assert made.panel.protection_view().protected
+
+
+async def test_a_storm_of_presses_sends_one_entry(make_panel):
+    made = await _flat_es(make_panel)
+    await made.wait_armed("buy")
+    for _ in range(20):
+        made.panel.press("buy")
+    await until(lambda: made.heard.of("order_finished"), 10, "the outcome")
+    assert len(made.requests("PlaceOrder")) == 1
+    assert made.requests("CancelAndBracket") == []  # no ticks: no bracket
+
+
+async def test_sell_against_a_long_is_refused_in_words(driven):
+    await driven.wait_armed()
+    assert not driven.armed("sell")
+    assert "use REVERSE to turn it, or CLOSE" in driven.arming("sell").reason
+    driven.panel.press("sell")
+    assert driven.requests("PlaceOrder") == []
+
+
+async def test_ticks_typed_wrong_are_refused_and_nothing_goes(make_panel):
+    made = await _flat_es(make_panel)
+    assert "Stop ticks must be a whole number" in made.panel.bracket_changed("8.5", "16")
+    await made.wait_armed("buy")
+    made.panel.press("buy")
+    assert made.requests("PlaceOrder") == []
+    assert "Not sent: Stop ticks must be a whole number" in made.lines()
+
+
+async def test_protect_now_and_breakeven_on_the_position_held(driven):
+    driven.sim.state.market.is_open = False
+    await driven.wait_quote()
+    driven.panel.bracket_changed("40", "40")
+    await driven.wait_armed("protect")
+    assert driven.arming("protect").preview.startswith(
+        "No working order in ES 12-26 to cancel, then stop")
+    outcome = await driven.press_and_wait("protect")
+    assert isinstance(outcome, ProtectReport) and outcome.protected
+    assert driven.panel.protection_view().protected
+    await driven.wait_armed()  # re-armed on the read after it
+    assert "must stay below the bid" in driven.arming("breakeven").reason
+    average = driven.panel.position().average_price
+    driven.sim.state.market.set_last("ES 12-26", average + 5)
+    driven.clock.now += 1
+    await driven.wait_quote()
+    await driven.wait_armed("breakeven")
+    await driven.press_and_wait("breakeven")
+    [change] = driven.requests("Change")
+    assert change.body == {"stopPrice": average}
