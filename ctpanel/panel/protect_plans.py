@@ -124,8 +124,10 @@ class EntryPlan:
             ticks = " (it replaces the ticks)" if self.bracket.is_set else ""
             return f"{text} · ATM {self.form.strategy.strip()}{ticks}"
         quote = self.form.quote
-        if not self.bracket.is_set or reference is None or quote is None or not quote.tick_size:
-            return text + ("" if self.bracket.is_set else " · no stop or target")
+        if not self.bracket.is_set:
+            return text + " · no stop or target"
+        if reference is None or quote is None or not quote.tick_size:
+            return f"{text} · {self.bracket.words()} from the fill"
         stop, target = self.bracket.prices(side, reference, quote.tick_size)
         return (f"{text} · " + risk_words(side, reference, stop, target,
                                           quote.value_per_tick, quote.tick_size)

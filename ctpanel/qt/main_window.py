@@ -75,11 +75,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.setStatusBar(NoticeBar(self.panel.notices, self.log_pane, self))
         self._set_tab_order()
-        # The panel's own hotkeys (Reverse, Close, Flatten the account), in the full window and
-        # in compact mode; a held key is one press. Flatten every account has none, on purpose.
+        # The panel's own hotkeys (Reverse, Buy, Sell, Close, Flatten the account), in the full
+        # window and in compact mode; a held key is one press. Flatten every account has none,
+        # on purpose.
         self.hotkeys = {action: [QShortcut(QKeySequence(), window)
                                  for window in (self, self.compact)]
-                        for action in ("reverse", "close", "flatten")}
+                        for action in ("reverse", "buy", "sell", "close", "flatten")}
         for shortcuts in self.hotkeys.values():
             for hotkey in shortcuts:
                 hotkey.setAutoRepeat(False)
@@ -89,9 +90,13 @@ class MainWindow(QMainWindow):
         """Tab in reading order: the selection, the buttons' row left to right, the order
         controls, then the lower part (its tabs, then the page shown)."""
         form, exits, ticket = self.body.form, self.body.exits, self.body.ticket
+        entries, protection = self.body.entries, self.body.protection
         chain = (form.account, form.refresh, form.instrument, ticket.reverse_button,
+                 entries.buy_button, entries.sell_button,
                  exits.close_button, exits.flatten_button, exits.portion, exits.close_quantity,
-                 exits.only_instrument, ticket.arm_button, form.mirror, form.action,
+                 exits.only_instrument, protection.stop_ticks, protection.target_ticks,
+                 protection.plus_ticks, protection.protect_button, protection.breakeven_button,
+                 ticket.arm_button, form.mirror, form.action,
                  form.quantity, form.details_header, form.order_type, form.time_in_force,
                  form.limit_price, form.stop_price, form.oco_id, form.strategy, self.lower)
         for first, second in pairwise(chain):
@@ -203,7 +208,8 @@ class MainWindow(QMainWindow):
             self.compact.setWindowIcon(icon)
 
     def _on_options(self, options: Options) -> None:
-        keys = {"reverse": options.hotkey, "close": options.close_hotkey,
+        keys = {"reverse": options.hotkey, "buy": options.buy_hotkey,
+                "sell": options.sell_hotkey, "close": options.close_hotkey,
                 "flatten": options.flatten_hotkey}
         for action, shortcuts in self.hotkeys.items():
             for hotkey in shortcuts:

@@ -26,6 +26,7 @@ from ctpanel.panel.market import MarketState
 from ctpanel.panel.notices import Level, Notice
 from ctpanel.panel.views import HotkeyView, TicketState
 from ctpanel.qt.style import restyle
+from ctpanel.qt.widgets.entries_view import EntryButtons, ProtectionLabel
 from ctpanel.qt.widgets.follow import follow
 from ctpanel.qt.widgets.labels import ElidedLabel, FittedLabel, WrappedLabel
 
@@ -78,9 +79,13 @@ class CompactWindow(QWidget):
         layout.addWidget(self.hotkey)
         layout.addLayout(top)
         layout.addWidget(self.position)
+        self.protection = ProtectionLabel(panel)
+        layout.addWidget(self.protection)
         layout.addWidget(self.pnl)
+        self.entries = EntryButtons(panel)
         buttons = QHBoxLayout()
         buttons.addWidget(self.reverse_button, 3)
+        buttons.addWidget(self.entries, 2)
         buttons.addWidget(self.close_button, 2)
         layout.addLayout(buttons)
         layout.addWidget(self.reason)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
 from ctpanel.panel.views import ModeView
 from ctpanel.qt.style import restyle
+from ctpanel.qt.widgets.entries_view import EntryButtons, ProtectionRow
 from ctpanel.qt.widgets.exits_view import ExitsView
 from ctpanel.qt.widgets.follow import follow
 from ctpanel.qt.widgets.labels import FittedLabel
@@ -56,7 +57,10 @@ class PanelBody(QWidget):
         self.strip = PositionStrip(panel)
         self.form = OrderForm(panel, self)
         self.exits = ExitsView(panel, refused=self.form.say_refused)
-        self.ticket = TicketView(panel, self.exits)
+        self.entries = EntryButtons(panel)
+        self.protection = ProtectionRow(panel)
+        self.ticket = TicketView(panel, self.exits, entries=self.entries,
+                                 protection=self.protection)
         self.controls = QScrollArea()
         self.controls.setObjectName("orderControls")
         self.controls.setWidgetResizable(True)

@@ -14,6 +14,7 @@ from ctpanel.panel.glance import position_texts
 from ctpanel.panel.market import MarketState
 from ctpanel.panel.views import TicketState
 from ctpanel.qt.style import restyle
+from ctpanel.qt.widgets.entries_view import ProtectionLabel
 from ctpanel.qt.widgets.follow import follow
 from ctpanel.qt.widgets.labels import ElidedLabel, FittedLabel
 
@@ -41,7 +42,9 @@ class PositionStrip(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.setSpacing(0)
+        self.protection = ProtectionLabel(panel)
         layout.addWidget(self.line)
+        layout.addWidget(self.protection)
         layout.addWidget(self.detail)
         follow(self, panel.events.position, self.show_position)
         follow(self, panel.events.position_note, self.show_note)

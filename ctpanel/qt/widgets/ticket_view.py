@@ -1,4 +1,5 @@
-"""REVERSE, the reason it is off, the preview, and the global hotkey's arm toggle, bound to the
+"""REVERSE (BUY and SELL beside it), the reason it is off, the preview, the protection row, and
+the global hotkey's arm toggle, bound to the
 :class:`~ctpanel.panel.panel.Panel`: a click is :meth:`Panel.press`, the toggle
 :meth:`Panel.set_armed`; what they show is what the panel's events say."""
 
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout
 
 from ctpanel.panel.options import Options
 from ctpanel.panel.views import HotkeyView, TicketState
+from ctpanel.qt.widgets.entries_view import EntryButtons, ProtectionRow
 from ctpanel.qt.widgets.exits_view import ExitsView
 from ctpanel.qt.widgets.follow import follow
 from ctpanel.qt.widgets.labels import ElidedLabel, WrappedLabel
@@ -23,7 +25,9 @@ class TicketView(QWidget):
     previews, the reason, and the global hotkey's switch."""
 
     def __init__(self, panel: Panel, exits: ExitsView | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 entries: EntryButtons | None = None,
+                 protection: ProtectionRow | None = None) -> None:
         super().__init__(parent)
         self.panel = panel
         self.account = ElidedLabel("")  # "Sim101: simulation account"
@@ -43,16 +47,20 @@ class TicketView(QWidget):
         self.arm_button.setCheckable(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(3)
+        layout.setSpacing(1)
         layout.addWidget(self.account)
         layout.addWidget(self.preview)
         buttons = QHBoxLayout()
         buttons.addWidget(self.reverse_button, 4)
+        if entries is not None:
+            buttons.addWidget(entries, 2)
         if exits is not None:
             buttons.addWidget(exits, 5)
         layout.addLayout(buttons)
         if exits is not None:
             layout.addWidget(exits.previews)
+        if protection is not None:
+            layout.addWidget(protection)
         layout.addWidget(self.reason)
         layout.addWidget(self.arm_button)
         self.reverse_button.clicked.connect(lambda: panel.press())

@@ -1,0 +1,63 @@
+"""BUY, SELL, the protection row and the UNPROTECTED label, each bound to a real panel on a
+demo backend: act on the widget, assert the panel took it; change the panel, assert the
+widget shows it."""
+
+from PySide6.QtCore import Qt
+
+from ctpanel.core.desk.protect import Protection
+from ctpanel.panel.ticket import Phase
+from ctpanel.qt.widgets.entries_view import EntryButtons, ProtectionLabel, ProtectionRow
+from tests.qt.test_bindings import bound  # noqa: F401  (the fixture)
+
+
+def test_sell_against_the_long_is_off_with_its_reason_buy_adds(bound, qtbot):  # noqa: F811
+    panel, build, _ = bound
+    buttons = build(EntryButtons)
+    qtbot.waitUntil(buttons.buy_button.isEnabled)
+    assert not buttons.sell_button.isEnabled()
+    assert "use REVERSE to turn it" in buttons.sell_button.toolTip()
+    assert buttons.buy_button.toolTip().startswith("Long 2 -> Long 3")
+    qtbot.mouseClick(buttons.buy_button, Qt.MouseButton.LeftButton)
+    assert panel.ticket.phase is Phase.SENDING
+    qtbot.waitUntil(lambda: len(panel.backend.simulator.orders_received("PlaceOrder")) == 1)
+    [placed] = panel.backend.simulator.orders_received("PlaceOrder")
+    assert placed.body["requireMarketPosition"] == "long"
+
+
+def test_typed_ticks_reach_the_panel_and_a_bad_one_is_said(bound, qtbot):  # noqa: F811
+    panel, build, _ = bound
+    row = build(ProtectionRow)
+    qtbot.keyClicks(row.stop_ticks, "8")
+    qtbot.keyClicks(row.target_ticks, "16")
+    assert (panel.bracket.stop_ticks, panel.bracket.target_ticks) == (8, 16)
+    # priced once a quote is known; until then, in ticks from the fill
+    assert "per contract" in row.line.text() or "Stop 8 t · Target 16 t from the fill" in \
+        row.line.text()
+    qtbot.keyClicks(row.plus_ticks, "x")
+    assert "Breakeven +ticks must be a whole number" in row.line.text()
+    assert row.line.property("refused") is True
+    row.plus_ticks.clear()
+    qtbot.keyClicks(row.plus_ticks, "2")
+    assert panel.plus_ticks == 2 and row.line.property("refused") is False
+    assert "tick size is not known" in row.protect_button.toolTip()  # no quote yet
+
+    def quoted() -> bool:
+        panel.market_tick()  # as the window's market timer does
+        return row.protect_button.isEnabled()
+    qtbot.waitUntil(quoted)
+    assert "per contract" in row.line.text()
+    assert row.protect_button.toolTip().startswith("No working order in ES 12-26 to cancel")
+
+
+def test_the_protection_label_is_red_until_protected(bound):  # noqa: F811
+    panel, build, _ = bound
+    label = build(ProtectionLabel)
+    assert label.isHidden()
+    panel.events.protection.emit(Protection(False, "UNPROTECTED: filled, placing the bracket…"))
+    assert not label.isHidden() and label.property("protected") == "false"
+    assert label.text().startswith("UNPROTECTED")
+    panel.events.protection.emit(Protection(True, "Protected: stop 6,848.00 / target 6,854.00 "
+                                                  "(OCO)"))
+    assert label.property("protected") == "true" and label.text().startswith("Protected")
+    panel.events.protection.emit(None)
+    assert label.isHidden()
