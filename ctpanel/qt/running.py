@@ -107,7 +107,8 @@ async def report_ready(window: MainWindow, request_quit) -> None:
 
 
 def panel_state(window: MainWindow) -> str:
-    """What the trader sees that matters, in one line: mode, position, REVERSE, two lights."""
+    """What the trader sees that matters, in one line: mode, position, REVERSE, the hotkey, the
+    position's protection, two lights."""
     panel = window.panel
     position = panel.position()
     status = panel.connection.lights
@@ -115,8 +116,16 @@ def panel_state(window: MainWindow) -> str:
             f"position={position.describe().replace(' ', '_') if position else 'unknown'} "
             f"armed={'yes' if window.body.ticket.reverse_button.isEnabled() else 'no'} "
             f"hotkey={'armed' if panel.hotkey.armed else 'off'} "
+            f"protection={_protection_word(panel.protection_view())} "
             f"crosstrade={status.crosstrade.state.value} "
             f"ninjatrader={status.ninjatrader.state.value}")
+
+
+def _protection_word(protection) -> str:
+    """What the position line says of its protection: none, unprotected or protected."""
+    if protection is None:
+        return "none"
+    return "protected" if protection.protected else "unprotected"
 
 
 async def report_state_changes(window: MainWindow) -> None:

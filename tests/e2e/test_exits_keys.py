@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from tests.e2e.test_app_process import OutputLines, received, wait_until, xdotool
+from tests.e2e.test_trader_safety import HOME_LINK, clear_faults, fault
 from tests.e2e.test_trader_safety import app, xvfb  # noqa: F401  (the fixtures)
 
 pytestmark = pytest.mark.e2e
@@ -83,4 +84,36 @@ def test_the_demo_group_reversed_with_one_key_press_is_one_request_per_non_flat_
                 else o["raw_path"].split("/")[4] for o in orders]
     assert sorted(accounts) == ["APEX-1", "APEX-2", "APEX-4", "APEX-5"], \
         "one per non-flat member, APEX-3 skipped"
+    assert "Traceback" not in app.quit()
+
+
+def test_buy_from_flat_with_8_16_ticks_by_hotkey_then_one_bracket(app):  # noqa: F811
+    app.reported = Reported(app.process)
+    app.reported.wait_for("state", lambda state: state["armed"] == "yes")
+    httpx.post(f"{app.sim_url}/_sim/state", json={"market_open": False},
+               timeout=5).raise_for_status()  # a still market: the legs stay working
+    # The bracket's answer takes half a second (the first fault that matches applies): the
+    # UNPROTECTED it leaves stands that long, well past the state reporter's 0.1 s.
+    clear_faults(app.sim_url)
+    fault(app.sim_url, apis=["CancelAndBracket"], latency=0.5, execute=True)
+    fault(app.sim_url, **HOME_LINK)
+    # Closed in NinjaTrader meanwhile: the panel's poll reads Sim101 flat in ES.
+    httpx.post(f"{app.sim_url}/_sim/state", json={"positions": [["Sim101", "ES", 0]]},
+               timeout=5).raise_for_status()
+    app.reported.wait_for("state", lambda state: state["position"] == "Flat")
+    app.keys("alt+p", "8", "Tab", "1", "6", delay_ms=80)  # Stop 8 t, Target 16 t
+    time.sleep(0.5)  # the ticket re-reads the fields (and stays armed on its fresh read)
+    app.keys("ctrl+shift+b", "ctrl+shift+b", delay_ms=150)  # BUY, double tapped
+    app.reported.wait_for("state", lambda state: state["protection"] == "unprotected")
+    # The quantity field still holds the 2 it mirrored from the Long 2: BUY 2.
+    app.reported.wait_for("state", lambda state: (state["position"], state["protection"]) ==
+                          ("Long_2", "protected"))
+    time.sleep(1.5)  # another process: only waiting shows that nothing else comes
+    [placed] = requests(app.sim_url, "PlaceOrder")
+    assert placed["body"]["requireMarketPosition"] == "flat"
+    assert placed["raw_path"].endswith("/accounts/Sim101/orders/place")
+    [bracket] = requests(app.sim_url, "CancelAndBracket")
+    assert bracket["body"]["quantity"] == placed["body"]["quantity"] == 2
+    assert bracket["body"]["takeProfit"] - bracket["body"]["stopLoss"] == 24 * 0.25
+    assert requests(app.sim_url, "ReversePosition") == []
     assert "Traceback" not in app.quit()
