@@ -1,6 +1,7 @@
-"""The exits in the real app on a virtual X display, with real key presses and mouse clicks,
-against its simulator answering in 40 ms: the Close hotkey, a double tap of it, and a STOP
-reverse's working entry cancelled with the mouse from the list of working orders."""
+"""The exits and entries in the real app on a virtual X display, with real key presses and
+mouse clicks, against its simulator answering in 40 ms: the Close hotkey, a double tap of it, a
+STOP reverse's working entry cancelled with the mouse from the list of working orders, and a
+BUY with a stop and a target by hotkey."""
 
 import time
 
@@ -8,8 +9,13 @@ import httpx
 import pytest
 
 from tests.e2e.test_app_process import OutputLines, received, wait_until, xdotool
-from tests.e2e.test_trader_safety import HOME_LINK, clear_faults, fault
-from tests.e2e.test_trader_safety import app, xvfb  # noqa: F401  (the fixtures)
+from tests.e2e.test_trader_safety import (  # app and xvfb: the fixtures
+    HOME_LINK,
+    app,  # noqa: F401
+    clear_faults,
+    fault,
+    xvfb,  # noqa: F401
+)
 
 pytestmark = pytest.mark.e2e
 
