@@ -1,13 +1,14 @@
-"""Random interleavings of presses of all four actions (Reverse, Close, Flatten, Cancel),
-replies, reads, switches and time against an oracle.
+"""Random interleavings of presses of every action (Reverse, Buy, Sell, Protect now, Close,
+Flatten, Cancel), replies, reads, switches and time against an oracle.
 
 The oracle keeps its own books (a sequence number for every event, not the ticket's state)
 and checks, at every request the ticket lets go, whatever its action: the panel was idle; the
 picture it is built on was read for the selected backend, account and instrument by a read
 that started after the latest request's outcome; it is fresh; the re-arm delay since that
 picture was shown has passed; and the request is the one that picture calls for (a reverse
-mirrors it, a close closes it, a flatten has something to flatten, a cancel has orders to
-cancel). It also checks that every action re-arms once the rules allow.
+mirrors it, an entry enters from flat or adds on the side held, never against it, a bracket is
+sized to the position shown, a close closes it, a flatten has something to flatten, a cancel has
+orders to cancel). It also checks that every action re-arms once the rules allow.
 """
 
 from dataclasses import dataclass
@@ -18,9 +19,11 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from ctpanel.core.domain.exits import ExitOrder
 from ctpanel.core.domain.form import FormState
-from ctpanel.core.domain.models import OrderInfo, Position, Side
+from ctpanel.core.domain.models import OrderInfo, Position, Quote, Side
+from ctpanel.core.domain.protection import Bracket, EntryOrder, ProtectOrder
 from ctpanel.core.domain.states import Intent
 from ctpanel.panel.plans import ExitPlan
+from ctpanel.panel.protect_plans import ENTRY_ACTIONS, EntryPlan, ProtectPlan
 from ctpanel.panel.ticket import Phase, Scope, Ticket
 
 FRESHNESS, DELAY = 12.0, 1.0
@@ -29,7 +32,12 @@ SIDES = [(Side.LONG, 2), (Side.SHORT, 1), (Side.SHORT, 3), (Side.FLAT, 0)]
 STOP = OrderInfo("stop-1", "Working", "SELL", "STOPMARKET", "ES 12-26", 2, stop_price=6800.0)
 ORDER_SETS = [(), (STOP,), (STOP, OrderInfo("target-1", "Accepted", "SELL", "LIMIT",
                                             "ES 12-26", 2, limit_price=6900.0))]
-ACTIONS = [Intent.REVERSE, Intent.CLOSE, Intent.FLATTEN, Intent.CANCEL]
+ACTIONS = [Intent.REVERSE, "buy", "sell", "protect", Intent.CLOSE, Intent.FLATTEN,
+           Intent.CANCEL]
+AVERAGE = 6850.0
+QUOTE = Quote("ES 12-26", bid=6849.75, ask=6850.0, last=6850.0, tick_size=0.25,
+              point_value=50.0)
+BRACKET = Bracket(8, 16)
 
 
 @dataclass
@@ -46,7 +54,7 @@ class TicketMachine(RuleBasedStateMachine):
         self.now = 0.0
         self.seq = 0
         self.ticket = Ticket(lambda: self.now, freshness=FRESHNESS, rearm_delay=DELAY)
-        self.truth = {scope: Position(scope.account, scope.instrument, Side.LONG, 2)
+        self.truth = {scope: Position(scope.account, scope.instrument, Side.LONG, 2, AVERAGE)
                       for scope in SCOPES}
         self.truth_orders = dict.fromkeys(SCOPES, ())
         self.pending: list[Token] = []
@@ -67,11 +75,16 @@ class TicketMachine(RuleBasedStateMachine):
         scope = self.ticket.scope
         return FormState(account=scope.account if scope else "", instrument="ES 12-26")
 
-    def plan(self, action: Intent):
+    def plan(self, action: Intent | str):
+        scope = self.ticket.scope
+        account = scope.account if scope else ""
         if action is Intent.REVERSE:
             return self.form()
-        scope = self.ticket.scope
-        return ExitPlan(action, scope.account if scope else "", "ES 12-26")
+        if action in ENTRY_ACTIONS:
+            return EntryPlan(self.form(), ENTRY_ACTIONS[action], BRACKET)
+        if action == "protect":
+            return ProtectPlan(account, "ES 12-26", BRACKET, QUOTE)
+        return ExitPlan(action, account, "ES 12-26")
 
     # --- the world ----------------------------------------------------------------------
 
@@ -87,7 +100,8 @@ class TicketMachine(RuleBasedStateMachine):
 
     @rule(scope=st.sampled_from(SCOPES), side=st.sampled_from(SIDES))
     def position_changes_in_ninjatrader(self, scope, side):
-        self.truth[scope] = Position(scope.account, scope.instrument, side[0], side[1])
+        self.truth[scope] = Position(scope.account, scope.instrument, side[0], side[1],
+                                     AVERAGE if side[1] else None)
 
     @rule(scope=st.sampled_from(SCOPES), orders=st.sampled_from(ORDER_SETS))
     def orders_change_in_ninjatrader(self, scope, orders):
@@ -170,6 +184,21 @@ class TicketMachine(RuleBasedStateMachine):
             assert result.order.action is position.side.closing_action
             assert result.order.quantity == position.quantity, "the order mirrors the figure"
             return
+        if action in ENTRY_ACTIONS:
+            order = result.order
+            assert isinstance(order, EntryOrder) and order.account == scope.account
+            assert order.action is ENTRY_ACTIONS[action] and order.quantity == 1
+            assert order.requires is position.side, "the server's guard is the side shown"
+            assert position.is_flat or Side.after(order.action) is position.side, \
+                "an entry never trades against the position"
+            return
+        if action == "protect":
+            order = result.order
+            assert isinstance(order, ProtectOrder) and not position.is_flat
+            assert (order.side, order.quantity) == (position.side, position.quantity), \
+                "a bracket is sized to the position shown"
+            assert result.before == position
+            return
         assert isinstance(result.order, ExitOrder) and result.order.account == scope.account
         assert result.before.position == position, "built on the figure shown"
         if action is Intent.CLOSE:
@@ -230,7 +259,9 @@ class TicketMachine(RuleBasedStateMachine):
             return
         called_for = {Intent.REVERSE: not position.is_flat, Intent.CLOSE: not position.is_flat,
                       Intent.FLATTEN: not position.is_flat or bool(orders),
-                      Intent.CANCEL: bool(orders)}
+                      Intent.CANCEL: bool(orders), "protect": not position.is_flat,
+                      "buy": position.side is not Side.SHORT,
+                      "sell": position.side is not Side.LONG}
         for action, expected in called_for.items():
             arming = self.ticket.arming(self.plan(action))
             assert arming.armed is expected, (action, arming.reason)
