@@ -13,7 +13,11 @@ The simulator runs behind TLS and a relay that adds a round trip to every exchan
 - ``close_floor``: one warm POST of a Close (the position re-opened, untimed, before each);
 - ``panel_close``: the real panel's CLOSE button, from the click to CrossTrade's answer;
 - ``panel_group``: REVERSE on a group of 10 accounts (each long or short 2 ES), from the click
-  to the last member's order id; ``group_over_floor`` is its p50 over ``floor``'s.
+  to the last member's order id; ``group_over_floor`` is its p50 over ``floor``'s;
+- ``buy_floor``: one warm POST of a Place Order (flat again, untimed, before each);
+- ``panel_buy``: the real panel's BUY from flat with a stop 8 and a target 16 ticks, from the
+  click to the order id; and ``bracket_after_fill``: from the fill known to the Cancel and
+  Bracket request sent, less the one read of the position between them.
 
 While the panel runs, a probe measures the event loop's lag (quotes stream in, the position is
 polled every 500 ms). It prints p50/p95/p99 and the ratios; ``--json`` prints one JSON object.
@@ -56,6 +60,8 @@ from ctpanel.qt.window import build_panel
 BODY = {"instrument": "ES 12-26", "action": "SELL", "quantity": 2, "orderType": "MARKET",
         "timeInForce": "DAY"}
 PATH = "/v1/api/accounts/Sim101/positions/reverseposition"
+PLACE_PATH = "/v1/api/accounts/Sim101/orders/place"
+BUY_BODY = {**BODY, "action": "BUY", "requireMarketPosition": "flat"}
 CLOSE_PATH = "/v1/api/accounts/Sim101/positions/close"
 LONG_2 = {"positions": [["Sim101", "ES 12-26", 2]]}
 GROUP_SIZE = 10
@@ -117,6 +123,17 @@ def reopen(net: dict) -> None:
                timeout=10).raise_for_status()
 
 
+def flat_again(net: dict) -> None:
+    """Sim101 flat, its working orders (the last bracket's legs) cancelled, and a still market
+    (a leg must not fill before it is read back): untimed set-up, straight at the
+    simulator."""
+    httpx.post(f"{net['direct_url']}/_sim/state", json={"market_open": False},
+               verify=net["ca_file"], timeout=10).raise_for_status()
+    httpx.post(f"{net['direct_url']}/v1/api/accounts/Sim101/positions/flatten", json={},
+               headers={"Authorization": f"Bearer {net['token']}"}, verify=net["ca_file"],
+               timeout=10).raise_for_status()
+
+
 class LagProbe:
     """Sleeps 5 ms at a time and records how late it wakes up."""
 
@@ -140,13 +157,17 @@ class LagProbe:
 
 
 async def armed(window: MainWindow, close: bool = False, group: bool = False,
-                limit: float = 30.0) -> None:
+                limit: float = 30.0, buy: bool = False) -> None:
     """Until REVERSE (or CLOSE on Long 2) re-arms after the last order (the position after it
     read and shown, then the re-arm delay); outside the timed part of each sample."""
     deadline = time.perf_counter() + limit
     ticket, exits = window.body.ticket, window.body.exits
 
     def ready() -> bool:
+        if buy:
+            position = window.panel.position()
+            return window.body.entries.buy_button.isEnabled() and position is not None \
+                and position.is_flat
         if close:
             return exits.close_button.isEnabled() and exits.close_preview.text().startswith(
                 "Long 2")
@@ -162,8 +183,8 @@ async def armed(window: MainWindow, close: bool = False, group: bool = False,
 
 
 async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Transport,
-                    probe: LagProbe, *, close: bool = False,
-                    group: bool = False) -> tuple[list[float], float]:
+                    probe: LagProbe, *, close: bool = False, group: bool = False,
+                    buy: list[float] | None = None) -> tuple[list[float], float]:
     """The click-to-order-id samples (``close``: click-to-answer of CLOSE, the position
     re-opened before each), and the time from ``start()`` to the position shown (connections
     opened, accounts listed, position read: the panel becoming usable)."""
@@ -178,6 +199,9 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
     preferences.set("last_account", BENCH_GROUP.key if group else "Sim101")  # remembered
     preferences.set("last_instrument", "ES 12-26")
     preferences.set("rearm_delay", 0.3)  # the shortest re-arm delay: not part of the sample
+    if buy is not None:  # BUY with a bracket: ``buy`` collects fill known -> bracket sent
+        preferences.set("stop_ticks", 8)
+        preferences.set("target_ticks", 16)
 
     async def no_backend(mode, token):
         raise RuntimeError("not used")
@@ -213,17 +237,23 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
         if group and panel.ticket.reading is not None and not ready.is_set():
             shown["position_at"] = time.perf_counter()
             ready.set()
-        if position is not None and not position.is_flat and not ready.is_set():
+        if position is not None and (buy is not None or not position.is_flat) \
+                and not ready.is_set():
             shown["position_at"] = time.perf_counter()  # not when awaited: the WS opens too
             ready.set()
 
     panel.events.position.connect(on_position)
+    protected = asyncio.Event()
+    if buy is not None:
+        bracket_timing(panel, backend, buy, protected)
     window.show()
     QApplication.processEvents()  # painted before start, as ctpanel.qt.app does
     if close:
         await asyncio.to_thread(reopen, net)  # Sim101 holds ES: the panel starts on it
     if group:
         await asyncio.to_thread(open_group, net)
+    if buy is not None:
+        await asyncio.to_thread(flat_again, net)
     starting = time.perf_counter()
     panel.start()
     window.ticks.poll.setInterval(500)
@@ -233,11 +263,15 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
     usable_ms = (shown.pop("position_at") - starting) * 1000
     samples = []
     probe.start()
-    button = window.body.exits.close_button if close else window.body.ticket.reverse_button
+    button = window.body.exits.close_button if close else \
+        window.body.entries.buy_button if buy is not None else window.body.ticket.reverse_button
     for _ in range(n):
         if close:
             await asyncio.to_thread(reopen, net)
-        await armed(window, close, group)
+        if buy is not None:
+            await asyncio.to_thread(flat_again, net)
+            protected.clear()
+        await armed(window, close, group, buy=buy is not None)
         shown.clear()
         finished.clear()
         members.clear()
@@ -249,11 +283,49 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
             print("\n".join(panel.notices.lines()[-8:]), file=sys.stderr)
             raise
         samples.append((shown["at"] - started) * 1000)
+        if buy is not None:
+            try:
+                await asyncio.wait_for(protected.wait(), 30)  # the bracket, untimed here
+            except TimeoutError:
+                print("\n".join(panel.notices.lines()[-8:]), file=sys.stderr)
+                raise
     await probe.stop()
     await panel.shutdown()
     window.shutdown_done = True
     window.close()
     return samples, usable_ms
+
+
+def bracket_timing(panel, backend, samples: list[float], protected: asyncio.Event) -> None:
+    """Fill known (the UNPROTECTED the panel shows) -> the Cancel and Bracket request sent,
+    less the one position read between them, in ``samples``; ``protected`` when read back."""
+    marks: dict[str, float] = {}
+    read_position, cancel_and_bracket = backend.desk.read_position, \
+        backend.client.cancel_and_bracket
+
+    async def timed_read(account, instrument):
+        began = time.perf_counter()
+        try:
+            return await read_position(account, instrument)
+        finally:
+            marks["read_ms"] = (time.perf_counter() - began) * 1000
+
+    async def timed_bracket(order):
+        if "filled" in marks:
+            samples.append((time.perf_counter() - marks.pop("filled")) * 1000
+                           - marks.pop("read_ms", 0.0))
+        return await cancel_and_bracket(order)
+
+    def on_protection(protection) -> None:
+        if protection is not None and not protection.protected:
+            marks["filled"] = time.perf_counter()
+            marks.pop("read_ms", None)
+        elif protection is not None:
+            protected.set()
+
+    backend.desk.read_position = timed_read
+    backend.client.cancel_and_bracket = timed_bracket
+    panel.events.protection.connect(on_protection)
 
 
 async def start_floor(net: dict, context: ssl.SSLContext, runs: int = 5) -> float:
@@ -289,6 +361,12 @@ async def measure(args: argparse.Namespace) -> dict:
         group_n = args.group_n or min(args.n, 30)
         results["panel_group"], _ = await run_panel(net, context, group_n, Transport.WS,
                                                     LagProbe(), group=True)
+        results["buy_floor"] = await run_floor(net, context, args.n, PLACE_PATH, BUY_BODY,
+                                               before=flat_again)
+        results["bracket_after_fill"] = []
+        results["panel_buy"], _ = await run_panel(net, context, args.n, Transport.REST,
+                                                  LagProbe(),
+                                                  buy=results["bracket_after_fill"])
     finally:
         process.terminate()
         process.wait(10)
@@ -306,6 +384,8 @@ async def measure(args: argparse.Namespace) -> dict:
             report[f"seed_{suffix}_ms"] / report[f"panel_rest_{suffix}_ms"], 3)
         report[f"panel_close_over_floor{tail}"] = round(
             report[f"panel_close_{suffix}_ms"] / report[f"close_floor_{suffix}_ms"], 3)
+    report["panel_buy_over_floor"] = round(report["panel_buy_p50_ms"]
+                                           / report["buy_floor_p50_ms"], 3)
     report["group_over_floor"] = round(report["panel_group_p50_ms"] / report["floor_p50_ms"], 3)
     report["group_size"] = GROUP_SIZE
     report["start_to_position_ms"] = round(usable_ms, 1)
@@ -322,7 +402,7 @@ def print_table(report: dict) -> None:
     print(f"{report['n']} reverses each, {report['rtt_ms']:g} ms added round trip, TLS")
     print(f"{'':12} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9}")
     for name in ("seed", "floor", "panel_rest", "panel_ws", "close_floor", "panel_close",
-                 "panel_group"):
+                 "panel_group", "buy_floor", "panel_buy", "bracket_after_fill"):
         print(f"{name:12} " + " ".join(f"{report[f'{name}_p{q}_ms']:9.1f}" for q in (50, 95, 99)))
     print(f"panel_rest / floor  p50 {report['panel_rest_over_floor']:.3f}   "
           f"p99 {report['panel_rest_over_floor_p99']:.3f}")
@@ -332,6 +412,9 @@ def print_table(report: dict) -> None:
           f"p99 {report['panel_close_over_floor_p99']:.3f}")
     print(f"panel_group ({report['group_size']} accounts, last order id) / floor  p50 "
           f"{report['group_over_floor']:.3f}")
+    print(f"panel_buy / buy_floor  p50 {report['panel_buy_over_floor']:.3f}   "
+          f"fill known -> bracket sent, less its one read: p50 "
+          f"{report['bracket_after_fill_p50_ms']:.1f} ms")
     print(f"seed / panel_rest   p50 {report['seed_over_panel_rest']:.3f}   "
           f"p99 {report['seed_over_panel_rest_p99']:.3f}")
     print(f"start -> position shown (TCP, TLS 1.3, then the account list and the remembered "

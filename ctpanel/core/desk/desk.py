@@ -29,10 +29,11 @@ from ctpanel.core.desk.exits import (
     list_everything,
     read_picture,
 )
-from ctpanel.core.desk.fills import FillFollower, FillReport
+from ctpanel.core.desk.fills import FOLLOW_RESERVE, FillFollower, FillReport
 from ctpanel.core.desk.groups import send_group
 from ctpanel.core.desk.intents import Reconciliation, reconcile
 from ctpanel.core.desk.protect import (
+    BRACKET_ROOM,
     ChangeRoute,
     Protection,
     ProtectRoute,
@@ -250,7 +251,8 @@ class Desk:
     async def fill_then_protect(self, order: Any, order_id: str, bracket: Any,
                                 at_click: Quote | None, *, trade: Trade | None = None,
                                 resting_for_s: float | None = None,
-                                on_filled: Callable[[], None] | None = None
+                                on_filled: Callable[[], None] | None = None,
+                                room: float = BRACKET_ROOM
                                 ) -> tuple[FillReport, Protection | None]:
         """An entry's or a reverse's fill, then its one bracket (none when ``bracket`` is not
         set or the order did not fill). Why a position stays unprotected without a bracket
@@ -262,7 +264,7 @@ class Desk:
                 and OrderState.read(fill.state) is OrderState.FILLED:
             on_filled()
         protection = await protect_after_fill(self, order.account, order.instrument, fill,
-                                              bracket, at_click)
+                                              bracket, at_click, room=room)
         if protection is not None and protection.report is None:
             await self.records.write({"kind": "protection", "account": order.account,
                                       "instrument": order.instrument, "protected": False,
@@ -280,7 +282,8 @@ class Desk:
                    and o.step.request is not None and hasattr(o.step.request, "action")]
         done = await asyncio.gather(*(
             self.fill_then_protect(o.step.request, o.order_id, bracket, at_click,
-                                   resting_for_s=resting_for_s) for o in members))
+                                   resting_for_s=resting_for_s, room=FOLLOW_RESERVE)
+            for o in members))
         return {o.account: result for o, result in zip(members, done, strict=True)}
 
     async def reconcile(self, *, now: float | None = None) -> list[Reconciliation]:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from ctpanel.core.desk.fills import FillReport
 
 log = logging.getLogger(__name__)
+BRACKET_ROOM = 2  # the budget a bracket after a fill waits for: its read and itself
 
 
 def bracket_words(legs: tuple[OrderInfo, ...]) -> str:
@@ -220,18 +221,32 @@ class Protection:
 
 
 async def protect_after_fill(desk: Desk, account: str, instrument: str, fill: FillReport,
-                             bracket: Bracket, quote: Quote | None) -> Protection | None:
-    """The one bracket after a fill: the position read once, then one Cancel and Bracket
-    priced from the fill on the tick grid and sized to that position. None when there is
-    nothing to protect yet (no bracket set, or the order has not filled)."""
+                             bracket: Bracket, quote: Quote | None, *,
+                             room: float = BRACKET_ROOM) -> Protection | None:
+    """The one bracket after a fill: the position read once (the quote beside it, if the
+    click's has no tick size), then one Cancel and Bracket priced from the fill on the tick
+    grid and sized to that position. None when there is nothing to protect yet (no bracket
+    set, or the order has not filled)."""
     if not bracket.is_set or OrderState.read(fill.state) is not OrderState.FILLED:
         return None
-    await budget_room(desk.client)
-    try:
-        position: Position = await desk.read_position(account, instrument)
-    except CtError as error:
+    import asyncio  # here: the window is shown before asyncio is loaded
+
+    # The bracket is the urgent request now: alone, it waits only for room for itself and its
+    # read (``room``); a group's members, protecting at once, keep the clicks' reserve so they
+    # do not run into CrossTrade's limit together. The quote is read beside the position only
+    # when the click's has no tick size: each request counts against the budget.
+    await budget_room(desk.client, reserve=room)
+    quote_read = desk.client.get_quote(instrument) if not (quote and quote.tick_size) \
+        else asyncio.sleep(0, quote)
+    position, market = await asyncio.gather(desk.read_position(account, instrument),
+                                            quote_read, return_exceptions=True)
+    if isinstance(position, CtError):
         return Protection(False, f"UNPROTECTED: the position after the fill could not be "
-                                 f"read ({error}); no bracket was sent", error=error)
+                                 f"read ({position}); no bracket was sent", error=position)
+    if isinstance(position, BaseException):
+        raise position
+    if isinstance(market, Quote) and market.tick_size:
+        quote = market
     reference = fill.average_fill_price
     if reference is None:
         reference = position.average_price

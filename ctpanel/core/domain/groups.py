@@ -221,8 +221,8 @@ def _entry_step(member: Member, instrument: str, position: Position,
                 entry: ReverseOrder | None) -> MemberStep:
     """A member's BUY or SELL at its own size rule: from flat, or adding on its side; a member
     holding the other side is skipped (an entry would trade against its position)."""
-    if entry is None:
-        raise ValueError("a group entry needs the ticket's order")
+    if entry is None:  # the ticket's order is invalid: its problem is said beside it
+        return MemberStep(member, position, skipped="no valid order on the ticket")
     order = replace(entry, account=member.account, instrument=instrument,
                     quantity=member.entry_quantity(entry.quantity))
     if not position.is_flat and Side.after(order.action) is not position.side:

@@ -91,6 +91,7 @@ class OrderForm(QWidget):
         self.action = EnumCombo(OrderSide, "action")
         self.quantity = QuantityBox("quantity", self.say_refused)
         self.quantity.setAccessibleName("Quantity")
+        self.quantity.setValue(1)  # a flat start: BUY and SELL take one contract unless told
         self.quantity_label = QLabel("&Qty")
         self.quantity_label.setBuddy(self.quantity)
         self.order_type = EnumCombo(OrderType, "orderType")
