@@ -61,3 +61,19 @@ def test_the_protection_label_is_red_until_protected(bound):  # noqa: F811
     assert label.property("protected") == "true" and label.text().startswith("Protected")
     panel.events.protection.emit(None)
     assert label.isHidden()
+
+
+def test_default_ticks_are_kept_in_preferences_for_the_next_start(qtbot, tmp_path):
+    from ctpanel.panel.options import Options
+    from ctpanel.qt.settings import Preferences
+    from ctpanel.qt.widgets.settings_dialog import SettingsDialog
+
+    preferences = Preferences(tmp_path / "settings.ini")
+    dialog = SettingsDialog(preferences)
+    qtbot.addWidget(dialog)
+    assert dialog.stop_ticks.text() == "none"
+    dialog.stop_ticks.setValue(8)
+    dialog.target_ticks.setValue(16)
+    dialog.accept()
+    options = Options.read(Preferences(tmp_path / "settings.ini"))
+    assert (options.stop_ticks, options.target_ticks) == (8, 16)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ctpanel.core.domain.protection import MAX_BRACKET_TICKS
 from ctpanel.panel.hotkeys import global_hotkey_problem, hotkey_problem
 from ctpanel.panel.options import CONFIRM_MODES, OPTIONS, PreferenceStore
 from ctpanel.panel.sounds import SOUND_LABELS, SoundEvent
@@ -92,6 +93,8 @@ class SettingsDialog(QDialog):
         self.quote_band.setSuffix(" %")
         self.quote_band.setValue(preferences.get("quote_band_percent"))
         self.quote_band.setToolTip(OPTIONS["quote_band_percent"].help)
+        self.stop_ticks = self._ticks_box("stop_ticks")
+        self.target_ticks = self._ticks_box("target_ticks")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -108,7 +111,19 @@ class SettingsDialog(QDialog):
             layout.addRow("Sounds" if i == 0 else "", box)
         layout.addRow("Largest quantity", self.max_quantity)
         layout.addRow("Ignore quotes further than", self.quote_band)
+        layout.addRow("Default stop (next start)", self.stop_ticks)
+        layout.addRow("Default target (next start)", self.target_ticks)
         layout.addRow(buttons)
+
+    def _ticks_box(self, key: str) -> QSpinBox:
+        """A default bracket leg in ticks from the fill; 0 shows as "none"."""
+        box = QSpinBox()
+        box.setRange(0, MAX_BRACKET_TICKS)
+        box.setSpecialValueText("none")
+        box.setSuffix(" ticks")
+        box.setValue(self.preferences.get(key) or 0)
+        box.setToolTip(OPTIONS[key].help)
+        return box
 
     def accept(self) -> None:
         """Saves, unless a hotkey would fire while typing: then it says why and stays open."""
@@ -128,6 +143,8 @@ class SettingsDialog(QDialog):
         self.preferences.set("rearm_delay", self.rearm_delay.value())
         self.preferences.set("always_on_top", self.always_on_top.isChecked())
         self.preferences.set("max_quantity", self.max_quantity.value())
+        self.preferences.set("stop_ticks", self.stop_ticks.value())
+        self.preferences.set("target_ticks", self.target_ticks.value())
         self.preferences.set("quote_band_percent", self.quote_band.value())
         super().accept()
 
