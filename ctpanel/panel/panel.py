@@ -42,6 +42,7 @@ from ctpanel.panel.ports import Confirmer, HotkeyRegistrar
 from ctpanel.panel.positions import Positions
 from ctpanel.panel.protect_plans import (
     ENTRY_ACTIONS,
+    NUDGES,
     PROTECTION_ACTIONS,
     protection_plan,
 )
@@ -182,10 +183,11 @@ class Panel:
     def plan(self, action: Intent | str, order_id: str | None = None) -> Plan:
         """What ``action`` would send on the selection, as the ticket judges it."""
         group = self.positions.group()
-        if action in ORDER_DESK_ACTIONS:
+        if action in ORDER_DESK_ACTIONS or action in NUDGES:
             return protection_plan(action, self.form_state(), self.bracket, self.plus_ticks,
                                    group=group, guards=self._guards(),
-                                   budget_left=self._budget_left() if group else None)
+                                   budget_left=self._budget_left() if group else None,
+                                   order_id=order_id)
         return make_plan(action, self.form_state(), group=group, choices=self.exit_choices,
                          budget_left=self._budget_left() if group is not None else None,
                          order_id=order_id, guards=self._guards())
@@ -221,7 +223,8 @@ class Panel:
         here, synchronously, whether this press sends."""
         if self.backend is None:
             return
-        action = action if action in ORDER_DESK_ACTIONS else Intent(action)
+        action = action if action in ORDER_DESK_ACTIONS or action in NUDGES \
+            else Intent(action)
         if self.bracket_problem and action in BRACKETED:
             self.notices.say(Level.WARNING, f"Not sent: {self.bracket_problem}")
             return
@@ -251,6 +254,10 @@ class Panel:
     def protection_view(self) -> Protection | None:
         """Where the selected position's protection stands (None: nothing to say)."""
         return self.protections.get((self.account, self.instrument))
+
+    def nudge(self, order_id: str, ticks: int) -> None:
+        """A working leg's ±1 tick button: one Change per click."""
+        self.press("raise" if ticks > 0 else "lower", order_id)
 
     def cancel_order(self, order_id: str) -> None:
         """The cancel action of one working order in the list."""

@@ -29,11 +29,12 @@ from ctpanel.core.domain.protection import (
     breakeven_for,
     entry_for,
     new_order_id,
+    nudge_for,
     protect_for,
     risk_words,
 )
 from ctpanel.core.domain.states import Intent
-from ctpanel.core.errors import InvalidOrder
+from ctpanel.core.errors import InvalidOrder, Problem
 from ctpanel.core.risk.guard import Basis, Guard, denial
 from ctpanel.panel.plans import ExitChoices, group_plan
 from ctpanel.panel.ticket import STANDARD_GUARDS, Reading
@@ -41,6 +42,7 @@ from ctpanel.panel.ticket import STANDARD_GUARDS, Reading
 # The panel's own words for each of these actions, as ``Panel.press`` takes them.
 ENTRY_ACTIONS = {"buy": OrderSide.BUY, "sell": OrderSide.SELL}
 PROTECTION_ACTIONS = ("protect", "breakeven")
+NUDGES = {"raise": +1, "lower": -1}  # a working leg moved by one tick (an order id names it)
 
 
 @dataclass(frozen=True)
@@ -258,6 +260,62 @@ class BreakevenPlan:
 
 
 @dataclass(frozen=True)
+class NudgePlan:
+    """One working leg moved by one tick (one Change per click), on the ticket's reading of
+    the account's working orders."""
+
+    account: str
+    order_id: str
+    ticks: int
+    quote: Quote | None
+    reading: Reading | None = None
+    action = Intent.CHANGE
+    noun = "Move"
+
+    @property
+    def label(self) -> str:
+        return f"{self.ticks:+d} t"
+
+    @property
+    def before(self) -> Position | None:
+        return self.reading.position if self.reading else None
+
+    def on(self, reading: Reading | None) -> NudgePlan:
+        return replace(self, reading=reading)
+
+    @cached_property
+    def _order(self) -> Any:
+        working = self.reading.working if self.reading else None
+        leg = next((o for o in working or () if o.order_id == self.order_id), None)
+        if leg is None:
+            return InvalidOrder([Problem("orders", f"Order {self.order_id} is no longer "
+                                                   "working (as last read).")])
+        tick = self.quote.tick_size if self.quote else None
+        try:
+            return nudge_for(leg, self.account, self.ticks, tick, self.quote)
+        except InvalidOrder as invalid:
+            return invalid
+
+    def problem(self) -> str:
+        return ""
+
+    def blocker(self) -> str:
+        if self.reading is None:
+            return "Waiting for the working orders."
+        return self._order.problems[0].message if isinstance(self._order, InvalidOrder) \
+            else ""
+
+    def preview(self) -> str:
+        return "" if isinstance(self._order, InvalidOrder) else self._order.describe()
+
+    def request(self) -> Any:
+        return self._order
+
+    def needs_confirming(self) -> str:
+        return ""
+
+
+@dataclass(frozen=True)
 class OneAccountPlan:
     """Protect now and Breakeven on a group: not from the panel (each member's position needs
     its own bracket); said in words, with the command that does it."""
@@ -289,9 +347,14 @@ class OneAccountPlan:
 
 def protection_plan(action: str, form: FormState, bracket: Bracket, plus_ticks: int, *,
                     group: Group | None, guards: tuple[Guard, ...],
-                    budget_left: float | None) -> Any:
-    """The plan of ``action`` (``buy``, ``sell``, ``protect`` or ``breakeven``) on the
-    selection (``form``'s account and instrument, or ``group``)."""
+                    budget_left: float | None, order_id: str | None = None) -> Any:
+    """The plan of ``action`` (``buy``, ``sell``, ``protect``, ``breakeven``, or ``raise`` /
+    ``lower`` of the leg ``order_id``) on the selection (``form``'s account and instrument,
+    or ``group``)."""
+    if action in NUDGES:
+        if group is not None or order_id is None:
+            return OneAccountPlan(action, "MOVE", "Move")
+        return NudgePlan(form.account, order_id, NUDGES[action], form.quote)
     if action in ENTRY_ACTIONS:
         side = ENTRY_ACTIONS[action]
         if group is not None:

@@ -3,10 +3,12 @@ demo backend: act on the widget, assert the panel took it; change the panel, ass
 widget shows it."""
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from ctpanel.core.desk.protect import Protection
 from ctpanel.panel.ticket import Phase
 from ctpanel.qt.widgets.entries_view import EntryButtons, ProtectionLabel, ProtectionRow
+from ctpanel.qt.widgets.labels import ElidedLabel
 from tests.qt.test_bindings import bound  # noqa: F401  (the fixture)
 
 
@@ -77,3 +79,31 @@ def test_default_ticks_are_kept_in_preferences_for_the_next_start(qtbot, tmp_pat
     dialog.accept()
     options = Options.read(Preferences(tmp_path / "settings.ini"))
     assert (options.stop_ticks, options.target_ticks) == (8, 16)
+
+
+def test_a_bracket_in_the_working_orders_moves_a_leg_one_tick(bound, qtbot):  # noqa: F811
+    from ctpanel.core.domain.protection import Bracket
+    from ctpanel.qt.widgets.exits_view import WorkingOrdersView
+
+    panel, build, _ = bound
+    sim = panel.backend.simulator
+    sim.state.market.is_open = False
+    view = build(WorkingOrdersView)
+    panel.bracket_changed("40", "40")
+
+    def quoted() -> bool:
+        panel.market_tick()
+        return panel.ticket_state.exits["protect"].armed
+    qtbot.waitUntil(quoted)
+    panel.press("protect")
+    qtbot.waitUntil(lambda: view.count() == 2, timeout=10_000)  # the two legs, read back
+    [title] = [w for w in view.findChildren(ElidedLabel) if w.objectName() == "bracketLine"]
+    assert title.text().startswith("Bracket: stop ") and title.text().endswith("(OCO)")
+    stop_id = next(o.order_id for o in sim.state.orders.values() if o.name == "Stop")
+    before = sim.state.orders[stop_id].ticket.stop_price
+    up = view.findChild(QPushButton, f"nudgeUp-{stop_id}")
+    qtbot.waitUntil(up.isEnabled, timeout=10_000)
+    qtbot.mouseClick(up, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(sim.orders_received("Change")) == 1, timeout=10_000)
+    assert sim.orders_received("Change")[0].body == {"stopPrice": before + 0.25}
+    assert panel.bracket == Bracket(40, 40)

@@ -23,6 +23,7 @@ from ctpanel.core.domain.protection import (
     BracketResult,
     ChangeOrder,
     ProtectOrder,
+    bracket_words,
     protect_for,
 )
 from ctpanel.core.domain.states import OrderState
@@ -34,19 +35,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 BRACKET_ROOM = 2  # the budget a bracket after a fill waits for: its read and itself
-
-
-def bracket_words(legs: tuple[OrderInfo, ...]) -> str:
-    """``stop 6,847.75 / target 6,853.75 (OCO)``: a bracket's legs as the orders list shows
-    them."""
-    stop = next((leg for leg in legs if leg.stop_price is not None
-                 and leg.order_type.startswith("STOP")), None)
-    target = next((leg for leg in legs if leg.order_type == "LIMIT"), None)
-    parts = [f"{name} {format_price(price)}" for name, price in (
-        ("stop", stop.stop_price if stop else None),
-        ("target", target.limit_price if target else None)) if price is not None]
-    shared = {leg.oco_id for leg in legs if leg.oco_id}
-    return " / ".join(parts) + (" (OCO)" if len(legs) > 1 and len(shared) == 1 else "")
 
 
 def _working(order: OrderInfo) -> bool:

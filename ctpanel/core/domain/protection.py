@@ -394,3 +394,25 @@ def nudge_for(order: OrderInfo, account: str, ticks: int, tick: float | None,
                            reason=words)
     return ChangeOrder(account, order.instrument, order.order_id, limit_price=price,
                        reason=words)
+
+
+def bracket_words(legs: tuple[OrderInfo, ...]) -> str:
+    """``stop 6,847.75 / target 6,853.75 (OCO)``: a bracket's legs as the orders list shows
+    them."""
+    stop = next((leg for leg in legs if leg.stop_price is not None
+                 and leg.order_type.startswith("STOP")), None)
+    target = next((leg for leg in legs if leg.order_type == "LIMIT"), None)
+    parts = [f"{name} {format_price(price)}" for name, price in (
+        ("stop", stop.stop_price if stop else None),
+        ("target", target.limit_price if target else None)) if price is not None]
+    shared = {leg.oco_id for leg in legs if leg.oco_id}
+    return " / ".join(parts) + (" (OCO)" if len(legs) > 1 and len(shared) == 1 else "")
+
+
+def oco_groups(working: tuple[OrderInfo, ...]) -> list[tuple[OrderInfo, ...]]:
+    """The working orders that share an OCO id, two or more, each group in its order."""
+    groups: dict[str, list[OrderInfo]] = {}
+    for order in working:
+        if order.oco_id:
+            groups.setdefault(order.oco_id, []).append(order)
+    return [tuple(legs) for legs in groups.values() if len(legs) > 1]

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ctpanel.core.domain.exits import order_words
+from ctpanel.core.domain.protection import bracket_words, oco_groups
 from ctpanel.core.domain.states import Intent
 from ctpanel.panel.plans import ExitChoices, Portion
 from ctpanel.panel.views import TicketState
@@ -182,24 +183,40 @@ class WorkingOrdersView(QWidget):
             item = self.working_rows.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
+        for legs in oco_groups(working):  # each bracket first, in one line: its OCO pair
+            title = ElidedLabel(f"Bracket: {bracket_words(legs)}")
+            title.setObjectName("bracketLine")
+            self.working_rows.addWidget(title)
         for order in working:
             row = QWidget()
             line = QHBoxLayout(row)
             line.setContentsMargins(0, 0, 0, 0)
-            words = ElidedLabel(f"{order_words(order)} · {order.state}")
+            oco = " (OCO)" if order.oco_id else ""
+            line.addWidget(ElidedLabel(f"{order_words(order)}{oco} · {order.state}"), 1)
+            if order.stop_price is not None or order.limit_price is not None:
+                for ticks, text in ((-1, "−1 t"), (+1, "+1 t")):
+                    line.addWidget(self._nudge_button(order, ticks, text))
             button = QPushButton("Cancel")
             button.setObjectName(f"cancelOrder-{order.order_id}")
             button.setAccessibleName(f"Cancel order {order.order_id}")
             button.clicked.connect(lambda _=False, order_id=order.order_id:
                                    self.panel.cancel_order(order_id))
-            line.addWidget(words, 1)
             line.addWidget(button)
             self.working_rows.addWidget(row)
 
+    def _nudge_button(self, order: OrderInfo, ticks: int, text: str) -> QPushButton:
+        button = QPushButton(text)
+        direction = "up" if ticks > 0 else "down"
+        button.setObjectName(f"nudge{direction.capitalize()}-{order.order_id}")
+        button.setAccessibleName(f"Move order {order.order_id} one tick {direction}")
+        button.clicked.connect(lambda _=False, order_id=order.order_id:
+                               self.panel.nudge(order_id, ticks))
+        return button
+
     def _rows(self) -> list[QPushButton]:
-        return [self.working_rows.itemAt(i).widget().findChild(QPushButton)
-                for i in range(self.working_rows.count())
-                if self.working_rows.itemAt(i).widget() is not None]
+        return [button for i in range(self.working_rows.count())
+                if self.working_rows.itemAt(i).widget() is not None
+                for button in self.working_rows.itemAt(i).widget().findChildren(QPushButton)]
 
 
 def _button(text: str, name: str, accessible: str) -> QPushButton:
