@@ -427,6 +427,8 @@ class OrderDesk:
             self._protected(protection, order)
             self.notices.say(Level.SUCCESS if protection.protected else Level.ERROR,
                              f"{order.account} {order.instrument}: {protection.words}")
+            if self.ticket.phase is Phase.IDLE:
+                await self.watcher.read()  # the legs in the working orders, now
 
     def _protected(self, protection: Protection | None, order: Any = None) -> None:
         """Where the position's protection stands, for the position line."""
