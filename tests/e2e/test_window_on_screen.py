@@ -126,7 +126,8 @@ def test_a_group_close_of_half_by_keyboard_sends_each_members_own_half(tmp_path,
     display, _width, _height = desktop
     process, sim_url, window = open_panel(tmp_path, display)
     try:
-        keys = ["alt+a", "End", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Down"]
+        # From the account: refresh, instrument, REVERSE, BUY, SELL, CLOSE, FLATTEN, the portion.
+        keys = ["alt+a", "End", *["Tab"] * 8, "Down"]
         x11(display, "xdotool", "windowfocus", "--sync", window, "key", "--delay", "150",
             *keys)
 
