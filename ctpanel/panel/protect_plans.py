@@ -45,6 +45,17 @@ PROTECTION_ACTIONS = ("protect", "breakeven")
 NUDGES = {"raise": +1, "lower": -1}  # a working leg moved by one tick (an order id names it)
 
 
+class _NoFormProblem:
+    """What these plans share: no form of their own to check, nothing that asks to confirm
+    (an entry, built on the order form, says otherwise)."""
+
+    def problem(self) -> str:
+        return ""
+
+    def needs_confirming(self) -> str:
+        return ""
+
+
 @dataclass(frozen=True)
 class EntryPlan:
     """BUY or SELL: the form's order at ``side``, on the ticket's position; ``bracket``: the
@@ -151,7 +162,7 @@ class EntryPlan:
 
 
 @dataclass(frozen=True)
-class ProtectPlan:
+class ProtectPlan(_NoFormProblem):
     """Protect now: one Cancel and Bracket for the position read, from its average price."""
 
     account: str
@@ -181,9 +192,6 @@ class ProtectPlan:
         except InvalidOrder as invalid:
             return invalid
 
-    def problem(self) -> str:
-        return ""
-
     def blocker(self) -> str:
         if self.reading is None:
             return "Waiting for the position in this instrument."
@@ -203,12 +211,9 @@ class ProtectPlan:
     def request(self) -> Any:
         return self._order
 
-    def needs_confirming(self) -> str:
-        return ""
-
 
 @dataclass(frozen=True)
-class BreakevenPlan:
+class BreakevenPlan(_NoFormProblem):
     """Breakeven: one Change of the position's stop leg to its average price ± ticks."""
 
     account: str
@@ -238,9 +243,6 @@ class BreakevenPlan:
         except InvalidOrder as invalid:
             return invalid
 
-    def problem(self) -> str:
-        return ""
-
     def blocker(self) -> str:
         if self._order is None:
             return "Waiting for the position in this instrument."
@@ -255,12 +257,9 @@ class BreakevenPlan:
     def request(self) -> Any:
         return self._order
 
-    def needs_confirming(self) -> str:
-        return ""
-
 
 @dataclass(frozen=True)
-class NudgePlan:
+class NudgePlan(_NoFormProblem):
     """One working leg moved by one tick (one Change per click), on the ticket's reading of
     the account's working orders."""
 
@@ -296,9 +295,6 @@ class NudgePlan:
         except InvalidOrder as invalid:
             return invalid
 
-    def problem(self) -> str:
-        return ""
-
     def blocker(self) -> str:
         if self.reading is None:
             return "Waiting for the working orders."
@@ -311,12 +307,9 @@ class NudgePlan:
     def request(self) -> Any:
         return self._order
 
-    def needs_confirming(self) -> str:
-        return ""
-
 
 @dataclass(frozen=True)
-class OneAccountPlan:
+class OneAccountPlan(_NoFormProblem):
     """Protect now and Breakeven on a group: not from the panel (each member's position needs
     its own bracket); said in words, with the command that does it."""
 
@@ -328,9 +321,6 @@ class OneAccountPlan:
     def on(self, reading: Reading | None) -> OneAccountPlan:
         return self
 
-    def problem(self) -> str:
-        return ""
-
     def blocker(self) -> str:
         return (f"{self.noun} acts on one account here; for every member of a group, use "
                 f"`ctpanel {self.action} --group`.")
@@ -340,9 +330,6 @@ class OneAccountPlan:
 
     def request(self) -> None:
         return None
-
-    def needs_confirming(self) -> str:
-        return ""
 
 
 def protection_plan(action: str, form: FormState, bracket: Bracket, plus_ticks: int, *,

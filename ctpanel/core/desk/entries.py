@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ctpanel.core.desk.reverse import ReverseReport
+from ctpanel.core.desk.reverse import ReverseReport, reread_position
 from ctpanel.core.desk.trade import Trade
 from ctpanel.core.domain.models import OrderInfo, OrderResult, OrderType, Position
 from ctpanel.core.domain.protection import EntryOrder
@@ -102,11 +102,7 @@ class EntryRoute:
                            trade.transport, trade.extra.get("entry_state"), trade)
 
     async def _position(self, order: EntryOrder) -> Position | None:
-        try:
-            return await self.desk.client.get_position(order.account, order.instrument)
-        except CtError as error:
-            log.warning("Could not re-read the position: %s", error)
-            return None
+        return await reread_position(self.desk.client, order)
 
     async def _look_up(self, order: EntryOrder, order_id: str) -> OrderInfo | None:
         try:

@@ -149,6 +149,15 @@ def _is_entry(candidate: dict, order: ReverseOrder, after: Position) -> bool:
             and candidate.get("quantity") == order.quantity)
 
 
+async def reread_position(client, order) -> Position | None:
+    """The order's position read again after it (None, and logged, when it cannot be)."""
+    try:
+        return await client.get_position(order.account, order.instrument)
+    except CtError as error:
+        log.warning("Could not re-read the position: %s", error)
+        return None
+
+
 class ReverseRoute:
     """How a reverse is sent (over REST or the WebSocket) and read back, for the desk."""
 
@@ -188,11 +197,7 @@ class ReverseRoute:
                              trade.transport, trade.extra.get("entry_state"), trade)
 
     async def _reread(self, order: ReverseOrder) -> Position | None:
-        try:
-            return await self.desk.client.get_position(order.account, order.instrument)
-        except CtError as error:
-            log.warning("Could not re-read the position: %s", error)
-            return None
+        return await reread_position(self.desk.client, order)
 
     async def _fills_since(self, order: ReverseOrder, after: Position | None,
                            clicked_at: float) -> list[Execution] | None:
