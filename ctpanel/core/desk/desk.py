@@ -1,17 +1,20 @@
 """The order desk: one send-once workflow for every intent, from every door.
 
-Every request (a reverse, a close, a flatten, a cancel, a flatten of everything, and each
-member's request of a group) goes through :meth:`Desk._send_once`:
+Every request (a reverse, an entry, a bracket, a change, a close, a flatten, a cancel, a
+flatten of everything, and each member's request of a group) goes through
+:meth:`Desk._send_once`:
 
 1. the guards (:mod:`ctpanel.core.risk`): a refusal is said and journaled, nothing is sent;
 2. the intent, written ahead as one whole line (:mod:`ctpanel.core.desk.records`);
 3. the request, sent once (never re-sent, by anyone, for any reason);
 4. the outcome: CrossTrade's answer, or, when it cannot settle it, what a read-back finds;
 5. the outcome's record, with the intent's client id;
-6. the fill followed, by the caller's choice (:meth:`Desk.follow_fill`), and journaled.
+6. the fill followed, by the caller's choice (:meth:`Desk.follow_order`), and journaled; with a
+   stop and a target in ticks, one bracket after it (:meth:`Desk.fill_then_protect`).
 
 What differs between intents is only how each is sent and read back: its *route*
-(:mod:`ctpanel.core.desk.reverse`, :mod:`ctpanel.core.desk.exits`). Each request carries its
+(:mod:`ctpanel.core.desk.reverse`, :mod:`ctpanel.core.desk.entries`,
+:mod:`ctpanel.core.desk.protect`, :mod:`ctpanel.core.desk.exits`). Each request carries its
 life in a :class:`~ctpanel.core.desk.trade.Trade`. A group is the fan-out of the same
 requests under one group record (:mod:`ctpanel.core.desk.groups`).
 """
@@ -224,11 +227,6 @@ class Desk:
                     on_member: Callable[[Any], None] | None = None) -> Any:
         """Every member's request at once; the :class:`~ctpanel.core.desk.groups.GroupReport`."""
         return await send_group(self, plan, transport=transport, on_member=on_member)
-
-    async def follow_fill(self, report: Any, at_click: Quote | None) -> FillReport:
-        """A confirmed order's fill (or why it has none), journaled with its client id."""
-        return await self.follow_order(report.order, report.result.order_id, at_click,
-                                       trade=getattr(report, "trade", None))
 
     async def follow_order(self, order: Any, order_id: str, at_click: Quote | None, *,
                            trade: Trade | None = None,
