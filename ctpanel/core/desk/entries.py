@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ctpanel.core.desk.reverse import ReverseReport, reread_position
+from ctpanel.core.desk.reverse import ReverseReport, order_record, reread_position
 from ctpanel.core.desk.trade import Trade
 from ctpanel.core.domain.models import OrderInfo, OrderResult, OrderType, Position
 from ctpanel.core.domain.protection import EntryOrder
@@ -88,14 +88,8 @@ class EntryRoute:
 
     def record(self, trade: Trade) -> dict:
         order: EntryOrder = trade.request
-        record = {"order_id": trade.result.order_id if trade.result else None,
-                  "custom_order_id": order.client_order_id,
-                  "requires": order.requires.value.lower(),
-                  "before": trade.before.describe() if trade.before else None,
-                  "after": trade.after.describe() if trade.after else None}
-        if trade.extra.get("entry_state") is not None:
-            record["entry_state"] = trade.extra["entry_state"]
-        return record
+        return {**order_record(trade), "custom_order_id": order.client_order_id,
+                "requires": order.requires.value.lower()}
 
     def report(self, trade: Trade) -> EntryReport:
         return EntryReport(trade.request, trade.result, trade.before, trade.after,

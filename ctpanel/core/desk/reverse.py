@@ -149,6 +149,17 @@ def _is_entry(candidate: dict, order: ReverseOrder, after: Position) -> bool:
             and candidate.get("quantity") == order.quantity)
 
 
+def order_record(trade: Trade) -> dict:
+    """An order's own fields of its outcome record: the order id, before and after, and a
+    limit or stop entry's state (a reverse's and an entry's alike)."""
+    record = {"order_id": trade.result.order_id if trade.result else None,
+              "before": trade.before.describe() if trade.before else None,
+              "after": trade.after.describe() if trade.after else None}
+    if trade.extra.get("entry_state") is not None:
+        record["entry_state"] = trade.extra["entry_state"]
+    return record
+
+
 async def reread_position(client, order) -> Position | None:
     """The order's position read again after it (None, and logged, when it cannot be)."""
     try:
@@ -185,12 +196,7 @@ class ReverseRoute:
         return UncertainOutcome(error, order, trade.before, trade.after, working, fills)
 
     def record(self, trade: Trade) -> dict:
-        record = {"order_id": trade.result.order_id if trade.result else None,
-                  "before": trade.before.describe() if trade.before else None,
-                  "after": trade.after.describe() if trade.after else None}
-        if trade.extra.get("entry_state") is not None:
-            record["entry_state"] = trade.extra["entry_state"]
-        return record
+        return order_record(trade)
 
     def report(self, trade: Trade) -> ReverseReport:
         return ReverseReport(trade.request, trade.result, trade.before, trade.after,
