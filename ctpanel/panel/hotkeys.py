@@ -45,6 +45,8 @@ def usable_hotkey(text: str, default: str = DEFAULT_HOTKEY) -> str:
 
 DEFAULT_GLOBAL_HOTKEY = "Ctrl+Alt+R"
 DEFAULT_GLOBAL_CLOSE_HOTKEY = "Ctrl+Alt+C"
+DEFAULT_GLOBAL_BUY_HOTKEY = "Ctrl+Alt+B"
+DEFAULT_GLOBAL_SELL_HOTKEY = "Ctrl+Alt+S"
 DEFAULT_ARM_SHORTCUT = "Ctrl+Shift+A"  # while the panel has focus: arm / disarm the global one
 MODIFIER_NAMES = ("ctrl", "alt", "shift", "meta")
 GLOBAL_KEY = re.compile(r"^([A-Z0-9]|F([1-9]|1[0-9]|2[0-4]))$")

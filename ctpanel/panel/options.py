@@ -20,8 +20,10 @@ from ctpanel.panel.hotkeys import (
     DEFAULT_BUY_HOTKEY,
     DEFAULT_CLOSE_HOTKEY,
     DEFAULT_FLATTEN_HOTKEY,
+    DEFAULT_GLOBAL_BUY_HOTKEY,
     DEFAULT_GLOBAL_CLOSE_HOTKEY,
     DEFAULT_GLOBAL_HOTKEY,
+    DEFAULT_GLOBAL_SELL_HOTKEY,
     DEFAULT_HOTKEY,
     DEFAULT_SELL_HOTKEY,
     Chord,
@@ -62,6 +64,10 @@ OPTIONS: dict[str, Option] = {
     "global_close_hotkey": Option(DEFAULT_GLOBAL_CLOSE_HOTKEY, "System-wide Close hotkey, "
                                                               "armed with the global Reverse "
                                                               "hotkey."),
+    "global_buy_hotkey": Option(DEFAULT_GLOBAL_BUY_HOTKEY, "System-wide BUY hotkey, armed with "
+                                                           "the global Reverse hotkey."),
+    "global_sell_hotkey": Option(DEFAULT_GLOBAL_SELL_HOTKEY, "System-wide SELL hotkey, armed "
+                                                             "with the global Reverse hotkey."),
     "rearm_delay": Option(DEFAULT_REARM_DELAY_S, "Seconds after an order's new position is shown "
                                                  "before Reverse re-arms (0.3 to 5)."),
     "always_on_top": Option(False, "Keep the panel above other windows."),
@@ -85,6 +91,8 @@ OPTIONS: dict[str, Option] = {
 }
 DEFAULT_CHORD = usable_global_hotkey(DEFAULT_GLOBAL_HOTKEY)
 DEFAULT_CLOSE_CHORD = usable_global_hotkey(DEFAULT_GLOBAL_CLOSE_HOTKEY)
+DEFAULT_BUY_CHORD = usable_global_hotkey(DEFAULT_GLOBAL_BUY_HOTKEY)
+DEFAULT_SELL_CHORD = usable_global_hotkey(DEFAULT_GLOBAL_SELL_HOTKEY)
 CONFIRM_MODES = ("never", "always", "live")
 RECENT_LIMIT = 10
 
@@ -151,6 +159,8 @@ class Options:
     stop_ticks: int | None = None  # the ticket's default bracket (None: no stop)
     target_ticks: int | None = None
     global_close_chord: Chord = DEFAULT_CLOSE_CHORD
+    global_buy_chord: Chord = DEFAULT_BUY_CHORD
+    global_sell_chord: Chord = DEFAULT_SELL_CHORD
     rearm_delay: float = DEFAULT_REARM_DELAY_S
     always_on_top: bool = False
     stop_offset_ticks: int = DEFAULT_STOP_OFFSET_TICKS
@@ -180,6 +190,10 @@ class Options:
             target_ticks=_ticks(store.get("target_ticks")),
             global_close_chord=usable_global_hotkey(store.get("global_close_hotkey"),
                                                     DEFAULT_GLOBAL_CLOSE_HOTKEY),
+            global_buy_chord=usable_global_hotkey(store.get("global_buy_hotkey"),
+                                                  DEFAULT_GLOBAL_BUY_HOTKEY),
+            global_sell_chord=usable_global_hotkey(store.get("global_sell_hotkey"),
+                                                   DEFAULT_GLOBAL_SELL_HOTKEY),
             rearm_delay=clamp_rearm_delay(store.get("rearm_delay")),
             always_on_top=bool(store.get("always_on_top")),
             stop_offset_ticks=store.get("stop_offset_ticks"),
@@ -189,6 +203,11 @@ class Options:
             mirror=bool(store.get("mirror")),
             quote_band=quote_band(store.get("quote_band_percent")),
         )
+
+    def side_chords(self) -> dict[str, Chord]:
+        """The global chords armed beside Reverse's, by the name the hotkey switch knows."""
+        return {"close": self.global_close_chord, "buy": self.global_buy_chord,
+                "sell": self.global_sell_chord}
 
     def needs_confirmation(self, *, live: bool) -> bool:
         return self.confirm == "always" or (self.confirm == "live" and live)

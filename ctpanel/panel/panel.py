@@ -77,7 +77,7 @@ class Panel:
                  sound_player: Player | None = None,
                  sound_path: Callable[[str], str] = str,
                  hotkey_registrar: Callable[[], HotkeyRegistrar] | None = None,
-                 close_registrar: Callable[[], HotkeyRegistrar] | None = None,
+                 side_registrar: Callable[[str], HotkeyRegistrar] | None = None,
                  groups: GroupFile | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.preferences = preferences
@@ -98,7 +98,7 @@ class Panel:
         self.protections: dict[tuple[str, str], Protection] = {}  # this backend's, by scope
         self._tasks: set[asyncio.Task] = set()
         self._hotkey_registrar = hotkey_registrar
-        self._close_registrar = close_registrar  # the global Close chord's (optional)
+        self._side_registrar = side_registrar  # by name: the global Close, BUY, SELL chords'
         self._remirror = False  # after an order, hand-set action and quantity follow again
         self._market_usable = False  # a fresh quote was shown last time
         self._market_task: asyncio.Task | None = None
@@ -121,7 +121,7 @@ class Panel:
         self.market = MarketWatch(self.session, on_change=self._on_market_changed, clock=clock,
                                   band=self.options.quote_band)
         self.hotkey = HotkeySwitch(self.notices, clock)
-        self.hotkey.apply(self.options.global_chord, self.options.global_close_chord)
+        self.hotkey.apply(self.options.global_chord, self.options.side_chords())
         self._route()
         if backend is not None:
             self.connection.attach(backend)
@@ -286,7 +286,16 @@ class Panel:
         saved = {group.name.lower() for group in self.saved_groups()}
         return [group for group in self.positions.groups if group.name.lower() not in saved]
 
-    def global_press(self, action: Intent = Intent.REVERSE) -> None:
+    def _side_chords(self) -> dict[str, tuple[HotkeyRegistrar, Callable[[], None]]]:
+        """The global chords beside Reverse's: each one's registration and what it presses."""
+        if self._side_registrar is None:
+            return {}
+        presses = {"close": Intent.CLOSE, "buy": "buy", "sell": "sell"}
+        return {name: (self._side_registrar(name),
+                       lambda action=action: self.global_press(action))
+                for name, action in presses.items()}
+
+    def global_press(self, action: Intent | str = Intent.REVERSE) -> None:
         """A press of a system-wide combination, whatever program has focus."""
         if self.hotkey.press():
             self.press(action)
@@ -310,7 +319,7 @@ class Panel:
         self.options = options or Options.read(self.preferences)
         self.ticket.rearm_delay = self.options.rearm_delay
         self.market.set_band(self.options.quote_band)
-        self.hotkey.apply(self.options.global_chord, self.options.global_close_chord)
+        self.hotkey.apply(self.options.global_chord, self.options.side_chords())
         self.events.options.emit(self.options)
         self.refresh_ticket()
 
@@ -370,9 +379,7 @@ class Panel:
         self.positions.refresh_accounts(warm_up=True)
         self.positions.read_remembered()
         if self._hotkey_registrar is not None:
-            close = self._close_registrar() if self._close_registrar is not None else None
-            self.hotkey.use(self._hotkey_registrar(), self.global_press, close,
-                            lambda: self.global_press(Intent.CLOSE))
+            self.hotkey.use(self._hotkey_registrar(), self.global_press, self._side_chords())
         self.events.running.emit(True)
 
     async def shutdown(self) -> None:

@@ -122,6 +122,8 @@ class HotkeyView:
     note: str  # why it is on or off, in plain words
     arm_shortcut: str  # the panel's own shortcut that arms and disarms it
     close_chord: str = ""  # the global Close combination beside it ("" when there is none)
+    buy_chord: str = ""  # the global BUY and SELL ones, likewise
+    sell_chord: str = ""
 
 
 @dataclass(frozen=True)

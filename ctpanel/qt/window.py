@@ -62,19 +62,21 @@ def build_panel(*, preferences: PreferenceStore, journal: Journal,
                 confirmer: Confirmer | None = None, backend: Backend | None = None,
                 live_base_url: str = DEFAULT_BASE_URL, sound_player: Player | None = None,
                 global_hotkey: HotkeyRegistrar | None = None,
-                global_close_hotkey: HotkeyRegistrar | None = None,
+                side_hotkeys: dict[str, HotkeyRegistrar] | None = None,
                 groups: GroupFile | None = None) -> Panel:
     """The panel with the app's sounds, confirmation dialog and this platform's global hotkeys
     (each replaceable: tests and the self-test answer for the operating system; a stand-in
-    Reverse hotkey without a Close one means no global Close chord)."""
-    close = ((lambda: global_close_hotkey) if global_close_hotkey else
-             None if global_hotkey else platform_hotkey)
+    Reverse hotkey without side ones means no global Close, BUY or SELL chord)."""
+    if global_hotkey is None:
+        reverse, sides = platform_hotkey, (lambda name: platform_hotkey())
+    else:
+        reverse = lambda: global_hotkey  # noqa: E731
+        sides = (lambda name: side_hotkeys[name]) if side_hotkeys else None
     return Panel(preferences=preferences, journal=journal, backend_factory=backend_factory,
                  token_store=token_store, confirmer=confirmer or ConfirmService(),
                  backend=backend, live_base_url=live_base_url, sound_player=sound_player,
                  sound_path=lambda name: str(asset(name)),
-                 hotkey_registrar=(lambda: global_hotkey) if global_hotkey else platform_hotkey,
-                 close_registrar=close,
+                 hotkey_registrar=reverse, side_registrar=sides,
                  groups=groups or GroupFile(data_dir(), demo=DEMO_GROUPS))
 
 

@@ -59,12 +59,13 @@ class Driven:
 
     def __init__(self, panel: Panel, clock: FakeClock, confirmer: ScriptedConfirmer,
                  registrar: FakeRegistrar, played: list[str],
-                 close_registrar: FakeRegistrar | None = None) -> None:
+                 sides: dict[str, FakeRegistrar] | None = None) -> None:
         self.panel = panel
         self.clock = clock
         self.confirmer = confirmer
         self.registrar = registrar
-        self.close_registrar = close_registrar
+        self.sides = sides or {}  # the global Close, BUY and SELL chords' registrations
+        self.close_registrar = self.sides.get("close")
         self.played = played
         self.heard = Heard(panel)
 
@@ -160,18 +161,18 @@ async def make_panel(tmp_path, memory_keyring):
 
         clock, confirmer, registrar, played = FakeClock(), ScriptedConfirmer(confirm_answer), \
             FakeRegistrar(problem), []
-        close_registrar = FakeRegistrar()
+        sides = {name: FakeRegistrar() for name in ("close", "buy", "sell")}
         panel = Panel(preferences=MemoryPreferences({"rearm_delay": 0.3, **(preferences or {})}),
                       journal=journal, backend_factory=factory, token_store=MemoryTokenStore(),
                       confirmer=confirmer, backend=await factory(None, None), clock=clock,
                       sound_player=played.append, sound_path=lambda name: name,
                       hotkey_registrar=lambda: registrar,
-                      close_registrar=lambda: close_registrar,
+                      side_registrar=sides.__getitem__,
                       groups=GroupFile(tmp_path / "data", demo=DEMO_GROUPS))
         if groups:
             GroupFile(tmp_path / "data").save(groups)
         made.append(panel)
-        driven = Driven(panel, clock, confirmer, registrar, played, close_registrar)
+        driven = Driven(panel, clock, confirmer, registrar, played, sides)
         panel.start()
         await until(lambda: bool(driven.heard.of("accounts")), what="the account list")
         return driven

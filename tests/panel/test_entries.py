@@ -82,3 +82,33 @@ async def test_protect_now_and_breakeven_on_the_position_held(driven):
     await driven.press_and_wait("breakeven")
     [change] = driven.requests("Change")
     assert change.body == {"stopPrice": average}
+
+
+async def test_the_global_buy_and_sell_chords_arm_with_the_switch_one_press_one_entry(make_panel):
+    made = await _flat_es(make_panel)
+    await made.wait_armed("buy")
+    buy, sell = made.sides["buy"], made.sides["sell"]
+    buy.press()
+    assert made.requests("PlaceOrder") == [], "not armed: nothing"
+    made.panel.set_armed(True)
+    assert (buy.registered.text(), sell.registered.text()) == ("Ctrl+Alt+B", "Ctrl+Alt+S")
+    assert "Ctrl+Alt+B buys, Ctrl+Alt+S sells" in made.lines()
+    view = made.panel.hotkey.view()
+    assert (view.buy_chord, view.sell_chord) == ("Ctrl+Alt+B", "Ctrl+Alt+S")
+    buy.press()
+    buy.press()  # a double tap
+    await until(lambda: made.heard.of("order_finished"), 10, "the outcome")
+    [placed] = made.requests("PlaceOrder")
+    assert placed.body["action"] == "BUY"
+    made.panel.set_armed(False)
+    assert (buy.registered, sell.registered) == (None, None), "given back on disarm"
+
+
+async def test_a_side_chord_taken_elsewhere_leaves_the_others_armed_and_says_so(make_panel):
+    made = await _flat_es(make_panel)
+    await made.wait_armed("buy")
+    made.sides["sell"].problem = "Ctrl+Alt+S is already taken by another program."
+    made.panel.set_armed(True)
+    assert made.panel.hotkey.armed and made.sides["buy"].registered is not None
+    assert "(the SELL hotkey is off: Ctrl+Alt+S is already taken" in made.lines()
+    assert made.panel.hotkey.view().sell_chord == ""

@@ -139,7 +139,9 @@ class CompactWindow(QWidget):
     def show_hotkey(self, view: HotkeyView) -> None:
         armed, chord = view.armed, view.chord
         close = f" · CLOSE {view.close_chord}" if view.close_chord else ""
-        self.hotkey.setTexts((f"HOTKEY ARMED {chord}{close}", f"ARMED {chord}{close}",
+        entries = "".join(f" · {name} {text}" for name, text in
+                          (("BUY", view.buy_chord), ("SELL", view.sell_chord)) if text)
+        self.hotkey.setTexts((f"HOTKEY ARMED {chord}{close}{entries}", f"ARMED {chord}{close}",
                               f"ARMED {chord}") if armed else
                              (f"Global hotkey {chord} off", f"Hotkey {chord} off"))
         if self.property("armed") == armed:
