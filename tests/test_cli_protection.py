@@ -106,3 +106,23 @@ def test_a_group_buy_brackets_each_member_and_skips_the_other_side(standalone_si
                       "--instrument", "ES", "--stop-ticks", "20", "--target-ticks", "20")
     assert protect.returncode == 0, protect.stderr + protect.stdout
     assert protect.stdout.count("Protected: stop") == 5  # APEX-4's short too
+
+
+def test_a_groups_default_ticks_bracket_its_entries_unless_a_template_is_given(
+        standalone_sim, still, private_files):
+    from ctpanel.core.domain.groups import Group, Member
+    from ctpanel.core.domain.protection import Bracket
+    from ctpanel.core.store.group_file import save_groups
+
+    save_groups(private_files, [Group("Pair", (Member("Sim102"), Member("Sim103")),
+                                      Bracket(8, 16))])
+    done = run_cli(standalone_sim, private_files, "buy", "--group", "Pair",
+                   "--instrument", "ES", "--quantity", "1")
+    assert done.returncode == 0, done.stderr + done.stdout
+    brackets = received(still, "CancelAndBracket")
+    assert len(brackets) == 2 and done.stdout.count("Protected: stop") == 2
+    assert {b["body"]["takeProfit"] - b["body"]["stopLoss"] for b in brackets} == {24 * 0.25}
+    templated = run_cli(standalone_sim, private_files, "buy", "--group", "Pair",
+                        "--instrument", "ES", "--quantity", "1", "--strategy", "ATM 8-16")
+    assert templated.returncode == 0, templated.stderr + templated.stdout
+    assert len(received(still, "CancelAndBracket")) == 2, "the template brackets, not the ticks"

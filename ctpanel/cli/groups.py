@@ -22,6 +22,7 @@ from ctpanel.config import (
 from ctpanel.core.desk.groups import GroupReport, read_group, vetted
 from ctpanel.core.domain.groups import Group, find_group, plan_group
 from ctpanel.core.domain.models import OrderType, ReverseOrder, Transport
+from ctpanel.core.domain.protection import Bracket
 from ctpanel.core.domain.states import Intent
 from ctpanel.core.domain.validation import OrderInput, parse_order
 from ctpanel.core.errors import InvalidOrder, Problem
@@ -88,7 +89,7 @@ async def run_group_command(args: argparse.Namespace, backend: Backend, base_url
         return EXIT_UNAVAILABLE if "budget" in blocker else EXIT_INVALID
     transport = Transport(getattr(args, "transport", "rest") or "rest")
     report = await backend.desk.group(plan, transport=transport)
-    protected, code = await _brackets(args, backend, report, quote)
+    protected, code = await _brackets(args, backend, report, quote, group.bracket)
     if getattr(args, "json", False):
         print(json.dumps({"group": group.name, "summary": report.summary(), "members": [
             {"account": o.account, "status": o.status.value, "orderId": o.order_id,
@@ -104,9 +105,11 @@ async def run_group_command(args: argparse.Namespace, backend: Backend, base_url
 
 
 async def _brackets(args: argparse.Namespace, backend: Backend, report: GroupReport,
-                    quote) -> tuple[dict[str, tuple[dict, list[str]]], int]:
-    """Each filled member's own bracket, when ticks were given."""
-    bracket = bracket_of(args)
+                    quote, default: Bracket | None
+                    ) -> tuple[dict[str, tuple[dict, list[str]]], int]:
+    """Each filled member's own bracket, when ticks were given (or the group has default
+    ones)."""
+    bracket = bracket_of(args, default)
     if not bracket.is_set or args.command not in ("reverse", "buy", "sell"):
         return {}, EXIT_OK
     quote = quote or await backend.client.get_quote(report.plan.instrument)

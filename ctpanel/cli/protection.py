@@ -41,13 +41,17 @@ if TYPE_CHECKING:
 PROTECTION_COMMANDS = ("buy", "sell", "protect", "breakeven")
 
 
-def bracket_of(args: argparse.Namespace) -> Bracket:
-    """The ticks asked for (none: no bracket); refused in words with an ATM template, which
+def bracket_of(args: argparse.Namespace, default: Bracket | None = None) -> Bracket:
+    """The ticks asked for, else ``default`` (a group's, from ``groups.json``) unless an ATM
+    template is given (none: no bracket); refused in words with an ATM template, which
     brackets at submission (never both)."""
     bracket = Bracket(getattr(args, "stop_ticks", None), getattr(args, "target_ticks", None))
-    if bracket.is_set and getattr(args, "strategy", None):
+    strategy = getattr(args, "strategy", None)
+    if bracket.is_set and strategy:
         raise InvalidOrder([Problem("strategy", "An ATM template brackets the order itself: "
                                                 "give --strategy or ticks, not both.")])
+    if not bracket.is_set and not strategy and default is not None:
+        return default
     return bracket
 
 

@@ -139,7 +139,7 @@ class Panel:
         positions.accounts_loaded.connect(self._on_accounts_loaded)
         positions.instruments.connect(events.instruments.emit)
         positions.strategies.connect(events.strategies.emit)
-        positions.account_changed.connect(lambda _account: self.hotkey.scope_changed("account"))
+        positions.account_changed.connect(self._on_account_changed)
         positions.scope_changed.connect(self._on_scope_changed)
         positions.shown.connect(self._on_position_shown)
         positions.read_failed.connect(self._on_read_failed)
@@ -503,6 +503,20 @@ class Panel:
         self.positions.sync_scope()
         self._on_hotkey_changed(self.hotkey.view())
         self.refresh_ticket()
+
+    def _on_account_changed(self, _account: str) -> None:
+        self.hotkey.scope_changed("account")
+        self._start_bracket()
+
+    def _start_bracket(self) -> None:
+        """A newly picked account or group: the ticket's ticks start from its default (the
+        group's, else the preferences'); what was typed for the last one does not follow."""
+        group = self.positions.group()
+        bracket = group.bracket if group is not None and group.bracket is not None else \
+            Bracket(self.options.stop_ticks, self.options.target_ticks)
+        self.bracket, self.bracket_problem = bracket, ""
+        self.orders.bracket = bracket
+        self.events.bracket.emit(bracket)
 
     def _on_scope_changed(self) -> None:
         """Nothing survives a change of backend, account or instrument."""

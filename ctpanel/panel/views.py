@@ -162,5 +162,6 @@ class PanelEvents(Events):
         "token_needed",  # going live needs a token: open the token dialog
         "reconciled",  # str: an earlier run's unanswered order, read back, in words
         "protection",  # Protection | None: the selected position's, UNPROTECTED and why
+        "bracket",  # Bracket: the ticks the ticket starts with for a newly picked account
         "running",  # bool: started (the view's timers run) or shutting down
     )

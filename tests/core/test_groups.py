@@ -166,3 +166,24 @@ async def test_every_members_intent_is_on_disk_before_the_first_request_arrives(
     outcomes = [r for r in map(json.loads, path.read_text().splitlines())
                 if r["kind"] == "reverse"]
     assert {r["client_id"] for r in outcomes} == {r["client_id"] for r in intents}
+
+
+def test_a_groups_default_ticks_are_kept_read_tolerantly_and_said_once_per_group(tmp_path):
+    from ctpanel.core.domain.protection import Bracket
+    from ctpanel.core.store.group_file import group_rows, groups_from_rows
+
+    saved = [Group("Prop", (Member("A"), Member("B")), Bracket(8, None))]
+    save_groups(tmp_path, saved)
+    assert load_groups(tmp_path) == saved
+    assert groups_from({"groups": [{"name": "x", "stop_ticks": 0, "target_ticks": True,
+                                    "members": ["A"]}]}) == [Group("x", (Member("A"),))]
+    assert groups_from({"groups": [{"name": "x", "stop_ticks": 5_000, "target_ticks": 16,
+                                    "members": ["A"]}]})[0].bracket == Bracket(None, 16)
+    rows = group_rows(saved)
+    assert [row[-2:] for row in rows] == [(8, 0), (8, 0)]
+    only_first = [rows[0], (*rows[1][:-2], 0, 12)]
+    assert groups_from_rows(only_first) == (
+        [Group("Prop", (Member("A"), Member("B")), Bracket(8, 12))], [])
+    _, problems = groups_from_rows([rows[0], (*rows[1][:-2], 6, 0)])
+    assert problems == ["Row 2: Prop's stop is 8 t on an earlier row; a group has one default "
+                        "stop, so give every row 8 or leave it empty."]

@@ -112,3 +112,27 @@ async def test_a_side_chord_taken_elsewhere_leaves_the_others_armed_and_says_so(
     assert made.panel.hotkey.armed and made.sides["buy"].registered is not None
     assert "(the SELL hotkey is off: Ctrl+Alt+S is already taken" in made.lines()
     assert made.panel.hotkey.view().sell_chord == ""
+
+
+async def test_a_groups_default_ticks_start_its_ticket_and_bracket_each_members_fill(make_panel):
+    from ctpanel.core.domain.groups import Group, Member
+    from ctpanel.core.domain.protection import Bracket
+
+    made = await make_panel(preferences={"stop_ticks": 4},
+                            groups=[Group("Prop", (Member("APEX-1"), Member("APEX-3")),
+                                          Bracket(8, 20))])
+    started = []
+    made.panel.events.bracket.connect(started.append)
+    assert made.panel.bracket == Bracket(4, None), "the preferences' default"
+    made.panel.select("group:Prop", "NQ 12-26")
+    assert started == [Bracket(8, 20)] and made.panel.bracket == Bracket(8, 20)
+    made.sim.state.market.is_open = False  # a still market: the legs stay put
+    await made.wait_quote()
+    await made.wait_armed("buy")
+    await made.press_and_wait("buy")
+    await until(lambda: len(made.requests("CancelAndBracket")) == 2, 10, "both brackets")
+    for bracket in made.requests("CancelAndBracket"):
+        assert round((bracket.body["takeProfit"] - bracket.body["stopLoss"]) / 0.25) == 28
+    made.panel.bracket_changed("12", "")  # typed for the group: it does not follow
+    await made.select("Sim103", "NQ 12-26", "Flat")
+    assert started[-1] == Bracket(4, None) and made.panel.bracket == Bracket(4, None)

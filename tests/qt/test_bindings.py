@@ -12,6 +12,7 @@ from ctpanel.backend import open_demo
 from ctpanel.core.domain.groups import Group, Member, SizeRule
 from ctpanel.core.domain.models import OrderSide, OrderType, Side
 from ctpanel.core.domain.models import Position as Figure
+from ctpanel.core.domain.protection import Bracket
 from ctpanel.core.store.credentials import MemoryTokenStore
 from ctpanel.core.store.journal import Journal
 from ctpanel.panel.notices import Level, Notice
@@ -238,7 +239,7 @@ def test_groups_dialog_saves_rows_as_groups_and_says_what_is_wrong(bound, qtbot)
     panel, _, _ = bound
     dialog = GroupsDialog(panel)
     qtbot.addWidget(dialog)
-    dialog.add_row("Prop", "APEX-1")
+    dialog.add_row("Prop", "APEX-1", stop_ticks=8, target_ticks=16)
     dialog.add_row("Prop", "APEX-2", "fixed", 2, True, 3)
     dialog.add_row("Prop", "APEX-2")
     dialog.accept()
@@ -248,6 +249,12 @@ def test_groups_dialog_saves_rows_as_groups_and_says_what_is_wrong(bound, qtbot)
         dialog.accept()
     [group] = panel.saved_groups()
     assert group == Group("Prop", (Member("APEX-1"),
-                                   Member("APEX-2", SizeRule.FIXED, 2.0, True, 3)))
+                                   Member("APEX-2", SizeRule.FIXED, 2.0, True, 3)),
+                          Bracket(8, 16))
+    again = GroupsDialog(panel)
+    qtbot.addWidget(again)
+    last = again.table.rowCount() - 1
+    assert (again.table.cellWidget(last, 6).value(), again.table.cellWidget(last, 7).value()) \
+        == (8, 16), "a group's ticks on each of its rows"
     assert [g.label for g in panel.positions.groups] == ["Group: Prop (2)",
                                                          "Group: Apex PA (5)"]

@@ -107,3 +107,20 @@ def test_a_bracket_in_the_working_orders_moves_a_leg_one_tick(bound, qtbot):  # 
     qtbot.waitUntil(lambda: len(sim.orders_received("Change")) == 1, timeout=10_000)
     assert sim.orders_received("Change")[0].body == {"stopPrice": before + 0.25}
     assert panel.bracket == Bracket(40, 40)
+
+
+def test_a_newly_picked_group_starts_the_ticks_from_its_default(bound, qtbot):  # noqa: F811
+    from ctpanel.core.domain.groups import Group, Member
+    from ctpanel.core.domain.protection import Bracket
+
+    panel, build, _ = bound
+    row = build(ProtectionRow)
+    qtbot.keyClicks(row.stop_ticks, "x")
+    assert row.line.property("refused") is True
+    panel.groups_changed([Group("Prop", (Member("APEX-1"),), Bracket(8, 16))])
+    qtbot.waitUntil(lambda: any(g.name == "Prop" for g in panel.positions.groups))
+    panel.select("group:Prop", "ES 12-26")
+    assert (row.stop_ticks.text(), row.target_ticks.text()) == ("8", "16")
+    assert row.line.property("refused") is False, "what was typed does not follow"
+    panel.select("Sim101", "ES 12-26")
+    assert (row.stop_ticks.text(), row.target_ticks.text()) == ("", "")

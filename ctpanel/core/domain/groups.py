@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from ctpanel.core.domain.exits import ExitOrder, closing_size
 from ctpanel.core.domain.models import Position, ReverseOrder, Side
-from ctpanel.core.domain.protection import EntryOrder, entry_for, new_order_id
+from ctpanel.core.domain.protection import Bracket, EntryOrder, entry_for, new_order_id
 from ctpanel.core.domain.states import Intent
 from ctpanel.core.domain.validation import normalise_instrument
 
@@ -72,10 +72,12 @@ class Member:
 
 @dataclass(frozen=True)
 class Group:
-    """A named set of accounts that act together."""
+    """A named set of accounts that act together, and the stop and target in ticks its
+    ticket starts with (None: the preferences' default)."""
 
     name: str
     members: tuple[Member, ...]
+    bracket: Bracket | None = None
 
     @property
     def label(self) -> str:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ctpanel.core.desk.protect import Protection
+from ctpanel.core.domain.protection import Bracket
 from ctpanel.panel.options import Options
 from ctpanel.panel.views import TicketState
 from ctpanel.qt.style import restyle
@@ -78,9 +79,6 @@ class ProtectionRow(QWidget):
         self.stop_ticks = self._ticks("stopTicks", "Stop ticks from the fill")
         self.target_ticks = self._ticks("targetTicks", "Target ticks from the fill")
         self.plus_ticks = self._ticks("plusTicks", "Breakeven plus ticks")
-        bracket = panel.bracket
-        self.stop_ticks.setText(str(bracket.stop_ticks or ""))
-        self.target_ticks.setText(str(bracket.target_ticks or ""))
         self.protect_button = QPushButton("Protect &now")
         self.protect_button.setObjectName("protectButton")
         self.breakeven_button = QPushButton("Brea&keven")
@@ -111,7 +109,15 @@ class ProtectionRow(QWidget):
         self.protect_button.clicked.connect(lambda: panel.press("protect"))
         self.breakeven_button.clicked.connect(lambda: panel.press("breakeven"))
         follow(self, panel.events.ticket, self.show_ticket)
-        self.show_ticket(panel.ticket_state)
+        follow(self, panel.events.bracket, self.show_bracket)
+        self.show_bracket(panel.bracket)
+
+    def show_bracket(self, bracket: Bracket) -> None:
+        """The ticks a newly picked account or group starts with."""
+        self.stop_ticks.setText(str(bracket.stop_ticks or ""))
+        self.target_ticks.setText(str(bracket.target_ticks or ""))
+        self.problem_text = ""
+        self.show_ticket(self.panel.ticket_state)
 
     def _ticks(self, name: str, accessible: str) -> QLineEdit:
         field = QLineEdit()

@@ -1,6 +1,7 @@
 """Settings → Groups…: the trader's account groups as a table, one row per member (group,
-account, size rule, size, requires an ATM template, max contracts). Rows with the same group
-name form one group. What the rows make, and what is wrong with them, is
+account, size rule, size, requires an ATM template, max contracts, and the group's default stop
+and target in ticks). Rows with the same group name form one group. What the rows make, and
+what is wrong with them, is
 :func:`ctpanel.core.domain.groups.groups_from_rows`'s; saving is :meth:`Panel.groups_changed`."""
 
 from __future__ import annotations
@@ -24,13 +25,15 @@ from PySide6.QtWidgets import (
 )
 
 from ctpanel.core.domain.groups import SizeRule
+from ctpanel.core.domain.protection import MAX_BRACKET_TICKS
 from ctpanel.core.store.group_file import group_rows, groups_from_rows
 from ctpanel.qt.widgets.inputs import cap
 
 if TYPE_CHECKING:
     from ctpanel.panel.panel import Panel
 
-COLUMNS = ("Group", "Account", "Size", "× / contracts", "Requires ATM", "Max contracts")
+COLUMNS = ("Group", "Account", "Size", "× / contracts", "Requires ATM", "Max contracts",
+           "Stop t", "Target t")
 
 
 class GroupsDialog(QDialog):
@@ -60,8 +63,9 @@ class GroupsDialog(QDialog):
         layout = QVBoxLayout(self)
         intro = QLabel("One row per member; rows with the same group name form a group. Size: "
                        "the mirror of the member's own position, a multiple of it, or a fixed "
-                       "number of contracts. Greyed rows are offered but not yours to edit "
-                       "(the simulator's demo group).")
+                       "number of contracts. Stop t and Target t: the group's default ticks "
+                       "from the fill (on any of its rows; empty: the preferences'). Greyed "
+                       "rows are offered but not yours to edit (the simulator's demo group).")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addWidget(self.table)
@@ -80,8 +84,8 @@ class GroupsDialog(QDialog):
         self.resize(720, 420)
 
     def add_row(self, group: str = "", account: str = "", rule: str = SizeRule.MIRROR.value,
-                size: float = 1.0, requires_atm: bool = False, max_contracts: int = 0, *,
-                editable: bool = True) -> None:
+                size: float = 1.0, requires_atm: bool = False, max_contracts: int = 0,
+                stop_ticks: int = 0, target_ticks: int = 0, *, editable: bool = True) -> None:
         row = self.table.rowCount()
         self.table.insertRow(row)
         rules = QComboBox()
@@ -96,10 +100,12 @@ class GroupsDialog(QDialog):
         limit.setRange(0, 10_000)
         limit.setSpecialValueText("none")
         limit.setValue(max_contracts)
+        stop, target = self._ticks_box(stop_ticks), self._ticks_box(target_ticks)
         name, member = QLineEdit(group), QLineEdit(account)
         for line_edit, field in ((name, "group"), (member, "account")):
             cap(line_edit, field, self.problem.setText)
-        for column, widget in enumerate((name, member, rules, amount, atm, limit)):
+        for column, widget in enumerate((name, member, rules, amount, atm, limit,
+                                               stop, target)):
             widget.setEnabled(editable)
             self.table.setCellWidget(row, column, widget)
 
@@ -109,8 +115,16 @@ class GroupsDialog(QDialog):
             cell = self.table.cellWidget
             found.append((cell(row, 0).text(), cell(row, 1).text(), cell(row, 2).currentText(),
                           cell(row, 3).value(), cell(row, 4).isChecked(),
-                          cell(row, 5).value()))
+                          cell(row, 5).value(), cell(row, 6).value(), cell(row, 7).value()))
         return found
+
+    @staticmethod
+    def _ticks_box(ticks: int) -> QSpinBox:
+        box = QSpinBox()
+        box.setRange(0, MAX_BRACKET_TICKS)
+        box.setSpecialValueText("—")  # none: the preferences' default
+        box.setValue(ticks)
+        return box
 
     def accept(self) -> None:
         """Saves, unless a row is wrong: then it says which and stays open."""
