@@ -17,13 +17,12 @@ from typing import TYPE_CHECKING, Any
 from ctpanel.cli.exits import exit_code_for, print_result
 from ctpanel.config import EXIT_OK, EXIT_UNKNOWN
 from ctpanel.core.desk.groups import read_group
-from ctpanel.core.desk.protect import Protection, protect_position
+from ctpanel.core.desk.protect import Protection, breakeven_position, protect_position
 from ctpanel.core.domain.exits import in_instrument
 from ctpanel.core.domain.models import OrderType, Position, Quote, ReverseOrder
 from ctpanel.core.domain.pricing import snap
 from ctpanel.core.domain.protection import (
     Bracket,
-    breakeven_for,
     entry_for,
     new_order_id,
     protect_for,
@@ -194,9 +193,7 @@ async def _breakeven(args: argparse.Namespace, desk: Desk, account: str,
     if position.is_flat:
         return EXIT_OK, {"account": account, "moved": None}, \
             [f"{account}: {instrument} is flat: no stop to move. Nothing was sent."]
-    working = await desk.client.list_working_orders(account)
-    change = breakeven_for(position, working, quote.tick_size, args.plus_ticks, quote)
-    report = await desk.change(change, before=position)
-    return EXIT_OK, {"account": account, "orderId": change.order_id,
+    report = await breakeven_position(desk, position, args.plus_ticks, quote)
+    return EXIT_OK, {"account": account, "orderId": report.order.order_id,
                      "stopPrice": report.after.stop_price if report.after else None}, \
         [f"{account}: {report.words()}"]

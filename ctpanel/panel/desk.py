@@ -28,6 +28,8 @@ from ctpanel.core.desk.protect import (
     ProtectReport,
     UncertainBracket,
     UncertainChange,
+    breakeven_members,
+    protect_members,
     protection_of,
 )
 from ctpanel.core.desk.reverse import ReverseReport, UncertainOutcome
@@ -54,6 +56,7 @@ from ctpanel.panel.events import Event
 from ctpanel.panel.notices import Level, Notices
 from ctpanel.panel.plans import EverythingRequest
 from ctpanel.panel.ports import Confirmer
+from ctpanel.panel.protect_plans import MembersReport, MembersRequest
 from ctpanel.panel.session import Session, Spawn
 from ctpanel.panel.sounds import SoundEvent, Sounds
 from ctpanel.panel.ticket import Phase, Plan, Press, ReadToken, Ticket
@@ -194,6 +197,8 @@ class OrderDesk:
     async def _send(self, request: Any, press: Press, plan: Plan, transport: Transport) -> Any:
         if isinstance(request, GroupPlan):
             return await self._send_group(plan, request, self._bracket_of(plan))
+        if isinstance(request, MembersRequest):
+            return await self._send_members(request, press)
         if isinstance(request, ReverseOrder | ExitOrder | EntryOrder | ProtectOrder
                       | ChangeOrder):
             form = getattr(plan, "form", None)  # an order's: the form it was built from
@@ -319,6 +324,33 @@ class OrderDesk:
             if protection is not None:
                 self.protection.emit(account, report.plan.instrument, protection)
 
+    async def _send_members(self, request: MembersRequest, press: Press) -> MembersReport:
+        """A group's Protect now or Breakeven: each holding member's one request, all at once,
+        each said member by member; never re-sent."""
+        desk = self.session.backend.desk
+        self.notices.say(Level.INFO, f"{request.action.capitalize()} on {request.group.name}: "
+                                     f"{len(request.positions)} requests at once.")
+        try:
+            if request.action == "protect":
+                done: dict[str, Any] = await protect_members(
+                    desk, request.positions, request.bracket, request.quote, age_s=press.age_s)
+            else:
+                done = await breakeven_members(desk, request.positions, request.plus_ticks,
+                                               request.quote)
+        finally:
+            self.ticket.answered()
+            self.ticket.finished()
+        for account, outcome in done.items():
+            if isinstance(outcome, Protection):
+                self.protection.emit(account, request.instrument, outcome)
+                ok, words = outcome.protected, outcome.words
+            else:
+                ok = isinstance(outcome, ChangeReport)
+                words = outcome.words() if ok else f"Breakeven not moved: {outcome}"
+            self.notices.say(Level.SUCCESS if ok else Level.WARNING, f"{account}: {words}")
+        await self.watcher.read()
+        return MembersReport(request, done)
+
     def _group_transport(self) -> Transport:
         """The WebSocket's id-correlated RPCs put every member in flight on one warm socket;
         REST when it is down."""
@@ -375,6 +407,10 @@ class OrderDesk:
         elif isinstance(outcome, ProtectReport | ChangeReport):
             self.notices.say(Level.SUCCESS if getattr(outcome, "protected", True)
                              else Level.ERROR, outcome.words())
+        elif isinstance(outcome, MembersReport):
+            self.sounds.event(SoundEvent.FILLED if outcome.all_ok else SoundEvent.REJECTED)
+            self.notices.say(Level.SUCCESS if outcome.all_ok else Level.WARNING,
+                             outcome.summary())
         elif isinstance(outcome, GroupReport):
             unknown = any(o.status is Outcome.UNKNOWN for o in outcome.outcomes)
             self.sounds.event(SoundEvent.FILLED if outcome.all_ok else SoundEvent.UNKNOWN

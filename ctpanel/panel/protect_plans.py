@@ -19,7 +19,7 @@ from typing import Any
 
 from ctpanel.core.domain.exits import in_instrument
 from ctpanel.core.domain.form import FormState
-from ctpanel.core.domain.groups import Group
+from ctpanel.core.domain.groups import Group, positions_by_account
 from ctpanel.core.domain.models import OrderSide, OrderType, Position, Quote, Side
 from ctpanel.core.domain.pricing import Severity, format_price, touch
 from ctpanel.core.domain.protection import (
@@ -310,8 +310,8 @@ class NudgePlan(_NoFormProblem):
 
 @dataclass(frozen=True)
 class OneAccountPlan(_NoFormProblem):
-    """Protect now and Breakeven on a group: not from the panel (each member's position needs
-    its own bracket); said in words, with the command that does it."""
+    """A leg's ±1 tick on a group: not from the panel (each member's legs are its own); said
+    in words."""
 
     action: str
     label: str
@@ -322,14 +322,136 @@ class OneAccountPlan(_NoFormProblem):
         return self
 
     def blocker(self) -> str:
-        return (f"{self.noun} acts on one account here; for every member of a group, use "
-                f"`ctpanel {self.action} --group`.")
+        return f"{self.noun} acts on one account's working order; pick that account."
 
     def preview(self) -> str:
         return ""
 
     def request(self) -> None:
         return None
+
+
+@dataclass(frozen=True)
+class MembersRequest:
+    """Protect now or Breakeven on each group member holding the instrument, each on its own
+    position as the ticket read it (one Cancel and Bracket, or one Change, per member)."""
+
+    action: str  # "protect" | "breakeven"
+    group: Group
+    instrument: str
+    positions: tuple[Position, ...]  # the members holding it
+    bracket: Bracket = NO_BRACKET
+    plus_ticks: int = 0
+    quote: Quote | None = None
+
+
+@dataclass(frozen=True)
+class MembersReport:
+    """What each member's Protect now or Breakeven came to: its
+    :class:`~ctpanel.core.desk.protect.Protection`, its Change's report, or its error."""
+
+    request: MembersRequest
+    outcomes: dict[str, Any]
+
+    def _ok(self, outcome: Any) -> bool:
+        return bool(getattr(outcome, "protected", not isinstance(outcome, Exception)))
+
+    @property
+    def all_ok(self) -> bool:
+        return all(map(self._ok, self.outcomes.values()))
+
+    def summary(self) -> str:
+        """``Protect now on Apex PA: 3 of 4 members done (APEX-2 not)``."""
+        done = sum(map(self._ok, self.outcomes.values()))
+        missed = [account for account, o in self.outcomes.items() if not self._ok(o)]
+        rest = f" ({', '.join(missed)} not)" if missed else ""
+        noun = "Protect now" if self.request.action == "protect" else "Breakeven"
+        return (f"{noun} on {self.request.group.name}: {done} of {len(self.outcomes)} "
+                f"members done{rest}.")
+
+
+@dataclass(frozen=True)
+class GroupProtectionPlan(_NoFormProblem):
+    """Protect now or Breakeven on a group: every member holding the instrument, on its own
+    average price, from the group's positions read with the ticket."""
+
+    action: str  # "protect" | "breakeven"
+    group: Group
+    instrument: str
+    bracket: Bracket
+    plus_ticks: int
+    quote: Quote | None
+    budget_left: float | None = None
+    reading: Reading | None = None
+
+    @property
+    def label(self) -> str:
+        return "PROTECT NOW" if self.action == "protect" else "BREAKEVEN"
+
+    @property
+    def noun(self) -> str:
+        return "Protect now" if self.action == "protect" else "Breakeven"
+
+    @property
+    def before(self) -> tuple[Position, ...] | None:
+        return self._held
+
+    def on(self, reading: Reading | None) -> GroupProtectionPlan:
+        return replace(self, reading=reading)
+
+    @cached_property
+    def _held(self) -> tuple[Position, ...] | None:
+        if self.reading is None or self.reading.holdings is None:
+            return None
+        positions = positions_by_account(self.reading.holdings, self.instrument,
+                                         self.group.accounts)
+        return tuple(p for p in positions.values() if not p.is_flat)
+
+    @cached_property
+    def _brackets(self) -> list[tuple[Position, Any]]:
+        """Each member's Cancel and Bracket (or why it cannot be built)."""
+        tick = self.quote.tick_size if self.quote else None
+        built = []
+        for position in self._held or ():
+            try:
+                built.append((position, protect_for(position, self.bracket,
+                                                    position.average_price, tick, self.quote)))
+            except InvalidOrder as invalid:
+                built.append((position, invalid))
+        return built
+
+    def blocker(self) -> str:
+        if self._held is None:
+            return f"Reading the positions of {self.group.name}…"
+        if not self._held:
+            return f"No member of {self.group.name} holds {self.instrument}: nothing to " \
+                   f"{'protect' if self.action == 'protect' else 'move'}."
+        if self.quote is None or not self.quote.tick_size:
+            return "Waiting for the market: the tick size is not known yet."
+        needed = 2 * len(self._held)  # each member's request and its read
+        if self.budget_left is not None and self.budget_left < needed:
+            return (f"{self.noun} on {self.group.name} needs {needed} requests at once; the "
+                    f"budget has {int(self.budget_left)}. Wait a few seconds.")
+        if self.action == "protect":
+            refused = next(((p, b) for p, b in self._brackets if isinstance(b, InvalidOrder)),
+                           None)
+            if refused is not None:
+                return f"{refused[0].account}: {refused[1].problems[0].message}"
+        return ""
+
+    def preview(self) -> str:
+        if not self._held:
+            return ""
+        if self.action == "protect":
+            return " · ".join(f"{p.account}: {b.preview(None)}" for p, b in self._brackets
+                              if not isinstance(b, InvalidOrder))
+        plus = f" {self.plus_ticks:+d} t" if self.plus_ticks else ""
+        return "Each member's stop to its own average price" + plus + ": " + ", ".join(
+            f"{p.account} {p.describe()} @ {format_price(p.average_price)}" for p in self._held)
+
+    def request(self) -> MembersRequest:
+        return MembersRequest(self.action, self.group, self.instrument, self._held or (),
+                              self.bracket, self.plus_ticks, self.quote)
 
 
 def protection_plan(action: str, form: FormState, bracket: Bracket, plus_ticks: int, *,
@@ -348,10 +470,9 @@ def protection_plan(action: str, form: FormState, bracket: Bracket, plus_ticks: 
             return replace(group_plan(Intent.ENTER, form, group, ExitChoices(), budget_left,
                                       side), guards=guards)
         return EntryPlan(form, side, bracket, guards)
-    if action == "protect":
-        if group is not None:
-            return OneAccountPlan(action, "PROTECT NOW", "Protect now")
-        return ProtectPlan(form.account, form.instrument, bracket, form.quote, guards)
     if group is not None:
-        return OneAccountPlan(action, "BREAKEVEN", "Breakeven")
+        return GroupProtectionPlan(action, group, form.instrument, bracket, plus_ticks,
+                                   form.quote, budget_left)
+    if action == "protect":
+        return ProtectPlan(form.account, form.instrument, bracket, form.quote, guards)
     return BreakevenPlan(form.account, form.instrument, plus_ticks, form.quote)

@@ -136,3 +136,41 @@ async def test_a_groups_default_ticks_start_its_ticket_and_bracket_each_members_
     made.panel.bracket_changed("12", "")  # typed for the group: it does not follow
     await made.select("Sim103", "NQ 12-26", "Flat")
     assert started[-1] == Bracket(4, None) and made.panel.bracket == Bracket(4, None)
+
+
+async def test_protect_now_and_breakeven_on_a_group_one_request_per_holding_member(make_panel):
+    made = await make_panel()
+    made.panel.select("group:Apex PA", "ES 12-26")
+    made.sim.state.market.is_open = False  # a still market: the legs stay put
+    await made.wait_quote()
+    assert made.panel.bracket_changed("20", "20") == ""
+    await made.wait_armed("protect")
+    preview = made.arming("protect").preview
+    assert preview.startswith("APEX-1: ") and "APEX-3" not in preview, "a flat member: none"
+    shown = []
+    made.panel.orders.protection.connect(lambda account, _i, p: shown.append((account, p)))
+    for _ in range(5):  # a storm of presses: one request per member, once
+        made.panel.press("protect")
+    report = await until_finished(made)
+    assert report.all_ok, report.summary()
+    brackets = made.requests("CancelAndBracket")
+    assert sorted(b.raw_path.split("/")[4] for b in brackets) == [
+        "APEX-1", "APEX-2", "APEX-4", "APEX-5"]
+    assert sorted(a for a, p in shown if p.protected) == ["APEX-1", "APEX-2", "APEX-4",
+                                                          "APEX-5"]
+    assert "Protect now on Apex PA: 4 of 4 members done." in made.lines()
+    await made.wait_armed("breakeven")
+    assert "Each member's stop to its own average price" in made.arming("breakeven").preview
+    made.panel.press("breakeven")
+    report = await until_finished(made, 2)
+    changes = made.requests("Change")
+    refused = [a for a, o in report.outcomes.items() if isinstance(o, Exception)]
+    assert len(changes) + len(refused) == 4 and len(report.outcomes) == 4
+    for account in refused:
+        assert f"{account}: Breakeven not moved:" in made.lines()
+
+
+async def until_finished(made, count: int = 1):
+    """The ``count``-th outcome the panel reported."""
+    await until(lambda: len(made.heard.of("order_finished")) >= count, 10, "the outcome")
+    return made.heard.of("order_finished")[count - 1][0]

@@ -10,6 +10,7 @@ Another try is the trader's own click (Protect now).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from ctpanel.core.domain.protection import (
     ChangeOrder,
     ProtectOrder,
     bracket_words,
+    breakeven_for,
     protect_for,
 )
 from ctpanel.core.domain.states import OrderState
@@ -254,6 +256,47 @@ async def protect_position(desk: Desk, position: Position, bracket: Bracket,
     except CtError as error:
         return protection_of(error)
     return protection_of(report)
+
+
+async def breakeven_position(desk: Desk, position: Position, plus_ticks: int,
+                             quote: Quote | None) -> ChangeReport:
+    """One Change of ``position``'s stop leg (found in its account's working orders, read
+    now) to its own average price ± ``plus_ticks``; refused in words when there is no stop or
+    the market is on the wrong side."""
+    working = await desk.client.list_working_orders(position.account)
+    change = breakeven_for(position, tuple(working), quote.tick_size if quote else None,
+                           plus_ticks, quote)
+    return await desk.change(change, before=position)
+
+
+async def protect_members(desk: Desk, positions: Iterable[Position], bracket: Bracket,
+                          quote: Quote | None, *, age_s: float | None
+                          ) -> dict[str, Protection]:
+    """A group's Protect now: each member's position (read ``age_s`` ago; flat ones left
+    out) bracketed from its own average price, all at once; each member's outcome, a failure
+    in words."""
+    import asyncio
+
+    held = [p for p in positions if not p.is_flat]
+    done = await asyncio.gather(*(protect_position(desk, p, bracket, p.average_price, quote,
+                                                   age_s=age_s) for p in held))
+    return {p.account: protection for p, protection in zip(held, done, strict=True)}
+
+
+async def breakeven_members(desk: Desk, positions: Iterable[Position], plus_ticks: int,
+                            quote: Quote | None) -> dict[str, ChangeReport | CtError]:
+    """A group's Breakeven: each member's stop to its own average price, all at once."""
+    import asyncio
+
+    held = [p for p in positions if not p.is_flat]
+
+    async def one(position: Position) -> ChangeReport | CtError:
+        try:
+            return await breakeven_position(desk, position, plus_ticks, quote)
+        except CtError as error:
+            return error
+    done = await asyncio.gather(*map(one, held))
+    return {p.account: outcome for p, outcome in zip(held, done, strict=True)}
 
 
 def protection_of(outcome: ProtectReport | CtError) -> Protection:
