@@ -60,6 +60,7 @@ from ctpanel.panel.protect_plans import MembersReport, MembersRequest
 from ctpanel.panel.session import Session, Spawn
 from ctpanel.panel.sounds import SoundEvent, Sounds
 from ctpanel.panel.ticket import Phase, Plan, Press, ReadToken, Ticket
+from ctpanel.panel.ticks import TicketTicks
 from ctpanel.panel.watcher import PositionWatcher
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ class OrderDesk:
         self.peeked = Event("peeked")
         self.finished = Event("finished")
         self.protection = Event("protection")
-        self.bracket = NO_BRACKET  # the ticket's ticks, for a reverse's bracket after its fill
+        self.ticks = TicketTicks()  # the ticket's (the panel's), for a bracket after a fill
 
     # --- the press --------------------------------------------------------------------------
 
@@ -217,7 +218,7 @@ class OrderDesk:
         if form is not None and form.strategy.strip():
             return NO_BRACKET
         bracket = getattr(plan, "bracket", None)
-        return bracket if bracket is not None else self.bracket
+        return bracket if bracket is not None else self.ticks.bracket
 
     async def send(self, request: Any, press: Press, *,
                    transport: Transport = Transport.REST, mirrored: bool = False,

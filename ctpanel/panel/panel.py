@@ -23,10 +23,10 @@ from ctpanel.core.domain.form import FormState
 from ctpanel.core.domain.groups import Group
 from ctpanel.core.domain.models import Position
 from ctpanel.core.domain.pricing import format_price, prefilled_prices
-from ctpanel.core.domain.protection import Bracket, bracket_from_text, plus_ticks_from_text
+from ctpanel.core.domain.protection import Bracket
 from ctpanel.core.domain.secret import Secret
 from ctpanel.core.domain.states import Intent
-from ctpanel.core.errors import CtError, InvalidOrder
+from ctpanel.core.errors import CtError
 from ctpanel.core.store.credentials import TokenStore
 from ctpanel.core.store.group_file import GroupFile
 from ctpanel.core.store.journal import Journal
@@ -49,6 +49,7 @@ from ctpanel.panel.protect_plans import (
 from ctpanel.panel.session import Session
 from ctpanel.panel.sounds import Player, Sounds
 from ctpanel.panel.ticket import STANDARD_GUARDS, Freshness, Phase, Plan, Ticket
+from ctpanel.panel.ticks import TicketTicks
 from ctpanel.panel.views import ModeView, PanelEvents, TicketState, ticket_state
 
 if TYPE_CHECKING:
@@ -92,10 +93,7 @@ class Panel:
         self.ticket = Ticket(clock, rearm_delay=self.options.rearm_delay)
         self.form = FormState(mirror=self.options.mirror)
         self.exit_choices = ExitChoices()
-        self.bracket = Bracket(self.options.stop_ticks, self.options.target_ticks)
-        self.bracket_problem = ""  # why the ticks typed cannot be taken (nothing goes then)
-        self.plus_ticks = 0  # breakeven's +N ticks
-        self.protections: dict[tuple[str, str], Protection] = {}  # this backend's, by scope
+        self.ticks = TicketTicks(Bracket(self.options.stop_ticks, self.options.target_ticks))
         self._tasks: set[asyncio.Task] = set()
         self._hotkey_registrar = hotkey_registrar
         self._side_registrar = side_registrar  # by name: the global Close, BUY, SELL chords'
@@ -117,7 +115,7 @@ class Panel:
                                 self.notices, self.sounds, confirmer, spawn=self._spawn,
                                 failed=self.connection.failed,
                                 accounts=lambda: [a.name for a in self.positions.accounts])
-        self.orders.bracket = self.bracket
+        self.orders.ticks = self.ticks
         self.market = MarketWatch(self.session, on_change=self._on_market_changed, clock=clock,
                                   band=self.options.quote_band)
         self.hotkey = HotkeySwitch(self.notices, clock)
@@ -225,8 +223,8 @@ class Panel:
             return
         action = action if action in ORDER_DESK_ACTIONS or action in NUDGES \
             else Intent(action)
-        if self.bracket_problem and action in BRACKETED:
-            self.notices.say(Level.WARNING, f"Not sent: {self.bracket_problem}")
+        if self.ticks.problem and action in BRACKETED:
+            self.notices.say(Level.WARNING, f"Not sent: {self.ticks.problem}")
             return
         confirm = self.options.needs_confirmation(live=self.positions.live_account())
         started = self.orders.press(self.plan(action, order_id), confirm=confirm,
@@ -239,21 +237,22 @@ class Panel:
     def bracket_changed(self, stop: str, target: str, plus: str = "") -> str:
         """The stop, target and breakeven ticks as typed; the words of a refusal ("" when
         taken). While one stands, no order that takes them is sent."""
-        try:
-            bracket = bracket_from_text(stop, target)
-            self.plus_ticks = plus_ticks_from_text(plus)
-        except InvalidOrder as invalid:
-            self.bracket_problem = str(invalid)
-        else:
-            self.bracket, self.bracket_problem = bracket, ""
-            self.orders.bracket = bracket
+        problem = self.ticks.typed(stop, target, plus)
         if self.ticket.busy() is None:
             self.refresh_ticket()
-        return self.bracket_problem
+        return problem
+
+    @property
+    def bracket(self) -> Bracket:
+        return self.ticks.bracket
+
+    @property
+    def plus_ticks(self) -> int:
+        return self.ticks.plus_ticks
 
     def protection_view(self) -> Protection | None:
         """Where the selected position's protection stands (None: nothing to say)."""
-        return self.protections.get((self.account, self.instrument))
+        return self.ticks.protection(self.account, self.instrument)
 
     def nudge(self, order_id: str, ticks: int) -> None:
         """A working leg's ±1 tick button: one Change per click."""
@@ -493,7 +492,7 @@ class Panel:
         """A new backend: nothing of the last one's is shown, every light is unknown; its
         mode's unanswered orders of an earlier run are read back before anything arms."""
         self.ticket.held = CHECKING_JOURNAL
-        self.protections.clear()  # the last backend's positions are not this one's
+        self.ticks.forget_protections()
         self.events.protection.emit(None)
         if self._started:
             self._spawn(self._reconcile(), "reconcile")
@@ -514,8 +513,7 @@ class Panel:
         group = self.positions.group()
         bracket = group.bracket if group is not None and group.bracket is not None else \
             Bracket(self.options.stop_ticks, self.options.target_ticks)
-        self.bracket, self.bracket_problem = bracket, ""
-        self.orders.bracket = bracket
+        self.ticks.start(bracket)
         self.events.bracket.emit(bracket)
 
     def _on_scope_changed(self) -> None:
@@ -580,7 +578,7 @@ class Panel:
             self.events.strategies.emit(self.positions.strategy_names())
 
     def _on_protection(self, account: str, instrument: str, protection: Protection) -> None:
-        self.protections[(account, instrument)] = protection
+        self.ticks.protected(account, instrument, protection)
         self.events.protection.emit(self.protection_view())
 
     def _on_market_changed(self) -> None:
