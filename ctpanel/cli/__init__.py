@@ -1,4 +1,5 @@
-"""``ctpanel [reverse|close|flatten|cancel|orders|groups|accounts|positions|token]``: the command
+"""``ctpanel [reverse|buy|sell|protect|breakeven|close|flatten|cancel|orders|groups|risk|accounts|
+positions|token]``: the command
 line. No Qt is imported here.
 
 Only the parser lives here (its arguments, each declared once, in :mod:`ctpanel.cli.options`),

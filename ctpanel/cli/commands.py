@@ -11,13 +11,14 @@ import sys
 
 from ctpanel.backend import Backend, Mode, assemble
 from ctpanel.cli.exits import exit_code_for, exit_order, print_result, run_exit_command
-from ctpanel.cli.groups import list_groups, run_group_command
+from ctpanel.cli.groups import available_groups, list_groups, run_group_command
 from ctpanel.cli.protection import (
     PROTECTION_COMMANDS,
     after_fill,
     bracket_of,
     run_protection_command,
 )
+from ctpanel.cli.risk import arm_room, dry_run_single, read_for_order, set_risk, show_risk
 from ctpanel.config import (
     EXIT_AUTH,
     EXIT_COMMANDS,
@@ -27,6 +28,7 @@ from ctpanel.config import (
 )
 from ctpanel.core.domain.models import ReverseOrder, Transport
 from ctpanel.core.domain.secret import Secret
+from ctpanel.core.domain.states import Intent
 from ctpanel.core.domain.validation import OrderInput, parse_order
 from ctpanel.core.errors import (
     AuthError,
@@ -62,6 +64,8 @@ async def _run(args: argparse.Namespace, store: TokenStore) -> int:
     group = getattr(args, "group", None)
     if args.command == "groups":
         return list_groups(args, connection_settings(args)[0])
+    if args.command == "risk" and args.risk_action == "set":
+        return set_risk(args, available_groups(connection_settings(args)[0]))
     if args.command == "reverse" and not group:
         order = parse_order(OrderInput(
             account=args.account, instrument=args.instrument, action=args.action,
@@ -78,8 +82,12 @@ async def _run(args: argparse.Namespace, store: TokenStore) -> int:
     # The panel's own assembly: one client, one stream, one request budget shared by both.
     backend = assemble(Mode.LIVE, token, base_url, ws_url,
                        Journal(default_journal_path(), door="cli"), timeout=timeout)
+    groups = available_groups(base_url)
+    arm_room(backend.desk, groups)  # the firm's rules, on every door's desk
     try:
         await say_unanswered(backend)
+        if args.command == "risk":
+            return await show_risk(args, backend, groups)
         if args.command == "accounts":
             accounts = await backend.client.list_accounts()
             print_result(args, [a.__dict__ for a in accounts], [a.label for a in accounts])
@@ -117,8 +125,14 @@ async def _reverse(args, order: ReverseOrder, backend: Backend) -> int:
         before = None  # the order attempt below meets the same cause, and journals it
     # The side and size are the trader's own (not mirrored); the desk's guards refuse a
     # "reverse" on the side already held, in the panel's words.
-    report = await desk.reverse(order, transport=transport, before=before,
-                                basis=Basis(position=before))
+    await read_for_order(desk, [order.account], order.instrument, None,
+                         bracket_of(args).stop_ticks)
+    basis = Basis(position=before)
+    if args.dry_run:
+        code, as_json, lines = dry_run_single(desk, Intent.REVERSE, order, basis)
+        print_result(args, as_json, lines)
+        return code
+    report = await desk.reverse(order, transport=transport, before=before, basis=basis)
     before_text = before.describe() if before else None
     after = report.after.describe() if report.after else None
     as_json = {"orderId": report.result.order_id, "before": before_text, "after": after,

@@ -11,6 +11,7 @@ import json
 
 from ctpanel.backend import Backend
 from ctpanel.cli.protection import bracket_of, entry_ticket, for_each_member, protection_lines
+from ctpanel.cli.risk import dry_run_group, read_for_order
 from ctpanel.config import (
     EXIT_INVALID,
     EXIT_OK,
@@ -80,12 +81,22 @@ async def run_group_command(args: argparse.Namespace, backend: Backend, base_url
     else:
         entry = _entry(args, group)
     positions = await read_group(backend.desk, group, instrument)
+    if action in (Intent.REVERSE, Intent.ENTER):
+        await read_for_order(backend.desk, group.accounts, instrument, quote,
+                             bracket_of(args, group.bracket).stop_ticks)
     plan = vetted(plan_group(group, action, instrument, positions, entry,
                              flatten_instrument_only=bool(instrument)), backend.desk.guards)
+    if getattr(args, "leave_out", None):
+        plan = plan.leaving_out(_members_named(group, args.leave_out))
+    if getattr(args, "dry_run", False):
+        return dry_run_group(args, backend.desk, plan)
     blocker = plan.blocker(backend.client.budget.level)
     if blocker:
         print(plan.preview())
         print(blocker)
+        offer = plan.send_words()
+        if offer:
+            print(f"{offer}. Leave them out on purpose with --leave-out ACCOUNT.")
         return EXIT_UNAVAILABLE if "budget" in blocker else EXIT_INVALID
     transport = Transport(getattr(args, "transport", "rest") or "rest")
     report = await backend.desk.group(plan, transport=transport)
@@ -119,6 +130,16 @@ async def _brackets(args: argparse.Namespace, backend: Backend, report: GroupRep
              for account, (fill, protection) in done.items()}
     code = max((code for code, _, _ in lines.values()), default=EXIT_OK)
     return {account: (as_json, more) for account, (_, as_json, more) in lines.items()}, code
+
+
+def _members_named(group: Group, names: list[str]) -> list[str]:
+    """The members ``--leave-out`` names; a name that is no member is refused in words."""
+    members = {a.lower(): a for a in group.accounts}
+    unknown = [n for n in names if n.lower() not in members]
+    if unknown:
+        raise InvalidOrder([Problem("leave_out", f"{', '.join(unknown)} is not a member of "
+                                                 f"{group.name}.")])
+    return [members[n.lower()] for n in names]
 
 
 def _is_market(report: GroupReport) -> bool:

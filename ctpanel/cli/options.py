@@ -70,6 +70,31 @@ OPTIONS: dict[str, Arg] = {
         "the stop this many ticks past the average price, on the profit side"))),
     "wait": Arg(("--wait",), dict(type=float, default=60.0, help=(
         "seconds to follow a resting limit entry for its bracket (default 60)"))),
+    "dry_run": Arg(("--dry-run",), dict(action="store_true", help=(
+        "print the breach preview of the firm's rules and send nothing (exit 2: refused)"))),
+    "leave_out": Arg(("--leave-out",), dict(action="append", metavar="ACCOUNT", help=(
+        "a group: send to the others without this member (repeat for more)"))),
+    "risk_action": Arg(("risk_action",), dict(nargs="?", choices=["set"], help=(
+        "set: write the rules of --account or --group to risk.json"))),
+    "preset": Arg(("--preset",), dict(help=(
+        "start from a firm's rules: Apex, Topstep, TPT, MFFU (check your firm's current "
+        "rules)"))),
+    "daily_loss": Arg(("--daily-loss",), dict(type=float, metavar="USD", help=(
+        "daily loss limit, realised plus open P&L (0 unsets it)"))),
+    "trailing_drawdown": Arg(("--trailing-drawdown",), dict(type=float, metavar="USD", help=(
+        "trailing drawdown below the session's high of net liquidation (0 unsets it)"))),
+    "max_contracts": Arg(("--max-contracts",), dict(type=float, metavar="N", help=(
+        "contract cap in mini-equivalents (0 unsets it)"))),
+    "micro_counts": Arg(("--micro-counts",), dict(choices=["0.1", "1"], help=(
+        "what one micro counts for against the cap"))),
+    "flat_by": Arg(("--flat-by",), dict(metavar="'HH:MM TZ'", help=(
+        "flat by this time, e.g. '15:10 America/Chicago' ('none' unsets it)"))),
+    "reset_at": Arg(("--reset-at",), dict(metavar="'HH:MM TZ'", help=(
+        "the session's reset, when a lock ends (default '17:00 America/Chicago')"))),
+    "news": Arg(("--news",), dict(metavar="'HH:MM TZ ±MIN LABEL; ...'", help=(
+        "news windows, separated by ';' (replaces the list; '' clears it)"))),
+    "hedge": Arg(("--hedge",), dict(choices=["refuse", "allow"], help=(
+        "refuse: no account may end up opposite another in a related root"))),
 }
 CONNECTION = ("base_url", "ws_url", "timeout")
 
@@ -89,14 +114,14 @@ class Command:
 COMMANDS: dict[str, Command] = {
     "reverse": Command("reverse a position (one order, no retry)", (
         *CONNECTION, "instrument", "action", "quantity", "order_type", "tif", "limit_price",
-        "stop_price", "oco_id", "strategy", "transport", "stop_ticks", "target_ticks", "json"),
-        target="required"),
+        "stop_price", "oco_id", "strategy", "transport", "stop_ticks", "target_ticks",
+        "dry_run", "leave_out", "json"), target="required"),
     "buy": Command("buy: enter from flat or add to a long (one order, no retry)", (
         *CONNECTION, "instrument", "entry_quantity", "at", "tif", "strategy", "stop_ticks",
-        "target_ticks", "wait", "json"), target="required"),
+        "target_ticks", "wait", "dry_run", "leave_out", "json"), target="required"),
     "sell": Command("sell: enter from flat or add to a short (one order, no retry)", (
         *CONNECTION, "instrument", "entry_quantity", "at", "tif", "strategy", "stop_ticks",
-        "target_ticks", "wait", "json"), target="required"),
+        "target_ticks", "wait", "dry_run", "leave_out", "json"), target="required"),
     "protect": Command("one stop and target for the position held (Cancel and Bracket)", (
         *CONNECTION, "instrument", "stop_ticks", "target_ticks", "json"), target="required",
         overrides={"stop_ticks": dict(type=int, required=True, help=(
@@ -116,6 +141,11 @@ COMMANDS: dict[str, Command] = {
                           "every working order in this instrument"))}),
     "orders": Command("list the working orders of an account", (*CONNECTION, "account", "json")),
     "groups": Command("list the account groups", (*CONNECTION, "json")),
+    "risk": Command("each account's P&L today, room to its limits, cap and lock; `risk set` "
+                    "writes the rules", (
+                        "risk_action", *CONNECTION, "preset", "daily_loss", "trailing_drawdown",
+                        "max_contracts", "micro_counts", "flat_by", "reset_at", "news",
+                        "hedge", "json"), target="optional"),
     "token": Command("store, clear or check the API token", ("token_action",)),
 }
 

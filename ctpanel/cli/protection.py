@@ -15,6 +15,7 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from ctpanel.cli.exits import exit_code_for, print_result
+from ctpanel.cli.risk import dry_run_single, read_for_order
 from ctpanel.config import EXIT_OK, EXIT_UNKNOWN
 from ctpanel.core.desk.groups import read_group
 from ctpanel.core.desk.protect import Protection, breakeven_position, protect_position
@@ -27,6 +28,7 @@ from ctpanel.core.domain.protection import (
     new_order_id,
     protect_for,
 )
+from ctpanel.core.domain.states import Intent
 from ctpanel.core.domain.validation import OrderInput, normalise_instrument, parse_order
 from ctpanel.core.errors import CtError, InvalidOrder, Problem
 from ctpanel.core.risk.guard import Basis
@@ -112,8 +114,11 @@ async def _entry(args: argparse.Namespace, desk: Desk, account: str
     order, quote = await entry_ticket(args, account, desk.client)
     position = await desk.read_position(order.account, order.instrument)
     entry = entry_for(order, position, new_order_id())
-    report = await desk.enter(entry, before=position, basis=Basis(position=position,
-                                                                  age_s=0.0))
+    await read_for_order(desk, [account], order.instrument, quote, bracket_of(args).stop_ticks)
+    basis = Basis(position=position, age_s=0.0)
+    if args.dry_run:
+        return dry_run_single(desk, Intent.ENTER, entry, basis)
+    report = await desk.enter(entry, before=position, basis=basis)
     lines = [report.result.order_id, f"Position: {report.position_words()}"]
     as_json = {"account": account, "orderId": report.result.order_id,
                "before": position.describe(),

@@ -41,8 +41,32 @@ class SimAccount:
     name: str
     connection: str = "Simulated Data Feed"  # NinjaTrader's connection it trades through
     cash: float = 100_000.0
-    realized: float = 0.0
+    realized: float = 0.0  # today's realised P&L, kept from every fill
     positions: dict[str, SimPosition] = field(default_factory=dict)
+    # The firm's limits as the broker connection reports them (reference 12.3): 0.0 is "not
+    # set here", as CrossTrade sends it.
+    daily_loss_limit: float = 0.0
+    weekly_loss_limit: float = 0.0
+    daily_profit_trigger: float = 0.0
+    trailing_max_drawdown: float = 0.0
+    watermarks: Watermarks = field(default_factory=lambda: Watermarks())
+
+
+@dataclass
+class Watermarks:
+    """The session's highs CrossTrade's monitor keeps (``GetWatermarks``); None until the
+    account has had P&L this session (the documented ``{}``)."""
+
+    pnl_high: float | None = None
+    net_liq_high: float | None = None
+    unrealized_high: float | None = None
+
+    def see(self, pnl: float, net_liq: float, unrealized: float) -> None:
+        self.pnl_high = pnl if self.pnl_high is None else max(self.pnl_high, pnl)
+        self.net_liq_high = net_liq if self.net_liq_high is None \
+            else max(self.net_liq_high, net_liq)
+        self.unrealized_high = unrealized if self.unrealized_high is None \
+            else max(self.unrealized_high, unrealized)
 
 
 def enum_of(value: Any, table: dict[str, str]) -> str | None:

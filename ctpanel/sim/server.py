@@ -32,6 +32,7 @@ ROUTES = (
     ("GET", "/accounts", "ListAccounts"),
     ("GET", "/accounts/snapshot", "GetAccountSummary"),
     ("GET", "/accounts/{account}", "GetAccount"),
+    ("GET", "/accounts/{account}/watermarks", "GetWatermarks"),
     ("GET", "/accounts/{account}/positions", "ListPositions"),
     ("GET", "/accounts/{account}/position", "GetPosition"),
     ("POST", "/accounts/{account}/positions/close", "ClosePosition"),
@@ -60,7 +61,8 @@ ROUTES = (
 # documented).
 RPC_NAMES = {name for _, _, name in ROUTES} | {"FlattenEverything", "GetExecutionsByOrderId"}
 # Reads that still answer with NinjaTrader closed (an empty account list, §10.4).
-ANSWERED_WITHOUT_NINJATRADER = {"ListAccounts"}
+# Watermarks are CrossTrade's own monitor's (reference 12.3).
+ANSWERED_WITHOUT_NINJATRADER = {"ListAccounts", "GetWatermarks"}
 SUBSCRIPTION_BUDGET = (5, 20 / 60)  # ~20 subscription changes a minute, bursts of about 5
 CLOSE_AFTER_VIOLATIONS = 10  # consecutive over-budget RPCs before the socket is closed (1008)
 
@@ -219,7 +221,9 @@ class Simulator:
         """``{"ninjatrader_connected": bool, "market_open": bool, "reject_next": reason,
         "flatten_during_bracket": bool,
         "accounts": [new account names], "positions": [[account, instrument, signed]],
-        "prices": [[instrument, last]]}``."""
+        "prices": [[instrument, last]],
+        "risk": {account: {"daily_loss_limit": usd, "realized": usd, ...}}}``
+        (an account seeded near its limit: :meth:`SimState.set_risk`)."""
         if "ninjatrader_connected" in change:
             self.state.ninjatrader_connected = bool(change["ninjatrader_connected"])
         if "market_open" in change:
@@ -234,6 +238,10 @@ class Simulator:
             self.state.set_position(account, instrument, int(quantity))
         for instrument, last in change.get("prices", []):
             self.state.market.set_last(self.state.market.resolve(instrument).name, float(last))
+        for account, fields in (change.get("risk") or {}).items():
+            refused = self.state.set_risk(account, fields)
+            if refused is not None:
+                raise ValueError(refused.body.get("detail"))
 
     def orders_received(self, api: str = "ReversePosition") -> list[Received]:
         return [r for r in self.received if r.api == api]
@@ -512,7 +520,10 @@ class Simulator:
         return web.json_response({"reset": True})
 
     async def _control_state(self, request: web.Request) -> web.Response:
-        self.apply_state(await request.json())
+        try:
+            self.apply_state(await request.json())
+        except ValueError as error:
+            return web.json_response({"ok": False, "error": str(error)}, status=400)
         return web.json_response({"ok": True})
 
 

@@ -36,6 +36,7 @@ from ctpanel.sim.reply import (
     ok,
     price_of,
 )
+from ctpanel.sim.risk import AccountRiskApi
 from ctpanel.sim.seed import (
     ATM_TEMPLATES,
     DEMO_GROUP_POSITIONS,
@@ -49,7 +50,7 @@ ADDON_DISCONNECTED = ("addon_disconnected",
                       "The CrossTrade XT add-on is not connected to NinjaTrader 8.")
 
 
-class SimState(ProtectionApi):
+class SimState(ProtectionApi, AccountRiskApi):
     """Accounts, positions and orders, with CrossTrade's semantics as the reference describes."""
 
     def __init__(self, market: Market | None = None, *, reverse_wait: float = 0.0,
@@ -132,18 +133,14 @@ class SimState(ProtectionApi):
                 if include_flat or p.signed_quantity]
 
     def account_json(self, holder: SimAccount) -> dict:
-        unrealized = sum(p["unrealizedProfitLoss"] for p in self.open_positions(holder))
         return {
             "id": holder.id, "name": holder.name, "displayName": holder.name,
             "primaryUser": None, "provider": "Simulator", "denomination": "UsDollar",
-            "status": "Enabled", "dailyLossLimit": 0.0, "minCashValue": 0.0, "maxOrderSize": 0,
-            "maxPositionSize": 0, "connection": "NinjaTrader.Cbi.Connection",
+            "status": "Enabled", "dailyLossLimit": holder.daily_loss_limit, "minCashValue": 0.0,
+            "maxOrderSize": 0, "maxPositionSize": 0, "connection": "NinjaTrader.Cbi.Connection",
             "connectionStatus": "Connected" if self.ninjatrader_connected else "Disconnected",
             "lastTransactionSum": 0.0,
-            "item": {"cashValue": holder.cash + holder.realized,
-                     "realizedProfitLoss": holder.realized,
-                     "unrealizedProfitLoss": round(unrealized, 2),
-                     "netLiquidation": round(holder.cash + holder.realized + unrealized, 2)},
+            "item": self.risk_item(holder),
         }
 
     def quote_json(self, contract: Contract) -> dict:
@@ -217,7 +214,7 @@ class SimState(ProtectionApi):
         return order
 
     def step(self) -> None:
-        """The market moves; working orders it reaches fill."""
+        """The market moves; working orders it reaches fill; the watermarks see the figures."""
         self.market.step()
         for order in list(self.book.orders.values()):
             if order.active:
@@ -225,6 +222,7 @@ class SimState(ProtectionApi):
                 price = fill_price(order, bid, ask)
                 if price is not None:
                     self._fill_order(order, price)
+        self.see_watermarks()
 
     def _cancel_working(self, holder: SimAccount, contract: Contract | None) -> list[str]:
         cancelled = self.book.active(holder.name, contract)

@@ -48,7 +48,9 @@ from ctpanel.core.desk.trade import RequestState, Trade
 from ctpanel.core.domain.models import Quote, Transport
 from ctpanel.core.domain.states import Intent, OrderState, Outcome
 from ctpanel.core.errors import CtError
+from ctpanel.core.risk.firm_rules import FirmRules
 from ctpanel.core.risk.guard import Basis, Guard, denial
+from ctpanel.core.risk.room import RiskRoom
 from ctpanel.core.risk.standard import standard_guards
 
 if TYPE_CHECKING:
@@ -75,18 +77,21 @@ class Desk:
     """Sends every intent once, through the guards and the journal.
 
     ``client`` reads and sends over REST; ``senders`` are the transports a reverse may take
-    (REST and the WebSocket); ``guards`` are asked about every request, in order.
+    (REST and the WebSocket); ``guards`` are asked about every request, in order (by default
+    the standard ones, then the firm's rules on ``firm``'s room: :attr:`firm`).
     """
 
     def __init__(self, client: Any, journal: Journal | None = None, *,
                  senders: dict[Transport, Any] | None = None, mode: str = "live",
-                 guards: Iterable[Guard] | None = None) -> None:
+                 guards: Iterable[Guard] | None = None,
+                 firm: FirmRules | None = None) -> None:
         self.client = client
         self.senders = senders or {Transport.REST: client}
         self.journal = journal
         self.mode = mode  # "demo" or "live", in every journal record
         self.records = Records(journal, mode)
-        self.guards = tuple(standard_guards() if guards is None else guards)
+        self.firm = firm or FirmRules(RiskRoom())  # its room is fed by the door's reads
+        self.guards = (*standard_guards(), self.firm) if guards is None else tuple(guards)
         self.routes = {Intent.REVERSE: ReverseRoute(self), Intent.ENTER: EntryRoute(self),
                        Intent.PROTECT: ProtectRoute(self), Intent.CHANGE: ChangeRoute(self),
                        "exit": ExitRoute(self), Intent.EVERYTHING: FlattenEverythingRoute(self)}

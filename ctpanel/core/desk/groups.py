@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ from ctpanel.core.domain.models import Position, ReverseOrder, Transport
 from ctpanel.core.domain.protection import EntryOrder
 from ctpanel.core.domain.states import PAST, Intent, Outcome
 from ctpanel.core.errors import CtError
+from ctpanel.core.risk.firm_rules import FirmRules
 from ctpanel.core.risk.guard import Basis, Guard, Refused, denial
 
 if TYPE_CHECKING:
@@ -96,11 +98,14 @@ def member_basis(step: MemberStep) -> Basis:
 def vetted(plan: GroupPlan, guards: tuple[Guard, ...]) -> GroupPlan:
     """``plan`` with each member's refusal by ``guards`` (a contract limit, an ATM template
     required...) on its step: the preview names them, and nothing is sent while any stands."""
-    steps = []
-    for step in plan.steps:
-        refused = denial(guards, plan.action, step.request, member_basis(step)) \
-            if step.request is not None else None
-        steps.append(replace(step, refused=refused.problems[0].message) if refused else step)
+    firm = next((guard for guard in guards if isinstance(guard, FirmRules)), None)
+    with firm.planning(plan) if firm is not None else nullcontext():
+        steps = []
+        for step in plan.steps:
+            refused = denial(guards, plan.action, step.request, member_basis(step)) \
+                if step.request is not None else None
+            steps.append(replace(step, refused=refused.problems[0].message) if refused
+                         else step)
     return replace(plan, steps=tuple(steps))
 
 

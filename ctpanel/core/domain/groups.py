@@ -169,6 +169,30 @@ class GroupPlan:
                     "to part of a group).")
         return ""
 
+    def refused_accounts(self) -> list[str]:
+        return [step.member.account for step in self.steps if step.refused]
+
+    def leaving_out(self, accounts: Iterable[str]) -> GroupPlan:
+        """This plan without ``accounts``: only ever the trader's choice (the preview's
+        "Send to 4 of 5"), each said as left out with its reason."""
+        out = {account.lower() for account in accounts}
+        steps = tuple(replace(step, request=None, refused="",
+                              skipped=f"left out: {step.refused or 'by the trader'}")
+                      if step.member.account.lower() in out else step for step in self.steps)
+        return replace(self, steps=steps)
+
+    def send_words(self) -> str:
+        """``Send to 4 of 5: APEX-3 would pass its daily loss limit`` (the choice offered when
+        some members are refused), or ``""``."""
+        refused = [step for step in self.steps if step.refused]
+        if not refused:
+            return ""
+        going = len(self.requests) - len(refused)
+        if going <= 0:
+            return ""  # nobody would go: nothing to offer
+        reasons = "; ".join(f"{s.member.account}: {s.refused}" for s in refused)
+        return f"Send to {going} of {len(self.requests)}: {reasons}"
+
     def preview(self) -> str:
         """``APEX-1 Long 2 -> Short 2 · APEX-2 Long 1 -> Short 1 · APEX-3 flat: skipped``."""
         return " · ".join(step.words() for step in self.steps)

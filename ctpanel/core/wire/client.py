@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from ctpanel.core.domain.account_risk import AccountFigures
 from ctpanel.core.domain.exits import EverythingConfirmed, ExitOrder, ExitResult, is_working
 from ctpanel.core.domain.models import Account, OrderResult, Position, Quote, ReverseOrder
 from ctpanel.core.domain.protection import BracketResult, ChangeOrder, EntryOrder, ProtectOrder
@@ -30,6 +31,7 @@ from ctpanel.core.errors import (
     Problem,
     scrubbed,
 )
+from ctpanel.core.wire.account_payloads import figures_from, session_high_from, snapshot_of
 from ctpanel.core.wire.budget import TokenBucket
 from ctpanel.core.wire.keepalive import usable_keepalive_options
 from ctpanel.core.wire.payloads import (
@@ -221,6 +223,25 @@ class CrossTradeClient:
         payload = await self._read("GET", f"{API_PREFIX}/positions",
                                    params={"includeFlat": "false"})
         return [p for p in positions_from(payload) if not p.is_flat]
+
+    async def get_account_figures(self, account: str) -> AccountFigures:
+        """``account``'s P&L today, net liquidation and broker limits (``GetAccount``, 12.3)."""
+        payload = await self._read("GET", account_path(account))
+        figures = figures_from(payload, account, read_at=time.monotonic())
+        if figures is None:
+            raise bad_reply(200, json.dumps(payload)[:200], "no readable account figures in it")
+        return figures
+
+    async def get_snapshot(self) -> tuple[dict[str, AccountFigures], list[Position]]:
+        """Every account's figures and open positions in one read (the snapshot, reference
+        5.3): a group's members cost one request, not one each."""
+        payload = await self._read("GET", f"{API_PREFIX}/accounts/snapshot")
+        return snapshot_of(payload, read_at=time.monotonic())
+
+    async def get_session_high(self, account: str) -> float | None:
+        """The session's high of ``account``'s net liquidation (``GetWatermarks``); None when
+        CrossTrade's monitor has none for it."""
+        return session_high_from(await self._read("GET", account_path(account, "watermarks")))
 
     async def list_atm_templates(self) -> list[str]:
         """NinjaTrader's ATM template names (``GET /atm-templates``, seen in third-party code
