@@ -55,9 +55,8 @@ async def read_for_order(desk: Any, accounts: list[str], instrument: str,
               "refused", file=sys.stderr)
     if stop_ticks and quote is None:
         quote = await desk.client.get_quote(instrument)
-    tick_value = quote.tick_size * quote.point_value \
-        if quote is not None and quote.tick_size and getattr(quote, "point_value", None) else None
-    desk.firm.set_ticket(stop_ticks, instrument, tick_value)
+    desk.firm.set_ticket(stop_ticks, instrument,
+                         quote.value_per_tick if quote is not None else None)
 
 
 def dry_run_single(desk: Any, intent: Intent, request: Any, basis: Basis

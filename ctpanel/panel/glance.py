@@ -93,23 +93,40 @@ class MemberRow:
     pnl: str
     reverse: str
     close: str
+    risk: str = ""  # the breach preview of REVERSE, or the account's room; LOCKED first
+    level: str = ""  # "green", "amber", "red" ("" when no rule applies)
+    sync: str = ""  # "" in sync; else what it should hold and why
 
 
-def member_rows(reverse: GroupPlan | None, close: GroupPlan | None) -> tuple[MemberRow, ...]:
+@dataclass(frozen=True)
+class MemberRisk:
+    """What the risk part says of one member: its preview's colour and words, its lock, and
+    why it is out of sync ("" when in sync)."""
+
+    level: str = ""
+    words: str = ""
+    sync: str = ""
+
+
+def member_rows(reverse: GroupPlan | None, close: GroupPlan | None,
+                risk: dict[str, MemberRisk] | None = None) -> tuple[MemberRow, ...]:
     """A row per member, from the two plans made on the same group read."""
     if reverse is None:
         return ()
     closes = {step.member.account: step for step in close.steps} if close else {}
+    risk = risk or {}
     rows = []
     for step in reverse.steps:
         account = step.member.account
         before = step.before
         pnl = before.unrealized_pnl if before is not None else None
+        said = risk.get(account, MemberRisk())
         rows.append(MemberRow(
             account, before.describe() if before is not None else "not read",
             f"{pnl + 0.0:+,.2f}" if pnl is not None and plausible_money(pnl) is not None
             else "–",
-            _effect(step), _effect(closes[account]) if account in closes else "–"))
+            _effect(step), _effect(closes[account]) if account in closes else "–",
+            said.words, said.level, said.sync))
     return tuple(rows)
 
 

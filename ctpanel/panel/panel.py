@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ctpanel.backend import Backend, Mode
+from ctpanel.core.desk.groups import GroupReport
 from ctpanel.core.desk.protect import Protection
 from ctpanel.core.domain.form import FormState
 from ctpanel.core.domain.groups import Group
@@ -33,11 +34,12 @@ from ctpanel.core.store.journal import Journal
 from ctpanel.core.wire.urls import DEFAULT_BASE_URL
 from ctpanel.panel.connection import BackendFactory, Connection
 from ctpanel.panel.desk import OrderDesk
+from ctpanel.panel.glance import MemberRisk
 from ctpanel.panel.hotkey_switch import HotkeySwitch
 from ctpanel.panel.market import MarketState, MarketWatch
 from ctpanel.panel.notices import Level, Notices
 from ctpanel.panel.options import Options, PreferenceStore, remember
-from ctpanel.panel.plans import ExitChoices, make_plan
+from ctpanel.panel.plans import ExitChoices, GroupTicketPlan, make_plan
 from ctpanel.panel.ports import Confirmer, HotkeyRegistrar
 from ctpanel.panel.positions import Positions
 from ctpanel.panel.protect_plans import (
@@ -46,8 +48,10 @@ from ctpanel.panel.protect_plans import (
     PROTECTION_ACTIONS,
     protection_plan,
 )
+from ctpanel.panel.risk import RiskWatch
 from ctpanel.panel.session import Session
 from ctpanel.panel.sounds import Player, Sounds
+from ctpanel.panel.sync_plan import SyncFixPlan
 from ctpanel.panel.ticket import STANDARD_GUARDS, Freshness, Phase, Plan, Ticket
 from ctpanel.panel.ticks import TicketTicks
 from ctpanel.panel.views import ModeView, PanelEvents, TicketState, ticket_state
@@ -116,8 +120,12 @@ class Panel:
                                 failed=self.connection.failed,
                                 accounts=lambda: [a.name for a in self.positions.accounts])
         self.orders.ticks = self.ticks
+        self.confirmer = confirmer
         self.market = MarketWatch(self.session, on_change=self._on_market_changed, clock=clock,
                                   band=self.options.quote_band)
+        self.risk = RiskWatch(self.session, spawn=self.session.spawn,
+                              folder=self.positions.group_file.folder, clock=clock)
+        self.left_out: frozenset[str] = frozenset()  # group members the trader leaves out
         self.hotkey = HotkeySwitch(self.notices, clock)
         self.hotkey.apply(self.options.global_chord, self.options.side_chords())
         self._route()
@@ -148,9 +156,11 @@ class Panel:
         orders.confirmed.connect(self._on_order_confirmed)
         orders.member.connect(events.group_member.emit)
         orders.finished.connect(events.order_finished.emit)
+        orders.finished.connect(self._on_order_finished)
         orders.peeked.connect(self._on_position_peeked)
         orders.protection.connect(self._on_protection)
         self.hotkey.changed.connect(self._on_hotkey_changed)
+        self.risk.changed.connect(self._on_risk_changed)
 
     # --- what views read when they bind ---------------------------------------------------
 
@@ -182,13 +192,20 @@ class Panel:
         """What ``action`` would send on the selection, as the ticket judges it."""
         group = self.positions.group()
         if action in ORDER_DESK_ACTIONS or action in NUDGES:
-            return protection_plan(action, self.form_state(), self.bracket, self.plus_ticks,
-                                   group=group, guards=self._guards(),
-                                   budget_left=self._budget_left() if group else None,
-                                   order_id=order_id)
-        return make_plan(action, self.form_state(), group=group, choices=self.exit_choices,
-                         budget_left=self._budget_left() if group is not None else None,
-                         order_id=order_id, guards=self._guards())
+            return self._leaving_out(protection_plan(
+                action, self.form_state(), self.bracket, self.plus_ticks, group=group,
+                guards=self._guards(), budget_left=self._budget_left() if group else None,
+                order_id=order_id))
+        return self._leaving_out(make_plan(
+            action, self.form_state(), group=group, choices=self.exit_choices,
+            budget_left=self._budget_left() if group is not None else None,
+            order_id=order_id, guards=self._guards()))
+
+    def _leaving_out(self, plan: Plan) -> Plan:
+        """A group's plan without the members the trader chose to leave out."""
+        if self.left_out and isinstance(plan, GroupTicketPlan):
+            return replace(plan, left_out=self.left_out)
+        return plan
 
     def _budget_left(self) -> float | None:
         return self.backend.client.budget.level if self.backend is not None else None
@@ -453,15 +470,19 @@ class Panel:
             return
         form, group = self.form_state(), self.positions.group()
         budget, guards = self._budget_left(), self._guards()
-        plans = {action.value: make_plan(action, form, group=group, choices=self.exit_choices,
-                                         budget_left=budget, guards=guards)
+        self._ticket_to_risk(form)
+        plans = {action.value: self._leaving_out(make_plan(
+                     action, form, group=group, choices=self.exit_choices,
+                     budget_left=budget, guards=guards))
                  for action in (Intent.REVERSE, *EXIT_ACTIONS)}  # the form read once
         reverse = plans.pop(Intent.REVERSE.value)
-        plans.update({action: protection_plan(action, form, self.bracket, self.plus_ticks,
-                                              group=group, guards=guards, budget_left=budget)
+        plans.update({action: self._leaving_out(protection_plan(
+                          action, form, self.bracket, self.plus_ticks, group=group,
+                          guards=guards, budget_left=budget))
                       for action in ORDER_DESK_ACTIONS})
         self._show_ticket(ticket_state(self.ticket, form, plans, self.positions.account_words(),
-                                       reverse, group.name if group else ""))
+                                       reverse, group.name if group else "",
+                                       risk=self._members_risk if group else None))
         next_change = self.ticket.next_change_at()
         if next_change is not None:
             self.events.wake_in.emit(max(0.0, next_change - self.clock()) + 0.001)
@@ -499,6 +520,8 @@ class Panel:
         self.events.backend_changed.emit(backend)
         self.market.reset(account=self.account)
         self.hotkey.scope_changed("mode")
+        self.risk.attach(self.positions.groups)
+        self._watch_risk()
         self.positions.sync_scope()
         self._on_hotkey_changed(self.hotkey.view())
         self.refresh_ticket()
@@ -506,6 +529,9 @@ class Panel:
     def _on_account_changed(self, _account: str) -> None:
         self.hotkey.scope_changed("account")
         self._start_bracket()
+        self.left_out = frozenset()
+        self.risk.attach(self.positions.groups)
+        self._watch_risk()
 
     def _start_bracket(self) -> None:
         """A newly picked account or group: the ticket's ticks start from its default (the
@@ -518,6 +544,7 @@ class Panel:
 
     def _on_scope_changed(self) -> None:
         """Nothing survives a change of backend, account or instrument."""
+        self.left_out = frozenset()
         self.events.protection.emit(self.protection_view())
         self.events.prices_cleared.emit()
         self.events.tick.emit(None)
@@ -569,6 +596,7 @@ class Panel:
 
     def _on_order_sent(self, _order) -> None:
         self._remirror = True  # the first figure after the order sets action and size again
+        self.left_out = frozenset()  # the choice was for that one press
 
     def _on_order_confirmed(self, report) -> None:
         self.connection.answered()
@@ -576,6 +604,83 @@ class Panel:
         if report.order.strategy:
             remember(self.preferences, "recent_strategies", report.order.strategy)
             self.events.strategies.emit(self.positions.strategy_names())
+
+    # --- the firm's rules (the risk part) --------------------------------------------------
+
+    def _watch_risk(self) -> None:
+        group = self.positions.group()
+        self.risk.watch(group.accounts if group is not None else
+                        [self.account] if self.account else [])
+
+    def _ticket_to_risk(self, form: FormState) -> None:
+        """The ticket's stop and the instrument's tick value, for the guards' worst case."""
+        firm = self.risk.firm
+        if firm is not None:
+            quote = form.quote
+            stop = self.bracket.stop_ticks if not form.strategy.strip() else None
+            firm.set_ticket(stop, self.instrument,
+                            quote.value_per_tick if quote is not None else None)
+
+    def _on_risk_changed(self) -> None:
+        group = self.positions.group()
+        self.events.risk.emit(None if group is not None else
+                              self.risk.account_risk(self.account))
+        if self.ticket.busy() is None:
+            self.refresh_ticket()
+
+    def _on_order_finished(self, report: Any) -> None:
+        if isinstance(report, GroupReport):
+            self.risk.acted(report)  # why a member may now differ from the rest
+
+    def _members_risk(self, plan: Any) -> dict[str, MemberRisk]:
+        """Each member's breach preview (or room), lock, and out-of-sync mark."""
+        previews = self.risk.previews(plan)
+        positions = {s.member.account: s.before for s in plan.steps if s.before is not None}
+        marks = self.risk.sync_marks(plan.group, positions, plan.instrument)
+        said = {}
+        for step in plan.steps:
+            account = step.member.account
+            preview, line = previews.get(account), self.risk.account_risk(account)
+            words = preview.words().removeprefix(account).strip() if preview else \
+                (line.line if line else "")
+            level = preview.level.colour if preview else ("green" if line else "")
+            if line is not None and line.locked:
+                words, level = f"{line.locked} · {words}", "red"
+            mark = marks.get(account)
+            said[account] = MemberRisk(level, words, mark.words().removeprefix(account)
+                                       .strip() if mark else "")
+        return said
+
+    def leave_out_refused(self) -> None:
+        """The trader's choice: the group's next action goes to the members the rules pass,
+        leaving out the ones they refuse, each said as left out (never done without this)."""
+        self.left_out = frozenset()
+        refused: list[str] = []
+        for action in (Intent.REVERSE, "buy", "sell"):
+            plan = self.plan(action).on(self.ticket.reading)
+            group_plan = plan.plan if isinstance(plan, GroupTicketPlan) else None
+            if group_plan is not None:
+                refused += [a for a in group_plan.refused_accounts() if a not in refused]
+        self.left_out = frozenset(refused)
+        if refused:
+            self.notices.say(Level.INFO, f"Leaving out {', '.join(refused)} on purpose: the "
+                                         "next group action goes to the others.")
+        self.refresh_ticket()
+
+    def bring_in_line(self, account: str) -> None:
+        """Preview the one order that brings ``account`` in line with its group, as the
+        ticket's question; it is sent only on the trader's yes."""
+        if self.backend is None or self.positions.group() is None:
+            return
+        started = self.orders.press(self._sync_plan(account), confirm=True,
+                                    plan_now=lambda: self._sync_plan(account))
+        if started:
+            self.positions.cancel_read()
+        self.refresh_ticket()
+
+    def _sync_plan(self, account: str) -> Plan:
+        return SyncFixPlan(self.positions.group(), account, self.instrument, self.risk.last,
+                           self._guards())
 
     def _on_protection(self, account: str, instrument: str, protection: Protection) -> None:
         self.ticks.protected(account, instrument, protection)

@@ -237,6 +237,7 @@ class GroupTicketPlan:
     guards: tuple[Guard, ...] = STANDARD_GUARDS  # each member's request passes them
     side: OrderSide | None = None  # an entry's: BUY or SELL
     quote: Quote | None = None  # the market at the press: each member's bracket's tick grid
+    left_out: frozenset[str] = frozenset()  # members the trader chose to leave out
 
     @property
     def label(self) -> str:
@@ -258,10 +259,11 @@ class GroupTicketPlan:
             return None
         positions = positions_by_account(self.reading.holdings, self.instrument,
                                          self.group.accounts)
-        return vetted(plan_group(self.group, self.action, self.instrument,
+        plan = vetted(plan_group(self.group, self.action, self.instrument,
                                  positions, self.entry,
                                  flatten_instrument_only=self.choices.flatten_instrument_only,
                                  close_portion=self.choices.portion_of_close()), self.guards)
+        return plan.leaving_out(self.left_out) if self.left_out else plan
 
     @property
     def before(self) -> GroupPlan | None:

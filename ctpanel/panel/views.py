@@ -6,13 +6,15 @@ Words live here too (the band, the title), so a window only copies them onto its
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ctpanel.core.domain.form import FormState
+from ctpanel.core.domain.groups import GroupPlan
 from ctpanel.core.domain.models import OrderInfo
 from ctpanel.core.domain.states import Intent
 from ctpanel.panel.events import Events
-from ctpanel.panel.glance import MemberRow, member_rows
+from ctpanel.panel.glance import MemberRisk, MemberRow, member_rows
 from ctpanel.panel.plans import ExitPlan, GroupTicketPlan
 from ctpanel.panel.status import ConnectionStatus
 from ctpanel.panel.ticket import Arming, Plan, Ticket
@@ -75,10 +77,12 @@ class TicketState:
     members: tuple[MemberRow, ...] = ()  # a group's rows, one per member
     group_summary: str = ""  # "Apex PA: REVERSE acts on 4 of 5 (skipped: APEX-3)"
     problem_fields: frozenset[str] = frozenset()  # the form's fields that hold a problem
+    leave_out: str = ""  # "Send to 4 of 5: APEX-3: …": the red members the trader may leave out
 
 
 def ticket_state(ticket: Ticket, form: FormState, exits: dict[str, Plan],
-                 account: str, reverse: Plan | None = None, group: str = "") -> TicketState:
+                 account: str, reverse: Plan | None = None, group: str = "",
+                 risk: MembersRisk | None = None) -> TicketState:
     """What the ticket says for the form (or ``reverse``: a group's) and each exit's plan
     (the ticket idle)."""
     arming = ticket.arming(reverse if reverse is not None else form)
@@ -89,28 +93,34 @@ def ticket_state(ticket: Ticket, form: FormState, exits: dict[str, Plan],
     others += [warning for warning in form.warnings() if warning != arming.reason]
     cancel = ExitPlan(Intent.CANCEL, form.account, form.instrument).on(ticket.reading)
     working = cancel.before.orders_in(form.instrument) if cancel.before is not None else None
-    members, summary = _group_rows(ticket, reverse, exits.get(Intent.CLOSE.value))
+    members, summary, offer = _group_rows(ticket, reverse, exits.get(Intent.CLOSE.value), risk)
     fields = frozenset(p.field for p in problems)
     return TicketState(arming, arming.preview, " ".join(others),
                        {name: ticket.arming(plan) for name, plan in exits.items()}, working,
-                       account, group, members, summary, fields)
+                       account, group, members, summary, fields, offer)
 
 
-def _group_rows(ticket: Ticket, reverse: Plan | None, close: Plan | None
-                ) -> tuple[tuple[MemberRow, ...], str]:
-    """A group's rows and its one-line summary, from the plans on the ticket's read."""
+def _group_rows(ticket: Ticket, reverse: Plan | None, close: Plan | None,
+                risk: MembersRisk | None) -> tuple[tuple[MemberRow, ...], str, str]:
+    """A group's rows, its one-line summary and the offer to leave out its red members, from
+    the plans on the ticket's read."""
     if not isinstance(reverse, GroupTicketPlan):
-        return (), ""
+        return (), "", ""
     reverse_plan = reverse.on(ticket.reading).plan
     close_plan = close.on(ticket.reading).plan if isinstance(close, GroupTicketPlan) else None
     if reverse_plan is None:
-        return (), f"{reverse.group.name}: reading every member's position…"
+        return (), f"{reverse.group.name}: reading every member's position…", ""
     acting = len(reverse_plan.requests)
     skipped = [step.member.account for step in reverse_plan.steps if step.skipped]
     summary = f"{reverse.group.name}: REVERSE acts on {acting} of {len(reverse_plan.steps)}"
     if skipped:
         summary += f" (skipped: {', '.join(skipped)})"
-    return member_rows(reverse_plan, close_plan), summary
+    said = risk(reverse_plan) if risk is not None else None
+    return member_rows(reverse_plan, close_plan, said), summary, reverse_plan.send_words()
+
+
+# What the risk part says of each member of a group plan (:class:`MemberRisk` by account).
+MembersRisk = Callable[[GroupPlan], dict[str, MemberRisk]]
 
 
 @dataclass(frozen=True)
@@ -164,4 +174,5 @@ class PanelEvents(Events):
         "protection",  # Protection | None: the selected position's, UNPROTECTED and why
         "bracket",  # Bracket: the ticks the ticket starts with for a newly picked account
         "running",  # bool: started (the view's timers run) or shutting down
+        "risk",  # AccountRisk | None: the selected account's P&L today, room and lock
     )

@@ -20,8 +20,11 @@ SIMULATOR = ROOT / "sim"
 # Issue 28's figures for the three stacks (press -> the reverse's record, which came after the
 # answer then). This hook measured that code (2133b6a, the intent already written ahead) at
 # 24 files and 94 hops to the outcome's record; the desk's route is held to today's figures.
+# Issue 30 adds one guard, the firm's rules (core/risk/firm_rules.py), asked by the ticket and
+# by the desk: one file and its hops (idle without a rule: one attribute read, see
+# benchmarks/latency.py for the click path's time).
 BEFORE = {"files": 29, "hops": 87}
-AT_MOST = {"files": 29, "hops": 92}
+AT_MOST = {"files": 30, "hops": 96}
 
 
 async def test_a_reverse_reaches_its_journal_record_in_fewer_files_and_hops(driven):

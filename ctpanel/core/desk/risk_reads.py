@@ -9,7 +9,6 @@ for accounts with an intraday trailing drawdown, and only when asked.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Iterable
 from dataclasses import replace
@@ -32,6 +31,8 @@ async def read_figures(client: Any, room: RiskRoom, accounts: Iterable[str], *,
                        with_highs: bool = True) -> int:
     """Read ``accounts``' figures into ``room`` (and every account's positions); returns the
     requests spent. Raises the read's :class:`CtError` when nothing could be read."""
+    import asyncio  # here: the panel's window is shown before asyncio is loaded
+
     wanted = list(dict.fromkeys(accounts))
     spent = 1
     try:
@@ -57,6 +58,8 @@ async def read_figures(client: Any, room: RiskRoom, accounts: Iterable[str], *,
 
 
 async def _one_by_one(client: Any, room: RiskRoom, accounts: list[str]) -> int:
+    import asyncio
+
     found = await asyncio.gather(*(client.get_account_figures(a) for a in accounts),
                                  client.list_all_positions(), return_exceptions=True)
     *figures, positions = found

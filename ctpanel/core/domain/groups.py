@@ -178,7 +178,8 @@ class GroupPlan:
         out = {account.lower() for account in accounts}
         steps = tuple(replace(step, request=None, refused="",
                               skipped=f"left out: {step.refused or 'by the trader'}")
-                      if step.member.account.lower() in out else step for step in self.steps)
+                      if step.member.account.lower() in out and step.request is not None
+                      else step for step in self.steps)
         return replace(self, steps=steps)
 
     def send_words(self) -> str:

@@ -308,6 +308,8 @@ class FirmRules:
             self.planned = {}
 
     def check(self, intent: Intent, request: Any, basis: Basis) -> str | None:
+        if not self.room.armed:
+            return None  # no rule and no lock anywhere: the click path pays one attribute
         findings = self.findings(intent, request, basis)
         if not findings:
             return None

@@ -104,6 +104,7 @@ class RiskRoom:
         self.figures: dict[str, AccountFigures] = {}
         self.positions: dict[str, tuple[Position, ...]] = {}  # account -> its open positions
         self.positions_read_at: float | None = None
+        self.armed = self._any_rule()  # any rule or lock at all (the guard's fast path)
 
     # --- what is known ------------------------------------------------------------------
 
@@ -111,6 +112,12 @@ class RiskRoom:
         self.book = book
         if groups is not None:
             self.groups = tuple(groups)
+        self.armed = self._any_rule()
+
+    def _any_rule(self) -> bool:
+        book = self.book
+        return bool(book.locks) or any(not rules.is_empty for rules in
+                                       (*book.accounts.values(), *book.groups.values()))
 
     def rules_for(self, account: str) -> RiskRules:
         return rules_with_broker(self.book.rules_for(account, self.groups),
@@ -187,6 +194,7 @@ class RiskRoom:
             return
         until = rules.reset_at.next_after(self.wall_clock()).astimezone(UTC)
         self.book = self.book.without_expired(self.wall_clock()).with_lock(account, until)
+        self.armed = True
         if self.on_lock is not None:
             self.on_lock(self.book)
 
