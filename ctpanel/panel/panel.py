@@ -49,6 +49,7 @@ from ctpanel.panel.protect_plans import (
     protection_plan,
 )
 from ctpanel.panel.risk import RiskWatch
+from ctpanel.panel.risk_form import RiskFields, fields_of, rules_from_fields
 from ctpanel.panel.session import Session
 from ctpanel.panel.sounds import Player, Sounds
 from ctpanel.panel.sync_plan import SyncFixPlan
@@ -367,6 +368,8 @@ class Panel:
         arming = self.ticket_state.arming
         self.hotkey.observe(arming.armed, arming.reason)
         self.events.clock.emit(self.ticket.freshness_of_reading() is Freshness.STALE)
+        if self.positions.group() is None:
+            self.events.risk.emit(self.risk.account_risk(self.account))  # its age moves on
         self._show_market()  # the quote's age, and stale once it is
         self.connection.show_budget()
 
@@ -666,6 +669,33 @@ class Panel:
             self.notices.say(Level.INFO, f"Leaving out {', '.join(refused)} on purpose: the "
                                          "next group action goes to the others.")
         self.refresh_ticket()
+
+    def risk_target(self) -> tuple[str, bool] | None:
+        """Whose rules Settings → Risk… edits: the selected group, else the account."""
+        group = self.positions.group()
+        if group is not None:
+            return group.name, True
+        return (self.account, False) if self.account else None
+
+    def risk_fields(self) -> RiskFields:
+        target = self.risk_target()
+        return fields_of(self.risk.rules_of(*target[:1], group=target[1])) if target \
+            else RiskFields()
+
+    def save_risk_fields(self, fields: RiskFields) -> list[str]:
+        """The rules typed in Settings → Risk…: saved to ``risk.json`` and in force at once,
+        or what is wrong with them (nothing saved)."""
+        target = self.risk_target()
+        if target is None:
+            return ["Choose an account or a group first."]
+        rules, problems = rules_from_fields(fields)
+        if rules is None:
+            return problems
+        self.risk.save_rules(target[0], rules, group=target[1])
+        self.notices.say(Level.INFO, f"Risk rules of {target[0]}: " + "; ".join(
+            rules.summary()) + ".")
+        self._watch_risk()
+        return []
 
     def bring_in_line(self, account: str) -> None:
         """Preview the one order that brings ``account`` in line with its group, as the

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QWidget
 
+from ctpanel.panel.notices import Level
 from ctpanel.panel.views import HotkeyView, ModeView
 from ctpanel.qt.icons import app_icon, armed_icon
 from ctpanel.qt.screen import keep_on_screen, restore_place, saved_place
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         self.token_action = settings.addAction("API &token…")
         self.settings_action = settings.addAction("&Preferences…")
         self.groups_action = settings.addAction("&Groups…")
+        self.risk_action = settings.addAction("&Risk rules…")
         self.always_on_top_action = QAction("&Always on top", self, checkable=True)
         settings.addAction(self.always_on_top_action)
         view = self.menuBar().addMenu("&View")
@@ -130,6 +132,10 @@ class MainWindow(QMainWindow):
         orders = self.menuBar().addMenu("&Orders")
         # Never a shortcut: it always asks, after listing what it closes in every account.
         self.everything_action = orders.addAction("&Flatten every account…")
+        # A group's choices, never taken for the trader: leave out the members the firm's
+        # rules refuse, and bring a member that differs from the rest in line.
+        self.leave_out_action = orders.addAction("&Leave out refused members")
+        self.in_line_action = orders.addAction("&Bring a member in line…")
         self.about_action = self.menuBar().addMenu("&Help").addAction("&About ctpanel…")
 
     def _connect(self) -> None:
@@ -149,6 +155,9 @@ class MainWindow(QMainWindow):
         self.token_action.triggered.connect(self.open_token_dialog)
         self.settings_action.triggered.connect(self.open_settings)
         self.groups_action.triggered.connect(self.open_groups)
+        self.risk_action.triggered.connect(self.open_risk)
+        self.leave_out_action.triggered.connect(self.panel.leave_out_refused)
+        self.in_line_action.triggered.connect(self._bring_in_line)
         self.about_action.triggered.connect(self.open_about)
         self.always_on_top_action.toggled.connect(self._on_always_on_top_toggled)
         # Opening or folding the order details gives the upper part the room it needs.
@@ -231,6 +240,21 @@ class MainWindow(QMainWindow):
         from ctpanel.qt.widgets.groups_dialog import GroupsDialog  # not needed at start-up
 
         dialog = GroupsDialog(self.panel, self)
+        dialog.open()
+        return dialog
+
+    def _bring_in_line(self) -> None:
+        """The group table's selected member out of sync, else its first."""
+        marked = self.lower.group_table.out_of_sync()
+        if marked:
+            self.panel.bring_in_line(marked[0])
+        else:
+            self.panel.notices.say(Level.INFO, "No member of the group is out of sync.")
+
+    def open_risk(self):
+        from ctpanel.qt.widgets.risk_dialog import RiskDialog  # not needed at start-up
+
+        dialog = RiskDialog(self.panel, self)
         dialog.open()
         return dialog
 

@@ -25,7 +25,10 @@ TEXT_CAPS = {"instrument": ("an instrument", MAX_NAME_LENGTH),
              "strategy": ("an ATM template name", MAX_STRATEGY_LENGTH),
              "group": ("a group name", MAX_NAME_LENGTH),
              "account": ("an account name", MAX_NAME_LENGTH),
-             "token": ("an API token", 4096)}
+             "token": ("an API token", 4096),
+             "money": ("an amount in dollars", 16),
+             "wall_time": ("a time with its zone", 48),
+             "news": ("the news windows", 4000)}
 MAX_PRICE = 1e9
 
 _SPACES = re.compile(r"\s+")

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QMenu,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
@@ -26,7 +29,12 @@ from ctpanel.qt.widgets.labels import ElidedLabel
 if TYPE_CHECKING:
     from ctpanel.panel.panel import Panel
 
-COLUMNS = ("Account", "Position", "Open P&L", "On REVERSE", "On CLOSE", "Last result")
+COLUMNS = ("Account", "Position", "Open P&L", "On REVERSE", "On CLOSE", "Risk", "In sync",
+           "Last result")
+RISK, SYNC = 5, 6
+# The breach preview's colours, as a background (the words say it too: "red: …").
+# Dark tints: the dark style's light text stays readable on them.
+LEVEL_COLOURS = {"green": "#1f4d2b", "amber": "#5c4500", "red": "#6b1d1d"}
 RESULT = len(COLUMNS) - 1
 ROWS_SHOWN = (3, 10)  # the table's least and most rows before it scrolls
 
@@ -49,6 +57,11 @@ class GroupTable(QWidget):
         self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustIgnored)
         self.group = ""
+        self.panel = panel
+        # The trader's choices, never taken for them (also in the Orders menu): each row's
+        # context menu brings its member in line (previewed, sent on a yes).
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._row_menu)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.summary)
@@ -80,13 +93,39 @@ class GroupTable(QWidget):
             self.table.setRowCount(0)
             self.summary.setText("")
         if not self.summary.text() or self.summary.property("from") == "ticket":
-            self.summary.setText(state.group_summary)
+            offer = f" · {state.leave_out} (Orders → Leave out refused members)" \
+                if state.leave_out else ""
+            self.summary.setText(state.group_summary + offer)
             self.summary.setProperty("from", "ticket")
         for member in state.members:
             row = self._row_of(member.account)
+            risk = f"{member.level.upper()}: {member.risk}" if member.level else member.risk
             for column, text in enumerate((member.account, member.position, member.pnl,
-                                           member.reverse, member.close)):
+                                           member.reverse, member.close, risk,
+                                           f"OUT OF SYNC: {member.sync}" if member.sync
+                                           else "in sync")):
                 self._set(row, column, text)
+            item = self.table.item(row, RISK)
+            colour = LEVEL_COLOURS.get(member.level)
+            item.setBackground(QBrush(QColor(colour)) if colour else QBrush())
+
+    def out_of_sync(self) -> list[str]:
+        """The members marked out of sync, the selected row's first."""
+        rows = [r for r in range(self.table.rowCount())
+                if (self.table.item(r, SYNC) or QTableWidgetItem()).text().startswith("OUT")]
+        current = self.table.currentRow()
+        rows.sort(key=lambda r: r != current)
+        return [self.table.item(r, 0).text() for r in rows]
+
+    def _row_menu(self, at) -> None:
+        row = self.table.rowAt(at.y())
+        item = self.table.item(row, 0) if row >= 0 else None
+        account = item.text() if item is not None else ""
+        if account not in self.out_of_sync():
+            return
+        menu = QMenu(self)
+        menu.addAction(f"Bring {account} in line…", lambda: self.panel.bring_in_line(account))
+        menu.exec(self.table.viewport().mapToGlobal(at))
 
     def show_member(self, outcome: Any) -> None:
         """One member's last result, as its answer lands."""

@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ctpanel.core.domain.models import Position, Side
+from ctpanel.core.risk.room import FIRM_FLATTENS
 from ctpanel.panel.glance import position_texts
 from ctpanel.panel.market import MarketState
+from ctpanel.panel.risk import AccountRisk
 from ctpanel.panel.views import TicketState
 from ctpanel.qt.style import restyle
 from ctpanel.qt.widgets.entries_view import ProtectionLabel
@@ -46,6 +48,11 @@ class PositionStrip(QWidget):
         layout.addWidget(self.line)
         layout.addWidget(self.protection)
         layout.addWidget(self.detail)
+        self.risk = ElidedLabel("")
+        self.risk.setObjectName("accountRisk")
+        self.risk.hide()
+        layout.addWidget(self.risk)
+        follow(self, panel.events.risk, self.show_risk)
         follow(self, panel.events.position, self.show_position)
         follow(self, panel.events.position_note, self.show_note)
         follow(self, panel.events.clock, lambda stale: self.tick(stale=stale))
@@ -64,6 +71,19 @@ class PositionStrip(QWidget):
             self.line.setProperty("side", side)
             restyle(self.line)  # the style sheet's [side=...] colours
         self._show()
+
+    def show_risk(self, risk: AccountRisk | None) -> None:
+        """The account's P&L today, its room to each limit and its lock (hidden: no rule)."""
+        self.risk.setVisible(risk is not None)
+        if risk is None:
+            return
+        text = f"{risk.locked} ({FIRM_FLATTENS}) · {risk.line}" if risk.locked else \
+            f"Risk: {risk.line}"
+        self.risk.setText(text)
+        locked = "yes" if risk.locked else "no"
+        if self.risk.property("locked") != locked:
+            self.risk.setProperty("locked", locked)
+            restyle(self.risk)
 
     def show_ticket(self, state: TicketState) -> None:
         """A group holds nothing itself: its members' positions are in the group table."""
