@@ -375,6 +375,7 @@ class Panel:
 
     def poll_tick(self) -> None:
         self.positions.poll()
+        self.risk.tick()
 
     def market_tick(self) -> None:
         if self.backend is not None and (self._market_task is None or self._market_task.done()):

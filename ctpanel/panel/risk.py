@@ -2,7 +2,7 @@
 account figures of the selection read within the budget, and what the window shows of them.
 
 Reads: only the selected account or the selected group's members, and only when a rule or a
-lock applies to one of them; one snapshot read every :data:`READ_EVERY_S` for all of them (at
+lock applies to one of them; one snapshot read for all of them on the view's 5 s timer (at
 most one read per account per 5 s), the session's highs every :data:`HIGHS_EVERY` turns;
 paused while CrossTrade's budget is below :data:`RISK_RESERVE`. Never on the click path: a
 guard asks the room, which holds what was read last (stale is unknown).
@@ -32,8 +32,7 @@ from ctpanel.panel.session import Session, Spawn
 
 log = logging.getLogger(__name__)
 
-READ_EVERY_S = 5.0
-HIGHS_EVERY = 6  # turns: the watermarks every 30 s
+HIGHS_EVERY = 6  # turns: each account's watermarks every 30 s
 RISK_RESERVE = 12  # requests left below which the risk reads wait (orders keep the rest)
 
 
@@ -50,13 +49,11 @@ class RiskWatch:
     """The rules, the reads of the selection's figures, and the risk lines."""
 
     def __init__(self, session: Session, *, spawn: Spawn, folder: Path | None,
-                 clock: Callable[[], float], sleep: Callable[[float], Any] | None = None
-                 ) -> None:
+                 clock: Callable[[], float]) -> None:
         self.session = session
         self.spawn = spawn
         self.folder = folder  # None: no risk.json (tests, the benchmark)
         self.clock = clock
-        self._sleep = sleep
         self.book = load_book(folder)
         self.groups: list[Group] = []
         self.accounts: list[str] = []
@@ -107,11 +104,16 @@ class RiskWatch:
     # --- reads -------------------------------------------------------------------------
 
     def watch(self, accounts: list[str]) -> None:
-        """The selection's accounts (an account, or a group's members): read from now on."""
+        """The selection's accounts (an account, or a group's members): read now, then on
+        each :meth:`tick`."""
         self.accounts = list(accounts)
         self.last = {}
+        self.tick()
+
+    def tick(self) -> None:
+        """The view's 5 s timer (with the position poll): one read, unless one is on its way."""
         if self._task is None or self._task.done():
-            self._task = self.spawn(self._loop(), "risk reads")
+            self._task = self.spawn(self.read_once(), "risk reads")
 
     def _ruled(self) -> list[str]:
         firm = self.firm
@@ -119,14 +121,6 @@ class RiskWatch:
             return []
         room = firm.room
         return [a for a in self.accounts if room.has_rules(a) or room.locked_until(a)]
-
-    async def _loop(self) -> None:
-        import asyncio
-
-        sleep = self._sleep or asyncio.sleep
-        while True:
-            await self.read_once()
-            await sleep(READ_EVERY_S)
 
     async def read_once(self) -> bool:
         """One turn: read when a rule applies and the budget has room; whether it read."""
@@ -136,11 +130,13 @@ class RiskWatch:
             return False
         if backend.client.budget.level < RISK_RESERVE:
             return False  # orders keep the budget: the figures age, and say so
-        highs = self.turns % HIGHS_EVERY == 0
-        self.turns += 1
+        # The watermarks in turn: each account's every HIGHS_EVERY turns, never all at once
+        # (a burst would take the room a group's orders need).
+        turn, self.turns = self.turns % HIGHS_EVERY, self.turns + 1
+        highs = [a for index, a in enumerate(ruled) if index % HIGHS_EVERY == turn]
         try:
             self.reads += await read_figures(backend.client, backend.desk.firm.room, ruled,
-                                             with_highs=highs)
+                                             highs_of=highs)
         except CtError as error:
             log.info("Account figures not read: %s", error)
         self.changed.emit()

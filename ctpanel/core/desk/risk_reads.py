@@ -28,9 +28,11 @@ def needs_high(room: RiskRoom, account: str) -> bool:
 
 
 async def read_figures(client: Any, room: RiskRoom, accounts: Iterable[str], *,
-                       with_highs: bool = True) -> int:
-    """Read ``accounts``' figures into ``room`` (and every account's positions); returns the
-    requests spent. Raises the read's :class:`CtError` when nothing could be read."""
+                       highs_of: Iterable[str] | None = None) -> int:
+    """Read ``accounts``' figures into ``room`` (and every account's positions), and the
+    session's high of ``highs_of`` (None: of every one of ``accounts`` that trails it);
+    returns the requests spent. Raises the read's :class:`CtError` when nothing could be
+    read."""
     import asyncio  # here: the panel's window is shown before asyncio is loaded
 
     wanted = list(dict.fromkeys(accounts))
@@ -46,8 +48,8 @@ async def read_figures(client: Any, room: RiskRoom, accounts: Iterable[str], *,
     except CtError as error:
         log.info("No snapshot (%s): reading each account", error)
         spent = await _one_by_one(client, room, wanted)
-    if with_highs:
-        highs = [a for a in wanted if needs_high(room, a)]
+    highs = [a for a in (wanted if highs_of is None else highs_of) if needs_high(room, a)]
+    if highs:
         spent += len(highs)
         found = await asyncio.gather(*(client.get_session_high(a) for a in highs),
                                      return_exceptions=True)
