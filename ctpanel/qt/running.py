@@ -132,10 +132,14 @@ async def report_state_changes(window: MainWindow) -> None:
     """``--report-ready``, after "usable": a ``state`` line each time it changes, the global
     hotkey's note, and where each working order's Cancel button is, so a test in another
     process can see what the panel shows and click it (end-to-end tests)."""
-    last, last_note, last_buttons = "", "", ""
+    last, last_note, last_buttons, last_rows = "", "", "", ""
     while True:
         state, note = panel_state(window), window.panel.hotkey.view().note
         buttons = cancel_buttons(window)
+        rows = group_rows(window)
+        if rows != last_rows:
+            print(rows, flush=True)
+            last_rows = rows
         if state != last:
             print(state, flush=True)
             last = state
@@ -146,6 +150,23 @@ async def report_state_changes(window: MainWindow) -> None:
             print(buttons, flush=True)
             last_buttons = buttons
         await asyncio.sleep(0.1)
+
+
+def group_rows(window: MainWindow) -> str:
+    """``group-rows <account>=<risk colour>,<locked|open>,<in|out> ...``: what the group
+    table's Risk and In sync columns show of each member."""
+    table = window.lower.group_table.table
+    found = []
+    for row in range(table.rowCount()):
+        cells = [table.item(row, column) for column in (0, 5, 6)]
+        if None in cells:
+            continue
+        account, risk, sync = (cell.text() for cell in cells)
+        colour = risk.partition(":")[0].lower()
+        colour = colour if colour in ("green", "amber", "red") else "none"
+        found.append(f"{account}={colour},{'locked' if 'LOCKED' in risk else 'open'},"
+                     f"{'out' if sync.startswith('OUT') else 'in'}")
+    return " ".join(["group-rows", *found])
 
 
 def cancel_buttons(window: MainWindow) -> str:

@@ -22,7 +22,6 @@ from ctpanel.core.domain.risk_rules import RiskRules
 from ctpanel.core.domain.states import Intent
 from ctpanel.core.errors import InvalidOrder
 from ctpanel.core.risk.guard import Basis, Refused
-from ctpanel.core.store.risk_file import RiskBook
 from tests.helpers.clock import FakeClock
 
 ACCOUNTS = ("PA-1", "PA-2")
