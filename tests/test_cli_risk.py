@@ -86,7 +86,8 @@ def test_a_group_member_refused_is_left_out_only_when_named(standalone_sim, near
                                                             private_files):
     run_cli(standalone_sim, private_files, "risk", "set", "--group", "Apex PA",
             "--daily-loss", "1000")
-    near_limit.post("/_sim/state", json={"risk": {"APEX-2": {"realized": -990}}})
+    near_limit.post("/_sim/state", json={"risk": {"APEX-2": {"realized": -950}},
+                                         "positions": [["APEX-2", "ES", 1]]})  # no open P&L
     blocked = run_cli(standalone_sim, private_files, "reverse", "--group", "Apex PA",
                       "--instrument", "ES", "--stop-ticks", "8")
     assert blocked.returncode == 2

@@ -34,7 +34,6 @@ from ctpanel.core.store.journal import Journal
 from ctpanel.core.wire.urls import DEFAULT_BASE_URL
 from ctpanel.panel.connection import BackendFactory, Connection
 from ctpanel.panel.desk import OrderDesk
-from ctpanel.panel.glance import MemberRisk
 from ctpanel.panel.hotkey_switch import HotkeySwitch
 from ctpanel.panel.market import MarketState, MarketWatch
 from ctpanel.panel.notices import Level, Notices
@@ -49,7 +48,7 @@ from ctpanel.panel.protect_plans import (
     protection_plan,
 )
 from ctpanel.panel.risk import RiskWatch
-from ctpanel.panel.risk_form import RiskFields, fields_of, rules_from_fields
+from ctpanel.panel.risk_form import RiskFields
 from ctpanel.panel.session import Session
 from ctpanel.panel.sounds import Player, Sounds
 from ctpanel.panel.sync_plan import SyncFixPlan
@@ -486,7 +485,7 @@ class Panel:
                       for action in ORDER_DESK_ACTIONS})
         self._show_ticket(ticket_state(self.ticket, form, plans, self.positions.account_words(),
                                        reverse, group.name if group else "",
-                                       risk=self._members_risk if group else None))
+                                       risk=self.risk.members if group else None))
         next_change = self.ticket.next_change_at()
         if next_change is not None:
             self.events.wake_in.emit(max(0.0, next_change - self.clock()) + 0.001)
@@ -636,25 +635,6 @@ class Panel:
         if isinstance(report, GroupReport):
             self.risk.acted(report)  # why a member may now differ from the rest
 
-    def _members_risk(self, plan: Any) -> dict[str, MemberRisk]:
-        """Each member's breach preview (or room), lock, and out-of-sync mark."""
-        previews = self.risk.previews(plan)
-        positions = {s.member.account: s.before for s in plan.steps if s.before is not None}
-        marks = self.risk.sync_marks(plan.group, positions, plan.instrument)
-        said = {}
-        for step in plan.steps:
-            account = step.member.account
-            preview, line = previews.get(account), self.risk.account_risk(account)
-            words = preview.words().removeprefix(account).strip() if preview else \
-                (line.line if line else "")
-            level = preview.level.colour if preview else ("green" if line else "")
-            if line is not None and line.locked:
-                words, level = f"{line.locked} · {words}", "red"
-            mark = marks.get(account)
-            said[account] = MemberRisk(level, words, mark.words().removeprefix(account)
-                                       .strip() if mark else "")
-        return said
-
     def leave_out_refused(self) -> None:
         """The trader's choice: the group's next action goes to the members the rules pass,
         leaving out the ones they refuse, each said as left out (never done without this)."""
@@ -680,8 +660,7 @@ class Panel:
 
     def risk_fields(self) -> RiskFields:
         target = self.risk_target()
-        return fields_of(self.risk.rules_of(*target[:1], group=target[1])) if target \
-            else RiskFields()
+        return self.risk.fields_of(*target) if target else RiskFields()
 
     def save_risk_fields(self, fields: RiskFields) -> list[str]:
         """The rules typed in Settings → Risk…: saved to ``risk.json`` and in force at once,
@@ -689,14 +668,13 @@ class Panel:
         target = self.risk_target()
         if target is None:
             return ["Choose an account or a group first."]
-        rules, problems = rules_from_fields(fields)
-        if rules is None:
-            return problems
-        self.risk.save_rules(target[0], rules, group=target[1])
-        self.notices.say(Level.INFO, f"Risk rules of {target[0]}: " + "; ".join(
-            rules.summary()) + ".")
-        self._watch_risk()
-        return []
+        problems = self.risk.save_fields(*target, fields)
+        if not problems:
+            rules = self.risk.rules_of(target[0], group=target[1])
+            self.notices.say(Level.INFO, f"Risk rules of {target[0]}: "
+                                         + "; ".join(rules.summary()) + ".")
+            self._watch_risk()
+        return problems
 
     def bring_in_line(self, account: str) -> None:
         """Preview the one order that brings ``account`` in line with its group, as the

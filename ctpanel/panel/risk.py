@@ -28,6 +28,8 @@ from ctpanel.core.risk.firm_rules import FirmRules
 from ctpanel.core.risk.preview import Preview, preview_plan
 from ctpanel.core.store.risk_file import RiskBook, load_book, save_book
 from ctpanel.panel.events import Event
+from ctpanel.panel.glance import MemberRisk
+from ctpanel.panel.risk_form import RiskFields, fields_of, rules_from_fields
 from ctpanel.panel.session import Session, Spawn
 
 log = logging.getLogger(__name__)
@@ -156,6 +158,37 @@ class RiskWatch:
         if room.locked_until(account):
             locked = f"LOCKED until {room.rules_for(account).reset_at}"
         return AccountRisk(account, _line(room, account), locked)
+
+    def members(self, plan: GroupPlan) -> dict[str, MemberRisk]:
+        """Each member's breach preview (or room), lock, and out-of-sync mark."""
+        previews = self.previews(plan)
+        positions = {s.member.account: s.before for s in plan.steps if s.before is not None}
+        marks = self.sync_marks(plan.group, positions, plan.instrument)
+        said = {}
+        for step in plan.steps:
+            account = step.member.account
+            preview, line = previews.get(account), self.account_risk(account)
+            words = preview.findings_words() if preview else (line.line if line else "")
+            level = preview.level.colour if preview else ("green" if line else "")
+            if line is not None and line.locked:
+                words, level = f"{line.locked} · {line.line}", "red"
+            mark = marks.get(account)
+            said[account] = MemberRisk(level, words, mark.words().removeprefix(
+                f"{account} out of sync: ") if mark else "")
+        return said
+
+    def fields_of(self, name: str, group: bool) -> RiskFields:
+        """The rules of ``name`` as Settings → Risk… shows them."""
+        return fields_of(self.rules_of(name, group=group))
+
+    def save_fields(self, name: str, group: bool, fields: RiskFields) -> list[str]:
+        """The rules typed for ``name``: saved and in force, or what is wrong (nothing
+        saved)."""
+        rules, problems = rules_from_fields(fields)
+        if rules is None:
+            return problems
+        self.save_rules(name, rules, group=group)
+        return []
 
     def previews(self, plan: GroupPlan | None) -> dict[str, Preview]:
         firm = self.firm

@@ -29,11 +29,14 @@ class Preview:
 
     def words(self) -> str:
         """``PA-3 red: a stop at 8 ticks risks $400; its daily loss room is $310``."""
+        return f"{self.account} {self.level.colour}: {self.findings_words()}"
+
+    def findings_words(self) -> str:
+        """The worst findings' words alone: ``a stop at 8 ticks risks $400; ...``."""
         if not self.findings:
-            return f"{self.account} {self.level.colour}: no rule set"
-        shown = [f.words for f in self.findings if f.level is self.level] or \
-            [f.words for f in self.findings]
-        return f"{self.account} {self.level.colour}: {'; '.join(shown)}"
+            return "no rule set"
+        shown = [f.words for f in self.findings if f.level is self.level]
+        return "; ".join(shown or [f.words for f in self.findings])
 
 
 def preview_of(firm: FirmRules, intent: Intent, request: Any, basis: Basis) -> Preview | None:
