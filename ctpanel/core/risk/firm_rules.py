@@ -50,7 +50,8 @@ class Level(IntEnum):
 class Finding:
     """One rule's verdict on a request, in words naming the figures."""
 
-    rule: str  # "daily loss", "trailing", "cap", "hedge", "news", "flat by", "lock", "figures"
+    rule: str  # "stop", "daily loss", "trailing", "cap", "hedge", "news", "flat by", "lock",
+    # "figures"
     level: Level
     words: str
 
@@ -118,7 +119,8 @@ def _loss_findings(room: RiskRoom, rules: RiskRules, change: Change, stop_ticks:
         return [Finding("figures", Level.RED,
                         f"its P&L figures {when}: waiting for a fresh read before any entry")]
     risk = stop_risk(change, stop_ticks, tick_value)
-    findings = []
+    findings = [] if risk is None else [
+        Finding("stop", Level.GREEN, f"a stop at {stop_ticks} ticks risks {money_words(risk)}")]
     for name, left, words in (("daily loss", rooms.daily, rooms.daily_words),
                               ("trailing", rooms.trailing, rooms.trailing_words)):
         if left is None:
@@ -141,9 +143,7 @@ def _loss_findings(room: RiskRoom, rules: RiskRules, change: Change, stop_ticks:
                                     f"a stop at {stop_ticks} ticks risks {money_words(risk)} "
                                     f"of its {money_words(left)} {label}"))
         else:
-            findings.append(Finding(name, Level.GREEN,
-                                    f"a stop at {stop_ticks} ticks risks {money_words(risk)}; "
-                                    f"{words}"))
+            findings.append(Finding(name, Level.GREEN, words))
     return findings
 
 
