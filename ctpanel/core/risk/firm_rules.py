@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from enum import IntEnum
 from typing import Any
 
@@ -329,11 +329,3 @@ def planned_sides(plan: Any) -> Planned:
             planned[step.member.account.lower()] = (change.instrument, change.side,
                                                     step.member.account)
     return planned
-
-
-def lock_words(room: RiskRoom, account: str, now: datetime | None = None) -> str:
-    """``LOCKED until 17:00 America/Chicago`` beside the account, or ``""``."""
-    until = room.locked_until(account)
-    if until is None:
-        return ""
-    return f"LOCKED until {room.rules_for(account).reset_at}"

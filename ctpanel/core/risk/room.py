@@ -123,10 +123,6 @@ class RiskRoom:
         return rules_with_broker(self.book.rules_for(account, self.groups),
                                  self.figures.get(_key(account)))
 
-    def needs_figures(self, account: str) -> bool:
-        rules = self.book.rules_for(account, self.groups)
-        return rules.daily_loss is not None or rules.trailing_drawdown is not None
-
     def has_rules(self, account: str) -> bool:
         return not self.book.rules_for(account, self.groups).is_empty
 
