@@ -10,6 +10,9 @@ The simulator runs behind TLS and a relay that adds a round trip to every exchan
 - ``floor``: one warm ``httpx.AsyncClient`` POST, nothing else (the limit for REST);
 - ``panel_rest``: the real panel window, from the button's click to the order id in the log;
 - ``panel_ws``: the same over the WebSocket transport;
+- ``panel_ruled``: ``panel_rest`` with the firm's rules set for Sim101 in ``risk.json`` (a
+  daily loss limit, a trailing drawdown, a cap, no hedge: every guard at work, none refusing),
+  its figures read on the panel's 5 s timer: the guards use only what is already read;
 - ``close_floor``: one warm POST of a Close (the position re-opened, untimed, before each);
 - ``panel_close``: the real panel's CLOSE button, from the click to CrossTrade's answer;
 - ``panel_group``: REVERSE on a group of 10 accounts (each long or short 2 ES), from the click
@@ -65,6 +68,10 @@ BUY_BODY = {**BODY, "action": "BUY", "requireMarketPosition": "flat"}
 CLOSE_PATH = "/v1/api/accounts/Sim101/positions/close"
 LONG_2 = {"positions": [["Sim101", "ES 12-26", 2]]}
 GROUP_SIZE = 10
+# The firm's loss limits and cap at work on Sim101, none refusing a reverse of 2 ES (no hedge
+# is left out: the sim accounts hold MES short, and Sim101 reverses through both sides).
+RULED = {"accounts": {"Sim101": {"daily_loss": 1_000_000, "trailing_drawdown": 1_000_000,
+                                 "max_contracts": 100}}}
 BENCH_GROUP = Group("Bench", tuple(Member(f"BENCH-{i}") for i in range(1, GROUP_SIZE + 1)))
 
 
@@ -184,11 +191,14 @@ async def armed(window: MainWindow, close: bool = False, group: bool = False,
 
 async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Transport,
                     probe: LagProbe, *, close: bool = False, group: bool = False,
-                    buy: list[float] | None = None) -> tuple[list[float], float]:
+                    buy: list[float] | None = None, ruled: bool = False
+                    ) -> tuple[list[float], float]:
     """The click-to-order-id samples (``close``: click-to-answer of CLOSE, the position
     re-opened before each), and the time from ``start()`` to the position shown (connections
     opened, accounts listed, position read: the panel becoming usable)."""
     folder = Path(tempfile.mkdtemp(prefix="ctpanel-bench-panel-"))
+    if ruled:
+        (folder / "risk.json").write_text(json.dumps(RULED), encoding="utf-8")
     journal = Journal(folder / "journal.jsonl")
     backend = assemble(Mode.LIVE, Secret(net["token"]), net["base_url"], net["ws_url"], journal,
                        ssl_context=context)
@@ -354,6 +364,8 @@ async def measure(args: argparse.Namespace) -> dict:
         results["panel_rest"], usable_ms = await run_panel(net, context, args.n,
                                                            Transport.REST, probe)
         results["panel_ws"], _ = await run_panel(net, context, args.n, Transport.WS, probe)
+        results["panel_ruled"], _ = await run_panel(net, context, args.n, Transport.REST,
+                                                    LagProbe(), ruled=True)
         results["close_floor"] = await run_floor(net, context, args.n, CLOSE_PATH,
                                                  {"instrument": "ES 12-26"}, before=reopen)
         results["panel_close"], _ = await run_panel(net, context, args.n, Transport.REST,
@@ -380,6 +392,8 @@ async def measure(args: argparse.Namespace) -> dict:
         report[f"panel_rest_over_floor{tail}"] = round(report[f"panel_rest_{suffix}_ms"] / floor,
                                                        3)
         report[f"panel_ws_over_floor{tail}"] = round(report[f"panel_ws_{suffix}_ms"] / floor, 3)
+        report[f"panel_ruled_over_floor{tail}"] = round(
+            report[f"panel_ruled_{suffix}_ms"] / floor, 3)
         report[f"seed_over_panel_rest{tail}"] = round(
             report[f"seed_{suffix}_ms"] / report[f"panel_rest_{suffix}_ms"], 3)
         report[f"panel_close_over_floor{tail}"] = round(
@@ -401,13 +415,16 @@ async def measure(args: argparse.Namespace) -> dict:
 def print_table(report: dict) -> None:
     print(f"{report['n']} reverses each, {report['rtt_ms']:g} ms added round trip, TLS")
     print(f"{'':12} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9}")
-    for name in ("seed", "floor", "panel_rest", "panel_ws", "close_floor", "panel_close",
+    for name in ("seed", "floor", "panel_rest", "panel_ws", "panel_ruled", "close_floor",
+                 "panel_close",
                  "panel_group", "buy_floor", "panel_buy", "bracket_after_fill"):
         print(f"{name:12} " + " ".join(f"{report[f'{name}_p{q}_ms']:9.1f}" for q in (50, 95, 99)))
     print(f"panel_rest / floor  p50 {report['panel_rest_over_floor']:.3f}   "
           f"p99 {report['panel_rest_over_floor_p99']:.3f}")
     print(f"panel_ws / floor    p50 {report['panel_ws_over_floor']:.3f}   "
           f"p99 {report['panel_ws_over_floor_p99']:.3f}")
+    print(f"panel_ruled / floor p50 {report['panel_ruled_over_floor']:.3f}   "
+          f"p99 {report['panel_ruled_over_floor_p99']:.3f}   (the firm's rules at work)")
     print(f"panel_close / close_floor  p50 {report['panel_close_over_floor']:.3f}   "
           f"p99 {report['panel_close_over_floor_p99']:.3f}")
     print(f"panel_group ({report['group_size']} accounts, last order id) / floor  p50 "

@@ -14,6 +14,7 @@ LATENCY_KEYS = {"seed_p50_ms", "floor_p50_ms", "panel_rest_p50_ms", "panel_ws_p5
                 "close_floor_p50_ms", "panel_close_p50_ms", "panel_close_over_floor",
                 "panel_close_over_floor_p99", "panel_group_p50_ms", "group_over_floor",
                 "buy_floor_p50_ms", "panel_buy_p50_ms", "panel_buy_over_floor",
+                "panel_ruled_p50_ms", "panel_ruled_over_floor",
                 "bracket_after_fill_p50_ms"}
 
 

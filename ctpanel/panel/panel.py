@@ -397,6 +397,7 @@ class Panel:
             self._spawn(self._reconcile(), "reconcile")
         self.positions.refresh_accounts(warm_up=True)
         self.positions.read_remembered()
+        self._watch_risk()
         if self._hotkey_registrar is not None:
             self.hotkey.use(self._hotkey_registrar(), self.global_press, self._side_chords())
         self.events.running.emit(True)
@@ -613,7 +614,7 @@ class Panel:
     def _watch_risk(self) -> None:
         group = self.positions.group()
         self.risk.watch(group.accounts if group is not None else
-                        [self.account] if self.account else [])
+                        [self.account] if self.account else [], read_now=self._started)
 
     def _ticket_to_risk(self, form: FormState) -> None:
         """The ticket's stop and the instrument's tick value, for the guards' worst case."""

@@ -105,12 +105,13 @@ class RiskWatch:
 
     # --- reads -------------------------------------------------------------------------
 
-    def watch(self, accounts: list[str]) -> None:
-        """The selection's accounts (an account, or a group's members): read now, then on
-        each :meth:`tick`."""
+    def watch(self, accounts: list[str], *, read_now: bool = True) -> None:
+        """The selection's accounts (an account, or a group's members): read now (unless the
+        panel has not started: no task before it does), then on each :meth:`tick`."""
         self.accounts = list(accounts)
         self.last = {}
-        self.tick()
+        if read_now:
+            self.tick()
 
     def tick(self) -> None:
         """The view's 5 s timer (with the position poll): one read, unless one is on its way."""
