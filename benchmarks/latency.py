@@ -189,6 +189,18 @@ async def armed(window: MainWindow, close: bool = False, group: bool = False,
         await asyncio.sleep(0.005)
 
 
+async def figures_fresh(panel, within_s: float = 10.0) -> None:
+    """Sim101's figures read in the last ``within_s``: a trader's pace leaves the 5 s reads the
+    budget they need; this benchmark's back-to-back reverses would drain it (untimed)."""
+    room = panel.backend.desk.firm.room
+    for _ in range(600):
+        figures = room.figures.get("sim101")
+        if figures is not None and figures.age_s(room.clock()) <= within_s:
+            return
+        await asyncio.sleep(0.05)
+    raise TimeoutError("Sim101's figures were not read again in 30 s")
+
+
 async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Transport,
                     probe: LagProbe, *, close: bool = False, group: bool = False,
                     buy: list[float] | None = None, ruled: bool = False
@@ -275,12 +287,16 @@ async def run_panel(net: dict, context: ssl.SSLContext, n: int, transport: Trans
     probe.start()
     button = window.body.exits.close_button if close else \
         window.body.entries.buy_button if buy is not None else window.body.ticket.reverse_button
+    print(f"benchmark: {transport.value} close={close} group={group} buy={buy is not None} "
+          f"ruled={ruled}", file=sys.stderr, flush=True)
     for _ in range(n):
         if close:
             await asyncio.to_thread(reopen, net)
         if buy is not None:
             await asyncio.to_thread(flat_again, net)
             protected.clear()
+        if ruled:
+            await figures_fresh(panel)
         await armed(window, close, group, buy=buy is not None)
         shown.clear()
         finished.clear()

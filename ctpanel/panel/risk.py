@@ -35,7 +35,9 @@ from ctpanel.panel.session import Session, Spawn
 log = logging.getLogger(__name__)
 
 HIGHS_EVERY = 6  # turns: each account's watermarks every 30 s
-RISK_RESERVE = 12  # requests left below which the risk reads wait (orders keep the rest)
+# Requests left below which the risk reads wait (orders keep the rest): as the position reads,
+# since an entry is refused on stale figures as it is on a stale position.
+RISK_RESERVE = 8
 
 
 @dataclass(frozen=True)
