@@ -480,6 +480,8 @@ class Panel:
                      budget_left=budget, guards=guards))
                  for action in (Intent.REVERSE, *EXIT_ACTIONS)}  # the form read once
         reverse = plans.pop(Intent.REVERSE.value)
+        if group is None:
+            self.risk.preview_reverse(reverse.on(self.ticket.reading))
         plans.update({action: self._leaving_out(protection_plan(
                           action, form, self.bracket, self.plus_ticks, group=group,
                           guards=guards, budget_left=budget))

@@ -21,11 +21,12 @@ from ctpanel.core.domain.account_risk import money_words
 from ctpanel.core.domain.groups import Group, GroupPlan
 from ctpanel.core.domain.models import Position, Side
 from ctpanel.core.domain.risk_rules import RiskRules
-from ctpanel.core.domain.states import Outcome
+from ctpanel.core.domain.states import Intent, Outcome
 from ctpanel.core.domain.sync import OutOfSync, out_of_sync
 from ctpanel.core.errors import CtError
 from ctpanel.core.risk.firm_rules import FirmRules
-from ctpanel.core.risk.preview import Preview, preview_plan
+from ctpanel.core.risk.guard import Basis
+from ctpanel.core.risk.preview import Preview, preview_of, preview_plan
 from ctpanel.core.store.risk_file import RiskBook, load_book, save_book
 from ctpanel.panel.events import Event
 from ctpanel.panel.glance import MemberRisk
@@ -47,6 +48,7 @@ class AccountRisk:
     account: str
     line: str  # "P&L today -$690 · daily loss room $310 · read 3 s ago"
     locked: str = ""  # "LOCKED until 17:00 America/Chicago"
+    preview: str = ""  # REVERSE's breach preview: "REVERSE amber: a stop at 8 ticks risks …"
 
 
 class RiskWatch:
@@ -65,6 +67,7 @@ class RiskWatch:
         self.reads = 0  # requests spent, for the budget test
         self._task = None
         self.last: dict[str, tuple[Outcome, Position | None]] = {}  # the last group action's
+        self.reverse_preview = ""  # the selected account's, as the ticket last showed it
         self.changed = Event("risk_changed")  # the figures or the rules changed
 
     @property
@@ -160,7 +163,16 @@ class RiskWatch:
         locked = ""
         if room.locked_until(account):
             locked = f"LOCKED until {room.rules_for(account).reset_at}"
-        return AccountRisk(account, _line(room, account), locked)
+        return AccountRisk(account, _line(room, account), locked, self.reverse_preview)
+
+    def preview_reverse(self, plan: Any) -> None:
+        """The breach preview of what REVERSE would send on the selected account (none when
+        it would send nothing, or no rule applies)."""
+        firm, request = self.firm, plan.request() if plan.before is not None else None
+        found = preview_of(firm, Intent.REVERSE, request, Basis(position=plan.before)) \
+            if firm is not None and request is not None else None
+        self.reverse_preview = f"REVERSE {found.level.colour}: {found.findings_words()}" \
+            if found is not None else ""
 
     def members(self, plan: GroupPlan) -> dict[str, MemberRisk]:
         """Each member's breach preview (or room), lock, and out-of-sync mark."""

@@ -40,6 +40,13 @@ def test_the_risk_line_shows_the_room_then_locked(panel, qtbot):
     qtbot.waitUntil(lambda: risk.isVisible() and "daily loss room" in risk.text(),
                     timeout=5000)
     assert risk.text().startswith("Risk: P&L today ")
+    model.bracket_changed("8", "")  # REVERSE's breach preview prices the ticket's stop
+
+    def previewed() -> bool:
+        model.clock_tick()  # the window's 1 s timer
+        return "REVERSE green: a stop at 8 ticks risks $200" in risk.text()
+
+    qtbot.waitUntil(previewed, timeout=5000)
     panel.sim.state.set_risk("Sim101", {"realized": -900.0})
     run_async(qtbot, model.risk.read_once())
     qtbot.waitUntil(lambda: risk.text().startswith("LOCKED until 17:00 America/Chicago"),

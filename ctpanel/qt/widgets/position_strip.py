@@ -78,7 +78,7 @@ class PositionStrip(QWidget):
         if risk is None:
             return
         text = f"{risk.locked} ({FIRM_FLATTENS}) · {risk.line}" if risk.locked else \
-            f"Risk: {risk.line}"
+            " · ".join(part for part in (f"Risk: {risk.line}", risk.preview) if part)
         self.risk.setText(text)
         locked = "yes" if risk.locked else "no"
         if self.risk.property("locked") != locked:
