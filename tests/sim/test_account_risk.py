@@ -40,9 +40,10 @@ async def test_get_account_carries_the_documented_risk_fields(sim, api):
         assert isinstance(fresh["item"][key], float), key
     assert fresh["item"]["dailyLossLimit"] == 0.0  # "not set here"
     assert "maxOrderSize" in fresh and "maxPositionSize" in fresh
-    seeded = await httpx.AsyncClient().post(
-        sim.base_url + "/_sim/state",
-        json={"risk": {"APEX-3": {"daily_loss_limit": 1000, "realized": -690}}})
+    async with httpx.AsyncClient() as control:
+        seeded = await control.post(
+            sim.base_url + "/_sim/state",
+            json={"risk": {"APEX-3": {"daily_loss_limit": 1000, "realized": -690}}})
     assert seeded.status_code == 200
     item = (await api.get("/accounts/APEX-3")).json()["item"]
     assert item["dailyLossLimit"] == 1000.0 and item["realizedProfitLoss"] == -690.0

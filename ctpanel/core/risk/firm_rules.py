@@ -114,8 +114,8 @@ def _loss_findings(room: RiskRoom, rules: RiskRules, change: Change, stop_ticks:
         return []
     rooms = room.rooms(change.account)
     if rooms is None or rooms.least is None:
-        age = room.figures.get(change.account.lower())
-        when = "were never read" if age is None else "are stale"
+        read = room.figures.get(change.account.lower())
+        when = "were never read" if read is None else "are stale"
         return [Finding("figures", Level.RED,
                         f"its P&L figures {when}: waiting for a fresh read before any entry")]
     risk = stop_risk(change, stop_ticks, tick_value)
